@@ -1,0 +1,82 @@
+# mig - see README.md.  GNU make.
+.POSIX:
+.SUFFIXES:
+
+include config.mk
+
+ifeq ($(SANITIZE),1)
+BUILD = build/san
+BINDIR = build/san/bin
+CFLAGS += $(SAN_CFLAGS)
+LDFLAGS += $(SAN_CFLAGS)
+else
+BUILD = build/std
+BINDIR = bin
+endif
+
+STAGES = extract transform load verify
+# Each tool is STAGE/mig-NAME.c plus its helpers STAGE/NAME-*.c.
+TOOLS = $(sort $(notdir $(basename $(wildcard $(STAGES:%=%/mig-*.c)))))
+BIN = $(TOOLS:%=$(BINDIR)/%)
+LIB = $(BUILD)/libmig.a
+LIBSRC = $(wildcard common/*.c)
+LIBOBJ = $(LIBSRC:%.c=$(BUILD)/%.o)
+HDR = $(wildcard common/*.h)
+UNITSRC = $(wildcard tests/unit/*.c)
+UNITBIN = $(UNITSRC:%.c=$(BUILD)/%)
+MAN = $(wildcard man/*.1 man/*.5)
+TESTS = $(sort $(wildcard tests/t[0-9][0-9][0-9][0-9]-*.bats))
+
+all: $(BIN) $(UNITBIN)
+
+$(BUILD)/%.o: %.c $(HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIBOBJ)
+	rm -f $@
+	ar rcs $@ $(LIBOBJ)
+
+define tool_rule
+$(BINDIR)/$(1): $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard $(2)/$(1).c $(2)/$(patsubst mig-%,%,$(1))-*.c)) $(LIB)
+	@mkdir -p $(BINDIR)
+	$$(CC) $$(LDFLAGS) -o $$@ $$(filter %.o,$$^) $(LIB) $$(LDLIBS)
+endef
+$(foreach s,$(STAGES),$(foreach t,$(notdir $(basename $(wildcard $(s)/mig-*.c))),$(eval $(call tool_rule,$(t),$(s)))))
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+deps:
+	@sh tests/lib-deps.sh
+
+# The whole suite: unit tests, then every bats file against throwaway
+# PostgreSQL and MariaDB servers that tests/lib-servers.bash starts once.
+check: deps all
+	@sh tests/run.sh "$(BINDIR)" "$(BUILD)" $(TESTS)
+
+check-san:
+	$(MAKE) check SANITIZE=1
+
+lint-man:
+	@out=$$(mandoc -Tlint -Wwarning $(MAN) 2>&1); if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
+
+demo: deps all
+	@sh pipelines/medical/demo.sh
+
+bench: deps all
+	@sh bench/run.sh
+
+install: all
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5
+	cp -f $(BIN) $(DESTDIR)$(PREFIX)/bin/
+	for m in $(MAN); do cp -f $$m $(DESTDIR)$(MANPREFIX)/man$${m##*.}/; done
+
+uninstall:
+	for t in $(TOOLS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$t $(DESTDIR)$(MANPREFIX)/man1/$$t.1; done
+	rm -f $(DESTDIR)$(MANPREFIX)/man5/mig-stream.5
+
+clean:
+	rm -rf build bin
+
+.PHONY: all deps check check-san lint-man demo bench install uninstall clean

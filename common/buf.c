@@ -1,0 +1,81 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "buf.h"
+#include "util.h"
+
+/* Shared terminator for buffers that own nothing yet; never written to. */
+char buf_empty[1];
+
+void buf_init(struct buf *b)
+{
+	b->buf = buf_empty;
+	b->len = b->alloc = 0;
+}
+
+void buf_release(struct buf *b)
+{
+	if (b->alloc)
+		free(b->buf);
+	buf_init(b);
+}
+
+void buf_grow(struct buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+	size_t n;
+
+	if (need <= b->alloc)
+		return;
+	n = b->alloc ? b->alloc : 64;
+	while (n < need)
+		n = n < SIZE_MAX / 2 ? n * 2 : need;
+	if (!b->alloc) {
+		b->buf = emalloc(n);
+		b->buf[0] = '\0';
+	} else {
+		b->buf = erealloc(b->buf, n);
+	}
+	b->alloc = n;
+}
+
+char *buf_detach(struct buf *b, size_t *len)
+{
+	char *p;
+
+	if (!b->alloc)
+		buf_grow(b, 0);
+	p = b->buf;
+	if (len)
+		*len = b->len;
+	buf_init(b);
+	return p;
+}
+
+void buf_add(struct buf *b, const void *p, size_t n)
+{
+	buf_grow(b, n);
+	memcpy(b->buf + b->len, p, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
+void buf_addf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(b->buf + b->len, b->alloc ? b->alloc - b->len : 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		die(MIG_EXIT_SYSTEM, "vsnprintf failed");
+	if (b->len + (size_t)n + 1 > b->alloc) {
+		buf_grow(b, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(b->buf + b->len, b->alloc - b->len, fmt, ap);
+		va_end(ap);
+	}
+	b->len += (size_t)n;
+}

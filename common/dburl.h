@@ -1,0 +1,54 @@
+/*
+ * dburl.h - where data lives: database URLs and paths, and connections.
+ *
+ *   postgresql://... postgres://...   libpq URI, passed to libpq whole, so
+ *                                     PG* variables, ~/.pgpass and
+ *                                     pg_service.conf apply as in psql
+ *   "dbname=... host=..." service=... a libpq conninfo string
+ *   mysql://... mariadb://...         [user[:password]@][host][:port]/db
+ *                                     ?socket=PATH&option-file=PATH
+ *                                     &group=NAME&ssl-mode=...; anything
+ *                                     not given comes from the option
+ *                                     files' [client] group, as for mysql(1)
+ *   sqlite:PATH  sqlite://PATH  FILE.db FILE.sqlite FILE.sqlite3
+ *   csv:DIR  csv:FILE.csv  FILE.csv
+ *
+ * Credentials are never required on the command line and never printed:
+ * dburl_redact gives the form used in every diagnostic.  Connection
+ * failures exit with status 3.
+ */
+#ifndef MIG_DBURL_H
+#define MIG_DBURL_H
+
+#include <libpq-fe.h>
+#include <mysql.h>
+#include <sqlite3.h>
+
+enum db_kind { DB_PG, DB_MY, DB_SQLITE, DB_CSV };
+
+struct dburl {
+	enum db_kind kind;
+	char *raw;		/* as given: may hold a password, never print */
+	char *shown;		/* password removed: for diagnostics */
+	/* mysql: parts of the URL (NULL when absent) */
+	char *user, *password, *host, *db, *socket, *optfile, *group, *sslmode;
+	unsigned port;
+	/* sqlite and csv: the path */
+	char *path;
+};
+
+/* Parse s; returns 0, or -1 with a message in *why (static). */
+int dburl_parse(const char *s, struct dburl *u, const char **why);
+void dburl_release(struct dburl *u);
+
+/* Connect or die (exit 3) naming the redacted URL and the server's reason. */
+PGconn *db_pg_connect(const struct dburl *u);
+MYSQL *db_my_connect(const struct dburl *u);
+sqlite3 *db_sqlite_open(const struct dburl *u, int writable);
+
+/* Quote an identifier for each dialect into a new string (caller frees). */
+char *db_pg_ident(PGconn *c, const char *name);
+char *db_my_ident(const char *name);
+char *db_sqlite_ident(const char *name);
+
+#endif

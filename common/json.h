@@ -1,0 +1,39 @@
+/*
+ * json.h - a small JSON scanner that keeps numbers as their text.
+ *
+ * Tree libraries (jansson, json-c) turn numbers into doubles or 64-bit
+ * integers, which would alter a 20-digit id or a 40-digit numeric passing
+ * through an NDJSON stream, and allocate a node per value.  The record path
+ * therefore scans JSON itself: json_scan validates one value and reports
+ * its kind and span without allocating; json_unescape decodes a string.
+ * Documents that are not records (reports, schemas, state) use jansson.
+ */
+#ifndef MIG_JSON_H
+#define MIG_JSON_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+enum json_kind { JSON_STRING, JSON_NUMBER, JSON_TRUE, JSON_FALSE, JSON_NULL, JSON_OBJECT, JSON_ARRAY };
+
+struct json_val {
+	enum json_kind kind;
+	const char *start, *end;	/* the value's text; strings without quotes */
+	int escaped;			/* a string holding backslash escapes */
+};
+
+/* Skip white space. */
+const char *json_ws(const char *p, const char *end);
+/*
+ * Scan one value at *pp (after white space); on success advance *pp past it
+ * and return 0.  On failure return -1 with *pp at the offending byte and
+ * *why set to a static message.
+ */
+int json_scan(const char **pp, const char *end, struct json_val *v, const char **why);
+/* Append the decoded bytes of a string's span to out; -1 on a bad escape. */
+int json_unescape(const char *s, const char *end, struct buf *out);
+/* Append s as a quoted JSON string. */
+void json_quote(struct buf *out, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,171 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+const char *argv0 = "mig";
+
+static void vmsg(const char *fmt, va_list ap)
+{
+	int saved = errno;
+	size_t n = strlen(fmt);
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", argv0);
+	vfprintf(stderr, fmt, ap);
+	if (n && fmt[n - 1] == ':')
+		fprintf(stderr, " %s", strerror(saved));
+	fputc('\n', stderr);
+}
+
+void die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	exit(code);
+}
+
+void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+int error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void *emalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		die(MIG_EXIT_SYSTEM, "out of memory");
+	return p;
+}
+
+void *ecalloc(size_t n, size_t m)
+{
+	void *p = calloc(n ? n : 1, m ? m : 1);
+
+	if (!p)
+		die(MIG_EXIT_SYSTEM, "out of memory");
+	return p;
+}
+
+void *erealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		die(MIG_EXIT_SYSTEM, "out of memory");
+	return p;
+}
+
+void *ereallocarray(void *p, size_t n, size_t m)
+{
+	if (m && n > SIZE_MAX / m)
+		die(MIG_EXIT_SYSTEM, "out of memory");
+	return erealloc(p, n * m);
+}
+
+char *estrdup(const char *s)
+{
+	return estrndup(s, strlen(s));
+}
+
+char *estrndup(const char *s, size_t n)
+{
+	char *p = emalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+int strtonum_ok(const char *s, long long min, long long max, long long *out)
+{
+	char *end;
+	long long v;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+long long estrtonum(const char *s, long long min, long long max, const char *what)
+{
+	long long v;
+
+	if (strtonum_ok(s, min, max, &v) < 0)
+		die(MIG_EXIT_USAGE, "invalid %s '%s': expected a number from %lld to %lld",
+		    what, s, min, max);
+	return v;
+}
+
+void fshut(FILE *fp, const char *name)
+{
+	int bad = 0;
+
+	if (fflush(fp) == EOF)
+		bad = 1;
+	if (ferror(fp))
+		bad = 1;
+	if (fclose(fp) == EOF)
+		bad = 1;
+	if (bad)
+		die(MIG_EXIT_SYSTEM, "%s: write error:", name);
+}
+
+void print_version(void)
+{
+	printf("%s (mig) %s\n", argv0, MIG_VERSION);
+	fshut(stdout, "<stdout>");
+	exit(0);
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

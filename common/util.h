@@ -1,0 +1,71 @@
+/*
+ * util.h - errors, allocation and small helpers shared by every mig tool.
+ *
+ * Exit codes are a stable contract documented in every man page:
+ *   0 success, 1 data or verification failure, 2 usage or system error
+ *   (bad option, cannot open, write failed, out of memory),
+ *   3 database error (connection refused, statement failed).
+ * Diagnostics go to stderr as "mig-TOOL: WHERE: what is wrong".  A format
+ * ending in ':' appends strerror(errno).  Row values are never part of a
+ * diagnostic unless the tool was asked (--show-values).
+ */
+#ifndef MIG_UTIL_H
+#define MIG_UTIL_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdint.h>
+
+enum {
+	MIG_EXIT_OK = 0,
+	MIG_EXIT_DATA = 1,
+	MIG_EXIT_USAGE = 2,
+	MIG_EXIT_SYSTEM = 2,
+	MIG_EXIT_DB = 3,
+};
+
+#ifndef MIG_VERSION
+#define MIG_VERSION "0.1.0"
+#endif
+
+/* The program name printed before every diagnostic; set once in main(). */
+extern const char *argv0;
+
+#define MIG_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+/* Print "argv0: msg" and exit with code. */
+_Noreturn void die(int code, const char *fmt, ...) MIG_PRINTF(2, 3);
+/* Print "argv0: msg" and carry on; the caller records the failure. */
+void warn(const char *fmt, ...) MIG_PRINTF(1, 2);
+/* Print "argv0: msg" and return -1, for "return error(...)". */
+int error(const char *fmt, ...) MIG_PRINTF(1, 2);
+
+/* Allocation that dies (exit 2) rather than returning NULL. */
+void *emalloc(size_t n);
+void *ecalloc(size_t n, size_t m);
+void *erealloc(void *p, size_t n);
+void *ereallocarray(void *p, size_t n, size_t m);
+char *estrdup(const char *s);
+char *estrndup(const char *s, size_t n);
+
+/*
+ * Parse a whole decimal number within [min, max]; trailing junk, empty
+ * strings and overflow are errors.  estrtonum dies with a usage error
+ * naming what, strtonum_ok returns 0 on success and -1 otherwise.
+ */
+long long estrtonum(const char *s, long long min, long long max, const char *what);
+int strtonum_ok(const char *s, long long min, long long max, long long *out);
+
+/* Flush and close a stream; die with exit 2 naming it if anything failed. */
+void fshut(FILE *fp, const char *name);
+
+/* Print "mig-TOOL (mig) VERSION" to stdout and exit 0. */
+_Noreturn void print_version(void);
+
+/* Write all of buf to fd; -1 with errno on failure. */
+int write_all(int fd, const void *buf, size_t len);
+
+/* Monotonic seconds, for progress and rates. */
+double now_seconds(void);
+
+#endif

@@ -1,0 +1,408 @@
+/*
+ * writer.c - tagged CSV and NDJSON writers over a file descriptor.
+ *
+ * Output is assembled in one buffer and written with write(2) in large
+ * pieces; a record's header is emitted before it whenever the tag's last
+ * written header differs, so tools only ever write records.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "rec.h"
+#include "strmap.h"
+#include "util.h"
+
+#define OUT_FLUSH (256 * 1024)
+
+struct written {
+	unsigned long id;		/* id of the header object last written */
+	struct mig_header *copy;	/* its contents, to compare other objects */
+};
+
+struct mig_writer {
+	int fd;
+	char *name;
+	enum mig_format fmt;
+	unsigned flags;
+	int started;
+	struct buf out;
+	struct buf err;
+	struct buf tmp;
+	struct strmap tags;
+	struct written *last;
+	const char *lasttag;
+};
+
+/* Bytes that force a CSV field into quotes. */
+static unsigned char needs_quote[256];
+
+static void init_quote_table(void)
+{
+	needs_quote[(unsigned char)','] = 1;
+	needs_quote[(unsigned char)'"'] = 1;
+	needs_quote[(unsigned char)'\r'] = 1;
+	needs_quote[(unsigned char)'\n'] = 1;
+}
+
+struct mig_writer *mig_writer_new(int fd, const char *name, enum mig_format fmt, unsigned flags)
+{
+	struct mig_writer *w = ecalloc(1, sizeof(*w));
+
+	if (!needs_quote[','])
+		init_quote_table();
+	w->fd = fd;
+	w->name = estrdup(name);
+	w->fmt = fmt;
+	w->flags = flags;
+	buf_init(&w->out);
+	buf_init(&w->err);
+	buf_init(&w->tmp);
+	buf_grow(&w->out, OUT_FLUSH + 4096);
+	return w;
+}
+
+void mig_writer_flush(struct mig_writer *w)
+{
+	if (w->out.len && write_all(w->fd, w->out.buf, w->out.len) < 0)
+		die(MIG_EXIT_SYSTEM, "%s: write error:", w->name);
+	buf_reset(&w->out);
+}
+
+static inline void maybe_flush(struct mig_writer *w)
+{
+	if (w->out.len >= OUT_FLUSH)
+		mig_writer_flush(w);
+}
+
+static void start(struct mig_writer *w)
+{
+	w->started = 1;
+	if (w->flags & MIG_W_NO_VERSION)
+		return;
+	if (w->fmt == MIG_FMT_CSV)
+		buf_adds(&w->out, "#!mig-stream " MIG_STREAM_VERSION "\n");
+	else if (!(w->flags & MIG_W_SINGER))
+		buf_adds(&w->out, "{\"type\":\"MIG_CONTROL\",\"control\":\"mig-stream\",\"text\":\""
+			 MIG_STREAM_VERSION "\"}\n");
+}
+
+static void csv_field(struct buf *o, const char *s, size_t n, int null)
+{
+	const unsigned char *p = (const unsigned char *)s, *e = p + n;
+	const char *q;
+
+	if (null)
+		return;
+	if (n == 0) {
+		buf_add(o, "\"\"", 2);
+		return;
+	}
+	while (p < e && !needs_quote[*p])
+		p++;
+	if (p == e) {
+		buf_add(o, s, n);
+		return;
+	}
+	buf_grow(o, n * 2 + 2);
+	buf_addc(o, '"');
+	while ((q = memchr(s, '"', n))) {
+		buf_add(o, s, (size_t)(q - s) + 1);
+		buf_addc(o, '"');
+		n -= (size_t)(q - s) + 1;
+		s = q + 1;
+	}
+	buf_add(o, s, n);
+	buf_addc(o, '"');
+}
+
+static void csv_header(struct mig_writer *w, const struct mig_header *h)
+{
+	size_t i;
+
+	buf_reset(&w->tmp);
+	buf_addc(&w->tmp, '@');
+	buf_adds(&w->tmp, h->tag);
+	csv_field(&w->out, w->tmp.buf, w->tmp.len, 0);
+	for (i = 0; i < h->ncols; i++) {
+		buf_reset(&w->tmp);
+		buf_adds(&w->tmp, h->names[i]);
+		if (h->types[i] != MIG_T_ANY) {
+			buf_addc(&w->tmp, ':');
+			buf_adds(&w->tmp, mig_type_name(h->types[i]));
+		}
+		buf_addc(&w->out, ',');
+		csv_field(&w->out, w->tmp.buf, w->tmp.len, 0);
+	}
+	buf_addc(&w->out, '\n');
+}
+
+static const char *json_schema_of(enum mig_type t)
+{
+	switch (t) {
+	case MIG_T_ANY: return "{\"type\":[\"string\",\"null\"]}";
+	case MIG_T_INT: return "{\"type\":[\"integer\",\"null\"],\"x-mig-type\":\"int\"}";
+	case MIG_T_FLOAT: return "{\"type\":[\"number\",\"null\"],\"x-mig-type\":\"float\"}";
+	case MIG_T_NUMERIC: return "{\"type\":[\"number\",\"null\"],\"x-mig-type\":\"numeric\"}";
+	case MIG_T_BOOL: return "{\"type\":[\"boolean\",\"null\"],\"x-mig-type\":\"bool\"}";
+	case MIG_T_TEXT: return "{\"type\":[\"string\",\"null\"],\"x-mig-type\":\"text\"}";
+	case MIG_T_BYTES: return "{\"type\":[\"string\",\"null\"],\"x-mig-type\":\"bytes\"}";
+	case MIG_T_DATE: return "{\"type\":[\"string\",\"null\"],\"format\":\"date\",\"x-mig-type\":\"date\"}";
+	case MIG_T_TIME: return "{\"type\":[\"string\",\"null\"],\"format\":\"time\",\"x-mig-type\":\"time\"}";
+	case MIG_T_TIMESTAMP: return "{\"type\":[\"string\",\"null\"],\"format\":\"date-time\",\"x-mig-type\":\"timestamp\"}";
+	case MIG_T_TIMESTAMPTZ: return "{\"type\":[\"string\",\"null\"],\"format\":\"date-time\",\"x-mig-type\":\"timestamptz\"}";
+	case MIG_T_UUID: return "{\"type\":[\"string\",\"null\"],\"format\":\"uuid\",\"x-mig-type\":\"uuid\"}";
+	case MIG_T_JSON: return "{\"x-mig-type\":\"json\"}";
+	default: return "{}";
+	}
+}
+
+static void json_header(struct mig_writer *w, const struct mig_header *h)
+{
+	size_t i;
+
+	buf_adds(&w->out, "{\"type\":\"SCHEMA\",\"stream\":");
+	json_quote(&w->out, h->tag, strlen(h->tag));
+	buf_adds(&w->out, ",\"schema\":{\"type\":\"object\",\"properties\":{");
+	for (i = 0; i < h->ncols; i++) {
+		if (i)
+			buf_addc(&w->out, ',');
+		json_quote(&w->out, h->names[i], strlen(h->names[i]));
+		buf_addc(&w->out, ':');
+		buf_adds(&w->out, json_schema_of(h->types[i]));
+	}
+	buf_adds(&w->out, "}},\"key_properties\":[]}\n");
+}
+
+void mig_write_header(struct mig_writer *w, const struct mig_header *h)
+{
+	struct written *wr = strmap_get(&w->tags, h->tag, strlen(h->tag));
+
+	if (!w->started)
+		start(w);
+	if (!wr) {
+		wr = ecalloc(1, sizeof(*wr));
+		strmap_put(&w->tags, h->tag, strlen(h->tag), wr);
+	}
+	mig_header_free(wr->copy);
+	wr->copy = mig_header_dup(h);
+	wr->id = h->id;
+	w->last = wr;
+	w->lasttag = wr->copy->tag;
+	if (w->fmt == MIG_FMT_CSV)
+		csv_header(w, h);
+	else
+		json_header(w, h);
+	maybe_flush(w);
+}
+
+/* Emit h unless it is what this tag last had. */
+static void ensure_header(struct mig_writer *w, const struct mig_header *h)
+{
+	struct written *wr = w->last;
+
+	if (wr && wr->id == h->id)
+		return;
+	if (!wr || strcmp(w->lasttag, h->tag))
+		wr = strmap_get(&w->tags, h->tag, strlen(h->tag));
+	if (wr && (wr->id == h->id || mig_header_equal(wr->copy, h))) {
+		wr->id = h->id;
+		w->last = wr;
+		w->lasttag = wr->copy->tag;
+		return;
+	}
+	mig_write_header(w, h);
+}
+
+/* A json value is embedded as JSON; line breaks between tokens become spaces. */
+static int json_raw(struct mig_writer *w, const char *s, size_t n)
+{
+	const char *p = json_ws(s, s + n), *why;
+	struct json_val v;
+	size_t at = w->out.len, i;
+
+	if (json_scan(&p, s + n, &v, &why) < 0 || json_ws(p, s + n) != s + n)
+		return -1;
+	buf_add(&w->out, s, n);
+	for (i = at; i < w->out.len; i++)
+		if (w->out.buf[i] == '\n' || w->out.buf[i] == '\r')
+			w->out.buf[i] = ' ';
+	return 0;
+}
+
+static int json_record(struct mig_writer *w, const struct mig_header *h, const struct mig_field *f)
+{
+	size_t i;
+
+	buf_adds(&w->out, "{\"type\":\"RECORD\",\"stream\":");
+	json_quote(&w->out, h->tag, strlen(h->tag));
+	buf_adds(&w->out, ",\"record\":{");
+	for (i = 0; i < h->ncols; i++) {
+		const char *s = f[i].val;
+		size_t n = f[i].len;
+
+		if (i)
+			buf_addc(&w->out, ',');
+		json_quote(&w->out, h->names[i], strlen(h->names[i]));
+		buf_addc(&w->out, ':');
+		if (f[i].null) {
+			buf_add(&w->out, "null", 4);
+			continue;
+		}
+		switch (h->types[i]) {
+		case MIG_T_INT:
+		case MIG_T_FLOAT:
+		case MIG_T_NUMERIC:
+			if (json_number_valid(s, n))
+				buf_add(&w->out, s, n);
+			else
+				json_quote(&w->out, s, n);
+			break;
+		case MIG_T_BOOL:
+			/* Only the canonical t/f become JSON booleans, so text survives. */
+			if (n == 1 && (*s == 't' || *s == 'f'))
+				buf_adds(&w->out, *s == 't' ? "true" : "false");
+			else
+				json_quote(&w->out, s, n);
+			break;
+		case MIG_T_JSON:
+			if (json_raw(w, s, n) < 0) {
+				buf_reset(&w->err);
+				buf_addf(&w->err, "tag '%s' column '%s': invalid JSON", h->tag, h->names[i]);
+				return -1;
+			}
+			break;
+		default:
+			json_quote(&w->out, s, n);
+		}
+	}
+	buf_adds(&w->out, "}}\n");
+	return 0;
+}
+
+int mig_write_record(struct mig_writer *w, const struct mig_header *h, const struct mig_field *f)
+{
+	size_t i;
+
+	ensure_header(w, h);
+	if (w->fmt == MIG_FMT_NDJSON) {
+		size_t at = w->out.len;
+
+		if (json_record(w, h, f) < 0) {
+			w->out.len = at;
+			w->out.buf[at] = '\0';
+			return -1;
+		}
+		maybe_flush(w);
+		return 0;
+	}
+	csv_field(&w->out, h->tag, strlen(h->tag), 0);
+	for (i = 0; i < h->ncols; i++) {
+		buf_addc(&w->out, ',');
+		csv_field(&w->out, f[i].val, f[i].len, f[i].null);
+	}
+	buf_addc(&w->out, '\n');
+	maybe_flush(w);
+	return 0;
+}
+
+void mig_write_comment(struct mig_writer *w, const char *text, size_t len)
+{
+	if (!w->started)
+		start(w);
+	if (w->fmt == MIG_FMT_CSV) {
+		buf_addc(&w->out, '#');
+		buf_add(&w->out, text, len);
+		buf_addc(&w->out, '\n');
+	} else if (!(w->flags & MIG_W_SINGER)) {
+		buf_adds(&w->out, "{\"type\":\"MIG_COMMENT\",\"text\":");
+		json_quote(&w->out, text, len);
+		buf_adds(&w->out, "}\n");
+	}
+	maybe_flush(w);
+}
+
+void mig_write_control(struct mig_writer *w, const char *kw, const char *arg, size_t arglen)
+{
+	if (!w->started)
+		start(w);
+	if (w->fmt == MIG_FMT_CSV) {
+		buf_add(&w->out, "#!", 2);
+		buf_adds(&w->out, kw);
+		if (arglen) {
+			buf_addc(&w->out, ' ');
+			buf_add(&w->out, arg, arglen);
+		}
+		buf_addc(&w->out, '\n');
+	} else if (!strcmp(kw, "state")) {
+		buf_adds(&w->out, "{\"type\":\"STATE\",\"value\":");
+		if (json_raw(w, arg, arglen) < 0)
+			buf_adds(&w->out, "null");
+		buf_adds(&w->out, "}\n");
+	} else if (!(w->flags & MIG_W_SINGER)) {
+		buf_adds(&w->out, "{\"type\":\"MIG_CONTROL\",\"control\":");
+		json_quote(&w->out, kw, strlen(kw));
+		buf_adds(&w->out, ",\"text\":");
+		json_quote(&w->out, arg, arglen);
+		buf_adds(&w->out, "}\n");
+	}
+	maybe_flush(w);
+}
+
+int mig_write_item(struct mig_writer *w, const struct mig_item *it)
+{
+	switch (it->kind) {
+	case MIG_HEADER:
+		ensure_header(w, it->hdr);
+		return 0;
+	case MIG_RECORD:
+		return mig_write_record(w, it->hdr, it->f);
+	case MIG_COMMENT:
+		mig_write_comment(w, it->text, it->len);
+		return 0;
+	case MIG_CONTROL: {
+		char kw[64];
+		size_t n = it->len < sizeof(kw) - 1 ? it->len : sizeof(kw) - 1;
+
+		memcpy(kw, it->text, n);
+		kw[n] = '\0';
+		mig_write_control(w, kw, it->arg, it->arglen);
+		return 0;
+	}
+	default:
+		return 0;
+	}
+}
+
+const char *mig_writer_error(const struct mig_writer *w)
+{
+	return w->err.buf;
+}
+
+static void free_written(const char *key, void *val, void *arg)
+{
+	struct written *wr = val;
+
+	(void)key;
+	(void)arg;
+	mig_header_free(wr->copy);
+	free(wr);
+}
+
+void mig_writer_close(struct mig_writer *w)
+{
+	if (!w)
+		return;
+	if (!w->started)
+		start(w);
+	mig_writer_flush(w);
+	strmap_each(&w->tags, free_written, NULL);
+	strmap_release(&w->tags);
+	buf_release(&w->out);
+	buf_release(&w->err);
+	buf_release(&w->tmp);
+	free(w->name);
+	free(w);
+}
