@@ -37,6 +37,8 @@ mig_servers_start() {
 	echo "export MIG_TEST_DIR='$dir'" >> "$dir/env"
 	if [[ " $want " == *" pg "* ]]; then
 		local bin; bin=$(_mig_pgbin)
+		# A port of our own: several suites may run at once on one machine.
+		local port=$((20000 + RANDOM % 20000))
 		mkdir -p "$dir/pg" "$dir/pgsock"
 		: > "$dir/pg.log"
 		[ "$(id -u)" -eq 0 ] && chown postgres "$dir/pg" "$dir/pgsock" "$dir/pg.log"
@@ -44,9 +46,9 @@ mig_servers_start() {
 		_mig_as_pg "$bin/initdb" -D "$dir/pg" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
 			>"$dir/pg-initdb.log" 2>&1 || { cat "$dir/pg-initdb.log" >&2; return 1; }
 		_mig_as_pg "$bin/pg_ctl" -D "$dir/pg" -l "$dir/pg.log" -w -t 60 \
-			-o "-c listen_addresses='' -k $dir/pgsock -p 5432 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=4GB -c shared_buffers=256MB -c maintenance_work_mem=256MB -c max_connections=60" \
+			-o "-c listen_addresses='' -k $dir/pgsock -p $port -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=4GB -c shared_buffers=256MB -c maintenance_work_mem=256MB -c max_connections=60" \
 			start >/dev/null || { cat "$dir/pg.log" >&2; return 1; }
-		echo "export MIG_PG_SOCK='$dir/pgsock' MIG_PG_PORT=5432" >> "$dir/env"
+		echo "export MIG_PG_SOCK='$dir/pgsock' MIG_PG_PORT=$port" >> "$dir/env"
 	fi
 	if [[ " $want " == *" my "* ]]; then
 		local user=()
