@@ -1,0 +1,94 @@
+/*
+ * catalog.h - what a database says about its tables.
+ *
+ * One reader per dialect fills the same structure: columns with their
+ * native type, mig type, nullability and default; primary key, unique
+ * constraints, foreign keys and secondary indexes with the definitions
+ * needed to re-create them exactly; an estimated row count.  mig-extract
+ * --schema prints it as JSON (catalog_to_json); mig-load checks a stream
+ * against it and saves constraint definitions from it; mig-verify diffs
+ * two of them and finds orphans with them.
+ *
+ * Every string is owned by the catalog and freed by catalog_release.
+ */
+#ifndef MIG_CATALOG_H
+#define MIG_CATALOG_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "dburl.h"
+#include "rec.h"
+
+struct cat_column {
+	char *name;
+	char *dbtype;		/* native type as the server spells it */
+	enum mig_type type;	/* how mig carries it */
+	int notnull;
+	char *deflt;		/* default expression, or NULL */
+};
+
+struct cat_key {		/* primary key or unique constraint/index */
+	char *name;
+	size_t ncols;
+	char **cols;
+};
+
+struct cat_fk {
+	char *name;
+	size_t ncols;
+	char **cols;
+	char *ref_schema;	/* NULL where the dialect has none */
+	char *ref_table;
+	char **ref_cols;
+	char *on_delete, *on_update;	/* "NO ACTION", "CASCADE", ... */
+	char *def;		/* the server's own definition text (PostgreSQL:
+				   pg_get_constraintdef), for exact re-creation */
+};
+
+struct cat_index {		/* secondary indexes, not backing a constraint */
+	char *name;
+	int unique;
+	size_t ncols;
+	char **cols;
+	char *def;		/* full CREATE INDEX statement where the server gives one */
+};
+
+struct cat_table {
+	char *schema;		/* NULL for SQLite and MariaDB (the database is the URL's) */
+	char *name;
+	size_t ncols;
+	struct cat_column *cols;
+	struct cat_key *pk;	/* NULL if none */
+	size_t nuniq;
+	struct cat_key *uniq;
+	size_t nfk;
+	struct cat_fk *fks;
+	size_t nidx;
+	struct cat_index *idx;
+	long long est_rows;	/* -1 if unknown */
+};
+
+struct catalog {
+	char *dialect;		/* "postgresql", "mariadb", "sqlite" */
+	size_t ntables;
+	struct cat_table *tables;
+};
+
+/*
+ * Read the catalog of the tables named in tables (NULL-terminated, names
+ * optionally schema-qualified; NULL for every user table) over an open
+ * connection: conn is a PGconn *, MYSQL * or sqlite3 * as u->kind says.
+ * Returns 0, or -1 with a message in err (a table that does not exist is
+ * an error naming it).
+ */
+int catalog_read(const struct dburl *u, void *conn, const char *const *tables,
+		 struct catalog *out, struct buf *err);
+void catalog_release(struct catalog *c);
+/* The table called name ("schema.table" or "table"), or NULL. */
+const struct cat_table *catalog_find(const struct catalog *c, const char *name);
+/* The documented JSON form (mig-extract(1), SCHEMA OUTPUT) and back. */
+json_t *catalog_to_json(const struct catalog *c);
+int catalog_from_json(const json_t *j, struct catalog *out, struct buf *err);
+
+#endif
