@@ -161,6 +161,15 @@ void mig_reader_free(struct mig_reader *r)
 	free(r);
 }
 
+void mig_reader_set_bufsize(struct mig_reader *r, size_t n)
+{
+	if (r->started || r->end)
+		return;
+	r->cap = n ? n : 1;
+	free(r->in);
+	r->in = emalloc(r->cap + 1);
+}
+
 const char *mig_reader_error(const struct mig_reader *r)
 {
 	return r->err.buf;

@@ -121,6 +121,9 @@ enum mig_format mig_reader_format(const struct mig_reader *r);
 /* The current header of tag, or NULL. */
 const struct mig_header *mig_reader_header(const struct mig_reader *r, const char *tag);
 void mig_reader_free(struct mig_reader *r);
+/* Use an input buffer of n bytes (at least 1) before the first read: lets
+ * the unit tests drive every refill and line-straddling path. */
+void mig_reader_set_bufsize(struct mig_reader *r, size_t n);
 
 /* Writer flags. */
 enum {
