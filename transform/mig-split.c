@@ -1,0 +1,549 @@
+/*
+ * mig-split - route the records of a tag to new tags by predicate.
+ *
+ * Every rule is parsed before the first record is read; a rule's columns
+ * are resolved once per header, so a record costs its predicates'
+ * comparisons and one write per route it matches.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "expr.h"
+#include "ledger.h"
+#include "progress.h"
+#include "rec.h"
+#include "rejects.h"
+#include "strmap.h"
+#include "util.h"
+
+enum unmatched { UN_ERROR, UN_DROP, UN_PASS, UN_TAG, UN_REJECT };
+
+struct route {
+	char *src, *dst;
+	char *where;			/* "rule 3" or "file:line", for messages */
+	char **cols, **as;		/* projection; ncols 0: every column */
+	size_t ncols;
+	struct pred *pred;		/* NULL: every record */
+	int *idx;
+	struct mig_header *out;		/* NULL: the input header itself */
+	struct mig_field *of;
+	unsigned long long count;
+};
+
+struct source {
+	char *tag;
+	struct route **r;
+	size_t n;
+	unsigned long bound;		/* id of the header the routes are bound to */
+	struct mig_header *unm;		/* --unmatched TAG: the renamed header */
+	unsigned long long unmatched;
+	struct ledger_counts *lc;
+};
+
+static enum mig_format format = MIG_FMT_CSV;
+static enum unmatched unmatched = UN_ERROR;
+static char *unmatched_tag;
+static const char *reject_path;
+static long long max_rejects = -1;
+static int show_values, verbose, quiet, progress_force = -1;
+
+static _Noreturn void usage(FILE *fp, int code)
+{
+	fprintf(fp, "usage: mig-split [-qv] [-F csv|ndjson] [-f rulesfile] [--unmatched error|drop|pass|reject|TAG]\n"
+		    "                 [--reject file] [--max-rejects n] [--show-values] [--progress] [rule ...]\n");
+	exit(code);
+}
+
+static void rule_fail(const char *where, struct lex *l)
+{
+	die(MIG_EXIT_USAGE, "%s:%zu: %s", where, lex_errpos(l), lex_error(l));
+}
+
+static char *take_name(struct lex *l, const char *what)
+{
+	char *s;
+
+	if (!lex_is_name(l) || !l->text.len) {
+		lex_fail(l, "expected %s, found '%s'", what, lex_what(l));
+		return NULL;
+	}
+	s = estrdup(l->text.buf);
+	lex_next(l);
+	return s;
+}
+
+static void route_free(struct route *r);
+
+/* Parse one rule at the current token into r; -1 with the lexer's error set. */
+static int parse_rule_into(struct lex *l, struct route *r)
+{
+	if (!(r->src = take_name(l, "a tag")))
+		return -1;
+	if (l->tok == LX_ARROW) {
+		lex_next(l);
+		if (!(r->dst = take_name(l, "a tag after '->'")))
+			return -1;
+		if (l->tok == LX_LP) {
+			do {
+				lex_next(l);
+				r->cols = ereallocarray(r->cols, r->ncols + 1, sizeof(char *));
+				r->as = ereallocarray(r->as, r->ncols + 1, sizeof(char *));
+				r->as[r->ncols] = NULL;
+				if (!(r->cols[r->ncols++] = take_name(l, "a column name")))
+					return -1;
+				if (lex_is(l, "as")) {
+					lex_next(l);
+					if (!(r->as[r->ncols - 1] = take_name(l, "a column name after 'as'")))
+						return -1;
+				}
+			} while (l->tok == LX_COMMA);
+			if (l->tok != LX_RP) {
+				lex_fail(l, "expected ',' or ')' in the column list, found '%s'", lex_what(l));
+				return -1;
+			}
+			lex_next(l);
+		}
+	} else {
+		r->dst = estrdup(r->src);
+	}
+	if (lex_is(l, "where")) {
+		lex_next(l);
+		if (!(r->pred = pred_parse(l)))
+			return -1;
+	}
+	if (l->tok != LX_EOF && l->tok != LX_SEMI) {
+		lex_fail(l, "expected 'where', '->' or the end of the rule, found '%s'", lex_what(l));
+		return -1;
+	}
+	return 0;
+}
+
+static struct route *parse_rule(struct lex *l, const char *where)
+{
+	struct route *r = ecalloc(1, sizeof(*r));
+
+	r->where = estrdup(where);
+	if (parse_rule_into(l, r) < 0) {
+		route_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static void route_free(struct route *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->ncols; i++) {
+		free(r->cols[i]);
+		free(r->as[i]);
+	}
+	free(r->cols);
+	free(r->as);
+	pred_free(r->pred);
+	free(r->idx);
+	free(r->of);
+	mig_header_free(r->out);
+	free(r->src);
+	free(r->dst);
+	free(r->where);
+	free(r);
+}
+
+static void add_route(struct strmap *srcs, struct source ***order, size_t *nsrc, struct route *r)
+{
+	struct source *s = strmap_get(srcs, r->src, strlen(r->src));
+
+	if (!s) {
+		s = ecalloc(1, sizeof(*s));
+		s->tag = estrdup(r->src);
+		strmap_put(srcs, s->tag, strlen(s->tag), s);
+		*order = ereallocarray(*order, *nsrc + 1, sizeof(**order));
+		(*order)[(*nsrc)++] = s;
+	}
+	s->r = ereallocarray(s->r, s->n + 1, sizeof(*s->r));
+	s->r[s->n++] = r;
+}
+
+/* Parse every rule of text (';'-separated) into routes. */
+static void parse_rules(const char *text, const char *where, struct strmap *srcs, struct source ***order,
+			size_t *nsrc)
+{
+	struct lex l;
+	struct route *r;
+
+	lex_init(&l, text);
+	while (l.tok != LX_EOF) {
+		if (l.tok == LX_SEMI) {
+			lex_next(&l);
+			continue;
+		}
+		if (!(r = parse_rule(&l, where)))
+			rule_fail(where, &l);
+		add_route(srcs, order, nsrc, r);
+	}
+	if (l.tok == LX_ERR)
+		rule_fail(where, &l);
+	lex_release(&l);
+}
+
+static void parse_file(const char *path, struct strmap *srcs, struct source ***order, size_t *nsrc)
+{
+	FILE *fp = fopen(path, "r");
+	char *line = NULL, where[4096];
+	size_t cap = 0, n = 0;
+	ssize_t len;
+
+	if (!fp)
+		die(MIG_EXIT_USAGE, "%s: cannot open:", path);
+	while ((len = getline(&line, &cap, fp)) >= 0) {
+		const char *p = line;
+
+		n++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '#' || *p == '\n' || !*p)
+			continue;
+		snprintf(where, sizeof(where), "%s:%zu", path, n);
+		parse_rules(line, where, srcs, order, nsrc);
+	}
+	if (ferror(fp))
+		die(MIG_EXIT_USAGE, "%s: read error:", path);
+	free(line);
+	fclose(fp);
+}
+
+/* Resolve a source's routes against its new header h and write their headers. */
+static void bind(struct source *s, const struct mig_header *h, struct mig_writer *w, const char *input,
+		 unsigned long line)
+{
+	struct buf err = BUF_INIT;
+	size_t i, j;
+
+	for (i = 0; i < s->n; i++) {
+		struct route *r = s->r[i];
+
+		if (pred_bind(r->pred, h, &err) < 0)
+			die(MIG_EXIT_USAGE, "%s:%lu: tag '%s': %s (%s)", input, line, h->tag, err.buf, r->where);
+		mig_header_free(r->out);
+		r->out = NULL;
+		if (r->ncols) {
+			r->out = mig_header_new(r->dst, r->ncols);
+			r->idx = ereallocarray(r->idx, r->ncols, sizeof(int));
+			r->of = ereallocarray(r->of, r->ncols, sizeof(*r->of));
+			for (j = 0; j < r->ncols; j++) {
+				if ((r->idx[j] = mig_header_find(h, r->cols[j])) < 0)
+					die(MIG_EXIT_USAGE, "%s:%lu: tag '%s': unknown column '%s' (%s)", input,
+					    line, h->tag, r->cols[j], r->where);
+				mig_header_set(r->out, j, r->as[j] ? r->as[j] : r->cols[j],
+					       h->types[r->idx[j]]);
+			}
+		} else if (strcmp(r->dst, h->tag)) {
+			r->out = mig_header_dup(h);
+			free(r->out->tag);
+			r->out->tag = estrdup(r->dst);
+		}
+		mig_write_header(w, r->out ? r->out : h);
+	}
+	if (unmatched == UN_TAG) {
+		mig_header_free(s->unm);
+		s->unm = mig_header_dup(h);
+		free(s->unm->tag);
+		s->unm->tag = estrdup(unmatched_tag);
+		mig_write_header(w, s->unm);
+	}
+	s->bound = h->id;
+	buf_release(&err);
+}
+
+struct showctx {
+	struct buf *b;
+	const struct mig_field *f;
+	struct strmap seen;
+};
+
+static void show_col(const char *name, int idx, void *arg)
+{
+	struct showctx *c = arg;
+	const struct mig_field *v = &c->f[idx];
+
+	if (strmap_get(&c->seen, name, strlen(name)))
+		return;
+	strmap_put(&c->seen, name, strlen(name), (void *)1);
+	buf_adds(c->b, c->seen.count > 1 ? ", " : " (");
+	buf_adds(c->b, name);
+	if (v->null) {
+		buf_adds(c->b, " is null");
+	} else {
+		buf_adds(c->b, "='");
+		buf_add(c->b, v->val, v->len);
+		buf_addc(c->b, '\'');
+	}
+}
+
+static _Noreturn void no_route(const struct source *s, const struct mig_item *it)
+{
+	struct buf b = BUF_INIT;
+	struct showctx c = { &b, it->f, STRMAP_INIT };
+	size_t i;
+
+	buf_addf(&b, "%s:%llu: record matched no route", it->hdr->tag, it->row);
+	if (show_values) {
+		for (i = 0; i < s->n; i++)
+			pred_columns(s->r[i]->pred, show_col, &c);
+		if (c.seen.count)
+			buf_addc(&b, ')');
+	}
+	die(MIG_EXIT_DATA, "%s", b.buf);
+}
+
+static void emit(struct mig_writer *w, const struct mig_header *h, const struct mig_field *f,
+		 const struct mig_item *it)
+{
+	if (mig_write_record(w, h, f) < 0)
+		die(MIG_EXIT_DATA, "%s:%llu: %s", it->hdr->tag, it->row, mig_writer_error(w));
+}
+
+static void route_record(struct source *s, const struct mig_item *it, struct mig_writer *w,
+			 struct rejects *rj)
+{
+	char where[512];
+	int hit = 0;
+	size_t i, j;
+
+	s->lc->in++;
+	for (i = 0; i < s->n; i++) {
+		struct route *r = s->r[i];
+
+		if (r->pred && !pred_match(r->pred, it->f))
+			continue;
+		hit = 1;
+		r->count++;
+		if (r->ncols) {
+			for (j = 0; j < r->ncols; j++)
+				r->of[j] = it->f[r->idx[j]];
+			emit(w, r->out, r->of, it);
+		} else {
+			emit(w, r->out ? r->out : it->hdr, it->f, it);
+		}
+	}
+	if (hit) {
+		s->lc->out++;
+		return;
+	}
+	s->unmatched++;
+	switch (unmatched) {
+	case UN_ERROR:
+		mig_writer_flush(w);
+		no_route(s, it);
+	case UN_DROP:
+		s->lc->dropped++;
+		break;
+	case UN_PASS:
+		s->lc->out++;
+		emit(w, it->hdr, it->f, it);
+		break;
+	case UN_TAG:
+		s->lc->out++;
+		emit(w, s->unm, it->f, it);
+		break;
+	case UN_REJECT:
+		snprintf(where, sizeof(where), "%s:%llu", it->hdr->tag, it->row);
+		if (rejects_add(rj, it->hdr, it->f, where, "record matched no route") < 0) {
+			mig_writer_flush(w);
+			die(MIG_EXIT_DATA, "%s: record matched no route, and that is more than %lld rejects",
+			    where, max_rejects);
+		}
+		s->lc->rejected++;
+		break;
+	}
+}
+
+/* Per-route counts go into the ledger as to:TAG extras, so fan-out is visible. */
+static void account(struct source **order, size_t nsrc)
+{
+	size_t i, j;
+	char name[1024];
+
+	for (i = 0; i < nsrc; i++) {
+		struct source *s = order[i];
+
+		if (!s->lc)
+			continue;
+		for (j = 0; j < s->n; j++) {
+			snprintf(name, sizeof(name), "to:%s", s->r[j]->dst);
+			ledger_add_extra(s->lc, name, s->r[j]->count);
+		}
+		if (unmatched == UN_PASS || unmatched == UN_TAG) {
+			snprintf(name, sizeof(name), "to:%s", unmatched == UN_PASS ? s->tag : unmatched_tag);
+			ledger_add_extra(s->lc, name, s->unmatched);
+		}
+		if (verbose) {
+			for (j = 0; j < s->n; j++)
+				fprintf(stderr, "mig-split: %s -> %s: %llu (%s)\n", s->tag, s->r[j]->dst,
+					s->r[j]->count, s->r[j]->where);
+			fprintf(stderr, "mig-split: %s: %llu in, %llu unmatched\n", s->tag, s->lc->in,
+				s->unmatched);
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	enum { O_UNMATCHED = 256, O_REJECT, O_MAX_REJECTS, O_SHOW_VALUES, O_PROGRESS, O_VERSION };
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'F' },
+		{ "file", required_argument, NULL, 'f' },
+		{ "unmatched", required_argument, NULL, O_UNMATCHED },
+		{ "reject", required_argument, NULL, O_REJECT },
+		{ "max-rejects", required_argument, NULL, O_MAX_REJECTS },
+		{ "show-values", no_argument, NULL, O_SHOW_VALUES },
+		{ "stats", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "progress", no_argument, NULL, O_PROGRESS },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct strmap srcs = STRMAP_INIT;
+	struct source **order = NULL, *cs = NULL;
+	struct ledger_counts *clc = NULL;
+	unsigned long cid = 0;
+	struct ledger ledger = LEDGER_INIT;
+	struct mig_reader *rd;
+	struct mig_writer *w;
+	struct rejects *rj = NULL;
+	struct progress pg;
+	struct mig_item it;
+	char **files = NULL, where[64];
+	size_t nfiles = 0, nsrc = 0, i, j;
+	int c, ret;
+
+	argv0 = "mig-split";
+	while ((c = getopt_long(argc, argv, "F:f:vqh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'F':
+			if (mig_format_parse(optarg, &format) < 0)
+				usage(stderr, MIG_EXIT_USAGE);
+			break;
+		case 'f':
+			files = ereallocarray(files, nfiles + 1, sizeof(char *));
+			files[nfiles++] = optarg;
+			break;
+		case O_UNMATCHED:
+			if (!strcmp(optarg, "error"))
+				unmatched = UN_ERROR;
+			else if (!strcmp(optarg, "drop"))
+				unmatched = UN_DROP;
+			else if (!strcmp(optarg, "pass"))
+				unmatched = UN_PASS;
+			else if (!strcmp(optarg, "reject"))
+				unmatched = UN_REJECT;
+			else if (*optarg && !strpbrk(optarg, ",\"\r\n")) {
+				unmatched = UN_TAG;
+				unmatched_tag = optarg;
+			} else
+				die(MIG_EXIT_USAGE, "--unmatched: bad policy or tag '%s'", optarg);
+			break;
+		case O_REJECT:
+			reject_path = optarg;
+			break;
+		case O_MAX_REJECTS:
+			max_rejects = estrtonum(optarg, 0, (long long)(~0ULL >> 1), "--max-rejects");
+			break;
+		case O_SHOW_VALUES:
+			show_values = 1;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'q':
+			quiet = 1;
+			progress_force = 0;
+			break;
+		case O_PROGRESS:
+			progress_force = 1;
+			break;
+		case 'h':
+			usage(stdout, MIG_EXIT_OK);
+		case O_VERSION:
+			print_version();
+		default:
+			usage(stderr, MIG_EXIT_USAGE);
+		}
+	}
+	if (unmatched == UN_REJECT && !reject_path)
+		die(MIG_EXIT_USAGE, "--unmatched reject needs --reject FILE");
+	if (max_rejects >= 0 && !reject_path)
+		die(MIG_EXIT_USAGE, "--max-rejects needs --reject FILE");
+	for (i = 0; i < nfiles; i++)
+		parse_file(files[i], &srcs, &order, &nsrc);
+	for (i = (size_t)optind; i < (size_t)argc; i++) {
+		snprintf(where, sizeof(where), "rule %zu", i - (size_t)optind + 1);
+		parse_rules(argv[i], where, &srcs, &order, &nsrc);
+	}
+	free(files);
+
+	rd = mig_reader_open(NULL, 0);
+	w = mig_writer_new(1, "<stdout>", format, 0);
+	if (reject_path)
+		rj = rejects_open(reject_path, "mig-split", max_rejects);
+	progress_init(&pg, progress_force);
+	progress_begin(&pg, "mig-split", 0);
+	while ((ret = mig_reader_next(rd, &it)) > 0) {
+		if (it.kind != MIG_RECORD && it.kind != MIG_HEADER) {
+			mig_write_item(w, &it);
+			continue;
+		}
+		if (it.hdr->id != cid) {
+			cs = strmap_get(&srcs, it.hdr->tag, strlen(it.hdr->tag));
+			clc = ledger_tag(&ledger, it.hdr->tag);
+			if (cs)
+				cs->lc = clc;
+			cid = it.hdr->id;
+		}
+		if (cs && cs->bound != it.hdr->id)
+			bind(cs, it.hdr, w, mig_reader_name(rd), it.line);
+		if (it.kind == MIG_HEADER) {
+			if (!cs)
+				mig_write_item(w, &it);
+			continue;
+		}
+		progress_tick(&pg);
+		if (!cs) {
+			clc->in++;
+			clc->out++;
+			emit(w, it.hdr, it.f, &it);
+			continue;
+		}
+		route_record(cs, &it, w, rj);
+	}
+	if (ret < 0) {
+		mig_writer_flush(w);
+		die(MIG_EXIT_DATA, "%s", mig_reader_error(rd));
+	}
+	progress_end(&pg);
+	account(order, nsrc);
+	ledger_emit(&ledger, w, "mig-split");
+	if (rj)
+		rejects_close(rj);
+	mig_writer_close(w);
+	mig_reader_free(rd);
+	for (i = 0; i < nsrc; i++) {
+		for (j = 0; j < order[i]->n; j++)
+			route_free(order[i]->r[j]);
+		free(order[i]->r);
+		mig_header_free(order[i]->unm);
+		free(order[i]->tag);
+		free(order[i]);
+	}
+	free(order);
+	strmap_release(&srcs);
+	ledger_release(&ledger);
+	return 0;
+}
