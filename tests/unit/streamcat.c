@@ -1,9 +1,12 @@
 /*
  * streamcat - read a mig stream and write it again, for the format tests:
- * streamcat [-f csv|ndjson] [file]
+ * streamcat [-m] [-f csv|ndjson] [file]
+ * -m prints the peak resident set size in KiB to stderr at the end.
  */
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "rec.h"
@@ -15,12 +18,14 @@ int main(int argc, char **argv)
 	struct mig_reader *r;
 	struct mig_writer *w;
 	struct mig_item it;
-	int c, ret;
+	int c, ret, rss = 0;
 
 	argv0 = "streamcat";
-	while ((c = getopt(argc, argv, "f:")) != -1) {
-		if (c != 'f' || mig_format_parse(optarg, &fmt) < 0)
-			die(MIG_EXIT_USAGE, "usage: streamcat [-f csv|ndjson] [file]");
+	while ((c = getopt(argc, argv, "mf:")) != -1) {
+		if (c == 'm')
+			rss = 1;
+		else if (c != 'f' || mig_format_parse(optarg, &fmt) < 0)
+			die(MIG_EXIT_USAGE, "usage: streamcat [-m] [-f csv|ndjson] [file]");
 	}
 	r = mig_reader_open(optind < argc ? argv[optind] : NULL, MIG_R_KEEP_META);
 	w = mig_writer_new(1, "<stdout>", fmt, 0);
@@ -33,5 +38,11 @@ int main(int argc, char **argv)
 	}
 	mig_writer_close(w);
 	mig_reader_free(r);
+	if (rss) {
+		struct rusage ru;
+
+		getrusage(RUSAGE_SELF, &ru);
+		fprintf(stderr, "%ld\n", ru.ru_maxrss);
+	}
 	return 0;
 }
