@@ -3,7 +3,9 @@
 # temporary directory, for the test suite, make demo and make bench.
 #
 #   source tests/lib-servers.bash
-#   mig_servers_start DIR [pg] [my]   start (both by default), write DIR/env
+#   mig_servers_start DIR [pg] [my]   start (both by default), write DIR/env;
+#                                     as root, DIR's parents must be
+#                                     searchable by the postgres user
 #   mig_servers_stop DIR              stop whatever DIR holds
 #   pg_url DB / my_url DB             connection URLs for mig tools
 #   pg_newdb DB / my_newdb DB         (re)create an empty database

@@ -8,6 +8,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 [ $# -gt 0 ] || set -- "$top"/tests/t[0-9][0-9][0-9][0-9]-*.bats
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mig-check.XXXXXX")
+# The servers run as postgres when we are root: it must reach the sockets.
+chmod 755 "$tmp"
 trap 'bash "$top/tests/lib-servers.bash" stop "$tmp/srv"; rm -rf "$tmp"' EXIT INT TERM
 if ! bash "$top/tests/lib-servers.bash" start "$tmp/srv" >"$tmp/servers.log" 2>&1; then
 	cat "$tmp/servers.log" >&2
