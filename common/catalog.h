@@ -91,4 +91,29 @@ const struct cat_table *catalog_find(const struct catalog *c, const char *name);
 json_t *catalog_to_json(const struct catalog *c);
 int catalog_from_json(const json_t *j, struct catalog *out, struct buf *err);
 
+/*
+ * Native type names to mig types, shared by the readers, mig-extract and
+ * mig-load.  cat_pg_type takes format_type() text plus pg_type's typtype
+ * and typcategory ('e' enum and 'A' array become text); cat_my_type takes
+ * information_schema DATA_TYPE and COLUMN_TYPE (tinyint1_bool: tinyint(1)
+ * is bool rather than int); cat_sqlite_type takes a declared type.
+ */
+enum mig_type cat_pg_type(const char *fmt_type, char typtype, char typcat);
+enum mig_type cat_my_type(const char *data_type, const char *column_type, int tinyint1_bool);
+enum mig_type cat_sqlite_type(const char *decl);
+
+/* Building blocks for the readers (catalog-*.c); all copy their strings. */
+int cat_read_pg(PGconn *c, const char *const *tables, struct catalog *out, struct buf *err);
+int cat_read_my(MYSQL *m, const char *const *tables, struct catalog *out, struct buf *err);
+int cat_read_sqlite(sqlite3 *db, const char *const *tables, struct catalog *out, struct buf *err);
+struct cat_table *cat_add_table(struct catalog *c);
+struct cat_column *cat_add_column(struct cat_table *t);
+struct cat_key *cat_add_uniq(struct cat_table *t);
+struct cat_fk *cat_add_fk(struct cat_table *t);
+struct cat_index *cat_add_index(struct cat_table *t);
+void cat_push(char ***v, size_t *n, const char *s);
+char *cat_strdup0(const char *s);
+void cat_split_name(const char *name, char **schema, char **table);
+void cat_set_error(struct buf *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

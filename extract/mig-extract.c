@@ -1,0 +1,528 @@
+/*
+ * mig-extract - read tables or queries from a database or CSV files and
+ * write them as a mig record stream (see mig-extract(1)).
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "extract.h"
+#include "util.h"
+
+static struct xopt opt = {
+	.fmt = MIG_FMT_CSV,
+	.limit = -1,
+	.order = 1,
+	.tinyint1_bool = 1,
+	.delim = ',',
+	.quote = '"',
+};
+static int quiet, progress_force = -1;
+
+struct kv {
+	char *tag;
+	const char *val;
+};
+static struct kv *wheres, *queries;
+static size_t nwheres, nqueries;
+
+enum {
+	OPT_AFTER = 256, OPT_SHARD, OPT_EXACT, OPT_NO_ORDER, OPT_TINYINT1, OPT_ZERO_DATE,
+	OPT_SHOW_VALUES, OPT_PROGRESS, OPT_VERSION, OPT_DELIM, OPT_QUOTE, OPT_NULL, OPT_ENCODING,
+};
+
+static const struct option longopts[] = {
+	{ "format", required_argument, NULL, 'F' },
+	{ "where", required_argument, NULL, 'w' },
+	{ "query", required_argument, NULL, 'Q' },
+	{ "limit", required_argument, NULL, 'n' },
+	{ "schema", no_argument, NULL, 's' },
+	{ "after", required_argument, NULL, OPT_AFTER },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "exact-count", no_argument, NULL, OPT_EXACT },
+	{ "no-order", no_argument, NULL, OPT_NO_ORDER },
+	{ "tinyint1", required_argument, NULL, OPT_TINYINT1 },
+	{ "zero-date", required_argument, NULL, OPT_ZERO_DATE },
+	{ "delimiter", required_argument, NULL, OPT_DELIM },
+	{ "quote", required_argument, NULL, OPT_QUOTE },
+	{ "null", required_argument, NULL, OPT_NULL },
+	{ "encoding", required_argument, NULL, OPT_ENCODING },
+	{ "show-values", no_argument, NULL, OPT_SHOW_VALUES },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char usage_text[] =
+	"usage: mig-extract [-qs] [-F csv|ndjson] [-n limit] [-w tag=cond] [-Q tag=sql]\n"
+	"                   [--after key] [--shard i/n] [--exact-count] [--no-order]\n"
+	"                   [--tinyint1 bool|int] [--zero-date null|error]\n"
+	"                   [--delimiter c] [--quote c] [--null marker] [--encoding utf8|latin1]\n"
+	"                   [--progress] [--show-values] source [table[:col,...] ...]\n";
+
+static _Noreturn void usage(int code)
+{
+	fputs(usage_text, code ? stderr : stdout);
+	exit(code);
+}
+
+static void kv_add(struct kv **v, size_t *n, const char *arg, const char *what)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (!eq || eq == arg)
+		die(MIG_EXIT_USAGE, "%s: expected TAG=VALUE: '%s'", what, arg);
+	*v = ereallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[*n].tag = estrndup(arg, (size_t)(eq - arg));
+	(*v)[*n].val = eq + 1;
+	(*n)++;
+}
+
+static char single_char(const char *s, const char *what)
+{
+	if (!strcmp(s, "\\t") || !strcmp(s, "tab"))
+		return '\t';
+	if (strlen(s) != 1)
+		die(MIG_EXIT_USAGE, "--%s: expected one character", what);
+	return *s;
+}
+
+/* "users:id,email" -> a job for table users with columns id and email. */
+static void job_from_operand(struct xjob *j, const char *arg)
+{
+	const char *colon = strchr(arg, ':');
+
+	memset(j, 0, sizeof(*j));
+	if (!colon) {
+		j->table = estrdup(arg);
+	} else {
+		const char *p = colon + 1;
+
+		j->table = estrndup(arg, (size_t)(colon - arg));
+		while (*p) {
+			const char *c = strchr(p, ',');
+			size_t n = c ? (size_t)(c - p) : strlen(p);
+
+			if (!n)
+				die(MIG_EXIT_USAGE, "%s: empty column name", arg);
+			j->cols = ereallocarray(j->cols, j->ncols + 1, sizeof(*j->cols));
+			j->cols[j->ncols++] = estrndup(p, n);
+			p += n + (c != NULL);
+		}
+		if (!j->ncols)
+			die(MIG_EXIT_USAGE, "%s: empty column list", arg);
+	}
+	if (!*j->table)
+		die(MIG_EXIT_USAGE, "%s: empty table name", arg);
+	j->tag = estrdup(j->table);
+}
+
+int main(int argc, char **argv)
+{
+	struct dburl u;
+	const char *why;
+	struct xctx x;
+	struct ledger ledger = LEDGER_INIT;
+	struct progress prog;
+	size_t i, k;
+	int c;
+
+	argv0 = "mig-extract";
+	while ((c = getopt_long(argc, argv, "F:w:Q:n:sqh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'F':
+			if (mig_format_parse(optarg, &opt.fmt) < 0)
+				die(MIG_EXIT_USAGE, "--format: expected csv or ndjson: '%s'", optarg);
+			break;
+		case 'w':
+			kv_add(&wheres, &nwheres, optarg, "--where");
+			break;
+		case 'Q':
+			kv_add(&queries, &nqueries, optarg, "--query");
+			break;
+		case 'n':
+			opt.limit = estrtonum(optarg, 0, (1LL << 62), "--limit");
+			break;
+		case 's':
+			opt.schema = 1;
+			break;
+		case OPT_AFTER:
+			opt.after = optarg;
+			break;
+		case OPT_SHARD: {
+			const char *sl = strchr(optarg, '/');
+			char *is;
+
+			if (!sl)
+				die(MIG_EXIT_USAGE, "--shard: expected i/n: '%s'", optarg);
+			is = estrndup(optarg, (size_t)(sl - optarg));
+			opt.shard_n = estrtonum(sl + 1, 1, 1 << 30, "--shard count");
+			opt.shard_i = estrtonum(is, 1, opt.shard_n, "--shard index (1..n)");
+			free(is);
+			break;
+		}
+		case OPT_EXACT:
+			opt.exact_count = 1;
+			break;
+		case OPT_NO_ORDER:
+			opt.order = 0;
+			break;
+		case OPT_TINYINT1:
+			if (!strcmp(optarg, "bool"))
+				opt.tinyint1_bool = 1;
+			else if (!strcmp(optarg, "int"))
+				opt.tinyint1_bool = 0;
+			else
+				die(MIG_EXIT_USAGE, "--tinyint1: expected bool or int: '%s'", optarg);
+			break;
+		case OPT_ZERO_DATE:
+			if (!strcmp(optarg, "null"))
+				opt.zero_date_error = 0;
+			else if (!strcmp(optarg, "error"))
+				opt.zero_date_error = 1;
+			else
+				die(MIG_EXIT_USAGE, "--zero-date: expected null or error: '%s'", optarg);
+			break;
+		case OPT_DELIM:
+			opt.delim = single_char(optarg, "delimiter");
+			break;
+		case OPT_QUOTE:
+			opt.quote = single_char(optarg, "quote");
+			break;
+		case OPT_NULL:
+			opt.null_marker = optarg;
+			break;
+		case OPT_ENCODING:
+			if (!strcasecmp(optarg, "utf8") || !strcasecmp(optarg, "utf-8"))
+				opt.latin1 = 0;
+			else if (!strcasecmp(optarg, "latin1") || !strcasecmp(optarg, "iso-8859-1"))
+				opt.latin1 = 1;
+			else
+				die(MIG_EXIT_USAGE, "--encoding: expected utf8 or latin1: '%s'", optarg);
+			break;
+		case OPT_SHOW_VALUES:
+			opt.show_values = 1;
+			break;
+		case OPT_PROGRESS:
+			progress_force = 1;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			usage(0);
+		case OPT_VERSION:
+			print_version();
+		default:
+			usage(MIG_EXIT_USAGE);
+		}
+	}
+	if (optind >= argc)
+		usage(MIG_EXIT_USAGE);
+	if (dburl_parse(argv[optind], &u, &why) < 0)
+		die(MIG_EXIT_USAGE, "%s: %s", "source", why);
+	optind++;
+
+	memset(&x, 0, sizeof(x));
+	x.njobs = (size_t)(argc - optind) + nqueries;
+	x.jobs = ecalloc(x.njobs ? x.njobs : 1, sizeof(*x.jobs));
+	for (i = 0; optind < argc; optind++, i++)
+		job_from_operand(&x.jobs[i], argv[optind]);
+	for (k = 0; k < nqueries; k++, i++) {
+		x.jobs[i].tag = estrdup(queries[k].tag);
+		x.jobs[i].query = queries[k].val;
+	}
+	for (k = 0; k < nwheres; k++) {
+		int found = 0;
+
+		for (i = 0; i < x.njobs; i++)
+			if (x.jobs[i].table && !strcmp(x.jobs[i].tag, wheres[k].tag)) {
+				x.jobs[i].where = wheres[k].val;
+				found = 1;
+			}
+		if (!found)
+			die(MIG_EXIT_USAGE, "--where: no table '%s' among the operands", wheres[k].tag);
+	}
+	if (u.kind == DB_CSV && (nwheres || nqueries || opt.after || opt.shard_n || opt.schema))
+		die(MIG_EXIT_USAGE, "%s: --where, --query, --after, --shard and --schema need a database source", u.shown);
+	if (opt.schema && nqueries)
+		die(MIG_EXIT_USAGE, "--schema describes tables, not queries");
+	if (!x.njobs && !opt.schema && u.kind != DB_CSV)
+		die(MIG_EXIT_USAGE, "%s: name at least one table or --query (or use --schema)", u.shown);
+
+	x.o = &opt;
+	x.u = &u;
+	x.ledger = &ledger;
+	progress_init(&prog, quiet ? 0 : progress_force);
+	x.prog = &prog;
+	if (!opt.schema)
+		x.w = mig_writer_new(STDOUT_FILENO, "<stdout>", opt.fmt, 0);
+	switch (u.kind) {
+	case DB_PG: extract_pg(&x); break;
+	case DB_MY: extract_my(&x); break;
+	case DB_SQLITE: extract_sqlite(&x); break;
+	case DB_CSV: extract_csv(&x); break;
+	}
+	if (x.w) {
+		ledger_emit(&ledger, x.w, "extract");
+		mig_writer_close(x.w);
+	}
+	ledger_release(&ledger);
+	for (i = 0; i < x.njobs; i++) {
+		free(x.jobs[i].tag);
+		free(x.jobs[i].table);
+		for (k = 0; k < x.jobs[i].ncols; k++)
+			free(x.jobs[i].cols[k]);
+		free(x.jobs[i].cols);
+	}
+	free(x.jobs);
+	for (k = 0; k < nwheres; k++)
+		free(wheres[k].tag);
+	for (k = 0; k < nqueries; k++)
+		free(queries[k].tag);
+	free(wheres);
+	free(queries);
+	dburl_release(&u);
+	fshut(stdout, "<stdout>");
+	return 0;
+}
+
+/* Helpers shared by the drivers */
+
+size_t x_job_ncols(const struct xjob *j, const struct cat_table *t)
+{
+	return j->cols ? j->ncols : t->ncols;
+}
+
+const struct cat_column *x_job_column(const struct xjob *j, const struct cat_table *t, size_t i)
+{
+	size_t k;
+
+	if (!j->cols)
+		return &t->cols[i];
+	for (k = 0; k < t->ncols; k++)
+		if (!strcmp(t->cols[k].name, j->cols[i]))
+			return &t->cols[k];
+	die(MIG_EXIT_USAGE, "%s: no column '%s'", j->tag, j->cols[i]);
+}
+
+static const struct cat_column *find_col(const struct cat_table *t, const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < t->ncols; k++)
+		if (!strcmp(t->cols[k].name, name))
+			return &t->cols[k];
+	return NULL;
+}
+
+/* Split a CSV list ("5" or "7,\"a,b\"") into values. */
+static size_t split_key(const char *s, char ***out)
+{
+	struct buf b = BUF_INIT;
+	size_t n = 0;
+	char **v = NULL;
+
+	for (;;) {
+		buf_reset(&b);
+		if (*s == '"') {
+			for (s++; *s; s++) {
+				if (*s == '"' && s[1] == '"')
+					buf_addc(&b, *s++);
+				else if (*s == '"')
+					break;
+				else
+					buf_addc(&b, *s);
+			}
+			if (*s != '"')
+				die(MIG_EXIT_USAGE, "--after: unterminated quote");
+			s++;
+		} else {
+			while (*s && *s != ',')
+				buf_addc(&b, *s++);
+		}
+		v = ereallocarray(v, n + 1, sizeof(*v));
+		v[n++] = estrdup(b.buf);
+		if (!*s)
+			break;
+		if (*s != ',')
+			die(MIG_EXIT_USAGE, "--after: expected ',' after a quoted value");
+		s++;
+	}
+	buf_release(&b);
+	*out = v;
+	return n;
+}
+
+static int is_int_text(const char *s)
+{
+	if (*s == '-' || *s == '+')
+		s++;
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+static void key_list(struct buf *sql, const struct xdialect *d, void *conn, const struct cat_key *pk)
+{
+	size_t i;
+
+	for (i = 0; i < pk->ncols; i++) {
+		char *id = d->ident(conn, pk->cols[i]);
+
+		if (i)
+			buf_adds(sql, ", ");
+		buf_adds(sql, id);
+		free(id);
+	}
+}
+
+void x_where(struct buf *sql, const struct xdialect *d, void *conn, const struct xjob *j,
+	     const struct cat_table *t, const struct xopt *o)
+{
+	const char *sep = " WHERE ";
+
+	if (j->where) {
+		buf_addf(sql, "%s(%s)", sep, j->where);
+		sep = " AND ";
+	}
+	if ((o->after || o->shard_n) && !t->pk)
+		die(MIG_EXIT_USAGE, "%s: --after and --shard need a primary key, and the table has none", j->tag);
+	if (o->after) {
+		char **v;
+		size_t n = split_key(o->after, &v), i;
+
+		if (n != t->pk->ncols)
+			die(MIG_EXIT_USAGE, "%s: --after: the primary key has %zu column%s, the key given %zu value%s",
+			    j->tag, t->pk->ncols, t->pk->ncols == 1 ? "" : "s", n, n == 1 ? "" : "s");
+		buf_addf(sql, "%s(", sep);
+		key_list(sql, d, conn, t->pk);
+		buf_adds(sql, ") > (");
+		for (i = 0; i < n; i++) {
+			const struct cat_column *c = find_col(t, t->pk->cols[i]);
+
+			if (i)
+				buf_adds(sql, ", ");
+			/* Integers go unquoted: MariaDB compares a string with an integer as doubles. */
+			if (c && c->type == MIG_T_INT && is_int_text(v[i]) && strlen(v[i]) < 40)
+				buf_adds(sql, v[i]);
+			else
+				d->literal(conn, sql, v[i]);
+			free(v[i]);
+		}
+		free(v);
+		buf_addc(sql, ')');
+		sep = " AND ";
+	}
+	if (o->shard_n > 1) {
+		buf_adds(sql, sep);
+		d->shard(conn, sql, t, o->shard_i - 1, o->shard_n);
+	}
+}
+
+void x_select(struct buf *sql, const struct xdialect *d, void *conn, const struct xjob *j,
+	      const struct cat_table *t, const struct xopt *o)
+{
+	size_t i, n = x_job_ncols(j, t);
+
+	buf_adds(sql, "SELECT ");
+	for (i = 0; i < n; i++) {
+		char *id = d->ident(conn, x_job_column(j, t, i)->name);
+
+		if (i)
+			buf_adds(sql, ", ");
+		buf_adds(sql, id);
+		free(id);
+	}
+	buf_adds(sql, " FROM ");
+	d->from(conn, sql, t);
+	x_where(sql, d, conn, j, t, o);
+	if (o->order && t->pk) {
+		buf_adds(sql, " ORDER BY ");
+		key_list(sql, d, conn, t->pk);
+	}
+	if (o->limit >= 0)
+		buf_addf(sql, " LIMIT %lld", o->limit);
+}
+
+int x_estimate_ok(const struct xjob *j, const struct xopt *o)
+{
+	return j->table && !j->where && !o->after && o->shard_n <= 1;
+}
+
+void x_count(struct xctx *x, const char *tag, long long n)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	if (n < 0)
+		return;
+	if (x->o->limit >= 0 && n > x->o->limit)
+		n = x->o->limit;
+	/* the tag is one word: percent-encode space and '%' as the stats line does */
+	for (i = 0; tag[i]; i++) {
+		if (tag[i] == ' ' || tag[i] == '%' || tag[i] == '\n')
+			buf_addf(&b, "%%%02X", (unsigned char)tag[i]);
+		else
+			buf_addc(&b, tag[i]);
+	}
+	buf_addf(&b, " %lld", n);
+	mig_write_control(x->w, "count", b.buf, b.len);
+	buf_release(&b);
+}
+
+void x_print_schema(struct xctx *x, const struct catalog *c)
+{
+	json_t *j = catalog_to_json(c);
+
+	(void)x;
+	if (json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
+		die(MIG_EXIT_SYSTEM, "<stdout>: write error:");
+	putchar('\n');
+	json_decref(j);
+}
+
+void x_double(struct buf *b, double d)
+{
+	char tmp[40];
+	int prec;
+
+	if (isnan(d)) {
+		buf_adds(b, "NaN");
+		return;
+	}
+	if (isinf(d)) {
+		buf_adds(b, d < 0 ? "-Infinity" : "Infinity");
+		return;
+	}
+	for (prec = 15; prec <= 17; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
+		if (strtod(tmp, NULL) == d)
+			break;
+	}
+	buf_adds(b, tmp);
+}
+
+void x_hex(struct buf *b, const void *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = p;
+	size_t i;
+
+	buf_grow(b, 2 + 2 * n);
+	b->buf[b->len++] = '\\';
+	b->buf[b->len++] = 'x';
+	for (i = 0; i < n; i++) {
+		b->buf[b->len++] = hex[s[i] >> 4];
+		b->buf[b->len++] = hex[s[i] & 15];
+	}
+	b->buf[b->len] = '\0';
+}
