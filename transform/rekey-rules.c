@@ -1,0 +1,510 @@
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uuid.h>
+
+#include "rekey.h"
+#include "util.h"
+#include "banned.h"
+
+/*
+ * Every rule is "NAME ARGUMENT": on the command line --NAME ARGUMENT, in a
+ * rules file one per line.  All are checked before the first record is
+ * read, and a bad one is a usage error that quotes it.
+ */
+_Noreturn static void bad(const char *where, const char *name, const char *arg, const char *fmt, ...)
+	MIG_PRINTF(4, 5);
+
+static void bad(const char *where, const char *name, const char *arg, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	die(MIG_EXIT_USAGE, "%srule '%s %s': %s", where, name, arg, msg);
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+struct tagrule *rules_tag(const struct rules *r, const char *tag)
+{
+	size_t i;
+
+	for (i = 0; i < r->ntags; i++)
+		if (!strcmp(r->tags[i]->tag, tag))
+			return r->tags[i];
+	return NULL;
+}
+
+static struct tagrule *tag_of(struct rules *r, const char *tag)
+{
+	struct tagrule *t = rules_tag(r, tag);
+
+	if (t)
+		return t;
+	t = ecalloc(1, sizeof(*t));
+	t->tag = estrdup(tag);
+	t->plan.hid = 0;
+	r->tags = ereallocarray(r->tags, r->ntags + 1, sizeof(*r->tags));
+	r->tags[r->ntags++] = t;
+	return t;
+}
+
+/* "TAG.COLUMN", split at the last dot so a tag may be schema-qualified. */
+static void tagcol(char *s, char **tag, char **col, const char *where, const char *name,
+		   const char *arg)
+{
+	char *dot;
+
+	s = trim(s);
+	dot = strrchr(s, '.');
+	if (!dot || dot == s || !dot[1])
+		bad(where, name, arg, "'%s' is not TAG.COLUMN", s);
+	*dot = '\0';
+	*tag = trim(s);
+	*col = trim(dot + 1);
+	if (!**tag || !**col)
+		bad(where, name, arg, "empty tag or column");
+}
+
+/* Split "LEFT=RIGHT" at the first '='; both sides trimmed and non-empty. */
+static void split_eq(char *s, char **l, char **rt, const char *where, const char *name,
+		     const char *arg, const char *what)
+{
+	char *eq = strchr(s, '=');
+
+	if (!eq)
+		bad(where, name, arg, "expected %s", what);
+	*eq = '\0';
+	*l = trim(s);
+	*rt = trim(eq + 1);
+	if (!**l || !**rt)
+		bad(where, name, arg, "expected %s", what);
+}
+
+static int parse_ns(const char *s, unsigned char ns[16])
+{
+	static const struct {
+		const char *name, *uuid;
+	} named[] = {
+		/* RFC 9562 section 6.6 */
+		{ "dns", "6ba7b810-9dad-11d1-80b4-00c04fd430c8" },
+		{ "url", "6ba7b811-9dad-11d1-80b4-00c04fd430c8" },
+		{ "oid", "6ba7b812-9dad-11d1-80b4-00c04fd430c8" },
+		{ "x500", "6ba7b814-9dad-11d1-80b4-00c04fd430c8" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		if (!strcmp(s, named[i].name))
+			s = named[i].uuid;
+	return uuid_parse36(s, strlen(s), ns);
+}
+
+static void rule_key(struct rules *r, char *s, const char *where, const char *arg)
+{
+	char *lhs, *gen, *tag, *col;
+	struct tagrule *t;
+
+	split_eq(s, &lhs, &gen, where, "key", arg, "TAG.COLUMN=GENERATOR");
+	tagcol(lhs, &tag, &col, where, "key", arg);
+	t = tag_of(r, tag);
+	if (t->has_key)
+		bad(where, "key", arg, "tag '%s' already has a key rule", tag);
+	if (!strcmp(gen, "keep")) {
+		t->gen = G_KEEP;
+	} else if (!strcmp(gen, "seq")) {
+		t->gen = G_SEQ;
+		t->seq = 1;
+	} else if (!strncmp(gen, "seq:", 4)) {
+		t->gen = G_SEQ;
+		if (strtonum_ok(gen + 4, -(long long)(~0ULL >> 1), (long long)(~0ULL >> 1), &t->seq) < 0)
+			bad(where, "key", arg, "'%s' is not a whole number", gen + 4);
+	} else if (!strcmp(gen, "uuid4")) {
+		t->gen = G_UUID4;
+	} else if (!strcmp(gen, "uuid7")) {
+		t->gen = G_UUID7;
+	} else if (!strncmp(gen, "uuid5:", 6)) {
+		t->gen = G_UUID5;
+		if (parse_ns(gen + 6, t->ns) < 0)
+			bad(where, "key", arg, "namespace '%s' is not a UUID, dns, url, oid or x500", gen + 6);
+	} else {
+		bad(where, "key", arg, "unknown generator '%s'", gen);
+	}
+	t->has_key = 1;
+	t->keycol = estrdup(col);
+	t->keytext = estrdup(arg);
+}
+
+static void rule_keepold(struct rules *r, char *s, const char *where, const char *arg)
+{
+	char *tag, *col;
+	struct tagrule *t;
+
+	tagcol(s, &tag, &col, where, "keep-old", arg);
+	t = tag_of(r, tag);
+	if (t->keepold)
+		bad(where, "keep-old", arg, "tag '%s' already has a keep-old rule", tag);
+	t->keepold = estrdup(col);
+}
+
+static void rule_crosswalk(struct rules *r, char *s, const char *where, const char *arg)
+{
+	char *tag, *file;
+	struct tagrule *t;
+
+	split_eq(s, &tag, &file, where, "crosswalk", arg, "TAG=FILE");
+	t = tag_of(r, tag);
+	if (t->xwpath)
+		bad(where, "crosswalk", arg, "tag '%s' already has a crosswalk file", tag);
+	t->xwpath = estrdup(file);
+}
+
+static void rule_load(struct rules *r, char *s, const char *where, const char *arg)
+{
+	char *name, *file;
+	struct xwfile *x;
+	size_t i;
+
+	split_eq(s, &name, &file, where, "load-crosswalk", arg, "NAME=FILE");
+	for (i = 0; i < r->nfiles; i++)
+		if (!strcmp(r->files[i]->name, name))
+			bad(where, "load-crosswalk", arg, "crosswalk '%s' is already loaded", name);
+	x = ecalloc(1, sizeof(*x));
+	x->name = estrdup(name);
+	x->path = estrdup(file);
+	keymap_init(&x->map, 8);
+	r->files = ereallocarray(r->files, r->nfiles + 1, sizeof(*r->files));
+	r->files[r->nfiles++] = x;
+}
+
+static void rule_ref(struct rules *r, char *s, const char *where, const char *arg)
+{
+	char *lhs, *srcs, *tag, *col, *p, *save = NULL;
+	struct tagrule *t;
+	struct refrule *rr;
+	struct buf names = BUF_INIT;
+	size_t i;
+
+	split_eq(s, &lhs, &srcs, where, "ref", arg, "TAG.COLUMN=SOURCE[:COLUMN],...");
+	tagcol(lhs, &tag, &col, where, "ref", arg);
+	t = tag_of(r, tag);
+	for (i = 0; i < t->nrefs; i++)
+		if (!strcmp(t->refs[i].col, col))
+			bad(where, "ref", arg, "column '%s.%s' already has a ref rule", tag, col);
+	t->refs = ereallocarray(t->refs, t->nrefs + 1, sizeof(*t->refs));
+	rr = &t->refs[t->nrefs++];
+	memset(rr, 0, sizeof(*rr));
+	rr->text = estrdup(arg);
+	rr->col = estrdup(col);
+	for (p = strtok_r(srcs, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		char *c = strchr(p, ':');
+		struct refsrc *src;
+
+		if (c)
+			*c++ = '\0';
+		p = trim(p);
+		if (!*p || (c && !*trim(c)))
+			bad(where, "ref", arg, "empty source or column");
+		rr->src = ereallocarray(rr->src, rr->nsrc + 1, sizeof(*rr->src));
+		src = &rr->src[rr->nsrc++];
+		memset(src, 0, sizeof(*src));
+		src->name = estrdup(p);
+		src->col = c ? estrdup(trim(c)) : NULL;
+		if (names.len)
+			buf_adds(&names, ", ");
+		buf_adds(&names, p);
+	}
+	if (!rr->nsrc)
+		bad(where, "ref", arg, "no source");
+	rr->names = buf_detach(&names, NULL);
+}
+
+static void rule_unique(struct rules *r, char *s, int nocase, const char *where, const char *name,
+			const char *arg)
+{
+	struct uniqset *set = ecalloc(1, sizeof(*set));
+	char *p, *save = NULL;
+	size_t i;
+
+	set->text = estrdup(arg);
+	set->nocase = nocase;
+	keymap_init(&set->set, 8);
+	r->sets = ereallocarray(r->sets, r->nsets + 1, sizeof(*r->sets));
+	r->sets[r->nsets++] = set;
+	for (p = strtok_r(s, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		char *tag, *col;
+		struct tagrule *t;
+
+		tagcol(p, &tag, &col, where, name, arg);
+		t = tag_of(r, tag);
+		for (i = 0; i < t->nuniq; i++)
+			if (!strcmp(t->uniq[i].col, col))
+				bad(where, name, arg, "column '%s.%s' already has a unique rule", tag, col);
+		t->uniq = ereallocarray(t->uniq, t->nuniq + 1, sizeof(*t->uniq));
+		t->uniq[t->nuniq].col = estrdup(col);
+		t->uniq[t->nuniq++].set = set;
+	}
+}
+
+/* "TAG on (COL, ...)" */
+static void rule_dedupe(struct rules *r, char *s, const char *where, const char *arg)
+{
+	char *p = trim(s), *tag, *q, *save = NULL;
+	struct tagrule *t;
+
+	tag = p;
+	while (*p && !isspace((unsigned char)*p) && *p != '(')
+		p++;
+	if (!*p)
+		bad(where, "dedupe", arg, "expected TAG on (COLUMN, ...)");
+	if (*p != '(')
+		*p++ = '\0';
+	while (isspace((unsigned char)*p))
+		p++;
+	if (strncmp(p, "on", 2) || (p[2] != '(' && !isspace((unsigned char)p[2])))
+		bad(where, "dedupe", arg, "expected TAG on (COLUMN, ...)");
+	p = trim(p + 2);
+	if (*p != '(' || p[strlen(p) - 1] != ')')
+		bad(where, "dedupe", arg, "expected TAG on (COLUMN, ...)");
+	p[strlen(p) - 1] = '\0';
+	p++;
+	if (!*tag)
+		bad(where, "dedupe", arg, "empty tag");
+	t = tag_of(r, tag);
+	if (t->ddtext)
+		bad(where, "dedupe", arg, "tag '%s' already has a dedupe rule", tag);
+	t->ddtext = estrdup(arg);
+	for (q = strtok_r(p, ",", &save); q; q = strtok_r(NULL, ",", &save)) {
+		q = trim(q);
+		if (!*q)
+			bad(where, "dedupe", arg, "empty column name");
+		t->ddcols = ereallocarray(t->ddcols, t->ndd + 1, sizeof(*t->ddcols));
+		t->ddcols[t->ndd++] = estrdup(q);
+	}
+	if (!t->ndd)
+		bad(where, "dedupe", arg, "no columns");
+	keymap_init(&t->dd, 8);
+}
+
+void rules_add(struct rules *r, const char *name, const char *arg, const char *where)
+{
+	char *s = estrdup(arg);
+
+	if (!strcmp(name, "key"))
+		rule_key(r, s, where, arg);
+	else if (!strcmp(name, "keep-old"))
+		rule_keepold(r, s, where, arg);
+	else if (!strcmp(name, "crosswalk"))
+		rule_crosswalk(r, s, where, arg);
+	else if (!strcmp(name, "load-crosswalk"))
+		rule_load(r, s, where, arg);
+	else if (!strcmp(name, "ref"))
+		rule_ref(r, s, where, arg);
+	else if (!strcmp(name, "unique"))
+		rule_unique(r, s, 0, where, name, arg);
+	else if (!strcmp(name, "unique-nocase"))
+		rule_unique(r, s, 1, where, name, arg);
+	else if (!strcmp(name, "dedupe"))
+		rule_dedupe(r, s, where, arg);
+	else if (!strcmp(name, "on-missing")) {
+		char *p = trim(s);
+
+		if (!strcmp(p, "error"))
+			r->on_missing = OM_ERROR;
+		else if (!strcmp(p, "null"))
+			r->on_missing = OM_NULL;
+		else if (!strcmp(p, "drop"))
+			r->on_missing = OM_DROP;
+		else if (!strcmp(p, "reject"))
+			r->on_missing = OM_REJECT;
+		else
+			bad(where, name, arg, "policy is error, null, drop or reject");
+	} else if (!strcmp(name, "audit")) {
+		free(r->audit);
+		r->audit = estrdup(trim(s));
+	} else {
+		die(MIG_EXIT_USAGE, "%sunknown rule '%s'", where, name);
+	}
+	free(s);
+}
+
+void rules_file(struct rules *r, const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *line = NULL, where[300];
+	size_t cap = 0;
+	unsigned long n = 0;
+
+	if (!fp)
+		die(MIG_EXIT_USAGE, "%s: cannot open:", path);
+	while (getline(&line, &cap, fp) > 0) {
+		char *p = trim(line), *arg;
+
+		n++;
+		if (!*p || *p == '#')
+			continue;
+		arg = p;
+		while (*arg && !isspace((unsigned char)*arg))
+			arg++;
+		if (*arg)
+			*arg++ = '\0';
+		snprintf(where, sizeof(where), "%s:%lu: ", path, n);
+		rules_add(r, p, trim(arg), where);
+	}
+	if (ferror(fp))
+		die(MIG_EXIT_USAGE, "%s: read error:", path);
+	free(line);
+	fclose(fp);
+}
+
+static struct xwfile *file_of(const struct rules *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfiles; i++)
+		if (!strcmp(r->files[i]->name, name))
+			return r->files[i];
+	return NULL;
+}
+
+void rules_check(struct rules *r, int have_rejects)
+{
+	size_t i, j, k;
+
+	if (r->on_missing == OM_REJECT && !have_rejects)
+		die(MIG_EXIT_USAGE, "rule 'on-missing reject': needs --reject FILE");
+	for (i = 0; i < r->ntags; i++) {
+		struct tagrule *t = r->tags[i];
+
+		if (!t->has_key && t->keepold)
+			die(MIG_EXIT_USAGE, "rule 'keep-old %s.%s': tag '%s' has no key rule", t->tag,
+			    t->keepold, t->tag);
+		if (!t->has_key && t->xwpath)
+			die(MIG_EXIT_USAGE, "rule 'crosswalk %s=%s': tag '%s' has no key rule", t->tag,
+			    t->xwpath, t->tag);
+		if (!t->has_key && t->ddtext)
+			die(MIG_EXIT_USAGE, "rule 'dedupe %s': tag '%s' has no key rule", t->ddtext, t->tag);
+		if (t->has_key && t->keepold && !strcmp(t->keepold, t->keycol))
+			die(MIG_EXIT_USAGE, "rule 'keep-old %s.%s': that is the key column", t->tag,
+			    t->keepold);
+		for (j = 0; j < t->nrefs; j++) {
+			struct refrule *rr = &t->refs[j];
+
+			if (t->has_key && !strcmp(rr->col, t->keycol))
+				die(MIG_EXIT_USAGE, "rule 'ref %s': '%s' is the key column of '%s'", rr->text,
+				    rr->col, t->tag);
+			for (k = 0; k < rr->nsrc; k++) {
+				struct refsrc *s = &rr->src[k];
+				struct tagrule *st = rules_tag(r, s->name);
+
+				s->file = file_of(r, s->name);
+				s->tag = st && st->has_key ? st : NULL;
+				if (s->file && s->tag)
+					die(MIG_EXIT_USAGE,
+					    "rule 'ref %s': '%s' is both a rekeyed tag and a loaded crosswalk",
+					    rr->text, s->name);
+				if (!s->file && !s->tag)
+					die(MIG_EXIT_USAGE,
+					    "rule 'ref %s': no key rule or loaded crosswalk called '%s'", rr->text,
+					    s->name);
+			}
+		}
+	}
+	for (i = 0; i < r->ntags; i++)
+		if (r->tags[i]->has_key)
+			keymap_init(&r->tags[i]->map, r->tags[i]->gen >= G_UUID4 ? 16 : 8);
+	for (i = 0; i < r->nfiles; i++)
+		xwalk_load(&r->files[i]->map, r->files[i]->path, &r->files[i]->type);
+	for (i = 0; i < r->ntags; i++)
+		if (r->tags[i]->xwpath)
+			xwalk_open(&r->tags[i]->xw, r->tags[i]->xwpath, "old,new");
+}
+
+void plan_free(struct tagrule *t)
+{
+	struct plan *p = &t->plan;
+	size_t i;
+
+	if (p->out)
+		mig_header_free(p->out);
+	free(p->from);
+	free(p->ddin);
+	for (i = 0; p->refout && i < t->nrefs; i++) {
+		free(p->refout[i]);
+		free(p->refclear[i]);
+	}
+	free(p->refin);
+	free(p->refout);
+	free(p->refclear);
+	free(p->uout);
+	memset(p, 0, sizeof(*p));
+}
+
+void rules_release(struct rules *r)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < r->ntags; i++) {
+		struct tagrule *t = r->tags[i];
+
+		plan_free(t);
+		for (j = 0; j < t->nrefs; j++) {
+			for (k = 0; k < t->refs[j].nsrc; k++) {
+				free(t->refs[j].src[k].name);
+				free(t->refs[j].src[k].col);
+			}
+			free(t->refs[j].src);
+			free(t->refs[j].text);
+			free(t->refs[j].col);
+			free(t->refs[j].names);
+		}
+		free(t->refs);
+		for (j = 0; j < t->nuniq; j++)
+			free(t->uniq[j].col);
+		free(t->uniq);
+		for (j = 0; j < t->ndd; j++)
+			free(t->ddcols[j]);
+		free(t->ddcols);
+		free(t->ddtext);
+		keymap_release(&t->dd);
+		keymap_release(&t->map);
+		free(t->keycol);
+		free(t->keytext);
+		free(t->keepold);
+		free(t->xwpath);
+		free(t->tag);
+		free(t);
+	}
+	free(r->tags);
+	for (i = 0; i < r->nfiles; i++) {
+		keymap_release(&r->files[i]->map);
+		free(r->files[i]->name);
+		free(r->files[i]->path);
+		free(r->files[i]);
+	}
+	free(r->files);
+	for (i = 0; i < r->nsets; i++) {
+		keymap_release(&r->sets[i]->set);
+		free(r->sets[i]->text);
+		free(r->sets[i]);
+	}
+	free(r->sets);
+	free(r->audit);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,178 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <csv.h>
+
+#include "rekey.h"
+#include "util.h"
+#include "banned.h"
+
+/*
+ * Crosswalks are written as the stream flows, to FILE.part, so that a
+ * crash leaves no file that looks complete; the rename happens only after
+ * every row is on disk.  Mode 0600: old keys can be personal data.
+ */
+void xwalk_open(struct xwalk_out *x, const char *path, const char *head)
+{
+	struct buf p = BUF_INIT;
+
+	memset(x, 0, sizeof(*x));
+	x->path = estrdup(path);
+	buf_addf(&p, "%s.part", path);
+	x->part = buf_detach(&p, NULL);
+	x->fd = open(x->part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (x->fd < 0)
+		die(MIG_EXIT_SYSTEM, "%s: cannot create:", x->part);
+	buf_init(&x->b);
+	buf_adds(&x->b, head);
+	buf_addc(&x->b, '\n');
+}
+
+static void xwalk_flush(struct xwalk_out *x)
+{
+	if (write_all(x->fd, x->b.buf, x->b.len) < 0)
+		die(MIG_EXIT_SYSTEM, "%s: write error:", x->part);
+	buf_reset(&x->b);
+}
+
+void xwalk_row(struct xwalk_out *x, const char *old, size_t on, const char *new, size_t nn)
+{
+	csv_field(&x->b, old, on);
+	buf_addc(&x->b, ',');
+	csv_field(&x->b, new, nn);
+	buf_addc(&x->b, '\n');
+	x->rows++;
+	if (x->b.len >= 1 << 16)
+		xwalk_flush(x);
+}
+
+void xwalk_rowv(struct xwalk_out *x, const struct mig_field *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_addc(&x->b, ',');
+		if (!f[i].null)
+			csv_field(&x->b, f[i].val, f[i].len);
+	}
+	buf_addc(&x->b, '\n');
+	x->rows++;
+	if (x->b.len >= 1 << 16)
+		xwalk_flush(x);
+}
+
+void xwalk_close(struct xwalk_out *x)
+{
+	xwalk_flush(x);
+	if (fsync(x->fd) < 0)
+		die(MIG_EXIT_SYSTEM, "%s: fsync:", x->part);
+	if (close(x->fd) < 0)
+		die(MIG_EXIT_SYSTEM, "%s: close:", x->part);
+	if (rename(x->part, x->path) < 0)
+		die(MIG_EXIT_SYSTEM, "%s: cannot rename to '%s':", x->part, x->path);
+	buf_release(&x->b);
+	free(x->path);
+	free(x->part);
+	x->fd = -1;
+}
+
+struct loadstate {
+	struct keymap *m;
+	const char *path;
+	unsigned long line;	/* line of the record being parsed */
+	unsigned long nl;	/* newlines consumed so far */
+	size_t nf;
+	struct buf f[2];
+	int null[2];
+	int uuid, ints;		/* all new values so far are UUIDs / ints */
+};
+
+static void cb_field(void *s, size_t len, void *data)
+{
+	struct loadstate *st = data;
+
+	if (st->nf < 2) {
+		buf_reset(&st->f[st->nf]);
+		buf_add(&st->f[st->nf], s, len);
+		st->null[st->nf] = s == NULL;
+	}
+	st->nf++;
+}
+
+static void cb_record(int c, void *data)
+{
+	struct loadstate *st = data;
+	unsigned char u[16];
+	int64_t v;
+	uint64_t ref;
+
+	(void)c;
+	if (st->nf != 2)
+		die(MIG_EXIT_DATA, "%s:%lu: %zu fields, expected 2 (old,new)", st->path, st->line, st->nf);
+	if (st->line > 1) {
+		if (st->null[0] || st->null[1] || !st->f[0].len || !st->f[1].len)
+			die(MIG_EXIT_DATA, "%s:%lu: empty key", st->path, st->line);
+		if (keymap_find(st->m, st->f[0].buf, st->f[0].len) >= 0)
+			die(MIG_EXIT_DATA, "%s:%lu: old key appears twice", st->path, st->line);
+		if (uuid_parse36(st->f[1].buf, st->f[1].len, u) < 0)
+			st->uuid = 0;
+		if (canon_int(st->f[1].buf, st->f[1].len, &v) < 0)
+			st->ints = 0;
+		ref = arena_add(&st->m->arena, st->f[1].buf, st->f[1].len);
+		memcpy(keymap_val(st->m, keymap_add(st->m, st->f[0].buf, st->f[0].len)), &ref, 8);
+	}
+	st->nf = 0;
+	/* called at the record's final newline, before the feeder counts it */
+	st->line = st->nl + 2;
+}
+
+void xwalk_load(struct keymap *m, const char *path, enum mig_type *type)
+{
+	struct loadstate st = { m, path, 1, 0, 0, { BUF_INIT, BUF_INIT }, { 0, 0 }, 1, 1 };
+	struct csv_parser p;
+	char buf[65536];
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die(MIG_EXIT_SYSTEM, "%s: cannot open:", path);
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL) != 0)
+		die(MIG_EXIT_SYSTEM, "out of memory");
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		ssize_t i, start = 0;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			die(MIG_EXIT_SYSTEM, "%s: read error:", path);
+		}
+		/* feed line by line so a record's first line is known for messages */
+		for (i = 0; i < n; i++) {
+			if (buf[i] != '\n')
+				continue;
+			if (csv_parse(&p, buf + start, (size_t)(i + 1 - start), cb_field, cb_record, &st) !=
+			    (size_t)(i + 1 - start))
+				die(MIG_EXIT_DATA, "%s:%lu: %s", path, st.line, csv_strerror(csv_error(&p)));
+			st.nl++;
+			start = i + 1;
+		}
+		if (start < n && csv_parse(&p, buf + start, (size_t)(n - start), cb_field, cb_record, &st) !=
+					 (size_t)(n - start))
+			die(MIG_EXIT_DATA, "%s:%lu: %s", path, st.line, csv_strerror(csv_error(&p)));
+	}
+	if (csv_fini(&p, cb_field, cb_record, &st) != 0)
+		die(MIG_EXIT_DATA, "%s:%lu: %s", path, st.line, csv_strerror(csv_error(&p)));
+	csv_free(&p);
+	close(fd);
+	if (st.line == 1)
+		die(MIG_EXIT_DATA, "%s:1: no header line", path);
+	buf_release(&st.f[0]);
+	buf_release(&st.f[1]);
+	*type = !m->n ? MIG_T_ANY : st.uuid ? MIG_T_UUID : st.ints ? MIG_T_INT : MIG_T_TEXT;
+}

@@ -1,0 +1,218 @@
+/*
+ * rekey.h - the parts of mig-rekey shared by its source files.
+ *
+ * A key map holds old key -> new value for one tag (or one crosswalk
+ * file, or one uniqueness set).  It is built for size: integer keys are
+ * stored as 64-bit numbers, other keys as length-prefixed strings in an
+ * arena that only grows; entries live in fixed-size chunks (no doubling
+ * slack) and the hash index holds 32-bit entry numbers.  A map starts in
+ * integer mode and turns itself into string mode, once, at the first key
+ * that is not canonical int64 text, so keys always compare as their exact
+ * text.  Values are raw 8- or 16-byte cells whose meaning belongs to the
+ * caller (a sequence number, a UUID, an arena string, an entry number).
+ *
+ * Pointers returned into a map (keymap_val, arena strings) stay valid
+ * until keymap_release: nothing is ever moved.
+ */
+#ifndef MIG_REKEY_H
+#define MIG_REKEY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "rec.h"
+
+/* An append-only string store; a string is named by a 64-bit reference. */
+struct arena {
+	char **chunks;
+	size_t nchunks, used;	/* used: bytes taken in the last chunk */
+	size_t last_size;	/* size of the last chunk */
+	size_t bytes;		/* total allocated, for the memory report */
+};
+
+uint64_t arena_add(struct arena *a, const char *s, size_t n);
+/* The string called ref and its length. */
+const char *arena_get(const struct arena *a, uint64_t ref, size_t *n);
+void arena_release(struct arena *a);
+
+enum { KM_CHUNK = 65536 };
+
+struct keymap {
+	int strmode;		/* old keys are arena strings */
+	size_t vsize;		/* 8 or 16 */
+	size_t n;		/* entries */
+	uint64_t **olds;	/* chunks of KM_CHUNK old keys */
+	unsigned char **vals;	/* chunks of KM_CHUNK * vsize value bytes */
+	size_t nchunks;
+	uint32_t *slots;	/* entry number + 1, 0 when empty */
+	size_t nslots;
+	struct arena arena;
+};
+
+void keymap_init(struct keymap *m, size_t vsize);
+void keymap_release(struct keymap *m);
+/* Entry number of key, or -1. */
+long long keymap_find(const struct keymap *m, const char *key, size_t len);
+/* Add key, which must not be present; returns its entry number. */
+size_t keymap_add(struct keymap *m, const char *key, size_t len);
+/* The value cell of entry i (vsize bytes). */
+unsigned char *keymap_val(const struct keymap *m, size_t i);
+/* Render the old key of entry i as text into out (appended). */
+void keymap_old(const struct keymap *m, size_t i, struct buf *out);
+/* Bytes held by the map, for the memory report. */
+size_t keymap_bytes(const struct keymap *m);
+
+/* Canonical int64 text ("0", "-12", no leading zeros): 0 and *v, or -1. */
+int canon_int(const char *s, size_t n, int64_t *v);
+
+/* Random bytes from getrandom(2), drawn from a refilled pool. */
+struct rng {
+	unsigned char pool[4096];
+	size_t left;
+};
+void rng_bytes(struct rng *r, void *out, size_t n);
+
+/* UUID version 7 state: last millisecond and counter (RFC 9562 6.2 method 1). */
+struct uuid7 {
+	uint64_t ms;
+	unsigned counter;	/* 12 bits, rand_a */
+};
+void gen_uuid4(struct rng *r, unsigned char out[16]);
+void gen_uuid7(struct uuid7 *st, struct rng *r, unsigned char out[16]);
+void gen_uuid5(const unsigned char ns[16], const char *name, size_t n, unsigned char out[16]);
+/* 36 lowercase characters plus NUL. */
+void uuid_format(const unsigned char u[16], char out[37]);
+/* Parse 8-4-4-4-12 hex (either case); 0 or -1. */
+int uuid_parse36(const char *s, size_t n, unsigned char out[16]);
+
+/* Append s as one RFC 4180 CSV field (quoted when it must be). */
+void csv_field(struct buf *b, const char *s, size_t n);
+
+/* A crosswalk file being written: FILE.part, renamed to FILE when complete. */
+struct xwalk_out {
+	char *path, *part;
+	int fd;
+	struct buf b;
+	unsigned long long rows;
+};
+/* Create FILE.part and buffer the header line head (without newline). */
+void xwalk_open(struct xwalk_out *x, const char *path, const char *head);
+void xwalk_row(struct xwalk_out *x, const char *old, size_t on, const char *new, size_t nn);
+/* One row of n fields (an audit row); NULL fields are written empty. */
+void xwalk_rowv(struct xwalk_out *x, const struct mig_field *f, size_t n);
+/* Flush, fsync, rename into place; dies (exit 2) on failure. */
+void xwalk_close(struct xwalk_out *x);
+
+/*
+ * Load a crosswalk CSV (a header line, then old,new rows) into m, whose
+ * values become arena references to the new keys.  *type is set to uuid,
+ * int or text after the values seen.  Dies naming file:line on bad input.
+ */
+void xwalk_load(struct keymap *m, const char *path, enum mig_type *type);
+
+
+/* Rules: what the options and the rules file ask for. */
+enum gen { G_KEEP, G_SEQ, G_UUID4, G_UUID7, G_UUID5 };
+enum on_missing { OM_ERROR, OM_NULL, OM_DROP, OM_REJECT };
+
+struct tagrule;
+
+/* A named crosswalk file loaded before the stream. */
+struct xwfile {
+	char *name, *path;
+	struct keymap map;	/* values: arena references */
+	enum mig_type type;
+};
+
+struct refsrc {
+	char *name;		/* a rekeyed tag or a loaded crosswalk */
+	char *col;		/* target column; the referencing column when NULL */
+	struct tagrule *tag;
+	struct xwfile *file;
+};
+
+struct refrule {
+	char *text;		/* the rule as given, for messages */
+	char *col;
+	size_t nsrc;
+	struct refsrc *src;
+	char *names;		/* "users, patients" for messages */
+};
+
+struct uniqset {
+	char *text;
+	int nocase;
+	struct keymap set;	/* normalised value -> next counter to try */
+};
+
+struct uniqcol {
+	char *col;
+	struct uniqset *set;
+};
+
+/* The plan for one input header of a tag: where each output field comes from. */
+struct plan {
+	unsigned long hid;
+	struct mig_header *out;
+	long *from;		/* per output column: input column, or -1 */
+	long keyin, keyout, keepout;
+	long *ddin;		/* dedupe columns */
+	long *refin;		/* per ref rule: input column */
+	long **refout;		/* per ref rule, per source: output column */
+	long **refclear;	/* per ref rule: output columns to clear, -1 ended */
+	long *uout;		/* per unique column: output column */
+};
+
+struct tagrule {
+	char *tag;
+	/* key */
+	int has_key;
+	char *keycol, *keytext;
+	enum gen gen;
+	long long seq;
+	unsigned char ns[16];
+	char *keepold;
+	struct keymap map;	/* old key -> seq, uuid, or entry number (keep) */
+	char *xwpath;
+	struct xwalk_out xw;
+	/* dedupe */
+	char *ddtext;
+	char **ddcols;
+	size_t ndd;
+	struct keymap dd;	/* natural key -> entry number in map */
+	/* foreign keys and uniqueness */
+	struct refrule *refs;
+	size_t nrefs;
+	struct uniqcol *uniq;
+	size_t nuniq;
+	struct plan plan;
+};
+
+struct rules {
+	struct tagrule **tags;
+	size_t ntags;
+	struct xwfile **files;
+	size_t nfiles;
+	struct uniqset **sets;
+	size_t nsets;
+	enum on_missing on_missing;
+	char *audit;
+};
+
+/*
+ * Add one rule: name is the long option ("key", "ref", ...), arg its
+ * argument; where is "" or "FILE:LINE: " for messages.  Dies with exit 2
+ * naming the rule when it is malformed.
+ */
+void rules_add(struct rules *r, const char *name, const char *arg, const char *where);
+/* Read a rules file: "NAME ARGUMENT" lines, '#' comments. */
+void rules_file(struct rules *r, const char *path);
+/* Cross-check the rules (sources exist, ...) and load crosswalk files. */
+void rules_check(struct rules *r, int have_rejects);
+struct tagrule *rules_tag(const struct rules *r, const char *tag);
+void rules_release(struct rules *r);
+/* Free a tag's plan (its output header and column maps). */
+void plan_free(struct tagrule *t);
+
+#endif
