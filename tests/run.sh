@@ -18,6 +18,7 @@ if ! bash "$top/tests/lib-servers.bash" start "$tmp/srv" >"$tmp/servers.log" 2>&
 	exit 1
 fi
 
+. "$tmp/srv/env"
 export MIG_BIN="$bindir" MIG_BUILD="$builddir" MIG_TOP="$top"
 export PATH="$bindir:$PATH"
 # Sanitizer builds: fail on the first report, and find leaks too.
