@@ -102,3 +102,52 @@ log() {
 	printf '%s\n' "$line" >&2
 	if [ -n "${RUN:-}" ] && [ -d "$RUN" ]; then printf '%s\n' "$line" >> "$RUN/run.log"; fi
 }
+
+# Every script starts here: the run directory's layout, and the tools.
+step_init() {
+	: "${RUN:?set RUN (make sets it)}" "${SRC:?set SRC=URL}" "${DST:?set DST=URL}"
+	S=$RUN/streams
+	mkdir -p "$RUN" "$S" "$RUN/done" "$RUN/checkpoints" "$RUN/rejects" "$RUN/audit"
+	# crosswalks and audits hold keys and emails: keep them private
+	chmod 700 "$RUN"
+	X_USER=$RUN/old_user_id__to__new_user_id.csv
+	X_PATIENT=$RUN/old_user_id__to__new_patient_id.csv
+	STAFF_ROLES="'DOCTOR', 'NURSE', 'ADMIN', 'SECRETARY', 'SUPER_ADMIN'"
+	# Patients' new keys are UUID v5 of the old id in this namespace, so a
+	# rerun, a resume or a shard on another host gives every patient the
+	# same id without sharing the crosswalk.
+	PATIENT_NS=5b0e5c6a-6d2f-5a43-9a3e-2f1d7c0a8e11
+}
+
+# A stage writes FILE.part and commits it to FILE only after its whole
+# pipeline succeeded (set -e -o pipefail stop the script before), so a
+# half-written stream is never taken as done by make.
+commit() {
+	mv "$1.part" "$1"
+}
+
+# Keep only the records of tag $1 from a stream of users and patients.
+only() {
+	case $1 in
+	users) mig-split -q "patients -> patients where id is null" --unmatched drop ;;
+	patients) mig-split -q "users -> users where id is null" --unmatched drop ;;
+	esac
+}
+
+# Load $S/TABLE.csv into DST in checkpointed batches; rerunning the same
+# command after a crash finishes the job (mig-load(1), --checkpoint).  Mark
+# the table done only when the load and its count check passed.
+load_table() {
+	local t=$1 opts=()
+	if [ -n "${UPSERT:-}" ]; then opts+=(--upsert); fi
+	log "$t: load into $(db_kind "$DST") target"
+	mig-load -q -b "${BATCH:-50000}" -c "$RUN/checkpoints/$t.json" "${opts[@]}" \
+		"$DST" "$S/$t.csv" > "$S/$t.loaded.csv"
+	log "$t: $(stats_line "$S/$t.loaded.csv" mig-load "$t")"
+	touch "$RUN/done/$t"
+}
+
+# The #!stats line of STAGE for TAG in a saved stream, without the prefix.
+stats_line() {
+	grep -a "^#!stats $2 $3 " "$1" | tail -n 1 | sed "s/^#!stats //" || true
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# appointments.sh stream|load - v2 appointments: v1 rows with their people rewired.
+#   stream: SRC appointments -> streams/v1_appointments.csv -> status to lower case with _ (no-show, canceled spelled one way) -> patient_id to the
+#           patient's UUID (old_user_id__to__new_patient_id.csv), doctor_id (NULL when unassigned) to users
+#           (old_user_id__to__new_user_id.csv) -> streams/appointments.csv.
+#           A reference to nobody, or to a person of the wrong kind,
+#           stops the run naming the row (mig-rekey --on-missing error).
+#   load:   streams/appointments.csv -> DST appointments
+set -eu -o pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+step_init
+
+case ${1:-} in
+stream)
+	log "appointments: extract from $(db_kind "$SRC") source"
+	mig-extract -q "$SRC" appointments > "$S/v1_appointments.csv.part"
+	commit "$S/v1_appointments.csv"
+	mig-map -q -f "$here/rules/appointments.map" < "$S/v1_appointments.csv" |
+		mig-rekey -q -l patients="$X_PATIENT" -l users="$X_USER" \
+			-r appointments.patient_id=patients -r appointments.doctor_id=users \
+			-m error > "$S/appointments.csv.part"
+	commit "$S/appointments.csv"
+	log "appointments: $(stats_line "$S/appointments.csv" mig-rekey appointments)"
+	;;
+load)
+	load_table appointments ;;
+*)
+	echo "usage: appointments.sh stream|load" >&2; exit 2 ;;
+esac

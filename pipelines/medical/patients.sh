@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# patients.sh stream|load - v2 patients: every v1 user whose role is PATIENT.
+#   stream: people.csv -> names split in three, emails trimmed and lower
+#           case, phones to E.164 (what is not a phone number is kept in
+#           phone_raw), gender to male/female/other -> id = UUID v5 of the
+#           v1 id (namespace in lib.sh), legacy_user_id = v1 id, emails made
+#           unique (audit/patients_email.csv) -> streams/patients.csv and
+#           the crosswalk old_user_id__to__new_patient_id.csv
+#   load:   streams/patients.csv -> DST patients
+set -eu -o pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+step_init
+
+case ${1:-} in
+stream)
+	only patients < "$S/people.csv" |
+		mig-map -q -f "$here/rules/patients.map" |
+		mig-rekey -q -k "patients.id=uuid5:$PATIENT_NS" --keep-old patients.legacy_user_id \
+			-x patients="$X_PATIENT" --unique-nocase patients.email \
+			-a "$RUN/audit/patients_email.csv" > "$S/patients.csv.part"
+	commit "$S/patients.csv"
+	log "patients: $(stats_line "$S/patients.csv" mig-rekey patients)"
+	;;
+load)
+	load_table patients ;;
+*)
+	echo "usage: patients.sh stream|load" >&2; exit 2 ;;
+esac

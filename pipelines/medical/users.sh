@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# users.sh stream|load - v2 users: the staff (every v1 role but PATIENT).
+#   stream: people.csv -> clean names, emails, phones -> new ids 1, 2, ...
+#           in v1 id order, legacy_user_id = v1 id, emails made unique
+#           (case-insensitively; a clash gets a +N suffix, every change in
+#           audit/users_email.csv) -> streams/users.csv and the crosswalk
+#           old_user_id__to__new_user_id.csv
+#   load:   streams/users.csv -> DST users
+set -eu -o pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+step_init
+
+case ${1:-} in
+stream)
+	only users < "$S/people.csv" |
+		mig-map -q -f "$here/rules/users.map" |
+		mig-rekey -q -k users.id=seq:1 --keep-old users.legacy_user_id \
+			-x users="$X_USER" --unique-nocase users.email \
+			-a "$RUN/audit/users_email.csv" > "$S/users.csv.part"
+	commit "$S/users.csv"
+	log "users: $(stats_line "$S/users.csv" mig-rekey users)"
+	;;
+load)
+	load_table users ;;
+*)
+	echo "usage: users.sh stream|load" >&2; exit 2 ;;
+esac
