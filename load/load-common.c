@@ -1,0 +1,303 @@
+/*
+ * load-common.c - catalog checks and value conversions every target shares.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "load.h"
+#include "util.h"
+
+void load_catalog(struct target *tg)
+{
+	struct buf err = BUF_INIT;
+
+	if (catalog_read(&tg->url, tg->conn, NULL, &tg->cat, &err) < 0)
+		die(MIG_EXIT_DB, "%s: cannot read the catalog: %s", tg->url.shown, err.buf);
+	tg->have_cat = 1;
+	buf_release(&err);
+}
+
+static const struct cat_column *find_col(const struct cat_table *ct, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ct->ncols; i++)
+		if (!strcmp(ct->cols[i].name, name))
+			return &ct->cols[i];
+	return NULL;
+}
+
+int check_columns(const struct ltab *t, const struct cat_table *ct, const char *target, struct buf *err)
+{
+	const struct mig_header *h = t->hdr;
+	int n = 0;
+	size_t i;
+
+	for (i = 0; i < h->ncols; i++)
+		if (!find_col(ct, h->names[i])) {
+			buf_addf(err, "%s%s: unknown column '%s' in table '%s' of %s", n ? "\n" : "",
+				 t->tag, h->names[i], ct->name, target);
+			n++;
+		}
+	for (i = 0; i < ct->ncols; i++) {
+		const struct cat_column *c = &ct->cols[i];
+
+		if (c->notnull && !c->deflt && mig_header_find(h, c->name) < 0 &&
+		    !(c->dbtype && (strstr(c->dbtype, "serial") || strstr(c->dbtype, "identity") ||
+				    strstr(c->dbtype, "auto_increment")))) {
+			buf_addf(err, "%s%s: column '%s' of table '%s' is NOT NULL without a default and not in the stream",
+				 n ? "\n" : "", t->tag, c->name, ct->name);
+			n++;
+		}
+	}
+	return n;
+}
+
+void pick_conv(struct ltab *t, const struct cat_table *ct, int want_unhex, int want_bool, int want_utc)
+{
+	const struct mig_header *h = t->hdr;
+	size_t i;
+
+	free(t->conv);
+	t->conv = ecalloc(h->ncols ? h->ncols : 1, sizeof(*t->conv));
+	for (i = 0; i < h->ncols; i++) {
+		const struct cat_column *c = ct ? find_col(ct, h->names[i]) : NULL;
+		enum mig_type st = h->types[i], dt = c ? c->type : st;
+
+		/* The target column decides; an untyped target column follows the stream. */
+		if (dt == MIG_T_ANY || dt == MIG_T_TEXT)
+			dt = (c && dt == MIG_T_TEXT) ? MIG_T_TEXT : st;
+		if (want_unhex && dt == MIG_T_BYTES)
+			t->conv[i] = CV_UNHEX;
+		else if (want_bool && dt == MIG_T_BOOL)
+			t->conv[i] = CV_BOOL;
+		else if (want_utc && (dt == MIG_T_TIMESTAMP || dt == MIG_T_TIMESTAMPTZ))
+			t->conv[i] = CV_UTC;
+	}
+}
+
+int pick_key(struct ltab *t, const struct cat_table *ct, const char *key, struct buf *err)
+{
+	const struct cat_key *k = NULL;
+	size_t i;
+	char **cols = NULL;
+	size_t ncols = 0;
+	char *copy = NULL;
+
+	free(t->keyidx);
+	t->keyidx = NULL;
+	for (i = 0; i < t->nkey; i++)
+		free(t->keynames[i]);
+	free(t->keynames);
+	t->keynames = NULL;
+	t->nkey = 0;
+	if (!key) {
+		k = ct ? ct->pk : NULL;
+	} else if (ct) {
+		if (ct->pk && ct->pk->name && !strcmp(ct->pk->name, key))
+			k = ct->pk;
+		for (i = 0; !k && i < ct->nuniq; i++)
+			if (ct->uniq[i].name && !strcmp(ct->uniq[i].name, key))
+				k = &ct->uniq[i];
+	}
+	if (k) {
+		cols = k->cols;
+		ncols = k->ncols;
+	} else if (key) {
+		/* Not a constraint name: a comma-separated column list. */
+		char *p;
+
+		copy = estrdup(key);
+		for (p = copy;;) {
+			char *c = strchr(p, ',');
+
+			cols = ereallocarray(cols, ncols + 1, sizeof(*cols));
+			cols[ncols++] = p;
+			if (!c)
+				break;
+			*c = '\0';
+			p = c + 1;
+		}
+	} else {
+		return 0;
+	}
+	t->keyidx = ecalloc(ncols, sizeof(*t->keyidx));
+	t->keynames = ecalloc(ncols, sizeof(*t->keynames));
+	for (i = 0; i < ncols; i++) {
+		int j = mig_header_find(t->hdr, cols[i]);
+
+		t->keynames[i] = estrdup(cols[i]);
+		t->nkey = i + 1;
+		if (j < 0) {
+			buf_addf(err, "%s: key column '%s' is not in the stream", t->tag, cols[i]);
+			if (copy) {
+				free(cols);
+				free(copy);
+			}
+			return -1;
+		}
+		t->keyidx[i] = j;
+	}
+	if (copy) {
+		free(cols);
+		free(copy);
+	}
+	return 0;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int conv_value(enum conv c, const char *v, size_t n, struct buf *out, const char **why)
+{
+	size_t i;
+
+	switch (c) {
+	case CV_UNHEX:
+		if (n < 2 || v[0] != '\\' || v[1] != 'x' || n % 2) {
+			*why = "bytes value not in \\x hex form";
+			return -1;
+		}
+		buf_grow(out, n / 2);
+		for (i = 2; i < n; i += 2) {
+			int a = hexval((unsigned char)v[i]), b = hexval((unsigned char)v[i + 1]);
+
+			if (a < 0 || b < 0) {
+				*why = "bad hex digit in bytes value";
+				return -1;
+			}
+			out->buf[out->len++] = (char)(a << 4 | b);
+		}
+		out->buf[out->len] = '\0';
+		return 0;
+	case CV_BOOL:
+		if ((n == 1 && (*v == 't' || *v == '1')) || (n == 4 && !memcmp(v, "true", 4))) {
+			buf_addc(out, '1');
+			return 0;
+		}
+		if ((n == 1 && (*v == 'f' || *v == '0')) || (n == 5 && !memcmp(v, "false", 5))) {
+			buf_addc(out, '0');
+			return 0;
+		}
+		*why = "bool value not t or f";
+		return -1;
+	case CV_UTC:
+		/* Only UTC offsets drop silently: anything else would shift the instant. */
+		if (n > 3 && !memcmp(v + n - 3, "+00", 3))
+			n -= 3;
+		else if (n > 6 && !memcmp(v + n - 6, "+00:00", 6))
+			n -= 6;
+		else if (n > 1 && v[n - 1] == 'Z')
+			n -= 1;
+		else if (n > 10 && (memchr(v + 10, '+', n - 10) || memchr(v + 19 < v + n ? v + 19 : v + n, '-', n > 19 ? n - 19 : 0))) {
+			*why = "timestamptz not in UTC";
+			return -1;
+		}
+		buf_add(out, v, n);
+		return 0;
+	default:
+		buf_add(out, v, n);
+		return 0;
+	}
+}
+
+void pack_field(struct buf *out, const char *v, size_t n, int null)
+{
+	uint32_t len = null ? UINT32_MAX : (uint32_t)n;
+
+	buf_grow(out, 4 + n);
+	memcpy(out->buf + out->len, &len, 4);
+	out->len += 4;
+	if (!null && n) {
+		memcpy(out->buf + out->len, v, n);
+		out->len += n;
+	}
+	out->buf[out->len] = '\0';
+}
+
+long long unpack_field(const char **pp, const char **val)
+{
+	uint32_t len;
+
+	memcpy(&len, *pp, 4);
+	*pp += 4;
+	*val = *pp;
+	if (len == UINT32_MAX)
+		return -1;
+	*pp += len;
+	return len;
+}
+
+/* Bytes that force a CSV field into quotes. */
+static const unsigned char csv_special[256] = {
+	['\n'] = 1, ['\r'] = 1, [','] = 1, ['"'] = 1,
+};
+
+void csv_encode_row(const struct mig_header *h, const struct mig_field *f, struct buf *out)
+{
+	size_t i, k;
+
+	for (i = 0; i < h->ncols; i++) {
+		const char *v = f[i].val;
+		size_t n = f[i].len;
+		int q = 0;
+
+		if (i)
+			buf_addc(out, ',');
+		if (f[i].null)
+			continue;
+		/* "" is the empty string; a lone \. would end COPY's data. */
+		if (!n || (n == 2 && v[0] == '\\' && v[1] == '.'))
+			q = 1;
+		for (k = 0; !q && k < n; k++)
+			q = csv_special[(unsigned char)v[k]];
+		if (!q) {
+			buf_add(out, v, n);
+			continue;
+		}
+		buf_grow(out, n + 2);
+		out->buf[out->len++] = '"';
+		for (k = 0; k < n; k++) {
+			if (v[k] == '"')
+				buf_addc(out, '"');
+			buf_addc(out, v[k]);
+		}
+		buf_addc(out, '"');
+	}
+	buf_addc(out, '\n');
+}
+
+void hide_values(struct buf *msg)
+{
+	char *p = strstr(msg->buf, ": \"");
+
+	if (p) {
+		msg->len = (size_t)(p - msg->buf);
+		msg->buf[msg->len] = '\0';
+	}
+}
+
+const struct cat_table *find_table(struct target *tg, const struct ltab *t, struct buf *err)
+{
+	struct buf name = BUF_INIT;
+	const struct cat_table *ct;
+
+	if (t->schema)
+		buf_addf(&name, "%s.%s", t->schema, t->table);
+	else
+		buf_adds(&name, t->table);
+	ct = catalog_find(&tg->cat, name.buf);
+	if (!ct)
+		buf_addf(err, "%s: no table '%s' in %s", t->tag, name.buf, tg->url.shown);
+	buf_release(&name);
+	return ct;
+}

@@ -1,0 +1,483 @@
+/*
+ * load-defer.c - --defer-constraints: drop foreign keys and secondary
+ * indexes of the tables being loaded, load, then put them back.
+ *
+ * PostgreSQL: each definition (pg_get_constraintdef / pg_get_indexdef
+ * text, from the catalog) is saved in the table _mig_load_deferred in the
+ * same transaction that drops it, so a definition is never dropped without
+ * being saved: a killed run leaves either both or neither.  The next run
+ * (with or without --defer-constraints) finds the saved rows and re-creates
+ * them; indexes are built once, foreign keys are added NOT VALID and then
+ * validated, and a validation failure is turned into a list of orphan keys
+ * per constraint instead of a bare ALTER TABLE error.
+ *
+ * MariaDB: FOREIGN_KEY_CHECKS=0 for the session (nothing to restore after
+ * a kill), and an orphan query per foreign key at the end.  SQLite does
+ * not enforce foreign keys unless asked: PRAGMA foreign_key_check at the
+ * end reports orphans.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "load.h"
+#include "util.h"
+
+#define DEFER_TABLE "_mig_load_deferred"
+
+struct saved {
+	char *schema, *table, *kind, *name, *def, *cols, *ref, *refcols;
+};
+
+struct savedlist {
+	struct saved *v;
+	size_t n;
+};
+
+static char *dupn(const char *s)
+{
+	return s ? estrdup(s) : NULL;
+}
+
+static void collect(void *arg, size_t n, char **v)
+{
+	struct savedlist *l = arg;
+	struct saved *s;
+
+	if (n != 8)
+		return;
+	l->v = ereallocarray(l->v, l->n + 1, sizeof(*l->v));
+	s = &l->v[l->n++];
+	s->schema = dupn(v[0]);
+	s->table = dupn(v[1]);
+	s->kind = dupn(v[2]);
+	s->name = dupn(v[3]);
+	s->def = dupn(v[4]);
+	s->cols = dupn(v[5]);
+	s->ref = dupn(v[6]);
+	s->refcols = dupn(v[7]);
+}
+
+static void free_saved(struct savedlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].schema);
+		free(l->v[i].table);
+		free(l->v[i].kind);
+		free(l->v[i].name);
+		free(l->v[i].def);
+		free(l->v[i].cols);
+		free(l->v[i].ref);
+		free(l->v[i].refcols);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static void xexec(struct target *tg, const char *sql)
+{
+	struct buf err = BUF_INIT;
+
+	if (tg->ops->exec(tg, sql, &err) < 0) {
+		struct buf e = BUF_INIT;
+
+		tg->ops->exec(tg, "ROLLBACK", &e);
+		die(MIG_EXIT_DB, "%s: --defer-constraints: %s", tg->url.shown, err.buf);
+	}
+	buf_release(&err);
+}
+
+static void load_saved(struct target *tg, struct savedlist *l)
+{
+	struct buf err = BUF_INIT;
+	int there = 0;
+
+	buf_adds(&err, "");
+	{
+		PGresult *res = PQexec(tg->conn, "SELECT to_regclass('" DEFER_TABLE "') IS NOT NULL");
+
+		there = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+			!strcmp(PQgetvalue(res, 0, 0), "t");
+		PQclear(res);
+	}
+	if (there && tg->ops->query(tg,
+				    "SELECT schema_name, table_name, kind, name, def, cols, ref, ref_cols FROM "
+				    DEFER_TABLE " ORDER BY ord",
+				    collect, l, &err) < 0)
+		die(MIG_EXIT_DB, "%s: %s", tg->url.shown, err.buf);
+	buf_release(&err);
+}
+
+static char *pg_q(struct target *tg, const char *schema, const char *table)
+{
+	struct buf b = BUF_INIT;
+	char *q;
+
+	if (schema) {
+		q = db_pg_ident(tg->conn, schema);
+		buf_adds(&b, q);
+		buf_addc(&b, '.');
+		free(q);
+	}
+	q = db_pg_ident(tg->conn, table);
+	buf_adds(&b, q);
+	free(q);
+	return buf_detach(&b, NULL);
+}
+
+static void lit(PGconn *c, struct buf *b, const char *s)
+{
+	char *q;
+
+	if (!s) {
+		buf_adds(b, "NULL");
+		return;
+	}
+	q = PQescapeLiteral(c, s, strlen(s));
+	if (!q)
+		die(MIG_EXIT_DB, "cannot quote a literal: %s", PQerrorMessage(c));
+	buf_adds(b, q);
+	PQfreemem(q);
+}
+
+/* "a\nb" -> quoted, comma-separated, each prefixed. */
+static void qcols(struct target *tg, struct buf *b, const char *cols, const char *prefix, const char *sep)
+{
+	const char *p = cols;
+	int first = 1;
+
+	while (p && *p) {
+		const char *e = strchr(p, '\n');
+		char *name = estrndup(p, e ? (size_t)(e - p) : strlen(p));
+		char *q = db_pg_ident(tg->conn, name);
+
+		buf_addf(b, "%s%s%s", first ? "" : sep, prefix, q);
+		free(q);
+		free(name);
+		first = 0;
+		p = e ? e + 1 : NULL;
+	}
+}
+
+static char *joinnl(char **v, size_t n)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_addc(&b, '\n');
+		buf_adds(&b, v[i]);
+	}
+	return buf_detach(&b, NULL);
+}
+
+static int is_pending(struct savedlist *l, const char *schema, const char *table)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].table, table) &&
+		    ((!schema && !l->v[i].schema) || (schema && l->v[i].schema && !strcmp(schema, l->v[i].schema))))
+			return 1;
+	return 0;
+}
+
+static void restore(struct target *tg, struct savedlist *l, struct rejects *rj, int *orphans);
+
+void defer_restore_pending(struct target *tg)
+{
+	struct savedlist l = { NULL, 0 };
+
+	if (tg->url.kind != DB_PG)
+		return;
+	load_saved(tg, &l);
+	if (l.n && !tg->defer) {
+		int orphans = 0;
+
+		warn("%s: re-creating %zu constraints and indexes left deferred by an earlier run", tg->url.shown,
+		     l.n);
+		xexec(tg, "BEGIN");
+		restore(tg, &l, NULL, &orphans);
+		xexec(tg, "COMMIT");
+		if (orphans)
+			die(MIG_EXIT_DATA, "%s: foreign keys left NOT VALID: fix the orphans and VALIDATE them",
+			    tg->url.shown);
+	}
+	free_saved(&l);
+}
+
+void defer_table(struct target *tg, struct ltab *t)
+{
+	const struct cat_table *ct = t->cat;
+	struct savedlist l = { NULL, 0 };
+	struct buf b = BUF_INIT;
+	char *qt;
+	size_t i;
+
+	if (t->deferred || !ct)
+		return;
+	t->deferred = 1;
+	if (tg->url.kind == DB_MY) {
+		xexec(tg, "SET FOREIGN_KEY_CHECKS = 0");
+		return;
+	}
+	if (tg->url.kind != DB_PG)
+		return;
+	load_saved(tg, &l);
+	if (is_pending(&l, ct->schema, ct->name)) {
+		/* An earlier run dropped them: the catalog no longer shows them. */
+		free_saved(&l);
+		return;
+	}
+	free_saved(&l);
+	xexec(tg, "CREATE TABLE IF NOT EXISTS " DEFER_TABLE " (ord serial PRIMARY KEY, schema_name text, "
+		  "table_name text NOT NULL, kind text NOT NULL, name text NOT NULL, def text NOT NULL, "
+		  "cols text, ref text, ref_cols text)");
+	qt = pg_q(tg, ct->schema, ct->name);
+	for (i = 0; i < ct->nfk; i++) {
+		const struct cat_fk *fk = &ct->fks[i];
+		char *cols = joinnl(fk->cols, fk->ncols), *rc = joinnl(fk->ref_cols, fk->ncols);
+		char *ref = pg_q(tg, fk->ref_schema, fk->ref_table), *qn = db_pg_ident(tg->conn, fk->name);
+
+		buf_reset(&b);
+		buf_adds(&b, "INSERT INTO " DEFER_TABLE " (schema_name, table_name, kind, name, def, cols, ref, ref_cols) VALUES (");
+		lit(tg->conn, &b, ct->schema);
+		buf_adds(&b, ", ");
+		lit(tg->conn, &b, ct->name);
+		buf_adds(&b, ", 'fk', ");
+		lit(tg->conn, &b, fk->name);
+		buf_adds(&b, ", ");
+		lit(tg->conn, &b, fk->def);
+		buf_adds(&b, ", ");
+		lit(tg->conn, &b, cols);
+		buf_adds(&b, ", ");
+		lit(tg->conn, &b, ref);
+		buf_adds(&b, ", ");
+		lit(tg->conn, &b, rc);
+		buf_adds(&b, ")");
+		xexec(tg, b.buf);
+		buf_reset(&b);
+		buf_addf(&b, "ALTER TABLE %s DROP CONSTRAINT %s", qt, qn);
+		xexec(tg, b.buf);
+		free(cols);
+		free(rc);
+		free(ref);
+		free(qn);
+	}
+	for (i = 0; i < ct->nidx; i++) {
+		const struct cat_index *ix = &ct->idx[i];
+		char *qi = pg_q(tg, ct->schema, ix->name);
+
+		if (!ix->def)
+			continue;
+		buf_reset(&b);
+		buf_adds(&b, "INSERT INTO " DEFER_TABLE " (schema_name, table_name, kind, name, def) VALUES (");
+		lit(tg->conn, &b, ct->schema);
+		buf_adds(&b, ", ");
+		lit(tg->conn, &b, ct->name);
+		buf_adds(&b, ", 'index', ");
+		lit(tg->conn, &b, ix->name);
+		buf_adds(&b, ", ");
+		lit(tg->conn, &b, ix->def);
+		buf_adds(&b, ")");
+		xexec(tg, b.buf);
+		buf_reset(&b);
+		buf_addf(&b, "DROP INDEX %s", qi);
+		xexec(tg, b.buf);
+		free(qi);
+	}
+	free(qt);
+	buf_release(&b);
+}
+
+struct orphan_ctx {
+	struct rejects *rj;
+	struct mig_header *h;
+	const char *where, *reason;
+	unsigned long long n;
+};
+
+static void orphan_row(void *arg, size_t n, char **v)
+{
+	struct orphan_ctx *o = arg;
+	struct mig_field f[16];
+	size_t i;
+
+	o->n++;
+	if (!o->rj || n > 16)
+		return;
+	for (i = 0; i < n; i++)
+		f[i] = (struct mig_field){ v[i] ? v[i] : "", v[i] ? strlen(v[i]) : 0, !v[i] };
+	rejects_add(o->rj, o->h, f, o->where, o->reason);
+}
+
+/* List the keys of s's table that have no parent row, into rj. */
+static unsigned long long find_orphans(struct target *tg, const struct saved *s, struct rejects *rj)
+{
+	struct buf q = BUF_INIT, err = BUF_INIT, why = BUF_INIT, w = BUF_INIT;
+	struct orphan_ctx o = { rj, NULL, NULL, NULL, 0 };
+	char *qt = pg_q(tg, s->schema, s->table);
+	size_t ncols = 1, i;
+	const char *p;
+
+	for (p = s->cols; *p; p++)
+		ncols += *p == '\n';
+	o.h = mig_header_new(s->schema ? s->table : s->table, ncols);
+	for (i = 0, p = s->cols; i < ncols; i++) {
+		const char *e = strchr(p, '\n');
+		char *name = estrndup(p, e ? (size_t)(e - p) : strlen(p));
+
+		mig_header_set(o.h, i, name, MIG_T_TEXT);
+		free(name);
+		p = e ? e + 1 : p + strlen(p);
+	}
+	buf_adds(&q, "SELECT ");
+	qcols(tg, &q, s->cols, "c.", ", ");
+	buf_addf(&q, " FROM %s c WHERE ", qt);
+	qcols(tg, &q, s->cols, "c.", " IS NOT NULL AND ");
+	buf_addf(&q, " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM %s r WHERE (", s->ref);
+	qcols(tg, &q, s->refcols, "r.", ", ");
+	buf_adds(&q, ") = (");
+	qcols(tg, &q, s->cols, "c.", ", ");
+	buf_adds(&q, "))");
+	buf_addf(&w, "constraint %s", s->name);
+	buf_addf(&why, "no matching row in %s", s->ref);
+	o.where = w.buf;
+	o.reason = why.buf;
+	if (tg->ops->query(tg, q.buf, orphan_row, &o, &err) < 0)
+		warn("%s: %s: cannot list orphans: %s", s->table, s->name, err.buf);
+	mig_header_free(o.h);
+	free(qt);
+	buf_release(&q);
+	buf_release(&err);
+	buf_release(&why);
+	buf_release(&w);
+	return o.n;
+}
+
+static void restore(struct target *tg, struct savedlist *l, struct rejects *rj, int *orphans)
+{
+	struct buf b = BUF_INIT, err = BUF_INIT;
+	size_t i;
+
+	/* Indexes first: validating a foreign key wants the referenced side indexed. */
+	for (i = 0; i < l->n; i++) {
+		if (strcmp(l->v[i].kind, "index"))
+			continue;
+		xexec(tg, l->v[i].def);
+	}
+	for (i = 0; i < l->n; i++) {
+		const struct saved *s = &l->v[i];
+		char *qt, *qn;
+		int notvalid;
+
+		if (strcmp(s->kind, "fk"))
+			continue;
+		qt = pg_q(tg, s->schema, s->table);
+		qn = db_pg_ident(tg->conn, s->name);
+		notvalid = strstr(s->def, " NOT VALID") != NULL;
+		buf_reset(&b);
+		buf_addf(&b, "ALTER TABLE %s ADD CONSTRAINT %s %s%s", qt, qn, s->def, notvalid ? "" : " NOT VALID");
+		xexec(tg, b.buf);
+		if (!notvalid) {
+			xexec(tg, "SAVEPOINT mig_validate");
+			buf_reset(&b);
+			buf_addf(&b, "ALTER TABLE %s VALIDATE CONSTRAINT %s", qt, qn);
+			buf_reset(&err);
+			if (tg->ops->exec(tg, b.buf, &err) < 0) {
+				unsigned long long n;
+
+				xexec(tg, "ROLLBACK TO SAVEPOINT mig_validate");
+				n = find_orphans(tg, s, rj);
+				warn("%s: foreign key %s: %llu rows have no matching row in %s%s; left NOT VALID",
+				     s->table, s->name, n, s->ref, rj ? " (keys in the rejects file)" : "");
+				*orphans = 1;
+			}
+			xexec(tg, "RELEASE SAVEPOINT mig_validate");
+		}
+		free(qt);
+		free(qn);
+	}
+	for (i = 0; i < l->n; i++) {
+		buf_reset(&b);
+		buf_addf(&b, "DELETE FROM " DEFER_TABLE " WHERE kind = '%s' AND name = ", l->v[i].kind);
+		lit(tg->conn, &b, l->v[i].name);
+		buf_adds(&b, " AND table_name = ");
+		lit(tg->conn, &b, l->v[i].table);
+		xexec(tg, b.buf);
+	}
+	buf_release(&b);
+	buf_release(&err);
+}
+
+struct my_orphan {
+	unsigned long long n;
+};
+
+static void count_row(void *arg, size_t n, char **v)
+{
+	struct my_orphan *o = arg;
+
+	(void)n;
+	if (v[0])
+		o->n += strtoull(v[0], NULL, 10);
+}
+
+void defer_finish(struct target *tg, struct rejects *rj, int *orphans)
+{
+	struct savedlist l = { NULL, 0 };
+	size_t i, j, k;
+
+	if (tg->url.kind == DB_PG) {
+		load_saved(tg, &l);
+		restore(tg, &l, rj, orphans);
+		free_saved(&l);
+		return;
+	}
+	if (tg->url.kind != DB_MY)
+		return;
+	/* MariaDB: checks come back on; find what slipped in while they were off. */
+	xexec(tg, "SET FOREIGN_KEY_CHECKS = 1");
+	for (i = 0; i < tg->cat.ntables; i++) {
+		const struct cat_table *ct = &tg->cat.tables[i];
+
+		for (j = 0; j < ct->nfk; j++) {
+			const struct cat_fk *fk = &ct->fks[j];
+			struct buf q = BUF_INIT, err = BUF_INIT;
+			struct my_orphan o = { 0 };
+			char *qt = db_my_ident(ct->name), *qr = db_my_ident(fk->ref_table);
+
+			buf_addf(&q, "SELECT COUNT(*) FROM %s c WHERE ", qt);
+			for (k = 0; k < fk->ncols; k++) {
+				char *c = db_my_ident(fk->cols[k]);
+
+				buf_addf(&q, "c.%s IS NOT NULL AND ", c);
+				free(c);
+			}
+			buf_addf(&q, "NOT EXISTS (SELECT 1 FROM %s r WHERE ", qr);
+			for (k = 0; k < fk->ncols; k++) {
+				char *c = db_my_ident(fk->cols[k]), *r = db_my_ident(fk->ref_cols[k]);
+
+				buf_addf(&q, "%sr.%s = c.%s", k ? " AND " : "", r, c);
+				free(c);
+				free(r);
+			}
+			buf_adds(&q, ")");
+			if (tg->ops->query(tg, q.buf, count_row, &o, &err) < 0)
+				die(MIG_EXIT_DB, "%s: %s", tg->url.shown, err.buf);
+			if (o.n) {
+				warn("%s: foreign key %s: %llu rows have no matching row in %s", ct->name, fk->name,
+				     o.n, fk->ref_table);
+				*orphans = 1;
+			}
+			free(qt);
+			free(qr);
+			buf_release(&q);
+			buf_release(&err);
+		}
+	}
+	(void)rj;
+}

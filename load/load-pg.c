@@ -1,0 +1,337 @@
+/*
+ * load-pg.c - the PostgreSQL target: COPY FROM STDIN in CSV form.
+ *
+ * mig's tagged CSV follows PostgreSQL's COPY CSV conventions (unquoted
+ * empty is NULL, "" the empty string, bytea as \x hex, bool t/f, ISO
+ * dates), so rows go to the server as they came, re-quoted only where a
+ * value needs it.  Upserts COPY into a temporary staging table and merge
+ * with INSERT ... ON CONFLICT once per bulk operation.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "load.h"
+#include "util.h"
+
+struct pgtab {
+	char *copy;		/* COPY ... FROM STDIN statement */
+	char *merge;		/* upsert: INSERT ... SELECT ... ON CONFLICT */
+	char *clear;		/* upsert: empty the staging table */
+};
+
+static int pg_error(PGconn *c, PGresult *res, int show, struct buf *err, unsigned long long *badrow)
+{
+	const char *m = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *d = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+	const char *ctx = res ? PQresultErrorField(res, PG_DIAG_CONTEXT) : NULL;
+	size_t start = err->len;
+
+	if (m) {
+		buf_adds(err, m);
+	} else {
+		buf_adds(err, PQerrorMessage(c));
+		while (err->len > start && (err->buf[err->len - 1] == '\n' || err->buf[err->len - 1] == ' '))
+			err->buf[--err->len] = '\0';
+	}
+	if (!show) {
+		struct buf tail = BUF_INIT;
+
+		buf_add(&tail, err->buf + start, err->len - start);
+		hide_values(&tail);
+		err->len = start;
+		buf_add(err, tail.buf, tail.len);
+		buf_release(&tail);
+	} else if (d) {
+		buf_addf(err, " (%s)", d);
+	}
+	if (badrow && ctx) {
+		/* "COPY users, line 42, column id: ..." */
+		const char *l = strstr(ctx, ", line ");
+
+		if (l)
+			*badrow = strtoull(l + 7, NULL, 10);
+	}
+	return -1;
+}
+
+static int pg_exec(struct target *tg, const char *sql, struct buf *err)
+{
+	PGresult *res = PQexec(tg->conn, sql);
+	ExecStatusType st = PQresultStatus(res);
+	int ret = 0;
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		ret = pg_error(tg->conn, res, tg->show_values, err, NULL);
+	PQclear(res);
+	return ret;
+}
+
+static int pg_query(struct target *tg, const char *sql, void (*fn)(void *, size_t, char **), void *arg,
+		    struct buf *err)
+{
+	PGresult *res = PQexec(tg->conn, sql);
+	int i, j, n;
+	char **vals;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		pg_error(tg->conn, res, tg->show_values, err, NULL);
+		PQclear(res);
+		return -1;
+	}
+	n = PQnfields(res);
+	vals = ecalloc((size_t)n + 1, sizeof(*vals));
+	for (i = 0; i < PQntuples(res); i++) {
+		for (j = 0; j < n; j++)
+			vals[j] = PQgetisnull(res, i, j) ? NULL : PQgetvalue(res, i, j);
+		fn(arg, (size_t)n, vals);
+	}
+	free(vals);
+	PQclear(res);
+	return 0;
+}
+
+static char *pg_ident(struct target *tg, const char *name)
+{
+	return db_pg_ident(tg->conn, name);
+}
+
+static char *pg_qname(struct target *tg, const struct ltab *t)
+{
+	struct buf b = BUF_INIT;
+	char *q;
+
+	if (t->schema) {
+		q = db_pg_ident(tg->conn, t->schema);
+		buf_adds(&b, q);
+		buf_addc(&b, '.');
+		free(q);
+	}
+	q = db_pg_ident(tg->conn, t->table);
+	buf_adds(&b, q);
+	free(q);
+	return buf_detach(&b, NULL);
+}
+
+static void pg_release(struct target *tg, struct ltab *t)
+{
+	struct pgtab *p = t->drv;
+
+	(void)tg;
+	if (!p)
+		return;
+	free(p->copy);
+	free(p->merge);
+	free(p->clear);
+	free(p);
+	t->drv = NULL;
+}
+
+static void add_cols(struct target *tg, struct buf *b, const struct mig_header *h, const char *prefix)
+{
+	size_t i;
+
+	for (i = 0; i < h->ncols; i++) {
+		char *q = tg->ops->ident(tg, h->names[i]);
+
+		if (i)
+			buf_adds(b, ", ");
+		buf_adds(b, prefix);
+		buf_adds(b, q);
+		free(q);
+	}
+}
+
+static int pg_prepare(struct target *tg, struct ltab *t, struct buf *err)
+{
+	const struct cat_table *ct = find_table(tg, t, err);
+	struct pgtab *p;
+	struct buf b = BUF_INIT;
+	char *qn;
+	size_t i;
+
+	if (!ct || check_columns(t, ct, tg->url.shown, err))
+		return -1;
+	t->cat = ct;
+	if (pick_key(t, ct, tg->upsert ? tg->upsert_key : NULL, err) < 0)
+		return -1;
+	if (tg->upsert && !t->nkey) {
+		buf_addf(err, "%s: --upsert: table '%s' has no primary key (name a unique key)", t->tag, ct->name);
+		return -1;
+	}
+	pg_release(tg, t);
+	p = t->drv = ecalloc(1, sizeof(*p));
+	qn = pg_qname(tg, t);
+	if (!tg->upsert) {
+		buf_addf(&b, "COPY %s (", qn);
+		add_cols(tg, &b, t->hdr, "");
+		buf_adds(&b, ") FROM STDIN (FORMAT csv)");
+		p->copy = buf_detach(&b, NULL);
+		free(qn);
+		return 0;
+	}
+	/* Upsert: a staging table with the stream's columns, no constraints. */
+	{
+		struct buf stage = BUF_INIT;
+		char *qs;
+
+		buf_addf(&stage, "mig_stage_%lu", t->hdr->id);
+		qs = db_pg_ident(tg->conn, stage.buf);
+		buf_addf(&b, "CREATE TEMP TABLE IF NOT EXISTS %s AS SELECT ", qs);
+		add_cols(tg, &b, t->hdr, "");
+		buf_addf(&b, " FROM %s WITH NO DATA", qn);
+		if (pg_exec(tg, b.buf, err) < 0) {
+			free(qs);
+			free(qn);
+			buf_release(&b);
+			buf_release(&stage);
+			return -1;
+		}
+		buf_reset(&b);
+		buf_addf(&b, "COPY %s (", qs);
+		add_cols(tg, &b, t->hdr, "");
+		buf_adds(&b, ") FROM STDIN (FORMAT csv)");
+		p->copy = buf_detach(&b, NULL);
+		buf_addf(&b, "INSERT INTO %s (", qn);
+		add_cols(tg, &b, t->hdr, "");
+		buf_adds(&b, ") SELECT ");
+		add_cols(tg, &b, t->hdr, "");
+		buf_addf(&b, " FROM %s ON CONFLICT (", qs);
+		for (i = 0; i < t->nkey; i++) {
+			char *q = db_pg_ident(tg->conn, t->keynames[i]);
+
+			buf_addf(&b, "%s%s", i ? ", " : "", q);
+			free(q);
+		}
+		buf_adds(&b, ") DO ");
+		{
+			int any = 0;
+
+			for (i = 0; i < t->hdr->ncols; i++) {
+				size_t k;
+				int iskey = 0;
+				char *q;
+
+				for (k = 0; k < t->nkey; k++)
+					iskey |= t->keyidx[k] == (int)i;
+				if (iskey)
+					continue;
+				q = db_pg_ident(tg->conn, t->hdr->names[i]);
+				buf_addf(&b, "%s%s = EXCLUDED.%s", any ? ", " : "UPDATE SET ", q, q);
+				free(q);
+				any = 1;
+			}
+			if (!any)
+				buf_adds(&b, "NOTHING");
+		}
+		p->merge = buf_detach(&b, NULL);
+		buf_addf(&b, "TRUNCATE %s", qs);
+		p->clear = buf_detach(&b, NULL);
+		free(qs);
+		buf_release(&stage);
+	}
+	free(qn);
+	return 0;
+}
+
+static int pg_encode(struct target *tg, struct ltab *t, const struct mig_field *f, struct buf *out,
+		     struct buf *err)
+{
+	(void)tg;
+	(void)err;
+	csv_encode_row(t->hdr, f, out);
+	return 0;
+}
+
+static int pg_bulk_begin(struct target *tg, struct ltab *t, struct buf *err)
+{
+	struct pgtab *p = t->drv;
+	PGresult *res = PQexec(tg->conn, p->copy);
+	int ret = 0;
+
+	if (PQresultStatus(res) != PGRES_COPY_IN)
+		ret = pg_error(tg->conn, res, tg->show_values, err, NULL);
+	PQclear(res);
+	return ret;
+}
+
+static int pg_bulk_put(struct target *tg, struct ltab *t, const char *data, size_t n, unsigned long long *badrow,
+		       struct buf *err)
+{
+	(void)t;
+	(void)badrow;
+	/* libpq takes at most INT_MAX per call; the core hands over ~1 MB. */
+	while (n) {
+		int k = n > (1u << 30) ? 1 << 30 : (int)n;
+
+		if (PQputCopyData(tg->conn, data, k) != 1)
+			return pg_error(tg->conn, NULL, 1, err, NULL);
+		data += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+static int pg_bulk_end(struct target *tg, struct ltab *t, unsigned long long *badrow, struct buf *err)
+{
+	struct pgtab *p = t->drv;
+	PGresult *res;
+	int ret = 0;
+	unsigned long long n = 0;
+
+	if (PQputCopyEnd(tg->conn, NULL) != 1)
+		return pg_error(tg->conn, NULL, 1, err, NULL);
+	while ((res = PQgetResult(tg->conn))) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			if (!ret)
+				ret = pg_error(tg->conn, res, tg->show_values, err, badrow);
+		} else {
+			n += strtoull(PQcmdTuples(res), NULL, 10);
+		}
+		PQclear(res);
+	}
+	if (ret < 0 || !p->merge) {
+		t->srv += n;
+		return ret;
+	}
+	res = PQexec(tg->conn, p->merge);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		pg_error(tg->conn, res, tg->show_values, err, NULL);
+		PQclear(res);
+		pg_exec(tg, p->clear, err);
+		return -1;
+	}
+	/* DO NOTHING skips rows already there: they still count as loaded. */
+	if (strstr(p->merge, "DO NOTHING"))
+		t->srv += n;
+	else
+		t->srv += strtoull(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	return pg_exec(tg, p->clear, err);
+}
+
+static void pg_close(struct target *tg)
+{
+	PQfinish(tg->conn);
+}
+
+const struct tgt_ops pg_ops = {
+	.exec = pg_exec,
+	.prepare = pg_prepare,
+	.encode = pg_encode,
+	.bulk_begin = pg_bulk_begin,
+	.bulk_put = pg_bulk_put,
+	.bulk_end = pg_bulk_end,
+	.query = pg_query,
+	.qname = pg_qname,
+	.ident = pg_ident,
+	.release = pg_release,
+	.close = pg_close,
+};
+
+void pg_open(struct target *tg)
+{
+	tg->ops = &pg_ops;
+	tg->conn = db_pg_connect(&tg->url);
+	/* Diagnostics stay ours: the server's NOTICEs (IF NOT EXISTS) are noise. */
+	pg_exec(tg, "SET client_min_messages = warning", &(struct buf)BUF_INIT);
+}

@@ -1,0 +1,150 @@
+/*
+ * load.h - what mig-load's main loop shares with its target drivers.
+ *
+ * mig-load.c owns the stream, the transactions, batches, checkpoints,
+ * rejects and the ledger; a driver (load-pg.c, load-my.c, load-sqlite.c,
+ * load-csv.c) knows one kind of target: how to check a tag against the
+ * target's catalog, how to encode a row in the form its bulk path eats,
+ * and how to push encoded rows.  Rows reach a driver in "bulk operations":
+ * bulk_begin, any number of bulk_put calls holding whole encoded rows,
+ * bulk_end, which reports the first failure.  Everything else is SQL the
+ * core sends through exec.
+ */
+#ifndef MIG_LOAD_H
+#define MIG_LOAD_H
+
+#include "buf.h"
+#include "catalog.h"
+#include "dburl.h"
+#include "rec.h"
+#include "rejects.h"
+
+/* How a value is changed on its way into a column. */
+enum conv {
+	CV_NONE = 0,
+	CV_UNHEX,	/* "\x..." bytea text to raw bytes */
+	CV_BOOL,	/* t/f to 1/0 */
+	CV_UTC,		/* "...+00" timestamptz to a zone-less UTC text */
+};
+
+struct ltab {
+	char *tag;
+	char *schema, *table;	/* target table, schema NULL when unqualified */
+	const struct mig_header *hdr;	/* the header the table was prepared for */
+	const struct cat_table *cat;
+	enum conv *conv;	/* per header column */
+	int *keyidx;		/* header columns of the upsert/state key */
+	size_t nkey;
+	char **keynames;	/* key column names (state output) */
+	void *drv;		/* driver-private */
+
+	/* counts: pos is the tag's records consumed from the stream */
+	unsigned long long skip;	/* records committed by an earlier run */
+	unsigned long long pos, loaded, rejected;
+	unsigned long long cpos, cloaded, crejected;	/* as of the last commit */
+	unsigned long long resumed;	/* skipped as already committed */
+	struct buf lastkey, clastkey;	/* JSON array text of the last key */
+	int prepared, truncated, deferred, active;
+	unsigned long long bulk_first;	/* pos of the first row of the open bulk */
+	unsigned long long total;	/* row-count hint, 0 if none */
+	unsigned long long srv;		/* rows the server said it took, bumped by drivers */
+	unsigned long long bulk_srv;	/* srv when the open bulk began */
+	unsigned long long cbytes;	/* csv: committed file size */
+
+	/* rows waiting: encoded (streaming) or raw packed (isolating) */
+	struct buf out;
+	struct buf raw;
+	size_t *offs;		/* raw: start of each row */
+	size_t nraw, capraw;
+	unsigned long long raw_first;	/* pos of raw row 0 */
+	const struct mig_header *raw_hdr;
+};
+
+struct target;
+
+struct tgt_ops {
+	/* Run SQL outside any bulk operation; 0, or -1 with err set. */
+	int (*exec)(struct target *tg, const char *sql, struct buf *err);
+	/* Check tag against the catalog, fill conv, prepare statements. */
+	int (*prepare)(struct target *tg, struct ltab *t, struct buf *err);
+	/* Append one row in the driver's bulk form. 0, or -1 with err (bad value). */
+	int (*encode)(struct target *tg, struct ltab *t, const struct mig_field *f, struct buf *out,
+		      struct buf *err);
+	int (*bulk_begin)(struct target *tg, struct ltab *t, struct buf *err);
+	int (*bulk_put)(struct target *tg, struct ltab *t, const char *p, size_t n, unsigned long long *badrow,
+			struct buf *err);
+	/*
+	 * Finish; 0, or -1 with err and *badrow set to the 1-based row of the
+	 * operation that failed when the server says (0 if unknown).
+	 */
+	int (*bulk_end)(struct target *tg, struct ltab *t, unsigned long long *badrow, struct buf *err);
+	/* Run a query, calling fn with each row's values (NULL for NULL). */
+	int (*query)(struct target *tg, const char *sql, void (*fn)(void *arg, size_t n, char **vals), void *arg,
+		     struct buf *err);
+	/* Quote a possibly schema-qualified table name. */
+	char *(*qname)(struct target *tg, const struct ltab *t);
+	char *(*ident)(struct target *tg, const char *name);
+	/* Free driver-private parts of t. */
+	void (*release)(struct target *tg, struct ltab *t);
+	void (*close)(struct target *tg);
+};
+
+struct target {
+	const struct tgt_ops *ops;
+	struct dburl url;
+	void *conn;
+	struct catalog cat;
+	int have_cat;
+	const char *upsert_key;	/* NULL: plain insert */
+	int upsert;
+	int show_values;
+	int isolate;		/* rows go through savepoints (rejects, dry run) */
+	int dry_run, defer;
+	void *priv;		/* driver-wide state */
+};
+
+extern const struct tgt_ops pg_ops, my_ops, sqlite_ops, csv_ops;
+
+/* Target drivers' connection setup. */
+void pg_open(struct target *tg);
+void my_open(struct target *tg);
+void sqlite_open(struct target *tg);
+void csv_open(struct target *tg, const char *ckpt_file);
+
+/*
+ * Shared helpers (load-common.c).
+ * check_columns: compare a header with a catalog table, appending every
+ * problem to err; returns the number of problems.
+ */
+int check_columns(const struct ltab *t, const struct cat_table *ct, const char *target, struct buf *err);
+/* Fill t->conv for a target that wants conversions for these column kinds. */
+void pick_conv(struct ltab *t, const struct cat_table *ct, int want_unhex, int want_bool, int want_utc);
+/* Resolve the upsert key (NULL key: the primary key) into t->keyidx. */
+int pick_key(struct ltab *t, const struct cat_table *ct, const char *key, struct buf *err);
+/* Convert one value; out gets the result, returns 0 or -1 with why. */
+int conv_value(enum conv c, const char *v, size_t n, struct buf *out, const char **why);
+/* Packed rows: per field a 4-byte length (0xffffffff: NULL) then the bytes. */
+void pack_field(struct buf *out, const char *v, size_t n, int null);
+/* Read the next packed field at *pp; returns length or -1 for NULL. */
+long long unpack_field(const char **pp, const char **val);
+/* Append one row as PostgreSQL COPY CSV (also the csv: target's form). */
+void csv_encode_row(const struct mig_header *h, const struct mig_field *f, struct buf *out);
+/* Cut values out of a server message unless --show-values ("...: \"v\""). */
+void hide_values(struct buf *msg);
+
+/* load-defer.c */
+void defer_restore_pending(struct target *tg);
+void defer_table(struct target *tg, struct ltab *t);
+/* Re-create what was deferred; orphans are counted and go to rj. */
+void defer_finish(struct target *tg, struct rejects *rj, int *orphans);
+
+/* load-csv.c */
+void csv_commit(struct target *tg, int final);
+unsigned long long csv_size(struct target *tg, struct ltab *t);
+
+/* The catalog entry of t's table, or NULL with a message in err. */
+const struct cat_table *find_table(struct target *tg, const struct ltab *t, struct buf *err);
+/* Load the catalog of the whole target once; die (exit 3) on failure. */
+void load_catalog(struct target *tg);
+
+#endif

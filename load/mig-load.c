@@ -1,0 +1,1015 @@
+/*
+ * mig-load - write a record stream into PostgreSQL, MariaDB/MySQL, SQLite
+ * or per-tag CSV files, in one transaction or in checkpointed batches.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ledger.h"
+#include "load.h"
+#include "progress.h"
+#include "rejects.h"
+#include "strmap.h"
+#include "util.h"
+
+/* Encoded rows are pushed once this many bytes wait: few, large writes. */
+#define OUT_FLUSH (1u << 20)
+/* Isolating mode tries rows in chunks of this size under one savepoint. */
+#define CHUNK_ROWS 5000
+#define CHUNK_BYTES (4u << 20)
+
+#define CKPT_TABLE "_mig_load_checkpoint"
+
+static const char *opt_ckpt;
+static const char *opt_reject;
+static long long opt_max_rejects = -1;
+static int opt_max_rejects_set;
+static long long opt_batch;
+static int opt_dry_run, opt_truncate, opt_defer, opt_quiet, opt_progress = -1, opt_show_values;
+static int opt_upsert;
+static const char *opt_upsert_key;
+static enum mig_format opt_format = MIG_FMT_CSV;
+static char **opt_tables;	/* TAG=schema.table pairs */
+static size_t opt_ntables;
+
+struct ctx {
+	struct target tg;
+	struct mig_reader *r;
+	struct mig_writer *w;
+	struct rejects *rj;
+	struct strmap tabs;
+	struct ltab **order;
+	size_t ntabs;
+	struct ltab *active;	/* table with an open bulk operation */
+	struct progress pg;
+	struct buf err, sql, tmp;
+	char run[33];
+	unsigned long long batch_rows;
+	unsigned long long violations;	/* dry run: rows refused */
+	int in_txn;
+	unsigned long savepoint;
+	json_t *ckpt_in;	/* checkpoint read at start, NULL if none */
+};
+
+static void usage(FILE *fp, int code)
+{
+	fprintf(fp, "usage: mig-load [-nq] [-b rows] [-c file] [-F csv|ndjson] [-t tag=table]...\n"
+		"                [--upsert[=key]] [--truncate] [--defer-constraints]\n"
+		"                [--reject file] [--max-rejects n] [--show-values] [--progress]\n"
+		"                target [file]\n");
+	exit(code);
+}
+
+static struct ltab *get_tab(struct ctx *cx, const char *tag)
+{
+	struct ltab *t = strmap_get(&cx->tabs, tag, strlen(tag));
+	size_t i, n = strlen(tag);
+
+	if (t)
+		return t;
+	t = ecalloc(1, sizeof(*t));
+	t->tag = estrdup(tag);
+	buf_init(&t->lastkey);
+	buf_init(&t->clastkey);
+	buf_init(&t->out);
+	buf_init(&t->raw);
+	/* --table TAG=schema.table, else the tag itself names the table. */
+	for (i = 0; i < opt_ntables; i++)
+		if (!strncmp(opt_tables[i], tag, n) && opt_tables[i][n] == '=') {
+			const char *name = opt_tables[i] + n + 1;
+			const char *dot = strchr(name, '.');
+
+			if (dot) {
+				t->schema = estrndup(name, (size_t)(dot - name));
+				t->table = estrdup(dot + 1);
+			} else {
+				t->table = estrdup(name);
+			}
+			break;
+		}
+	if (!t->table) {
+		const char *dot = strchr(tag, '.');
+
+		if (dot && cx->tg.url.kind == DB_PG) {
+			t->schema = estrndup(tag, (size_t)(dot - tag));
+			t->table = estrdup(dot + 1);
+		} else {
+			t->table = estrdup(tag);
+		}
+	}
+	strmap_put(&cx->tabs, tag, n, t);
+	cx->order = ereallocarray(cx->order, cx->ntabs + 1, sizeof(*cx->order));
+	cx->order[cx->ntabs++] = t;
+	return t;
+}
+
+/* Run SQL; a failure rolls back and dies with the database's reason. */
+static void xsql(struct ctx *cx, const char *sql)
+{
+	buf_reset(&cx->err);
+	if (cx->tg.ops->exec(&cx->tg, sql, &cx->err) < 0) {
+		struct buf e = BUF_INIT;
+
+		buf_add(&e, cx->err.buf, cx->err.len);
+		if (cx->in_txn)
+			cx->tg.ops->exec(&cx->tg, "ROLLBACK", &cx->err);
+		die(MIG_EXIT_DB, "%s: %s", cx->tg.url.shown, e.buf);
+	}
+}
+
+static void sql_quote(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	buf_addc(b, '\'');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\'')
+			buf_addc(b, '\'');
+		buf_addc(b, s[i]);
+	}
+	buf_addc(b, '\'');
+}
+
+/* ---- checkpoint file ---- */
+
+static void ckpt_write(struct ctx *cx, int done)
+{
+	json_t *j = json_object(), *tags = json_object();
+	struct buf path = BUF_INIT;
+	char *s;
+	size_t i;
+	int fd;
+
+	json_object_set_new(j, "run", json_string(cx->run));
+	json_object_set_new(j, "target", json_string(cx->tg.url.shown));
+	json_object_set_new(j, "done", json_boolean(done));
+	for (i = 0; i < cx->ntabs; i++) {
+		struct ltab *t = cx->order[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "pos", json_integer((json_int_t)t->cpos));
+		json_object_set_new(o, "loaded", json_integer((json_int_t)t->cloaded));
+		json_object_set_new(o, "rejected", json_integer((json_int_t)t->crejected));
+		if (t->clastkey.len)
+			json_object_set_new(o, "last_key", json_loads(t->clastkey.buf, JSON_DECODE_ANY, NULL));
+		if (cx->tg.url.kind == DB_CSV)
+			json_object_set_new(o, "bytes", json_integer((json_int_t)t->cbytes));
+		json_object_set_new(tags, t->tag, o);
+	}
+	json_object_set_new(j, "tags", tags);
+	s = json_dumps(j, JSON_SORT_KEYS | JSON_INDENT(1));
+	json_decref(j);
+	/* Write beside, fsync, rename: a kill leaves the old file or the new one. */
+	buf_addf(&path, "%s.tmp", opt_ckpt);
+	fd = open(path.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		die(MIG_EXIT_SYSTEM, "%s: cannot create:", path.buf);
+	if (write_all(fd, s, strlen(s)) < 0 || write_all(fd, "\n", 1) < 0 || fsync(fd) < 0 || close(fd) < 0)
+		die(MIG_EXIT_SYSTEM, "%s: write error:", path.buf);
+	if (rename(path.buf, opt_ckpt) < 0)
+		die(MIG_EXIT_SYSTEM, "%s: cannot rename:", opt_ckpt);
+	free(s);
+	buf_release(&path);
+}
+
+static void new_run_id(char *out)
+{
+	unsigned char b[16];
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	size_t i;
+
+	if (fd < 0 || read(fd, b, sizeof(b)) != (ssize_t)sizeof(b))
+		die(MIG_EXIT_SYSTEM, "/dev/urandom:");
+	close(fd);
+	for (i = 0; i < 16; i++) {
+		out[2 * i] = "0123456789abcdef"[b[i] >> 4];
+		out[2 * i + 1] = "0123456789abcdef"[b[i] & 15];
+	}
+	out[32] = '\0';
+}
+
+/*
+ * Read the checkpoint file (or start one), then what the target itself
+ * says was committed: the bookkeeping table is written in the same
+ * transaction as the rows, so it, not the file, is the truth after a kill.
+ */
+static void ckpt_start(struct ctx *cx)
+{
+	json_error_t je;
+	struct target *tg = &cx->tg;
+
+	if (access(opt_ckpt, F_OK) == 0) {
+		json_t *run;
+
+		cx->ckpt_in = json_load_file(opt_ckpt, 0, &je);
+		if (!cx->ckpt_in)
+			die(MIG_EXIT_DATA, "%s:%d: bad checkpoint file: %s", opt_ckpt, je.line, je.text);
+		run = json_object_get(cx->ckpt_in, "run");
+		if (!json_is_string(run) || strlen(json_string_value(run)) != 32)
+			die(MIG_EXIT_DATA, "%s: bad checkpoint file: no run id", opt_ckpt);
+		memcpy(cx->run, json_string_value(run), 33);
+	} else {
+		new_run_id(cx->run);
+		ckpt_write(cx, 0);
+	}
+	if (tg->url.kind == DB_CSV) {
+		/* Plain files: the checkpoint file is the only record. */
+		json_t *tags = cx->ckpt_in ? json_object_get(cx->ckpt_in, "tags") : NULL;
+		const char *k;
+		json_t *v;
+
+		json_object_foreach(tags, k, v) {
+			struct ltab *t = get_tab(cx, k);
+			json_t *lk = json_object_get(v, "last_key");
+
+			t->skip = t->cpos = (unsigned long long)json_integer_value(json_object_get(v, "pos"));
+			t->cloaded = (unsigned long long)json_integer_value(json_object_get(v, "loaded"));
+			t->crejected = (unsigned long long)json_integer_value(json_object_get(v, "rejected"));
+			t->cbytes = (unsigned long long)json_integer_value(json_object_get(v, "bytes"));
+			if (lk) {
+				char *s = json_dumps(lk, JSON_COMPACT | JSON_ENCODE_ANY);
+
+				buf_adds(&t->clastkey, s);
+				free(s);
+			}
+		}
+		return;
+	}
+	buf_reset(&cx->sql);
+	buf_addf(&cx->sql, "CREATE TABLE IF NOT EXISTS %s (run_id varchar(32) NOT NULL, tag varchar(255) NOT NULL, "
+		 "pos bigint NOT NULL, loaded bigint NOT NULL, rejected bigint NOT NULL, last_key text, "
+		 "PRIMARY KEY (run_id, tag))", CKPT_TABLE);
+	xsql(cx, cx->sql.buf);
+}
+
+/* Called by drivers with one bookkeeping row: tag, pos, loaded, rejected, last_key. */
+static void ckpt_row(struct ctx *cx, const char *tag, const char *pos, const char *loaded,
+		     const char *rejected, const char *lastkey)
+{
+	struct ltab *t = get_tab(cx, tag);
+
+	t->skip = t->cpos = strtoull(pos, NULL, 10);
+	t->cloaded = strtoull(loaded, NULL, 10);
+	t->crejected = strtoull(rejected, NULL, 10);
+	buf_reset(&t->clastkey);
+	if (lastkey)
+		buf_adds(&t->clastkey, lastkey);
+}
+
+/* The committed positions of this run, through the driver's own query. */
+static void ckpt_load_rows(struct ctx *cx);
+
+static void ckpt_sql(struct ctx *cx)
+{
+	size_t i;
+
+	for (i = 0; i < cx->ntabs; i++) {
+		struct ltab *t = cx->order[i];
+
+		if (t->pos == t->cpos && t->cpos)
+			continue;
+		buf_reset(&cx->sql);
+		buf_addf(&cx->sql, "DELETE FROM %s WHERE run_id = '%s' AND tag = ", CKPT_TABLE, cx->run);
+		sql_quote(&cx->sql, t->tag, strlen(t->tag));
+		xsql(cx, cx->sql.buf);
+		buf_reset(&cx->sql);
+		buf_addf(&cx->sql, "INSERT INTO %s VALUES ('%s', ", CKPT_TABLE, cx->run);
+		sql_quote(&cx->sql, t->tag, strlen(t->tag));
+		buf_addf(&cx->sql, ", %llu, %llu, %llu, ", t->pos, t->loaded, t->rejected);
+		if (t->lastkey.len)
+			sql_quote(&cx->sql, t->lastkey.buf, t->lastkey.len);
+		else
+			buf_adds(&cx->sql, "NULL");
+		buf_addc(&cx->sql, ')');
+		xsql(cx, cx->sql.buf);
+	}
+}
+
+/* ---- bulk operations ---- */
+
+static const char *where(struct ctx *cx, const struct ltab *t, unsigned long long row)
+{
+	buf_reset(&cx->tmp);
+	buf_addf(&cx->tmp, "%s:%llu", t->tag, row);
+	return cx->tmp.buf;
+}
+
+static void fail_bulk(struct ctx *cx, struct ltab *t, unsigned long long first, unsigned long long bad)
+{
+	struct buf e = BUF_INIT;
+
+	buf_add(&e, cx->err.buf, cx->err.len);
+	cx->tg.ops->exec(&cx->tg, "ROLLBACK", &cx->err);
+	if (bad)
+		die(MIG_EXIT_DB, "%s:%llu: %s", t->tag, first + bad, e.buf);
+	die(MIG_EXIT_DB, "%s: rows %llu-%llu: %s", t->tag, first + 1, t->pos, e.buf);
+}
+
+/* Close t's bulk operation, checking the server took what was sent. */
+static void bulk_close(struct ctx *cx, struct ltab *t)
+{
+	unsigned long long bad = 0, sent;
+
+	if (!t->active)
+		return;
+	if (t->out.len) {
+		buf_reset(&cx->err);
+		if (cx->tg.ops->bulk_put(&cx->tg, t, t->out.buf, t->out.len, &bad, &cx->err) < 0)
+			fail_bulk(cx, t, t->bulk_first, bad);
+		buf_reset(&t->out);
+	}
+	t->active = 0;
+	cx->active = NULL;
+	buf_reset(&cx->err);
+	if (cx->tg.ops->bulk_end(&cx->tg, t, &bad, &cx->err) < 0)
+		fail_bulk(cx, t, t->bulk_first, bad);
+	sent = t->pos - t->bulk_first;
+	if (t->srv - t->bulk_srv != sent) {
+		buf_reset(&cx->err);
+		cx->tg.ops->exec(&cx->tg, "ROLLBACK", &cx->err);
+		die(MIG_EXIT_DATA, "%s: rows %llu-%llu: sent %llu rows but the target took %llu", t->tag,
+		    t->bulk_first + 1, t->pos, sent, t->srv - t->bulk_srv);
+	}
+	t->loaded += sent;
+	t->bulk_first = t->pos;
+}
+
+static void bulk_open(struct ctx *cx, struct ltab *t)
+{
+	if (t->active)
+		return;
+	if (cx->active)
+		bulk_close(cx, cx->active);
+	buf_reset(&cx->err);
+	if (cx->tg.ops->bulk_begin(&cx->tg, t, &cx->err) < 0)
+		fail_bulk(cx, t, t->bulk_first, 0);
+	t->bulk_srv = t->srv;
+	t->active = 1;
+	cx->active = t;
+}
+
+/* Streaming mode: push what t->out holds into t's (new or open) bulk. */
+static void push_out(struct ctx *cx, struct ltab *t)
+{
+	unsigned long long bad = 0;
+
+	if (!t->out.len)
+		return;
+	bulk_open(cx, t);
+	buf_reset(&cx->err);
+	if (cx->tg.ops->bulk_put(&cx->tg, t, t->out.buf, t->out.len, &bad, &cx->err) < 0)
+		fail_bulk(cx, t, t->bulk_first, bad);
+	buf_reset(&t->out);
+}
+
+/* ---- isolating mode: savepoints and bisection ---- */
+
+static int try_rows(struct ctx *cx, struct ltab *t, size_t lo, size_t hi, unsigned long long *bad)
+{
+	const struct mig_header *h = t->raw_hdr;
+	unsigned long long srv0 = t->srv;
+	size_t i, j;
+	int ret;
+
+	buf_reset(&t->out);
+	buf_reset(&cx->err);
+	*bad = 0;
+	if (cx->active)
+		bulk_close(cx, cx->active);
+	if (cx->tg.ops->bulk_begin(&cx->tg, t, &cx->err) < 0)
+		return -1;
+	for (i = lo; i < hi; i++) {
+		const char *p = t->raw.buf + t->offs[i];
+		struct mig_field fs[h->ncols ? h->ncols : 1];
+
+		for (j = 0; j < h->ncols; j++) {
+			long long n = unpack_field(&p, &fs[j].val);
+
+			fs[j].null = n < 0;
+			fs[j].len = n < 0 ? 0 : (size_t)n;
+			if (n < 0)
+				fs[j].val = "";
+		}
+		if (cx->tg.ops->encode(&cx->tg, t, fs, &t->out, &cx->err) < 0) {
+			unsigned long long b2 = 0;
+			struct buf keep = BUF_INIT;
+
+			*bad = i - lo + 1;
+			buf_add(&keep, cx->err.buf, cx->err.len);
+			cx->tg.ops->bulk_end(&cx->tg, t, &b2, &cx->err);
+			buf_reset(&cx->err);
+			buf_add(&cx->err, keep.buf, keep.len);
+			buf_release(&keep);
+			return -1;
+		}
+		if (t->out.len >= OUT_FLUSH) {
+			if (cx->tg.ops->bulk_put(&cx->tg, t, t->out.buf + 0, t->out.len, bad, &cx->err) < 0)
+				goto end;
+			buf_reset(&t->out);
+		}
+	}
+	if (t->out.len && cx->tg.ops->bulk_put(&cx->tg, t, t->out.buf, t->out.len, bad, &cx->err) < 0)
+		goto end;
+end:
+	buf_reset(&t->out);
+	{
+		/* bulk_end must run even after a failed put, to leave COPY mode. */
+		int failed = cx->err.len != 0;
+		unsigned long long b2 = 0;
+
+		ret = cx->tg.ops->bulk_end(&cx->tg, t, failed ? &b2 : bad, &cx->err);
+		if (failed)
+			ret = -1;
+	}
+	if (ret < 0 && !cx->err.len)
+		buf_adds(&cx->err, "the target refused the rows");
+	if (ret == 0 && t->srv - srv0 != hi - lo) {
+		buf_addf(&cx->err, "sent %zu rows but the target took %llu", hi - lo, t->srv - srv0);
+		ret = -1;
+	}
+	return ret;
+}
+
+static void savepoint(struct ctx *cx, const char *what)
+{
+	buf_reset(&cx->sql);
+	buf_addf(&cx->sql, "%s mig_sp%lu", what, cx->savepoint);
+	xsql(cx, cx->sql.buf);
+}
+
+static void reject_row(struct ctx *cx, struct ltab *t, size_t i, const char *reason)
+{
+	const struct mig_header *h = t->raw_hdr;
+	const char *p = t->raw.buf + t->offs[i];
+	struct mig_field fs[h->ncols ? h->ncols : 1];
+	unsigned long long row = t->raw_first + i + 1;
+	size_t j;
+
+	for (j = 0; j < h->ncols; j++) {
+		long long n = unpack_field(&p, &fs[j].val);
+
+		fs[j].null = n < 0;
+		fs[j].len = n < 0 ? 0 : (size_t)n;
+		if (n < 0)
+			fs[j].val = "";
+	}
+	t->rejected++;
+	cx->violations++;
+	if (opt_dry_run && !opt_quiet)
+		warn("%s:%llu: %s", t->tag, row, reason);
+	if (rejects_add(cx->rj, h, fs, where(cx, t, row), reason) < 0) {
+		struct buf e = BUF_INIT;
+
+		cx->tg.ops->exec(&cx->tg, "ROLLBACK", &e);
+		if (!opt_max_rejects_set && !opt_dry_run)
+			die(MIG_EXIT_DATA, "%s:%llu: %s", t->tag, row, reason);
+		die(MIG_EXIT_DATA, "%s:%llu: %s (more than %lld rejects, nothing committed since the last checkpoint)",
+		    t->tag, row, reason, opt_max_rejects < 0 ? 0 : opt_max_rejects);
+	}
+}
+
+static void load_range(struct ctx *cx, struct ltab *t, size_t lo, size_t hi)
+{
+	unsigned long long bad;
+	unsigned long sp;
+
+	if (lo >= hi)
+		return;
+	sp = ++cx->savepoint;
+	savepoint(cx, "SAVEPOINT");
+	if (try_rows(cx, t, lo, hi, &bad) == 0) {
+		cx->savepoint = sp;
+		savepoint(cx, "RELEASE SAVEPOINT");
+		cx->savepoint = sp - 1;
+		t->loaded += hi - lo;
+		return;
+	}
+	{
+		struct buf reason = BUF_INIT;
+
+		buf_add(&reason, cx->err.buf, cx->err.len);
+		cx->savepoint = sp;
+		savepoint(cx, "ROLLBACK TO SAVEPOINT");
+		savepoint(cx, "RELEASE SAVEPOINT");
+		cx->savepoint = sp - 1;
+		if (hi - lo == 1) {
+			reject_row(cx, t, lo, reason.buf);
+		} else if (bad >= 1 && bad <= hi - lo) {
+			/* The server named the row: no need to halve blindly. */
+			size_t b = lo + bad - 1;
+
+			load_range(cx, t, lo, b);
+			load_range(cx, t, b, b + 1);
+			load_range(cx, t, b + 1, hi);
+		} else {
+			size_t mid = lo + (hi - lo) / 2;
+
+			load_range(cx, t, lo, mid);
+			load_range(cx, t, mid, hi);
+		}
+		buf_release(&reason);
+	}
+}
+
+static void flush_raw(struct ctx *cx, struct ltab *t)
+{
+	if (!t->nraw)
+		return;
+	load_range(cx, t, 0, t->nraw);
+	t->nraw = 0;
+	buf_reset(&t->raw);
+	t->raw_first = t->pos;
+}
+
+/* Everything received so far reaches the target (not yet committed). */
+static void flush_all(struct ctx *cx)
+{
+	size_t i;
+
+	for (i = 0; i < cx->ntabs; i++) {
+		struct ltab *t = cx->order[i];
+
+		if (cx->tg.isolate)
+			flush_raw(cx, t);
+		else
+			push_out(cx, t);
+	}
+	if (cx->active)
+		bulk_close(cx, cx->active);
+}
+
+/* ---- state and commits ---- */
+
+static void emit_state(struct ctx *cx)
+{
+	json_t *j = json_object(), *bm = json_object();
+	char *s;
+	size_t i, k;
+
+	for (i = 0; i < cx->ntabs; i++) {
+		struct ltab *t = cx->order[i];
+		json_t *o = json_object();
+
+		if (t->nkey) {
+			json_t *names = json_array();
+
+			for (k = 0; k < t->nkey; k++)
+				json_array_append_new(names, json_string(t->keynames[k]));
+			json_object_set_new(o, "key", names);
+		}
+		if (t->clastkey.len)
+			json_object_set_new(o, "last_key", json_loads(t->clastkey.buf, JSON_DECODE_ANY, NULL));
+		json_object_set_new(o, "rows", json_integer((json_int_t)t->cpos));
+		json_object_set_new(bm, t->tag, o);
+	}
+	json_object_set_new(j, "bookmarks", bm);
+	s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	mig_write_control(cx->w, "state", s, strlen(s));
+	mig_writer_flush(cx->w);
+	free(s);
+	json_decref(j);
+}
+
+static void mark_committed(struct ctx *cx)
+{
+	size_t i;
+
+	for (i = 0; i < cx->ntabs; i++) {
+		struct ltab *t = cx->order[i];
+
+		t->cpos = t->pos;
+		t->cloaded = t->loaded;
+		t->crejected = t->rejected;
+		if (cx->tg.url.kind == DB_CSV)
+			t->cbytes = csv_size(&cx->tg, t);
+		buf_reset(&t->clastkey);
+		buf_add(&t->clastkey, t->lastkey.buf, t->lastkey.len);
+	}
+}
+
+static void commit(struct ctx *cx, int final)
+{
+	flush_all(cx);
+	if (opt_ckpt && cx->tg.url.kind != DB_CSV)
+		ckpt_sql(cx);
+	if (cx->tg.url.kind == DB_CSV)
+		csv_commit(&cx->tg, final);
+	xsql(cx, "COMMIT");
+	cx->in_txn = 0;
+	mark_committed(cx);
+	if (opt_ckpt)
+		ckpt_write(cx, final);
+	emit_state(cx);
+	cx->batch_rows = 0;
+	if (!final) {
+		xsql(cx, "BEGIN");
+		cx->in_txn = 1;
+	}
+}
+
+/* ---- headers and rows ---- */
+
+static void prepare(struct ctx *cx, struct ltab *t, const struct mig_header *h)
+{
+	if (t->prepared) {
+		/* A changed header: finish the rows written with the old one. */
+		if (cx->tg.isolate)
+			flush_raw(cx, t);
+		else
+			push_out(cx, t);
+		if (t->active)
+			bulk_close(cx, t);
+	}
+	t->hdr = h;
+	buf_reset(&cx->err);
+	if (cx->tg.ops->prepare(&cx->tg, t, &cx->err) < 0) {
+		struct buf e = BUF_INIT;
+
+		buf_add(&e, cx->err.buf, cx->err.len);
+		if (cx->in_txn)
+			cx->tg.ops->exec(&cx->tg, "ROLLBACK", &cx->err);
+		die(MIG_EXIT_DATA, "%s", e.buf);
+	}
+	if (!t->prepared) {
+		/* A resumed tag was truncated by the run that committed its first rows. */
+		if (opt_truncate && !t->cpos && cx->tg.url.kind != DB_CSV) {
+			char *q = cx->tg.ops->qname(&cx->tg, t);
+
+			buf_reset(&cx->sql);
+			buf_addf(&cx->sql, cx->tg.url.kind == DB_PG ? "TRUNCATE ONLY %s" : "DELETE FROM %s", q);
+			free(q);
+			xsql(cx, cx->sql.buf);
+		}
+		if (opt_defer)
+			defer_table(&cx->tg, t);
+	}
+	t->prepared = 1;
+	t->raw_hdr = h;
+	t->raw_first = t->pos;
+}
+
+/* A JSON string (json.h's json_quote clashes with jansson's names). */
+static void json_str(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	buf_addc(b, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\') {
+			buf_addc(b, '\\');
+			buf_addc(b, (char)c);
+		} else if (c < 0x20) {
+			buf_addf(b, "\\u%04x", c);
+		} else {
+			buf_addc(b, (char)c);
+		}
+	}
+	buf_addc(b, '"');
+}
+
+static void key_text(struct ltab *t, const struct mig_field *f)
+{
+	size_t k;
+
+	buf_reset(&t->lastkey);
+	buf_addc(&t->lastkey, '[');
+	for (k = 0; k < t->nkey; k++) {
+		const struct mig_field *v = &f[t->keyidx[k]];
+
+		if (k)
+			buf_addc(&t->lastkey, ',');
+		if (v->null)
+			buf_adds(&t->lastkey, "null");
+		else
+			json_str(&t->lastkey, v->val, v->len);
+	}
+	buf_addc(&t->lastkey, ']');
+}
+
+static void row(struct ctx *cx, struct ltab *t, const struct mig_item *it)
+{
+	const struct mig_header *h = it->hdr;
+	size_t j;
+
+	if (t->nkey)
+		key_text(t, it->f);
+	if (cx->tg.isolate) {
+		if (t->nraw == t->capraw) {
+			t->capraw = t->capraw ? 2 * t->capraw : 1024;
+			t->offs = ereallocarray(t->offs, t->capraw, sizeof(*t->offs));
+		}
+		t->offs[t->nraw++] = t->raw.len;
+		for (j = 0; j < h->ncols; j++)
+			pack_field(&t->raw, it->f[j].val, it->f[j].len, it->f[j].null);
+		t->pos++;
+		if (t->nraw >= CHUNK_ROWS || t->raw.len >= CHUNK_BYTES)
+			flush_raw(cx, t);
+		return;
+	}
+	if (!t->active && !t->out.len)
+		t->bulk_first = t->pos;
+	buf_reset(&cx->err);
+	if (cx->tg.ops->encode(&cx->tg, t, it->f, &t->out, &cx->err) < 0) {
+		struct buf e = BUF_INIT;
+
+		buf_add(&e, cx->err.buf, cx->err.len);
+		if (cx->in_txn)
+			cx->tg.ops->exec(&cx->tg, "ROLLBACK", &cx->err);
+		die(MIG_EXIT_DATA, "%s:%llu: %s", t->tag, it->row, e.buf);
+	}
+	t->pos++;
+	if (t->out.len >= OUT_FLUSH)
+		push_out(cx, t);
+}
+
+static void summary(struct ctx *cx)
+{
+	size_t i;
+
+	for (i = 0; i < cx->ntabs; i++) {
+		struct ltab *t = cx->order[i];
+
+		fprintf(stderr, "%s: %s: %llu rows %s, %llu rejected", argv0, t->tag,
+			t->loaded + t->resumed - (opt_dry_run ? 0 : 0),
+			opt_dry_run ? "checked (rolled back)" : "loaded", t->rejected);
+		if (t->resumed)
+			fprintf(stderr, ", %llu committed by an earlier run", t->resumed);
+		fputc('\n', stderr);
+	}
+}
+
+static void add_table_opt(const char *s)
+{
+	const char *eq = strchr(s, '=');
+
+	if (!eq || eq == s || !eq[1])
+		usage(stderr, MIG_EXIT_USAGE);
+	opt_tables = ereallocarray(opt_tables, opt_ntables + 1, sizeof(*opt_tables));
+	opt_tables[opt_ntables++] = (char *)s;
+}
+
+static void ckpt_cb(void *arg, size_t n, char **v)
+{
+	if (n == 5 && v[0] && v[1] && v[2] && v[3])
+		ckpt_row(arg, v[0], v[1], v[2], v[3], v[4]);
+}
+
+static void ckpt_load_rows(struct ctx *cx)
+{
+	buf_reset(&cx->sql);
+	buf_addf(&cx->sql, "SELECT tag, pos, loaded, rejected, last_key FROM %s WHERE run_id = '%s'", CKPT_TABLE,
+		 cx->run);
+	buf_reset(&cx->err);
+	if (cx->tg.ops->query(&cx->tg, cx->sql.buf, ckpt_cb, cx, &cx->err) < 0)
+		die(MIG_EXIT_DB, "%s: %s", cx->tg.url.shown, cx->err.buf);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "batch-size", required_argument, NULL, 'b' },
+		{ "checkpoint", required_argument, NULL, 'c' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "table", required_argument, NULL, 't' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "upsert", optional_argument, NULL, 'U' },
+		{ "truncate", no_argument, NULL, 'T' },
+		{ "defer-constraints", no_argument, NULL, 'D' },
+		{ "reject", required_argument, NULL, 'R' },
+		{ "max-rejects", required_argument, NULL, 'M' },
+		{ "show-values", no_argument, NULL, 'S' },
+		{ "progress", no_argument, NULL, 'P' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctx cx;
+	struct mig_item it;
+	const char *why, *cur_tag = NULL;
+	struct ltab *t = NULL;
+	int c, ret, orphans = 0;
+	size_t i;
+
+	argv0 = "mig-load";
+	while ((c = getopt_long(argc, argv, "b:c:nF:t:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'b': opt_batch = estrtonum(optarg, 1, LLONG_MAX, "batch size"); break;
+		case 'c': opt_ckpt = optarg; break;
+		case 'n': opt_dry_run = 1; break;
+		case 'F':
+			if (mig_format_parse(optarg, &opt_format) < 0)
+				usage(stderr, MIG_EXIT_USAGE);
+			break;
+		case 't': add_table_opt(optarg); break;
+		case 'q': opt_quiet = 1; break;
+		case 'h': usage(stdout, 0); break;
+		case 'U': opt_upsert = 1; opt_upsert_key = optarg; break;
+		case 'T': opt_truncate = 1; break;
+		case 'D': opt_defer = 1; break;
+		case 'R': opt_reject = optarg; break;
+		case 'M':
+			opt_max_rejects = estrtonum(optarg, 0, LLONG_MAX, "max rejects");
+			opt_max_rejects_set = 1;
+			break;
+		case 'S': opt_show_values = 1; break;
+		case 'P': opt_progress = 1; break;
+		case 'V': print_version();
+		default: usage(stderr, MIG_EXIT_USAGE);
+		}
+	}
+	if (argc - optind < 1 || argc - optind > 2)
+		usage(stderr, MIG_EXIT_USAGE);
+	if (opt_dry_run && (opt_ckpt || opt_batch))
+		die(MIG_EXIT_USAGE, "--dry-run runs one transaction: no --batch-size or --checkpoint");
+	if (opt_max_rejects_set && !opt_reject && opt_max_rejects > 0)
+		die(MIG_EXIT_USAGE, "--max-rejects needs --reject FILE");
+
+	memset(&cx, 0, sizeof(cx));
+	buf_init(&cx.err);
+	buf_init(&cx.sql);
+	buf_init(&cx.tmp);
+	if (dburl_parse(argv[optind], &cx.tg.url, &why) < 0)
+		die(MIG_EXIT_USAGE, "%s: %s", argv[optind], why);
+	cx.tg.upsert = opt_upsert;
+	cx.tg.upsert_key = opt_upsert_key;
+	cx.tg.show_values = opt_show_values;
+	cx.tg.isolate = opt_dry_run || opt_reject || opt_max_rejects_set;
+	cx.tg.dry_run = opt_dry_run;
+	cx.tg.defer = opt_defer;
+	if (cx.tg.url.kind == DB_CSV && (opt_upsert || opt_defer))
+		die(MIG_EXIT_USAGE, "%s: --upsert and --defer-constraints need a database target", cx.tg.url.shown);
+	cx.r = mig_reader_open(argc - optind == 2 ? argv[optind + 1] : NULL, 0);
+	cx.w = mig_writer_new(1, "<stdout>", opt_format, 0);
+	switch (cx.tg.url.kind) {
+	case DB_PG: pg_open(&cx.tg); break;
+	case DB_MY: my_open(&cx.tg); break;
+	case DB_SQLITE: sqlite_open(&cx.tg); break;
+	case DB_CSV: csv_open(&cx.tg, opt_ckpt); break;
+	}
+	if (cx.tg.url.kind != DB_CSV) {
+		load_catalog(&cx.tg);
+		/* A killed --defer-constraints run left definitions to put back. */
+		defer_restore_pending(&cx.tg);
+	}
+	if (opt_ckpt) {
+		ckpt_start(&cx);
+		if (cx.tg.url.kind != DB_CSV)
+			ckpt_load_rows(&cx);
+	}
+	cx.rj = rejects_open(opt_reject, "mig-load",
+			     opt_dry_run && !opt_max_rejects_set ? -1 : opt_max_rejects);
+	progress_init(&cx.pg, opt_quiet ? 0 : opt_progress);
+	xsql(&cx, "BEGIN");
+	cx.in_txn = 1;
+
+	while ((ret = mig_reader_next(cx.r, &it)) > 0) {
+		switch (it.kind) {
+		case MIG_HEADER:
+			t = get_tab(&cx, it.hdr->tag);
+			cur_tag = t->tag;
+			prepare(&cx, t, it.hdr);
+			break;
+		case MIG_RECORD:
+			if (!t || strcmp(cur_tag, it.hdr->tag)) {
+				t = get_tab(&cx, it.hdr->tag);
+				cur_tag = t->tag;
+				progress_begin(&cx.pg, t->tag, t->total);
+			}
+			if (t->hdr != it.hdr)
+				prepare(&cx, t, it.hdr);
+			if (t->pos < t->skip) {
+				/* Committed by an earlier run of this command. */
+				t->pos++;
+				t->resumed++;
+				t->raw_first = t->pos;
+				if (t->nkey)
+					key_text(t, it.f);
+				continue;
+			}
+			row(&cx, t, &it);
+			progress_tick(&cx.pg);
+			if (opt_batch && ++cx.batch_rows >= (unsigned long long)opt_batch)
+				commit(&cx, 0);
+			break;
+		case MIG_CONTROL:
+			if (it.len == 5 && !memcmp(it.text, "stats", 5)) {
+				mig_write_item(cx.w, &it);
+			} else if (it.len == 5 && !memcmp(it.text, "count", 5) && it.arg) {
+				/* "#!count TAG N": the total for progress. */
+				const char *sp = memchr(it.arg, ' ', it.arglen);
+
+				if (sp) {
+					char *tag = estrndup(it.arg, (size_t)(sp - it.arg));
+					long long n;
+
+					if (strtonum_ok(sp + 1, 0, LLONG_MAX, &n) == 0)
+						get_tab(&cx, tag)->total = (unsigned long long)n;
+					free(tag);
+				}
+			}
+			/* Upstream state is superseded by our own, emitted after commits. */
+			break;
+		default:
+			break;
+		}
+	}
+	progress_end(&cx.pg);
+	if (ret < 0) {
+		buf_reset(&cx.err);
+		cx.tg.ops->exec(&cx.tg, "ROLLBACK", &cx.err);
+		die(MIG_EXIT_DATA, "%s (nothing committed since the last checkpoint)", mig_reader_error(cx.r));
+	}
+	flush_all(&cx);
+	if (opt_defer)
+		defer_finish(&cx.tg, cx.rj, &orphans);
+	/* Rows committed must be rows received, less rejects: say so loudly if not. */
+	for (i = 0; i < cx.ntabs; i++) {
+		struct ltab *u = cx.order[i];
+
+		if (u->loaded + u->rejected + u->resumed != u->pos) {
+			buf_reset(&cx.err);
+			cx.tg.ops->exec(&cx.tg, "ROLLBACK", &cx.err);
+			die(MIG_EXIT_DATA, "%s: %llu rows received but %llu loaded and %llu rejected", u->tag,
+			    u->pos, u->loaded + u->resumed, u->rejected);
+		}
+	}
+	if (opt_dry_run) {
+		xsql(&cx, "ROLLBACK");
+		cx.in_txn = 0;
+		if (cx.tg.url.kind == DB_CSV)
+			csv_commit(&cx.tg, -1);
+	} else {
+		commit(&cx, 1);
+	}
+	{
+		struct ledger l = LEDGER_INIT;
+
+		for (i = 0; i < cx.ntabs; i++) {
+			struct ltab *u = cx.order[i];
+			struct ledger_counts *lc = ledger_tag(&l, u->tag);
+
+			lc->in = u->pos;
+			lc->out = opt_dry_run ? 0 : u->loaded + u->resumed;
+			lc->rejected = u->rejected;
+			lc->dropped = opt_dry_run ? u->loaded : 0;
+			if (u->resumed)
+				ledger_add_extra(lc, "resumed", u->resumed);
+		}
+		ledger_emit(&l, cx.w, "mig-load");
+		ledger_release(&l);
+	}
+	if (!opt_quiet)
+		summary(&cx);
+	rejects_close(cx.rj);
+	mig_writer_close(cx.w);
+	mig_reader_free(cx.r);
+	for (i = 0; i < cx.ntabs; i++) {
+		struct ltab *u = cx.order[i];
+		size_t k;
+
+		cx.tg.ops->release(&cx.tg, u);
+		free(u->tag);
+		free(u->schema);
+		free(u->table);
+		free(u->conv);
+		free(u->keyidx);
+		for (k = 0; k < u->nkey; k++)
+			free(u->keynames[k]);
+		free(u->keynames);
+		buf_release(&u->lastkey);
+		buf_release(&u->clastkey);
+		buf_release(&u->out);
+		buf_release(&u->raw);
+		free(u->offs);
+		free(u);
+	}
+	cx.tg.ops->close(&cx.tg);
+	free(cx.order);
+	strmap_release(&cx.tabs);
+	if (cx.tg.have_cat)
+		catalog_release(&cx.tg.cat);
+	dburl_release(&cx.tg.url);
+	json_decref(cx.ckpt_in);
+	buf_release(&cx.err);
+	buf_release(&cx.sql);
+	buf_release(&cx.tmp);
+	free(opt_tables);
+	fshut(stdout, "<stdout>");
+	if (orphans)
+		return MIG_EXIT_DATA;
+	if (opt_dry_run && cx.violations)
+		return MIG_EXIT_DATA;
+	return 0;
+}
