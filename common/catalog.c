@@ -569,7 +569,9 @@ enum mig_type cat_sqlite_type(const char *t)
 		return MIG_T_UUID;
 	if (has_word(t, "json"))
 		return MIG_T_JSON;
-	if (has_word(t, "dec") || has_word(t, "num"))
+	if (has_word(t, "year"))
+		return MIG_T_INT;
+	if (!strncasecmp(t, "dec", 3) || !strncasecmp(t, "num", 3) || has_word(t, "money"))
 		return MIG_T_NUMERIC;
 	return MIG_T_TEXT;
 }
