@@ -1,0 +1,348 @@
+/*
+ * map-time.c - dates and times from the formats legacy data holds, to the
+ * stream's canonical date, timestamp and timestamptz text.
+ *
+ * Day-first and month-first dates cannot be told apart by looking
+ * (03/04/2024), so the caller names the order; nothing is guessed.  A
+ * naive time is placed in a named zone with the system time zone
+ * database: TZ is set to the zone and mktime(3) asked for both the
+ * standard and the daylight-saving reading of the wall-clock time; a time
+ * that falls in a spring-forward gap is an error, and one that occurs
+ * twice (autumn) takes its first occurrence.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+
+enum { TF_ISO, TF_DMY, TF_MDY, TF_UNIX };
+enum { TO_DATE, TO_TIMESTAMP, TO_TIMESTAMPTZ };
+
+int map_time(const char *s, size_t n, int fmt, int to, const char *zone, const char **tzcur, struct buf *out,
+	     const char **why);
+
+struct when {
+	long y;
+	int mo, d, h, mi, sec;
+	char frac[7];
+	int hastime, haszone;
+	long off;		/* seconds east of UTC, when haszone */
+};
+
+static int num(const char **pp, const char *e, int min, int max, long *v)
+{
+	const char *p = *pp;
+	long x = 0;
+	int k = 0;
+
+	while (p < e && isdigit((unsigned char)*p) && k < max) {
+		x = x * 10 + (*p++ - '0');
+		k++;
+	}
+	if (k < min)
+		return -1;
+	*pp = p;
+	*v = x;
+	return 0;
+}
+
+static int leap(long y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int mdays(long y, int m)
+{
+	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	return m == 2 && leap(y) ? 29 : dm[m - 1];
+}
+
+static int parse_date(const char **pp, const char *e, int fmt, struct when *w, const char **why)
+{
+	const char *p = *pp;
+	long a, b, c;
+	char sep;
+
+	if (fmt == TF_ISO) {
+		if (num(&p, e, 4, 4, &a) < 0)
+			goto bad;
+		if (p < e && (*p == '-' || *p == '/' || *p == '.')) {
+			sep = *p++;
+			if (num(&p, e, 1, 2, &b) < 0 || p >= e || *p++ != sep || num(&p, e, 1, 2, &c) < 0)
+				goto bad;
+		} else if (num(&p, e, 2, 2, &b) < 0 || num(&p, e, 2, 2, &c) < 0) {
+			goto bad;
+		}
+		w->y = a, w->mo = (int)b, w->d = (int)c;
+	} else {
+		if (num(&p, e, 1, 2, &a) < 0 || p >= e || !strchr("/-.", *p))
+			goto bad;
+		sep = *p++;
+		if (num(&p, e, 1, 2, &b) < 0 || p >= e || *p++ != sep)
+			goto bad;
+		if (num(&p, e, 4, 4, &c) < 0) {
+			*why = fmt == TF_DMY ? "not a DD/MM/YYYY date (the year needs four digits)" :
+					       "not a MM/DD/YYYY date (the year needs four digits)";
+			return -1;
+		}
+		w->y = c;
+		w->d = (int)(fmt == TF_DMY ? a : b);
+		w->mo = (int)(fmt == TF_DMY ? b : a);
+	}
+	if (w->y < 1 || w->mo < 1 || w->mo > 12 || w->d < 1 || w->d > mdays(w->y, w->mo)) {
+		*why = "no such date";
+		return -1;
+	}
+	*pp = p;
+	return 0;
+bad:
+	*why = fmt == TF_ISO ? "not a YYYY-MM-DD date" : fmt == TF_DMY ? "not a DD/MM/YYYY date" :
+								   "not a MM/DD/YYYY date";
+	return -1;
+}
+
+static int parse_rest(const char *p, const char *e, struct when *w, const char **why)
+{
+	long h, mi, sec = 0, oh, om = 0;
+	size_t k = 0;
+
+	if (p < e && (*p == 'T' || *p == ' ')) {
+		p++;
+		while (p < e && *p == ' ')
+			p++;
+		if (num(&p, e, 1, 2, &h) < 0 || p >= e || *p++ != ':' || num(&p, e, 2, 2, &mi) < 0)
+			goto bad;
+		if (p < e && *p == ':') {
+			p++;
+			if (num(&p, e, 2, 2, &sec) < 0)
+				goto bad;
+			if (p < e && (*p == '.' || *p == ',')) {
+				p++;
+				while (p < e && isdigit((unsigned char)*p)) {
+					if (k == 6) {
+						*why = "more than six fractional digits";
+						return -1;
+					}
+					w->frac[k++] = *p++;
+				}
+				if (!k)
+					goto bad;
+			}
+		}
+		if (h > 23 || mi > 59 || sec > 59) {
+			*why = "no such time of day";
+			return -1;
+		}
+		w->h = (int)h, w->mi = (int)mi, w->sec = (int)sec;
+		w->hastime = 1;
+	}
+	while (k && w->frac[k - 1] == '0')
+		k--;
+	w->frac[k] = '\0';
+	while (p < e && *p == ' ')
+		p++;
+	if (p < e && (*p == 'Z' || *p == 'z') && p + 1 == e) {
+		w->haszone = 1;
+		w->off = 0;
+		return 0;
+	}
+	if (e - p == 3 && !strncmp(p, "UTC", 3)) {
+		w->haszone = 1;
+		w->off = 0;
+		return 0;
+	}
+	if (p < e && (*p == '+' || *p == '-')) {
+		int neg = *p++ == '-';
+
+		if (num(&p, e, 2, 2, &oh) < 0)
+			goto bad;
+		if (p < e && *p == ':')
+			p++;
+		if (p < e && num(&p, e, 2, 2, &om) < 0)
+			goto bad;
+		if (oh > 15 || om > 59)
+			goto bad;
+		w->haszone = 1;
+		w->off = (oh * 3600 + om * 60) * (neg ? -1 : 1);
+	}
+	if (p != e)
+		goto bad;
+	return 0;
+bad:
+	*why = "not a time of day (HH:MM[:SS[.ffffff]] and an optional zone offset)";
+	return -1;
+}
+
+static int parse_unix(const char *p, const char *e, struct when *w, const char **why)
+{
+	long long secs = 0;
+	int neg = 0, k = 0, nd = 0;
+	struct tm tm;
+	time_t t;
+
+	if (p < e && (*p == '-' || *p == '+'))
+		neg = *p++ == '-';
+	while (p < e && isdigit((unsigned char)*p)) {
+		if (++nd > 12) {
+			*why = "unix time out of range";
+			return -1;
+		}
+		secs = secs * 10 + (*p++ - '0');
+	}
+	if (p < e && *p == '.') {
+		p++;
+		while (p < e && isdigit((unsigned char)*p) && k < 6)
+			w->frac[k++] = *p++;
+		while (p < e && isdigit((unsigned char)*p))
+			p++;
+	}
+	if (p != e || !nd) {
+		*why = "not a unix time (seconds since 1970-01-01 UTC)";
+		return -1;
+	}
+	if (neg && k) {
+		/* -1.25 is 1.25 s before the epoch: borrow a second. */
+		int i, carry = 0;
+
+		for (i = k - 1; i >= 0; i--) {
+			int dgt = 9 - (w->frac[i] - '0') + (i == k - 1);
+
+			dgt += carry;
+			carry = dgt > 9;
+			w->frac[i] = (char)('0' + dgt % 10);
+		}
+		secs += 1 - carry;
+	}
+	while (k && w->frac[k - 1] == '0')
+		k--;
+	w->frac[k] = '\0';
+	t = (time_t)(neg ? -secs : secs);
+	if (!gmtime_r(&t, &tm) || tm.tm_year + 1900L < 1 || tm.tm_year + 1900L > 9999) {
+		*why = "unix time out of range";
+		return -1;
+	}
+	w->y = tm.tm_year + 1900L, w->mo = tm.tm_mon + 1, w->d = tm.tm_mday;
+	w->h = tm.tm_hour, w->mi = tm.tm_min, w->sec = tm.tm_sec;
+	w->hastime = w->haszone = 1;
+	w->off = 0;
+	return 0;
+}
+
+static void to_tm(const struct when *w, struct tm *tm)
+{
+	memset(tm, 0, sizeof(*tm));
+	tm->tm_year = (int)(w->y - 1900);
+	tm->tm_mon = w->mo - 1;
+	tm->tm_mday = w->d;
+	tm->tm_hour = w->h;
+	tm->tm_min = w->mi;
+	tm->tm_sec = w->sec;
+}
+
+static void from_tm(struct when *w, const struct tm *tm)
+{
+	w->y = tm->tm_year + 1900L, w->mo = tm->tm_mon + 1, w->d = tm->tm_mday;
+	w->h = tm->tm_hour, w->mi = tm->tm_min, w->sec = tm->tm_sec;
+}
+
+static int same_wall(const struct tm *a, const struct tm *b)
+{
+	return a->tm_year == b->tm_year && a->tm_mon == b->tm_mon && a->tm_mday == b->tm_mday &&
+	       a->tm_hour == b->tm_hour && a->tm_min == b->tm_min && a->tm_sec == b->tm_sec;
+}
+
+/* Place the wall-clock time w in zone and move it to UTC. */
+static int local_to_utc(struct when *w, const char *zone, const char **tzcur, const char **why)
+{
+	struct tm want, tm, back;
+	time_t t, best = 0;
+	int isdst, found = 0;
+
+	if (*tzcur != zone) {
+		setenv("TZ", zone, 1);
+		tzset();
+		*tzcur = zone;
+	}
+	to_tm(w, &want);
+	for (isdst = 1; isdst >= 0; isdst--) {
+		tm = want;
+		tm.tm_isdst = isdst;
+		t = mktime(&tm);
+		if (t == (time_t)-1 && !(w->y == 1969 && w->mo == 12 && w->d == 31))
+			continue;
+		if (!localtime_r(&t, &back) || !same_wall(&back, &want) || back.tm_isdst != isdst)
+			continue;
+		if (!found || t < best)
+			best = t;
+		found = 1;
+	}
+	if (!found) {
+		*why = "no such local time in the zone (skipped by a clock change)";
+		return -1;
+	}
+	if (!gmtime_r(&best, &tm)) {
+		*why = "time out of range";
+		return -1;
+	}
+	from_tm(w, &tm);
+	return 0;
+}
+
+static int offset_to_utc(struct when *w, const char **why)
+{
+	struct tm tm;
+	time_t t;
+
+	to_tm(w, &tm);
+	t = timegm(&tm) - w->off;
+	if (!gmtime_r(&t, &tm) || tm.tm_year + 1900L < 1 || tm.tm_year + 1900L > 9999) {
+		*why = "time out of range";
+		return -1;
+	}
+	from_tm(w, &tm);
+	return 0;
+}
+
+int map_time(const char *s, size_t n, int fmt, int to, const char *zone, const char **tzcur, struct buf *out,
+	     const char **why)
+{
+	const char *p = s, *e = s + n;
+	struct when w;
+
+	memset(&w, 0, sizeof(w));
+	while (p < e && *p == ' ')
+		p++;
+	while (e > p && e[-1] == ' ')
+		e--;
+	if (fmt == TF_UNIX) {
+		if (parse_unix(p, e, &w, why) < 0)
+			return -1;
+	} else if (parse_date(&p, e, fmt, &w, why) < 0 || parse_rest(p, e, &w, why) < 0) {
+		return -1;
+	}
+	if (to == TO_TIMESTAMP && w.haszone && fmt != TF_UNIX) {
+		*why = "the time has a zone offset (use timestamptz)";
+		return -1;
+	}
+	if (to == TO_TIMESTAMPTZ) {
+		if (w.haszone) {
+			if (w.off && offset_to_utc(&w, why) < 0)
+				return -1;
+		} else if (local_to_utc(&w, zone, tzcur, why) < 0) {
+			return -1;
+		}
+	}
+	buf_addf(out, "%04ld-%02d-%02d", w.y, w.mo, w.d);
+	if (to == TO_DATE)
+		return 0;
+	buf_addf(out, " %02d:%02d:%02d", w.h, w.mi, w.sec);
+	if (w.frac[0])
+		buf_addf(out, ".%s", w.frac);
+	if (to == TO_TIMESTAMPTZ)
+		buf_adds(out, "+00");
+	return 0;
+}
