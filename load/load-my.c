@@ -145,7 +145,7 @@ static int my_prepare(struct target *tg, struct ltab *t, struct buf *err)
 	m->insert = tg->upsert || tg->isolate;
 	q = db_my_ident(t->table);
 	buf_addf(&b, "LOAD DATA LOCAL INFILE 'mig-stream' INTO TABLE %s CHARACTER SET utf8mb4 "
-		 "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (", q);
+		 "FIELDS TERMINATED BY '\t' ESCAPED BY '\\' LINES TERMINATED BY '\n' (", q);
 	for (i = 0; i < t->hdr->ncols; i++) {
 		char *c = db_my_ident(t->hdr->names[i]);
 

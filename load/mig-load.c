@@ -466,6 +466,9 @@ static void reject_row(struct ctx *cx, struct ltab *t, size_t i, const char *rea
 	cx->violations++;
 	if (opt_dry_run && !opt_quiet)
 		warn("%s:%llu: %s", t->tag, row, reason);
+	/* A dry run reports every violation; only a set limit stops it. */
+	if (opt_dry_run && !opt_reject && !opt_max_rejects_set)
+		return;
 	if (rejects_add(cx->rj, h, fs, where(cx, t, row), reason) < 0) {
 		struct buf e = BUF_INIT;
 
