@@ -98,3 +98,12 @@ OUT
 	echo "peak RSS ${kb} KiB"
 	[ "$kb" -lt 16384 ]
 }
+
+@test "valgrind: no invalid access and no leak through both encodings" {
+	[[ "$MIG_BUILD" != */san ]] || skip "sanitizer build: ASan already checks"
+	local vg="valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+	$vg "$MIG_BUILD/tests/unit/streamcat" -f ndjson "$DATA/stream/corpus.csv" > "$BATS_TEST_TMPDIR/c.json"
+	$vg "$MIG_BUILD/tests/unit/streamcat" "$BATS_TEST_TMPDIR/c.json" > "$BATS_TEST_TMPDIR/c.csv"
+	assert_same "$DATA/stream/corpus.csv" "$BATS_TEST_TMPDIR/c.csv"
+	run -1 $vg "$MIG_BUILD/tests/unit/streamcat" <(printf '@a,x\na,"open\n')
+}
