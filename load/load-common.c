@@ -301,3 +301,23 @@ const struct cat_table *find_table(struct target *tg, const struct ltab *t, stru
 	buf_release(&name);
 	return ct;
 }
+
+void hide_my_values(struct buf *msg)
+{
+	static const char *const lead[] = { "entry '", "value: '" };
+	size_t i;
+
+	for (i = 0; i < sizeof(lead) / sizeof(*lead); i++) {
+		char *p = strstr(msg->buf, lead[i]), *e;
+
+		if (!p)
+			continue;
+		p += strlen(lead[i]) - 1;
+		e = strstr(p + 1, "' for ");
+		if (!e)
+			continue;
+		/* Keep the words around it: "Duplicate entry for key 'PRIMARY'". */
+		memmove(p - 1, e + 1, strlen(e + 1) + 1);
+		msg->len = strlen(msg->buf);
+	}
+}

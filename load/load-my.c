@@ -32,6 +32,7 @@ struct mytab {
 	char *ins_tail;		/* ON DUPLICATE KEY UPDATE ... or "" */
 	struct buf data;	/* LOAD DATA rows waiting */
 	unsigned long long rows;	/* rows in data */
+	unsigned long long put_rows;	/* INSERT: rows sent in this bulk so far */
 	struct buf stmt;
 };
 
@@ -43,6 +44,24 @@ struct infile {
 static int my_err(MYSQL *m, struct buf *err)
 {
 	buf_adds(err, mysql_error(m));
+	return -1;
+}
+
+/* A row-level refusal: SQLSTATE classes 22 and 23, as for PostgreSQL. */
+static int my_row_err(struct target *tg, struct buf *err, unsigned long long *badrow)
+{
+	const char *at = strstr(mysql_error(tg->conn), " at row ");
+
+	/* "... at row N": N counts the statement's rows, as the core's badrow does. */
+	if (at && badrow)
+		*badrow = strtoull(at + 8, NULL, 10);
+	const char *st = mysql_sqlstate(tg->conn);
+
+	tg->data_err = !strncmp(st, "22", 2) || !strncmp(st, "23", 2) || mysql_errno(tg->conn) == 1366 ||
+		       mysql_errno(tg->conn) == 1292 || mysql_errno(tg->conn) == 1048;
+	my_err(tg->conn, err);
+	if (!tg->show_values)
+		hide_my_values(err);
 	return -1;
 }
 
@@ -348,12 +367,13 @@ static int send_load(struct target *tg, struct ltab *t, struct buf *err)
 		return 0;
 	mysql_set_local_infile_handler(tg->conn, infile_init, infile_read, infile_end, infile_error, &in);
 	if (mysql_query(tg->conn, m->load))
-		return my_err(tg->conn, err);
+		return my_row_err(tg, err, NULL);
 	n = mysql_affected_rows(tg->conn);
 	if (mysql_warning_count(tg->conn)) {
 		first_warning(tg->conn, err);
 		if (!tg->show_values)
-			hide_values(err);
+			hide_my_values(err);
+		tg->data_err = 1;
 		return -1;
 	}
 	t->srv += n;
@@ -370,6 +390,7 @@ static int my_bulk_begin(struct target *tg, struct ltab *t, struct buf *err)
 	(void)err;
 	buf_reset(&m->data);
 	m->rows = 0;
+	m->put_rows = 0;
 	return 0;
 }
 
@@ -380,7 +401,6 @@ static int my_bulk_put(struct target *tg, struct ltab *t, const char *p, size_t 
 	size_t i;
 	unsigned long long rows = 0;
 
-	(void)badrow;
 	if (!m->insert) {
 		for (i = 0; i < n; i++)
 			rows += p[i] == '\n';
@@ -389,18 +409,7 @@ static int my_bulk_put(struct target *tg, struct ltab *t, const char *p, size_t 
 		return m->data.len >= MY_LOAD_BYTES ? send_load(tg, t, err) : 0;
 	}
 	/* p holds "(..),(..)," with a comma after each row. */
-	buf_reset(&m->stmt);
-	buf_adds(&m->stmt, m->ins_head);
-	buf_add(&m->stmt, p, n - 1);
-	buf_adds(&m->stmt, m->ins_tail);
-	if (mysql_real_query(tg->conn, m->stmt.buf, m->stmt.len)) {
-		my_err(tg->conn, err);
-		if (!tg->show_values)
-			hide_values(err);
-		return -1;
-	}
-	if (tg->upsert) {
-		/* Affected rows count an update twice and an unchanged row not at all. */
+	{
 		int q = 0;
 
 		for (i = 0; i < n; i++) {
@@ -409,10 +418,20 @@ static int my_bulk_put(struct target *tg, struct ltab *t, const char *p, size_t 
 			else if (!q && p[i] == ')' && i + 1 < n && p[i + 1] == ',')
 				rows++;
 		}
-		t->srv += rows;
-	} else {
-		t->srv += mysql_affected_rows(tg->conn);
 	}
+	buf_reset(&m->stmt);
+	buf_adds(&m->stmt, m->ins_head);
+	buf_add(&m->stmt, p, n - 1);
+	buf_adds(&m->stmt, m->ins_tail);
+	if (mysql_real_query(tg->conn, m->stmt.buf, m->stmt.len)) {
+		my_row_err(tg, err, badrow);
+		if (*badrow)
+			*badrow += m->put_rows;
+		return -1;
+	}
+	m->put_rows += rows;
+	/* Upserts: affected rows count an update twice and an unchanged row not at all. */
+	t->srv += tg->upsert ? rows : mysql_affected_rows(tg->conn);
 	return 0;
 }
 

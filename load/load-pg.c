@@ -19,13 +19,17 @@ struct pgtab {
 	char *clear;		/* upsert: empty the staging table */
 };
 
-static int pg_error(PGconn *c, PGresult *res, int show, struct buf *err, unsigned long long *badrow)
+static int pg_error(PGconn *c, PGresult *res, int show, struct buf *err, unsigned long long *badrow, int *data)
 {
 	const char *m = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	const char *d = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
 	const char *ctx = res ? PQresultErrorField(res, PG_DIAG_CONTEXT) : NULL;
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	size_t start = err->len;
 
+	/* Classes 22 (data exception) and 23 (integrity) are the rows' fault. */
+	if (data)
+		*data = state && (!strncmp(state, "22", 2) || !strncmp(state, "23", 2));
 	if (m) {
 		buf_adds(err, m);
 	} else {
@@ -61,7 +65,7 @@ static int pg_exec(struct target *tg, const char *sql, struct buf *err)
 	int ret = 0;
 
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-		ret = pg_error(tg->conn, res, tg->show_values, err, NULL);
+		ret = pg_error(tg->conn, res, tg->show_values, err, NULL, &tg->data_err);
 	PQclear(res);
 	return ret;
 }
@@ -74,7 +78,7 @@ static int pg_query(struct target *tg, const char *sql, void (*fn)(void *, size_
 	char **vals;
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		pg_error(tg->conn, res, tg->show_values, err, NULL);
+		pg_error(tg->conn, res, tg->show_values, err, NULL, &tg->data_err);
 		PQclear(res);
 		return -1;
 	}
@@ -249,7 +253,7 @@ static int pg_bulk_begin(struct target *tg, struct ltab *t, struct buf *err)
 	int ret = 0;
 
 	if (PQresultStatus(res) != PGRES_COPY_IN)
-		ret = pg_error(tg->conn, res, tg->show_values, err, NULL);
+		ret = pg_error(tg->conn, res, tg->show_values, err, NULL, &tg->data_err);
 	PQclear(res);
 	return ret;
 }
@@ -264,7 +268,7 @@ static int pg_bulk_put(struct target *tg, struct ltab *t, const char *data, size
 		int k = n > (1u << 30) ? 1 << 30 : (int)n;
 
 		if (PQputCopyData(tg->conn, data, k) != 1)
-			return pg_error(tg->conn, NULL, 1, err, NULL);
+			return pg_error(tg->conn, NULL, 1, err, NULL, &tg->data_err);
 		data += k;
 		n -= (size_t)k;
 	}
@@ -279,11 +283,11 @@ static int pg_bulk_end(struct target *tg, struct ltab *t, unsigned long long *ba
 	unsigned long long n = 0;
 
 	if (PQputCopyEnd(tg->conn, NULL) != 1)
-		return pg_error(tg->conn, NULL, 1, err, NULL);
+		return pg_error(tg->conn, NULL, 1, err, NULL, &tg->data_err);
 	while ((res = PQgetResult(tg->conn))) {
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 			if (!ret)
-				ret = pg_error(tg->conn, res, tg->show_values, err, badrow);
+				ret = pg_error(tg->conn, res, tg->show_values, err, badrow, &tg->data_err);
 		} else {
 			n += strtoull(PQcmdTuples(res), NULL, 10);
 		}
@@ -295,7 +299,7 @@ static int pg_bulk_end(struct target *tg, struct ltab *t, unsigned long long *ba
 	}
 	res = PQexec(tg->conn, p->merge);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		pg_error(tg->conn, res, tg->show_values, err, NULL);
+		pg_error(tg->conn, res, tg->show_values, err, NULL, &tg->data_err);
 		PQclear(res);
 		pg_exec(tg, p->clear, err);
 		return -1;

@@ -13,12 +13,22 @@
 
 struct sqtab {
 	sqlite3_stmt *ins;
+	unsigned long long rows;	/* rows stepped in this bulk */
 };
 
 static int sq_err(sqlite3 *db, struct buf *err)
 {
 	buf_adds(err, sqlite3_errmsg(db));
 	return -1;
+}
+
+static int sq_row_err(struct target *tg, struct buf *err)
+{
+	int rc = sqlite3_errcode(tg->conn) & 0xff;
+
+	tg->data_err = rc == SQLITE_CONSTRAINT || rc == SQLITE_MISMATCH || rc == SQLITE_TOOBIG ||
+		       rc == SQLITE_RANGE;
+	return sq_err(tg->conn, err);
 }
 
 static int sq_exec(struct target *tg, const char *sql, struct buf *err)
@@ -185,9 +195,11 @@ static int sq_encode(struct target *tg, struct ltab *t, const struct mig_field *
 
 static int sq_bulk_begin(struct target *tg, struct ltab *t, struct buf *err)
 {
+	struct sqtab *s = t->drv;
+
 	(void)tg;
-	(void)t;
 	(void)err;
+	s->rows = 0;
 	return 0;
 }
 
@@ -196,11 +208,12 @@ static int sq_bulk_put(struct target *tg, struct ltab *t, const char *p, size_t 
 {
 	struct sqtab *s = t->drv;
 	const char *end = p + n;
-	unsigned long long row = 0;
+	unsigned long long row = s->rows;
 	size_t i;
 
 	while (p < end) {
 		row++;
+		s->rows++;
 		for (i = 0; i < t->hdr->ncols; i++) {
 			const char *v;
 			long long len = unpack_field(&p, &v);
@@ -214,12 +227,12 @@ static int sq_bulk_put(struct target *tg, struct ltab *t, const char *p, size_t 
 				rc = sqlite3_bind_text(s->ins, (int)i + 1, v, (int)len, SQLITE_STATIC);
 			if (rc != SQLITE_OK) {
 				*badrow = row;
-				return sq_err(tg->conn, err);
+				return sq_row_err(tg, err);
 			}
 		}
 		if (sqlite3_step(s->ins) != SQLITE_DONE) {
 			*badrow = row;
-			sq_err(tg->conn, err);
+			sq_row_err(tg, err);
 			sqlite3_reset(s->ins);
 			return -1;
 		}

@@ -100,6 +100,7 @@ struct target {
 	int show_values;
 	int isolate;		/* rows go through savepoints (rejects, dry run) */
 	int dry_run, defer;
+	int data_err;		/* the last failure was about a row's data */
 	void *priv;		/* driver-wide state */
 };
 
@@ -131,6 +132,8 @@ long long unpack_field(const char **pp, const char **val);
 void csv_encode_row(const struct mig_header *h, const struct mig_field *f, struct buf *out);
 /* Cut values out of a server message unless --show-values ("...: \"v\""). */
 void hide_values(struct buf *msg);
+/* The same for MariaDB's 'quoted' values. */
+void hide_my_values(struct buf *msg);
 
 /* load-defer.c */
 void defer_restore_pending(struct target *tg);

@@ -307,11 +307,13 @@ static void fail_bulk(struct ctx *cx, struct ltab *t, unsigned long long first, 
 {
 	struct buf e = BUF_INIT;
 
+	int code = cx->tg.data_err ? MIG_EXIT_DATA : MIG_EXIT_DB;
+
 	buf_add(&e, cx->err.buf, cx->err.len);
 	cx->tg.ops->exec(&cx->tg, "ROLLBACK", &cx->err);
 	if (bad)
-		die(MIG_EXIT_DB, "%s:%llu: %s", t->tag, first + bad, e.buf);
-	die(MIG_EXIT_DB, "%s: rows %llu-%llu: %s", t->tag, first + 1, t->pos, e.buf);
+		die(code, "%s:%llu: %s", t->tag, first + bad, e.buf);
+	die(code, "%s: rows %llu-%llu: %s", t->tag, first + 1, t->pos, e.buf);
 }
 
 /* Close t's bulk operation, checking the server took what was sent. */
@@ -637,10 +639,17 @@ static void prepare(struct ctx *cx, struct ltab *t, const struct mig_header *h)
 	if (cx->tg.ops->prepare(&cx->tg, t, &cx->err) < 0) {
 		struct buf e = BUF_INIT;
 
+		char *p, *nl;
+
 		buf_add(&e, cx->err.buf, cx->err.len);
 		if (cx->in_txn)
 			cx->tg.ops->exec(&cx->tg, "ROLLBACK", &cx->err);
-		die(MIG_EXIT_DATA, "%s", e.buf);
+		/* Every problem of the header on its own line, then stop. */
+		for (p = e.buf; (nl = strchr(p, '\n')); p = nl + 1) {
+			*nl = '\0';
+			warn("%s", p);
+		}
+		die(MIG_EXIT_DATA, "%s", p);
 	}
 	if (!t->prepared) {
 		/* A resumed tag was truncated by the run that committed its first rows. */
