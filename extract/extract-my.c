@@ -26,6 +26,7 @@ enum conv {
 	C_TIMESTAMP,	/* + "+00" */
 	C_TIME,		/* time of day only */
 	C_HEX,		/* binary -> \x hex */
+	C_FLOAT4,	/* exact double of a FLOAT -> shortest single-precision text */
 };
 
 static char *my_ident(void *conn, const char *name)
@@ -81,7 +82,29 @@ static void my_from(void *conn, struct buf *b, const struct cat_table *t)
 	free(n);
 }
 
-static const struct xdialect my_dialect = { my_ident, my_literal, my_shard, my_from };
+static int is_float4(const struct cat_column *c)
+{
+	return c->dbtype && !strncasecmp(c->dbtype, "float", 5);
+}
+
+/*
+ * MariaDB prints FLOAT with 6 significant digits, which loses bits; the
+ * float widened to DOUBLE is exact, and the converter narrows it back to
+ * the shortest text that reads as the same single-precision value.
+ */
+static void my_col_expr(void *conn, struct buf *b, const struct cat_column *c)
+{
+	char *id = db_my_ident(c->name);
+
+	(void)conn;
+	if (is_float4(c))
+		buf_addf(b, "CAST(%s AS DOUBLE) AS %s", id, id);
+	else
+		buf_adds(b, id);
+	free(id);
+}
+
+static const struct xdialect my_dialect = { my_ident, my_literal, my_shard, my_from, my_col_expr };
 
 static _Noreturn void my_die(MYSQL *m, const char *where)
 {
@@ -240,6 +263,20 @@ static void convert(struct myrun *r, unsigned long long row, size_t i, const cha
 		buf_reset(b);
 		x_hex(b, v, n);
 		break;
+	case C_FLOAT4: {
+		float fl = (float)strtod(v, NULL);
+		char tmp[48];
+		int prec;
+
+		for (prec = 6; prec <= 9; prec++) {
+			snprintf(tmp, sizeof(tmp), "%.*g", prec, (double)fl);
+			if (strtof(tmp, NULL) == fl)
+				break;
+		}
+		buf_reset(b);
+		buf_adds(b, tmp);
+		break;
+	}
 	}
 	f->val = b->buf;
 	f->len = b->len;
@@ -278,6 +315,8 @@ static unsigned long long stream_rows(struct xctx *x, MYSQL *m, const char *sql,
 
 			if ((col->type == MIG_T_JSON || col->type == MIG_T_UUID) && r.cv[i] == C_PASS)
 				ty = col->type;
+			if (is_float4(col))
+				r.cv[i] = C_FLOAT4;
 		}
 		mig_header_set(h, i, fields[i].name, ty);
 		buf_init(&r.scratch[i]);

@@ -72,7 +72,7 @@ static void pg_from(void *conn, struct buf *b, const struct cat_table *t)
 	free(n);
 }
 
-static const struct xdialect pg_dialect = { pg_ident, pg_literal, pg_shard, pg_from };
+static const struct xdialect pg_dialect = { pg_ident, pg_literal, pg_shard, pg_from, NULL };
 
 static _Noreturn void pg_die(struct xctx *x, PGconn *c, PGresult *r, const char *tag)
 {

@@ -93,7 +93,7 @@ static void sq_from(void *conn, struct buf *b, const struct cat_table *t)
 	free(n);
 }
 
-static const struct xdialect sq_dialect = { sq_ident, sq_literal, sq_shard, sq_from };
+static const struct xdialect sq_dialect = { sq_ident, sq_literal, sq_shard, sq_from, NULL };
 
 struct sqrun {
 	struct xctx *x;
@@ -137,8 +137,13 @@ static int add_time(struct buf *b, const char *s, size_t n)
 	}
 	if (n < 8 || s[5] != ':' || !digits(s + 6, 2))
 		return 0;
-	if (n > 8 && (s[8] != '.' || n == 9 || !digits(s + 9, n - 9)))
+	if (n > 8 && (s[8] != '.' || n == 9 || !digits(s + 9, n - 9) || n > 15))
 		return 0;
+	/* trailing zeros of the fraction are not part of the canonical form */
+	while (n > 8 && s[n - 1] == '0')
+		n--;
+	if (n == 9)
+		n = 8;
 	buf_add(b, s, n);
 	return 1;
 }
@@ -158,8 +163,11 @@ static void unix_time(struct buf *b, double secs, enum mig_type t)
 	if (t == MIG_T_DATE)
 		return;
 	buf_addf(b, " %02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
-	if (micro)
+	if (micro) {
 		buf_addf(b, ".%06ld", micro);
+		while (b->buf[b->len - 1] == '0')
+			b->buf[--b->len] = '\0';
+	}
 	if (t == MIG_T_TIMESTAMPTZ)
 		buf_adds(b, "+00");
 }

@@ -59,6 +59,8 @@ struct xdialect {
 	void (*shard)(void *conn, struct buf *b, const struct cat_table *t, long long k, long long n);
 	/* append the table's qualified, quoted name */
 	void (*from)(void *conn, struct buf *b, const struct cat_table *t);
+	/* append the select-list expression of a column (NULL: its quoted name) */
+	void (*col_expr)(void *conn, struct buf *b, const struct cat_column *c);
 };
 
 void extract_pg(struct xctx *x);

@@ -435,12 +435,18 @@ void x_select(struct buf *sql, const struct xdialect *d, void *conn, const struc
 
 	buf_adds(sql, "SELECT ");
 	for (i = 0; i < n; i++) {
-		char *id = d->ident(conn, x_job_column(j, t, i)->name);
+		const struct cat_column *c = x_job_column(j, t, i);
 
 		if (i)
 			buf_adds(sql, ", ");
-		buf_adds(sql, id);
-		free(id);
+		if (d->col_expr) {
+			d->col_expr(conn, sql, c);
+		} else {
+			char *id = d->ident(conn, c->name);
+
+			buf_adds(sql, id);
+			free(id);
+		}
 	}
 	buf_adds(sql, " FROM ");
 	d->from(conn, sql, t);
