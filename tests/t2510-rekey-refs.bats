@@ -1,0 +1,141 @@
+#!/usr/bin/env bats
+# mig-rekey: foreign keys rewritten from tags of the same stream and from
+# crosswalk files; every --on-missing policy.
+load lib-common
+
+R="$DATA/rekey"
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+}
+
+# The missing-reference stream: appointment 11 points at user 9, who is nobody.
+missing_stream() {
+	printf '@users,id:int\nusers,1\nusers,2\n@appointments,id:int,user_id:int\nappointments,10,1\nappointments,11,9\nappointments,12,\nappointments,13,2\n' > in
+}
+
+@test "a foreign key follows a tag rekeyed earlier in the stream" {
+	run --separate-stderr -0 mig-rekey -k users.id=seq:500 -r appointments.user_id=users \
+		-r appointments.doctor_id=users "$R/clinic.stream"
+	printf '%s\n' "$output" > out
+	assert_same "$R/ref-same.expect" out
+}
+
+@test "one column resolved against two tags, its values moved to two columns" {
+	run --separate-stderr -0 mig-rekey -k users.id=keep -k patients.id=uuid5:dns \
+		-x patients=p.csv -r appointments.user_id=users:staff_id,patients:patient_id \
+		"$R/split.stream"
+	printf '%s\n' "$output" > out
+	assert_same "$R/ref-move.expect" out
+	# user_id is gone: every source writes elsewhere
+	! grep -q user_id out
+	# every patient's appointments point to that patient
+	[ "$(grep -c '' p.csv)" -eq 4 ]
+}
+
+@test "a source that writes to the column itself keeps it, first source wins" {
+	printf '@a,id:int\na,1\na,2\n@b,id:int\nb,2\nb,3\n@c,x:int\nc,1\nc,2\nc,3\n' > in
+	run -0 mig-rekey -k a.id=seq:100 -k b.id=seq:200 -r c.x=a,b:bx in
+	printf '%s\n' "$output" | grep '^[@c]' > out
+	printf '@a,id:int\n@b,id:int\n@c,x:int,bx:int\nc,100,\nc,101,\nc,,201\n' > expect
+	assert_same expect out
+}
+
+@test "a crosswalk file from an earlier run gives the same result as the same stream" {
+	mig-rekey -k users.id=keep -k patients.id=uuid5:dns -x patients=p.csv -x users=u.csv \
+		"$R/split.stream" > /dev/null
+	grep -v '^patients,\|^users,\|^@patients\|^@users' "$R/split.stream" > appts
+	run --separate-stderr -0 mig-rekey -l users=u.csv -l patients=p.csv \
+		-r appointments.user_id=users:staff_id,patients:patient_id appts
+	printf '%s\n' "$output" | grep appointments > out
+	grep appointments "$R/ref-move.expect" > expect
+	assert_same expect out
+}
+
+@test "a crosswalk of integers types the column int, of anything else text" {
+	printf 'old,new\n1,11\n2,12\n' > ints.csv
+	printf 'old,new\n1,11\n2,x\n' > mixed.csv
+	printf '@c,x:int\nc,1\nc,2\n' > in
+	run -0 mig-rekey -l w=ints.csv -r c.x=w in
+	printf '%s\n' "$output" | grep -qx '@c,x:int'
+	run -0 mig-rekey -l w=mixed.csv -r c.x=w in
+	printf '%s\n' "$output" | grep -qx '@c,x:text'
+	printf '%s\n' "$output" | grep -qx 'c,x'
+}
+
+@test "--on-missing error (the default) names file, line, tag and column, not the value" {
+	missing_stream
+	run --separate-stderr -1 mig-rekey -k users.id=seq -r appointments.user_id=users in
+	[ "$stderr" = "mig-rekey: in:6: appointments: no key for column 'user_id' in users" ]
+	run --separate-stderr -1 mig-rekey --show-values -k users.id=seq -r appointments.user_id=users in
+	[ "$stderr" = "mig-rekey: in:6: appointments: no key for column 'user_id' in users (value '9')" ]
+}
+
+@test "--on-missing null writes NULL and counts it" {
+	missing_stream
+	run --separate-stderr -0 mig-rekey -k users.id=seq:7 -r appointments.user_id=users \
+		--on-missing null in
+	printf '%s\n' "$output" | grep '^appointments\|stats' > out
+	printf '%s\n' 'appointments,10,7' 'appointments,11,' 'appointments,12,' 'appointments,13,8' \
+		'#!stats mig-rekey users in=2 out=2 dropped=0 rejected=0' \
+		'#!stats mig-rekey appointments in=4 out=4 dropped=0 rejected=0 missing=1' > expect
+	assert_same expect out
+}
+
+@test "--on-missing drop drops the record and counts it" {
+	missing_stream
+	run --separate-stderr -0 mig-rekey -k users.id=seq:7 -r appointments.user_id=users -m drop in
+	printf '%s\n' "$output" | grep '^appointments\|stats' > out
+	printf '%s\n' 'appointments,10,7' 'appointments,12,' 'appointments,13,8' \
+		'#!stats mig-rekey users in=2 out=2 dropped=0 rejected=0' \
+		'#!stats mig-rekey appointments in=4 out=3 dropped=1 rejected=0 missing=1' > expect
+	assert_same expect out
+}
+
+@test "--on-missing reject sends the record, unchanged, to the rejects file" {
+	missing_stream
+	run --separate-stderr -1 mig-rekey -k appointments.id=seq:1 -k users.id=seq:7 \
+		-x appointments=a.csv -r appointments.user_id=users -m reject --reject rj in
+	[ -z "$stderr" ]
+	printf '%s\n' "$output" | grep '^appointments\|stats' > out
+	printf '%s\n' 'appointments,1,7' 'appointments,2,' 'appointments,3,8' \
+		'#!stats mig-rekey users in=2 out=2 dropped=0 rejected=0' \
+		'#!stats mig-rekey appointments in=4 out=3 dropped=0 rejected=1 missing=1' > expect
+	assert_same expect out
+	printf "%s\n" '#!mig-stream 1' '@appointments,id:int,user_id:int,_mig_stage:text,_mig_where:text,_mig_reason:text' \
+		"appointments,11,9,mig-rekey,appointments:2,no key for column 'user_id' in users" > rjexpect
+	assert_same rjexpect rj
+	# the refused record took no key: the crosswalk has only the others
+	printf 'old,new\n10,1\n12,2\n13,3\n' > aexpect
+	assert_same aexpect a.csv
+}
+
+@test "--on-missing reject needs --reject" {
+	run --separate-stderr -2 mig-rekey -k users.id=seq -r appointments.user_id=users -m reject
+	[ "$stderr" = "mig-rekey: rule 'on-missing reject': needs --reject FILE" ]
+}
+
+@test "bad crosswalk files: missing, wrong field count, repeated or empty key" {
+	run --separate-stderr -2 mig-rekey -l w=nosuch.csv -r c.x=w
+	[ "$stderr" = "mig-rekey: nosuch.csv: cannot open: No such file or directory" ]
+	printf 'old,new\n1,2\n3,4,5\n' > bad.csv
+	run --separate-stderr -1 mig-rekey -l w=bad.csv -r c.x=w
+	[ "$stderr" = "mig-rekey: bad.csv:3: 3 fields, expected 2 (old,new)" ]
+	printf 'old,new\n1,2\n1,4\n' > bad.csv
+	run --separate-stderr -1 mig-rekey -l w=bad.csv -r c.x=w
+	[ "$stderr" = "mig-rekey: bad.csv:3: old key appears twice" ]
+	printf 'old,new\n1,2\n"a\nb",\n' > bad.csv
+	run --separate-stderr -1 mig-rekey -l w=bad.csv -r c.x=w
+	[ "$stderr" = "mig-rekey: bad.csv:3: empty key" ]
+	: > bad.csv
+	run --separate-stderr -1 mig-rekey -l w=bad.csv -r c.x=w
+	[ "$stderr" = "mig-rekey: bad.csv:1: no header line" ]
+}
+
+@test "a self-reference resolves against records already seen" {
+	printf '@e,id:int,boss:int\ne,1,\ne,2,1\ne,3,2\n' > in
+	run -0 mig-rekey -k e.id=seq:10 -r e.boss=e in
+	printf '%s\n' "$output" | grep '^e,' > out
+	printf 'e,10,\ne,11,10\ne,12,11\n' > expect
+	assert_same expect out
+}
