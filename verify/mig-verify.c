@@ -1,0 +1,540 @@
+/*
+ * mig-verify - prove a migration lost and altered nothing.
+ *
+ * A run is a list of checks (command-line operands, -e lines, -f files in
+ * the checks language of mig-verify(1)); each runs against the databases
+ * the run names (SRC, DST, or aliases), records its figures in the JSON
+ * report and prints one summary line on stderr.  Exit status follows
+ * cmp(1): 0 every check passed, 1 a check failed, 2 trouble (usage, an
+ * unreadable file, a malformed check), 3 a database error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "verify.h"
+
+static const char usage_text[] =
+	"usage: mig-verify [-q] [-s url] [-t url] [-d alias=url] [-f checks.mig] [-e check]\n"
+	"                  [-r report.json] [--sql file.sql] [-n keys] [--show-values]\n"
+	"                  [--progress] [check ...]\n";
+
+static void usage(int code)
+{
+	fputs(usage_text, code ? stderr : stdout);
+	exit(code);
+}
+
+struct spec {
+	char *where;
+	char *text;
+};
+
+struct vdb *vdb_find(struct vctx *c, const char *alias, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < c->ndbs; i++)
+		if (strlen(c->dbs[i]->alias) == n && !strncmp(c->dbs[i]->alias, alias, n))
+			return c->dbs[i];
+	return NULL;
+}
+
+static void add_db(struct vctx *c, const char *alias, size_t n, const char *url, const char *where)
+{
+	struct vdb *d = vdb_find(c, alias, n);
+	const char *why;
+
+	if (!d) {
+		d = ecalloc(1, sizeof(*d));
+		d->alias = estrndup(alias, n);
+		c->dbs = ereallocarray(c->dbs, c->ndbs + 1, sizeof(*c->dbs));
+		c->dbs[c->ndbs++] = d;
+	} else {
+		if (d->pg || d->my || d->lite)
+			die(MIG_EXIT_USAGE, "%s: database '%s' redefined after use", where, d->alias);
+		dburl_release(&d->u);
+	}
+	if (dburl_parse(url, &d->u, &why) < 0)
+		die(MIG_EXIT_USAGE, "%s: database '%s': %s", where, d->alias, why);
+}
+
+static void free_db(struct vdb *d);
+
+struct vdb *vref(struct vctx *c, const char *s, size_t n, const char *dflt, char **table)
+{
+	const char *dot = memchr(s, '.', n);
+	struct vdb *d;
+
+	if (dot && (d = vdb_find(c, s, (size_t)(dot - s)))) {
+		*table = estrndup(dot + 1, n - (size_t)(dot - s) - 1);
+		return d;
+	}
+	*table = estrndup(s, n);
+	return vdb_find(c, dflt, strlen(dflt));
+}
+
+const char *vskip(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+int vtok(const char **pp, struct buf *out)
+{
+	const char *p = vskip(*pp);
+
+	buf_reset(out);
+	if (!*p) {
+		*pp = p;
+		return 0;
+	}
+	while (*p && *p != ' ' && *p != '\t') {
+		if (*p == '\'' || *p == '"') {
+			char q = *p++;
+
+			while (*p && *p != q)
+				buf_addc(out, *p++);
+			if (*p)
+				p++;
+		} else {
+			buf_addc(out, *p++);
+		}
+	}
+	*pp = p;
+	return 1;
+}
+
+void vcheck_begin(struct vcheck *k, struct vctx *c, const char *kind, const char *where, const char *rule)
+{
+	memset(k, 0, sizeof(*k));
+	k->ctx = c;
+	k->kind = kind;
+	k->where = where;
+	buf_init(&k->notes);
+	k->obj = json_object();
+	json_object_set_new(k->obj, "check", json_string(kind));
+	json_object_set_new(k->obj, "rule", json_string(rule));
+	json_object_set_new(k->obj, "where", json_string(where));
+	json_object_set_new(k->obj, "notes", json_array());
+}
+
+static void vnote(struct vcheck *k, const char *fmt, va_list ap)
+{
+	struct buf b = BUF_INIT;
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	buf_grow(&b, (size_t)n + 1);
+	vsnprintf(b.buf, (size_t)n + 1, fmt, ap);
+	b.len = (size_t)n;
+	json_array_append_new(json_object_get(k->obj, "notes"), json_stringn(b.buf, b.len));
+	buf_adds(&k->notes, "    ");
+	buf_add(&k->notes, b.buf, b.len);
+	buf_addc(&k->notes, '\n');
+	buf_release(&b);
+}
+
+void vcheck_note(struct vcheck *k, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vnote(k, fmt, ap);
+	va_end(ap);
+}
+
+void vcheck_error(struct vcheck *k, int db, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vnote(k, fmt, ap);
+	va_end(ap);
+	if (db)
+		k->db_error = 1;
+	json_object_set_new(k->obj, "status", json_string("error"));
+}
+
+void vcheck_end(struct vcheck *k, enum vstatus st, const char *fmt, ...)
+{
+	struct vctx *c = k->ctx;
+	const char *word;
+	struct buf sum = BUF_INIT;
+	json_t *old = json_object_get(k->obj, "status");
+	va_list ap;
+
+	if (old && !strcmp(json_string_value(old), "error"))
+		st = V_ERROR;
+	va_start(ap, fmt);
+	{
+		va_list aq;
+		int n;
+
+		va_copy(aq, ap);
+		n = vsnprintf(NULL, 0, fmt, aq);
+		va_end(aq);
+		buf_grow(&sum, (size_t)n + 1);
+		vsnprintf(sum.buf, (size_t)n + 1, fmt, ap);
+		sum.len = (size_t)n;
+	}
+	va_end(ap);
+	switch (st) {
+	case V_PASS:
+		word = "ok";
+		c->npass++;
+		json_object_set_new(k->obj, "status", json_string("pass"));
+		break;
+	case V_FAIL:
+		word = "FAIL";
+		c->nfail++;
+		json_object_set_new(k->obj, "status", json_string("fail"));
+		break;
+	default:
+		word = "ERROR";
+		c->nerror++;
+		if (k->db_error)
+			c->worst = MIG_EXIT_DB;
+		else if (c->worst != MIG_EXIT_DB)
+			c->worst = MIG_EXIT_USAGE;
+		json_object_set_new(k->obj, "status", json_string("error"));
+		break;
+	}
+	json_object_set_new(k->obj, "summary", json_stringn(sum.buf, sum.len));
+	if (!c->quiet || st != V_PASS) {
+		fflush(stdout);
+		fprintf(stderr, "%-5s %s %s: %s\n%s", word, k->kind,
+			json_string_value(json_object_get(k->obj, "rule")), sum.buf, k->notes.buf);
+	}
+	json_array_append_new(c->checks, k->obj);
+	buf_release(&sum);
+	buf_release(&k->notes);
+}
+
+/* Read a checks file: one check per line, '#' comments, '\' continues. */
+static void read_checks(struct vctx *c, const char *path, struct spec **specs, size_t *nspecs)
+{
+	FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	unsigned long lineno = 0, first = 0;
+	struct buf text = BUF_INIT;
+
+	if (!fp)
+		die(MIG_EXIT_USAGE, "%s: cannot open:", path);
+	while ((n = getline(&line, &cap, fp)) >= 0) {
+		int cont;
+		const char *p;
+
+		lineno++;
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		cont = n && line[n - 1] == '\\';
+		if (cont)
+			line[--n] = '\0';
+		if (!text.len) {
+			first = lineno;
+			p = vskip(line);
+			if (!*p || *p == '#')
+				continue;
+		}
+		if (text.len)
+			buf_addc(&text, ' ');
+		buf_adds(&text, vskip(line));
+		if (cont)
+			continue;
+		{
+			struct buf w = BUF_INIT, where = BUF_INIT;
+			const char *q = text.buf;
+
+			buf_addf(&where, "%s:%lu", name, first);
+			vtok(&q, &w);
+			if (!strcmp(w.buf, "source") || !strcmp(w.buf, "target")) {
+				struct buf url = BUF_INIT;
+				const char *alias = w.buf[0] == 's' ? "SRC" : "DST";
+
+				if (!vtok(&q, &url) || *vskip(q))
+					die(MIG_EXIT_USAGE, "%s: expected '%s URL'", where.buf, w.buf);
+				add_db(c, alias, 3, url.buf, where.buf);
+				buf_release(&url);
+				buf_release(&where);
+			} else if (!strcmp(w.buf, "db")) {
+				struct buf alias = BUF_INIT, url = BUF_INIT;
+
+				if (!vtok(&q, &alias) || !vtok(&q, &url) || *vskip(q))
+					die(MIG_EXIT_USAGE, "%s: expected 'db ALIAS URL'", where.buf);
+				add_db(c, alias.buf, alias.len, url.buf, where.buf);
+				buf_release(&alias);
+				buf_release(&url);
+				buf_release(&where);
+			} else {
+				*specs = ereallocarray(*specs, *nspecs + 1, sizeof(**specs));
+				(*specs)[*nspecs].where = buf_detach(&where, NULL);
+				(*specs)[*nspecs].text = estrdup(text.buf);
+				(*nspecs)++;
+			}
+			buf_release(&w);
+		}
+		buf_reset(&text);
+	}
+	if (ferror(fp))
+		die(MIG_EXIT_USAGE, "%s: read error:", name);
+	if (text.len)
+		die(MIG_EXIT_USAGE, "%s:%lu: continuation line at end of file", name, first);
+	free(line);
+	buf_release(&text);
+	if (fp != stdin)
+		fclose(fp);
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(struct vctx *, const char *, const char *);
+} kinds[] = {
+	{ "counts", check_counts },
+	{ "count", check_counts },
+	{ "stream", check_stream },
+	{ "crosswalk", check_crosswalk },
+	{ "ledger", check_ledger },
+	{ "fk", check_fk },
+	{ "unique", check_unique },
+	{ "schema", check_schema },
+};
+
+static void run_spec(struct vctx *c, const struct spec *s)
+{
+	struct buf w = BUF_INIT;
+	const char *p = s->text;
+	size_t i;
+
+	vtok(&p, &w);
+	for (i = 0; i < sizeof(kinds) / sizeof(*kinds); i++)
+		if (!strcmp(kinds[i].name, w.buf)) {
+			kinds[i].fn(c, s->where, vskip(p));
+			buf_release(&w);
+			return;
+		}
+	{
+		struct vcheck k;
+
+		vcheck_begin(&k, c, w.buf, s->where, vskip(p));
+		vcheck_error(&k, 0, "%s: unknown check '%s' (known: counts, stream, crosswalk, ledger, fk, unique, schema)",
+			     s->where, w.buf);
+		vcheck_end(&k, V_ERROR, "not run");
+	}
+	buf_release(&w);
+}
+
+static void free_db(struct vdb *d)
+{
+	vdb_catalog_free(d);
+	if (d->pg)
+		PQfinish(d->pg);
+	if (d->my)
+		mysql_close(d->my);
+	if (d->lite)
+		sqlite3_close(d->lite);
+	dburl_release(&d->u);
+	free(d->alias);
+	free(d);
+}
+
+static void iso_now(char *out, size_t n)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void write_report(struct vctx *c, const char *path, const char *started, double elapsed)
+{
+	json_t *r = json_object(), *dbs = json_object();
+	char finished[32];
+	struct buf tmp = BUF_INIT;
+	size_t i;
+
+	iso_now(finished, sizeof(finished));
+	json_object_set_new(r, "tool", json_string("mig-verify"));
+	json_object_set_new(r, "version", json_string(MIG_VERSION));
+	json_object_set_new(r, "started", json_string(started));
+	json_object_set_new(r, "finished", json_string(finished));
+	json_object_set_new(r, "elapsed_s", json_real((double)(long long)(elapsed * 1000) / 1000));
+	for (i = 0; i < c->ndbs; i++) {
+		json_t *d = json_object();
+
+		json_object_set_new(d, "url", json_string(c->dbs[i]->u.shown));
+		json_object_set_new(d, "dialect", json_string(vdb_dialect(c->dbs[i])));
+		json_object_set_new(dbs, c->dbs[i]->alias, d);
+	}
+	json_object_set_new(r, "databases", dbs);
+	json_object_set_new(r, "result", json_string(c->nerror ? "error" : c->nfail ? "fail" : "pass"));
+	json_object_set_new(r, "passed", json_integer(c->npass));
+	json_object_set_new(r, "failed", json_integer(c->nfail));
+	json_object_set_new(r, "errors", json_integer(c->nerror));
+	json_object_set_new(r, "checks", json_incref(c->checks));
+	/* written aside and renamed: a reader never sees half a report */
+	buf_addf(&tmp, "%s.tmp%ld", path, (long)getpid());
+	if (json_dump_file(r, tmp.buf, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0) {
+		unlink(tmp.buf);
+		die(MIG_EXIT_SYSTEM, "%s: cannot write the report", path);
+	}
+	if (rename(tmp.buf, path) < 0) {
+		unlink(tmp.buf);
+		die(MIG_EXIT_SYSTEM, "%s: cannot write the report:", path);
+	}
+	buf_release(&tmp);
+	json_decref(r);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "source", required_argument, NULL, 's' },
+		{ "target", required_argument, NULL, 't' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "file", required_argument, NULL, 'f' },
+		{ "check", required_argument, NULL, 'e' },
+		{ "report", required_argument, NULL, 'r' },
+		{ "sql", required_argument, NULL, 'S' },
+		{ "max-keys", required_argument, NULL, 'n' },
+		{ "show-values", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "progress", no_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vctx c;
+	struct spec *specs = NULL;
+	size_t nspecs = 0, i;
+	const char *report = NULL, *sqlpath = NULL;
+	char started[32];
+	double t0 = now_seconds();
+	int ch, code;
+
+	argv0 = "mig-verify";
+	memset(&c, 0, sizeof(c));
+	c.max_keys = 10;
+	c.progress = -1;
+	while ((ch = getopt_long(argc, argv, "s:t:d:f:e:r:n:qhV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			add_db(&c, "SRC", 3, optarg, "--source");
+			break;
+		case 't':
+			add_db(&c, "DST", 3, optarg, "--target");
+			break;
+		case 'd': {
+			const char *eq = strchr(optarg, '=');
+
+			if (!eq || eq == optarg)
+				die(MIG_EXIT_USAGE, "--db: expected ALIAS=URL");
+			add_db(&c, optarg, (size_t)(eq - optarg), eq + 1, "--db");
+			break;
+		}
+		case 'f':
+			read_checks(&c, optarg, &specs, &nspecs);
+			break;
+		case 'e':
+			specs = ereallocarray(specs, nspecs + 1, sizeof(*specs));
+			specs[nspecs].where = estrdup("-e");
+			specs[nspecs].text = estrdup(optarg);
+			nspecs++;
+			break;
+		case 'r':
+			report = optarg;
+			break;
+		case 'S':
+			sqlpath = optarg;
+			break;
+		case 'n':
+			c.max_keys = (unsigned long)estrtonum(optarg, 0, 1000000, "--max-keys");
+			break;
+		case 'v':
+			c.show_values = 1;
+			break;
+		case 'q':
+			c.quiet = 1;
+			break;
+		case 'P':
+			c.progress = 1;
+			break;
+		case 'h':
+			usage(0);
+			break;
+		case 'V':
+			print_version();
+			break;
+		default:
+			usage(MIG_EXIT_USAGE);
+		}
+	}
+	if (optind < argc) {
+		struct buf line = BUF_INIT;
+
+		for (i = (size_t)optind; i < (size_t)argc; i++) {
+			if (line.len)
+				buf_addc(&line, ' ');
+			/* keep an operand with blanks one word */
+			if (strpbrk(argv[i], " \t") && !strchr(argv[i], '"') && i > (size_t)optind) {
+				buf_addc(&line, '"');
+				buf_adds(&line, argv[i]);
+				buf_addc(&line, '"');
+			} else {
+				buf_adds(&line, argv[i]);
+			}
+		}
+		specs = ereallocarray(specs, nspecs + 1, sizeof(*specs));
+		specs[nspecs].where = estrdup("<command line>");
+		specs[nspecs].text = buf_detach(&line, NULL);
+		nspecs++;
+	}
+	if (!nspecs) {
+		fputs("mig-verify: no checks given\n", stderr);
+		usage(MIG_EXIT_USAGE);
+	}
+	if (sqlpath) {
+		c.sql_name = sqlpath;
+		if (!(c.sql = fopen(sqlpath, "w")))
+			die(MIG_EXIT_SYSTEM, "%s: cannot open:", sqlpath);
+		fprintf(c.sql, "-- post_migration_checks.sql: written by mig-verify %s\n"
+			"-- Every query returns one row: check, expected, actual.  A row where\n"
+			"-- actual differs from expected is a failed check.\n", MIG_VERSION);
+	}
+	iso_now(started, sizeof(started));
+	c.checks = json_array();
+	for (i = 0; i < nspecs; i++)
+		run_spec(&c, &specs[i]);
+	if (c.sql)
+		fshut(c.sql, sqlpath);
+	if (report)
+		write_report(&c, report, started, now_seconds() - t0);
+	if (!c.quiet || c.nfail || c.nerror)
+		fprintf(stderr, "mig-verify: %u passed, %u failed, %u errors\n", c.npass, c.nfail, c.nerror);
+	code = c.worst ? c.worst : c.nfail ? MIG_EXIT_DATA : MIG_EXIT_OK;
+	for (i = 0; i < nspecs; i++) {
+		free(specs[i].where);
+		free(specs[i].text);
+	}
+	free(specs);
+	for (i = 0; i < c.ndbs; i++)
+		free_db(c.dbs[i]);
+	free(c.dbs);
+	json_decref(c.checks);
+	fshut(stdout, "<stdout>");
+	(void)errno;
+	return code;
+}

@@ -1,0 +1,110 @@
+/*
+ * verify.h - what the parts of mig-verify share: the databases a run
+ * names, reading rows back from them, and the result of each check.
+ *
+ * A check is one line of the checks language (mig-verify(1)); it is run by
+ * one function that records its figures in a JSON object (the report
+ * entry), prints one summary line on stderr and sets the check's status.
+ * Nothing in here prints row values unless the run was asked to
+ * (--show-values); keys are named, values are not.
+ */
+#ifndef MIG_VERIFY_H
+#define MIG_VERIFY_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "buf.h"
+#include "dburl.h"
+#include "rec.h"
+
+enum vstatus { V_PASS, V_FAIL, V_ERROR };
+
+/* A database named in a run: SRC, DST, or an alias of the user's. */
+struct vdb {
+	char *alias;
+	struct dburl u;
+	PGconn *pg;
+	MYSQL *my;
+	sqlite3 *lite;
+	void *cat;		/* struct catalog *, read once on first use */
+};
+
+struct vctx {
+	/* options */
+	int show_values, quiet, progress;
+	unsigned long max_keys;
+	FILE *sql;		/* --sql: write the checks as SQL, run nothing */
+	const char *sql_name;
+	/* databases, in the order declared */
+	struct vdb **dbs;
+	size_t ndbs;
+	/* results */
+	json_t *checks;
+	unsigned npass, nfail, nerror;
+	int worst;		/* exit code of the worst trouble: 0, 2 or 3 */
+};
+
+struct vcheck {
+	struct vctx *ctx;
+	json_t *obj;
+	const char *kind;
+	const char *where;	/* "checks.mig:7" or "<command line>" */
+	int db_error;		/* an error came from a server (exit 3) */
+	struct buf notes;	/* detail lines for the summary on stderr */
+};
+
+/* mig-verify.c */
+struct vdb *vdb_find(struct vctx *c, const char *alias, size_t n);
+void vcheck_begin(struct vcheck *k, struct vctx *c, const char *kind, const char *where, const char *rule);
+/* Add a detail line (shown under the summary line and kept in "notes"). */
+void vcheck_note(struct vcheck *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Record an error: the check's status becomes error. */
+void vcheck_error(struct vcheck *k, int db, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void vcheck_end(struct vcheck *k, enum vstatus st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Words of a check line: blanks separate, '...' and "..." quote. */
+int vtok(const char **p, struct buf *out);
+const char *vskip(const char *p);
+
+/* verify-db.c */
+struct vfield {
+	const char *v;
+	size_t n;
+	int null;
+	unsigned flags;		/* canon_value flags (CANON_RAW) */
+};
+
+struct vrows;
+
+/* Connect on first use; dies with exit 3 when the server refuses. */
+void vdb_connect(struct vdb *d);
+/* A quoted identifier of d's dialect; dotted names are quoted per part. */
+char *vdb_ident(struct vdb *d, const char *name);
+/* Run a SELECT and read its rows as text, streaming; NULL with err set. */
+struct vrows *vrows_open(struct vdb *d, const char *sql, struct buf *err);
+/* 1 and a row, 0 at the end, -1 with err set. */
+int vrows_next(struct vrows *q, const struct vfield **f, size_t *n, struct buf *err);
+void vrows_close(struct vrows *q);
+/* A query returning one integer; 0 or -1 with err set. */
+int vdb_int(struct vdb *d, const char *sql, long long *out, struct buf *err);
+/* "postgresql", "mariadb", "sqlite" */
+const char *vdb_dialect(const struct vdb *d);
+
+/* verify-catalog.c: free the catalog read for d, if any. */
+void vdb_catalog_free(struct vdb *d);
+
+/* the checks */
+void check_counts(struct vctx *c, const char *where, const char *args);
+void check_stream(struct vctx *c, const char *where, const char *args);
+void check_crosswalk(struct vctx *c, const char *where, const char *args);
+void check_ledger(struct vctx *c, const char *where, const char *args);
+void check_fk(struct vctx *c, const char *where, const char *args);
+void check_unique(struct vctx *c, const char *where, const char *args);
+void check_schema(struct vctx *c, const char *where, const char *args);
+
+/* A table reference "[ALIAS.]NAME": the database (DST unless an alias
+ * leads) and the table name after it. */
+struct vdb *vref(struct vctx *c, const char *s, size_t n, const char *dflt, char **table);
+
+#endif
