@@ -106,6 +106,8 @@ log() {
 # Every script starts here: the run directory's layout, and the tools.
 step_init() {
 	: "${RUN:?set RUN (make sets it)}" "${SRC:?set SRC=URL}" "${DST:?set DST=URL}"
+	# rules files name their lookup tables relative to the pipeline
+	cd "$here"
 	S=$RUN/streams
 	mkdir -p "$RUN" "$S" "$RUN/done" "$RUN/checkpoints" "$RUN/rejects" "$RUN/audit"
 	# crosswalks and audits hold keys and emails: keep them private
@@ -124,14 +126,6 @@ step_init() {
 # half-written stream is never taken as done by make.
 commit() {
 	mv "$1.part" "$1"
-}
-
-# Keep only the records of tag $1 from a stream of users and patients.
-only() {
-	case $1 in
-	users) mig-split -q "patients -> patients where id is null" --unmatched drop ;;
-	patients) mig-split -q "users -> users where id is null" --unmatched drop ;;
-	esac
 }
 
 # Load $S/TABLE.csv into DST in checkpointed batches; rerunning the same

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# medical_cases.sh stream|load - v2 medical_cases: v1 rows with their people rewired.
-#   stream: SRC medical_cases -> streams/v1_medical_cases.csv -> status to lower case with _ -> patient_id to the
-#           patient's UUID (old_user_id__to__new_patient_id.csv), doctor_id to users
-#           (old_user_id__to__new_user_id.csv) -> streams/medical_cases.csv.
-#           A reference to nobody, or to a person of the wrong kind,
-#           stops the run naming the row (mig-rekey --on-missing error).
+# medical_cases.sh stream|load - v2 medical_cases: v1 rows, people rewired.
+#   stream: SRC medical_cases -> streams/v1_medical_cases.csv -> status to
+#           one spelling (rules/status.csv) -> patient_id to the patient's
+#           UUID, doctor_id to the staff id (the two crosswalks) ->
+#           streams/medical_cases.csv.  A reference to nobody, or to a person
+#           of the wrong kind, stops the run naming the row.
 #   load:   streams/medical_cases.csv -> DST medical_cases
 set -eu -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)

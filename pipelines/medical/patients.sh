@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # patients.sh stream|load - v2 patients: every v1 user whose role is PATIENT.
-#   stream: people.csv -> names split in three, emails trimmed and lower
+#   stream: patients.split.csv -> names split in three, emails trimmed and lower
 #           case, phones to E.164 (what is not a phone number is kept in
 #           phone_raw), gender to male/female/other -> id = UUID v5 of the
 #           v1 id (namespace in lib.sh), legacy_user_id = v1 id, emails made
@@ -14,8 +14,7 @@ step_init
 
 case ${1:-} in
 stream)
-	only patients < "$S/people.csv" |
-		mig-map -q -f "$here/rules/patients.map" |
+	mig-map -q --on-error null -f "$here/rules/patients.map" < "$S/patients.split.csv" |
 		mig-rekey -q -k "patients.id=uuid5:$PATIENT_NS" --keep-old patients.legacy_user_id \
 			-x patients="$X_PATIENT" --unique-nocase patients.email \
 			-a "$RUN/audit/patients_email.csv" > "$S/patients.csv.part"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # users.sh stream|load - v2 users: the staff (every v1 role but PATIENT).
-#   stream: people.csv -> clean names, emails, phones -> new ids 1, 2, ...
+#   stream: users.split.csv -> clean names, emails, phones -> new ids 1, 2, ...
 #           in v1 id order, legacy_user_id = v1 id, emails made unique
 #           (case-insensitively; a clash gets a +N suffix, every change in
 #           audit/users_email.csv) -> streams/users.csv and the crosswalk
@@ -13,8 +13,7 @@ step_init
 
 case ${1:-} in
 stream)
-	only users < "$S/people.csv" |
-		mig-map -q -f "$here/rules/users.map" |
+	mig-map -q --on-error null -f "$here/rules/users.map" < "$S/users.split.csv" |
 		mig-rekey -q -k users.id=seq:1 --keep-old users.legacy_user_id \
 			-x users="$X_USER" --unique-nocase users.email \
 			-a "$RUN/audit/users_email.csv" > "$S/users.csv.part"

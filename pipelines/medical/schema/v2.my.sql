@@ -10,6 +10,7 @@ CREATE TABLE users (
 	full_name varchar(200) NOT NULL,
 	email varchar(255),
 	phone varchar(20),
+	phone_raw varchar(40),
 	password_hash varchar(100),
 	created_at datetime NOT NULL,
 	updated_at datetime,

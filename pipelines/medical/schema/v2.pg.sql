@@ -9,7 +9,8 @@ CREATE TABLE users (
 	last_name varchar(100),
 	full_name varchar(200) NOT NULL,
 	email varchar(255),		-- lower case, unique
-	phone varchar(20),		-- E.164
+	phone varchar(20),		-- E.164, NULL when v1's text is not a number
+	phone_raw varchar(40),		-- as v1 had it
 	password_hash varchar(100),
 	created_at timestamp NOT NULL,
 	updated_at timestamp,
@@ -27,8 +28,8 @@ CREATE TABLE patients (
 	last_name varchar(100),
 	full_name varchar(200) NOT NULL,
 	email varchar(255),		-- lower case, unique
-	phone varchar(20),		-- E.164
-	phone_raw varchar(40),		-- as v1 had it, when it is not a phone number
+	phone varchar(20),		-- E.164, NULL when v1's text is not a number
+	phone_raw varchar(40),		-- as v1 had it
 	date_of_birth date,
 	gender varchar(10),		-- male female other, or NULL
 	address varchar(255),
