@@ -54,7 +54,8 @@ int check_columns(const struct ltab *t, const struct cat_table *ct, const char *
 	return n;
 }
 
-void pick_conv(struct ltab *t, const struct cat_table *ct, int want_unhex, int want_bool, int want_utc)
+void pick_conv(struct ltab *t, const struct cat_table *ct, int want_unhex, int want_bool, int want_utc,
+	       int want_inf)
 {
 	const struct mig_header *h = t->hdr;
 	size_t i;
@@ -74,6 +75,8 @@ void pick_conv(struct ltab *t, const struct cat_table *ct, int want_unhex, int w
 			t->conv[i] = CV_BOOL;
 		else if (want_utc && (dt == MIG_T_TIMESTAMP || dt == MIG_T_TIMESTAMPTZ))
 			t->conv[i] = CV_UTC;
+		else if (want_inf && dt == MIG_T_FLOAT)
+			t->conv[i] = CV_INF;
 	}
 }
 
@@ -203,6 +206,14 @@ int conv_value(enum conv c, const char *v, size_t n, struct buf *out, const char
 			return -1;
 		}
 		buf_add(out, v, n);
+		return 0;
+	case CV_INF:
+		if (n == 8 && !memcmp(v, "Infinity", 8))
+			buf_adds(out, "1e999");
+		else if (n == 9 && !memcmp(v, "-Infinity", 9))
+			buf_adds(out, "-1e999");
+		else
+			buf_add(out, v, n);
 		return 0;
 	default:
 		buf_add(out, v, n);
