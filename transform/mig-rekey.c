@@ -331,7 +331,8 @@ static void make_unique(struct run *run, struct tagrule *t, const struct mig_ite
 	uint64_t c;
 	size_t ni;
 
-	if (f->null)
+	/* a suffix on nothing would invent a value: "" is left for mig-map's nullif */
+	if (f->null || !f->len)
 		return;
 	k = norm(&run->tmp, f->val, f->len, set->nocase);
 	e = keymap_find(&set->set, k, f->len);
