@@ -162,7 +162,7 @@ int main(int argc, char **argv)
 				die(MIG_EXIT_USAGE, "--shard: expected i/n: '%s'", optarg);
 			is = estrndup(optarg, (size_t)(sl - optarg));
 			opt.shard_n = estrtonum(sl + 1, 1, 1 << 30, "--shard count");
-			opt.shard_i = estrtonum(is, 1, opt.shard_n, "--shard index (1..n)");
+			opt.shard_i = estrtonum(is, 1, opt.shard_n, "--shard index");
 			free(is);
 			break;
 		}
