@@ -348,6 +348,29 @@ static inline const char *find_byte(const char *p, const char *e, char c)
 	return p;
 }
 
+/* '\r' if the line holds a CR, else '"' if it holds a quote, else 0. */
+static int find_quote_or_cr(const char *p, size_t n)
+{
+	const __m128i q = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r');
+	const char *e = p + n;
+	int quote = 0;
+
+	while (e - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+
+		if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, cr)))
+			return '\r';
+		quote |= _mm_movemask_epi8(_mm_cmpeq_epi8(v, q));
+		p += 16;
+	}
+	for (; p < e; p++) {
+		if (*p == '\r')
+			return '\r';
+		quote |= *p == '"';
+	}
+	return quote ? '"' : 0;
+}
+
 /* Finish a record whose fields (tag first) are in r->fields[0..nf). */
 static int emit_record(struct mig_reader *r, struct tagstate *ts, size_t nf, unsigned long line,
 		       struct mig_item *it)
@@ -671,9 +694,10 @@ static int csv_next(struct mig_reader *r, char *s, size_t n, int nl, struct mig_
 		it->line = r->lineno;
 		return 1;
 	}
-	if (memchr(s, '\r', n))
+	switch (find_quote_or_cr(s, n)) {
+	case '\r':
 		return csv_slow(r, s, n, nl, it);
-	if (memchr(s, '"', n)) {
+	case '"': {
 		size_t i;
 
 		if (!csv_quoted_fast(r, s, n, &nf))
@@ -681,6 +705,7 @@ static int csv_next(struct mig_reader *r, char *s, size_t n, int nl, struct mig_
 		for (i = 0; i < nf; i++)
 			r->fields[i].val = r->store.buf + r->offs[i];
 		return csv_fields(r, nf, r->lineno, has_highbit(s, n), it);
+	}
 	}
 	/* Fast path: no quoting, split at commas in place. */
 	nf = 0;

@@ -6,6 +6,7 @@
  * written header differs, so tools only ever write records.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -90,12 +91,19 @@ static void start(struct mig_writer *w)
 			 MIG_STREAM_VERSION "\"}\n");
 }
 
+/* Some byte of w is below 0x2d: ',' '"' CR and LF all are. */
+static inline int word_low(uint64_t w)
+{
+	return ((w - 0x2d2d2d2d2d2d2d2dULL) & ~w & 0x8080808080808080ULL) != 0;
+}
+
 /*
  * Append one CSV field.  The caller has reserved 2 * n + 3 bytes, so the
- * loops write without checks; short fields are copied byte by byte because
- * a library call costs more than the copy.
+ * loops write without checks.  Eight bytes at a time are tested with one
+ * subtraction for anything that might need quoting and copied if nothing
+ * does; reads never pass the value's end.
  */
-static inline void csv_field_fast(struct buf *o, const char *s, size_t n, int null)
+static inline __attribute__((always_inline)) void csv_field_fast(struct buf *o, const char *s, size_t n, int null)
 {
 	const unsigned char *p = (const unsigned char *)s, *e = p + n;
 	char *d;
@@ -108,28 +116,44 @@ static inline void csv_field_fast(struct buf *o, const char *s, size_t n, int nu
 		return;
 	}
 	d = o->buf + o->len;
-	if (n < 32) {
-		while (p < e && !needs_quote[*p])
+	for (;;) {
+		uint64_t w;
+
+		while (e - p >= 8) {
+			memcpy(&w, p, 8);
+			if (word_low(w)) {
+				int i;
+
+				for (i = 0; i < 8; i++)
+					if (needs_quote[p[i]])
+						goto quote;
+			}
+			memcpy(d, &w, 8);
+			d += 8;
+			p += 8;
+		}
+		while (p < e) {
+			if (needs_quote[*p])
+				goto quote;
 			*d++ = (char)*p++;
-		if (p == e) {
-			o->len = (size_t)(d - o->buf);
-			return;
 		}
-	} else {
-		while (p < e && !needs_quote[*p])
-			p++;
-		if (p == e) {
-			memcpy(d, s, n);
-			o->len += n;
-			return;
-		}
+		o->len = (size_t)(d - o->buf);
+		return;
 	}
+quote:
 	d = o->buf + o->len;
 	*d++ = '"';
-	for (p = (const unsigned char *)s; p < e; p++) {
-		if (*p == '"')
+	{
+		const char *q = s, *qe = s + n, *dq;
+
+		while ((dq = memchr(q, '"', (size_t)(qe - q)))) {
+			memcpy(d, q, (size_t)(dq - q) + 1);
+			d += dq - q + 1;
 			*d++ = '"';
-		*d++ = (char)*p;
+			q = dq + 1;
+		}
+		memcpy(d, q, (size_t)(qe - q));
+		d += qe - q;
 	}
 	*d++ = '"';
 	o->len = (size_t)(d - o->buf);
