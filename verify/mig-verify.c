@@ -79,6 +79,17 @@ struct vdb *vref(struct vctx *c, const char *s, size_t n, const char *dflt, char
 	return vdb_find(c, dflt, strlen(dflt));
 }
 
+void vsql_lit(FILE *fp, const char *s)
+{
+	fputc('\'', fp);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputc('\'', fp);
+		fputc(*s, fp);
+	}
+	fputc('\'', fp);
+}
+
 const char *vskip(const char *p)
 {
 	while (*p == ' ' || *p == '\t')
@@ -371,7 +382,7 @@ static void write_report(struct vctx *c, const char *path, const char *started, 
 	json_object_set_new(r, "version", json_string(MIG_VERSION));
 	json_object_set_new(r, "started", json_string(started));
 	json_object_set_new(r, "finished", json_string(finished));
-	json_object_set_new(r, "elapsed_s", json_real((double)(long long)(elapsed * 1000) / 1000));
+	json_object_set_new(r, "elapsed_ms", json_integer((json_int_t)(elapsed * 1000)));
 	for (i = 0; i < c->ndbs; i++) {
 		json_t *d = json_object();
 
@@ -522,7 +533,9 @@ int main(int argc, char **argv)
 		fshut(c.sql, sqlpath);
 	if (report)
 		write_report(&c, report, started, now_seconds() - t0);
-	if (!c.quiet || c.nfail || c.nerror)
+	if (c.sql && !c.nerror)
+		fprintf(stderr, "mig-verify: %zu checks written to %s\n", nspecs, sqlpath);
+	else if (!c.quiet || c.nfail || c.nerror)
 		fprintf(stderr, "mig-verify: %u passed, %u failed, %u errors\n", c.npass, c.nfail, c.nerror);
 	code = c.worst ? c.worst : c.nfail ? MIG_EXIT_DATA : MIG_EXIT_OK;
 	for (i = 0; i < nspecs; i++) {

@@ -88,28 +88,33 @@ static char *col_ident(struct vdb *d, const char *alias, const char *col)
 	return buf_detach(&b, NULL);
 }
 
-static void sql_lit(FILE *fp, const char *s)
-{
-	fputc('\'', fp);
-	for (; *s; s++) {
-		if (*s == '\'')
-			fputc('\'', fp);
-		fputc(*s, fp);
-	}
-	fputc('\'', fp);
-}
-
 /* Leading alias word, if any: the database and the words after it. */
 static struct vdb *pick_db(struct vctx *c, const char **p, struct buf *w)
 {
 	const char *q = *p;
 	struct vdb *d;
 
-	if (vtok(&q, w) && (d = vdb_find(c, w->buf, w->len))) {
-		*p = q;
-		return d;
+	if (vtok(&q, w)) {
+		const char *dot = strchr(w->buf, '.');
+
+		if ((d = vdb_find(c, w->buf, w->len))) {
+			*p = q;
+			return d;
+		}
+		if (dot && (d = vdb_find(c, w->buf, (size_t)(dot - w->buf))))
+			return d;
 	}
 	return vdb_find(c, "DST", 3);
+}
+
+/* "DST.users" names users when the check's database is DST. */
+static const char *strip_alias(const struct vdb *d, const char *s)
+{
+	size_t n = strlen(d->alias);
+
+	if (!strncmp(s, d->alias, n) && s[n] == '.')
+		return s + n + 1;
+	return s;
 }
 
 static int want_table(char **names, size_t n, const struct cat_table *t)
@@ -175,9 +180,9 @@ void check_fk(struct vctx *c, const char *where, const char *args)
 
 	vcheck_begin(&k, c, "fk", where, args);
 	d = pick_db(c, &p, &w);
-	while (vtok(&p, &w)) {
+	while (d && vtok(&p, &w)) {
 		names = ereallocarray(names, nnames + 1, sizeof(char *));
-		names[nnames++] = estrdup(w.buf);
+		names[nnames++] = estrdup(strip_alias(d, w.buf));
 	}
 	if (!d) {
 		vcheck_error(&k, 0, "%s: fk: no target database (--target or 'target URL')", where);
@@ -234,7 +239,7 @@ void check_fk(struct vctx *c, const char *where, const char *args)
 			buf_addf(&sql, "SELECT count(*) FROM %s _c WHERE %s", child, cond.buf);
 			if (c->sql) {
 				fprintf(c->sql, "SELECT ");
-				sql_lit(c->sql, label.buf);
+				vsql_lit(c->sql, label.buf);
 				fprintf(c->sql, " AS \"check\", 0 AS expected, count(*) AS actual FROM %s _c WHERE %s;\n",
 					child, cond.buf);
 				goto next;
@@ -368,9 +373,9 @@ void check_unique(struct vctx *c, const char *where, const char *args)
 		named = 1;
 		if (open)
 			*open = '\0';
-		t = catalog_find(cat, w.buf);
+		t = catalog_find(cat, strip_alias(d, w.buf));
 		if (!t) {
-			vcheck_error(&k, 0, "%s: unique: no table '%s' in %s", where, w.buf, d->alias);
+			vcheck_error(&k, 0, "%s: unique: no table '%s' in %s", where, strip_alias(d, w.buf), d->alias);
 			vcheck_end(&k, V_ERROR, "not run");
 			goto out;
 		}
@@ -416,21 +421,23 @@ void check_unique(struct vctx *c, const char *where, const char *args)
 		long long groups = 0, extra = 0;
 		json_t *o;
 
+		buf_reset(&label);
+		buf_addf(&label, "%s(", u[i].t->name);
 		for (j = 0; j < u[i].ncols; j++) {
 			char *ci = col_ident(d, NULL, u[i].cols[j]);
 
 			buf_addf(&cols, "%s%s", j ? ", " : "", ci);
 			buf_addf(&nn, "%s%s IS NOT NULL", j ? " AND " : "", ci);
+			buf_addf(&label, "%s%s", j ? "," : "", u[i].cols[j]);
 			free(ci);
 		}
-		buf_reset(&label);
-		buf_addf(&label, "%s(%s)", u[i].t->name, cols.buf);
+		buf_addc(&label, ')');
 		buf_reset(&sql);
 		buf_addf(&sql, "SELECT count(*), COALESCE(sum(_n - 1), 0) FROM (SELECT count(*) AS _n FROM %s WHERE %s "
 			       "GROUP BY %s HAVING count(*) > 1) _d", tid, nn.buf, cols.buf);
 		if (c->sql) {
 			fprintf(c->sql, "SELECT ");
-			sql_lit(c->sql, label.buf);
+			vsql_lit(c->sql, label.buf);
 			fprintf(c->sql, " AS \"check\", 0 AS expected, count(*) AS actual FROM (SELECT count(*) AS _n "
 					"FROM %s WHERE %s GROUP BY %s HAVING count(*) > 1) _d;\n", tid, nn.buf, cols.buf);
 			goto next;
@@ -449,7 +456,7 @@ void check_unique(struct vctx *c, const char *where, const char *args)
 		json_object_set_new(o, "table", json_string(u[i].t->name));
 		json_object_set_new(o, "kind", json_string(u[i].what));
 		json_object_set_new(o, "name", u[i].name ? json_string(u[i].name) : json_null());
-		json_object_set_new(o, "columns", json_string(cols.buf));
+		json_object_set_new(o, "columns", json_string(label.buf));
 		json_object_set_new(o, "duplicate_keys", json_integer(groups));
 		json_object_set_new(o, "duplicate_rows", json_integer(extra));
 		json_array_append_new(arr, o);
@@ -565,9 +572,10 @@ static void fk_text(struct buf *b, const struct cat_fk *f)
 	buf_addf(b, ") -> %s(", f->ref_table);
 	join_cols(b, f->ref_cols, f->ncols);
 	buf_addc(b, ')');
-	if (f->on_delete && strcasecmp(f->on_delete, "NO ACTION"))
+	/* RESTRICT is what MariaDB calls the default NO ACTION */
+	if (f->on_delete && strcasecmp(f->on_delete, "NO ACTION") && strcasecmp(f->on_delete, "RESTRICT"))
 		buf_addf(b, " ON DELETE %s", f->on_delete);
-	if (f->on_update && strcasecmp(f->on_update, "NO ACTION"))
+	if (f->on_update && strcasecmp(f->on_update, "NO ACTION") && strcasecmp(f->on_update, "RESTRICT"))
 		buf_addf(b, " ON UPDATE %s", f->on_update);
 }
 
@@ -691,10 +699,10 @@ static void diff_table(json_t *items, const struct cat_table *a, const struct ca
 		key_texts(b, (int)w, &tb, &nb);
 		for (i = 0; i < na; i++)
 			if (!has_text(tb, nb, ta[i]))
-				change(items, a->name, kinds[w][0], ta[i], ta[i], NULL);
+				change(items, a->name, kinds[w][0], ta[i], NULL, NULL);
 		for (i = 0; i < nb; i++)
 			if (!has_text(ta, na, tb[i]))
-				change(items, a->name, kinds[w][1], tb[i], NULL, tb[i]);
+				change(items, a->name, kinds[w][1], tb[i], NULL, NULL);
 		free_texts(ta, na);
 		free_texts(tb, nb);
 	}
@@ -749,7 +757,7 @@ static void markdown(struct buf *md, json_t *items, const char *an, const char *
 			buf_addf(&changed, "\n### `%s`\n\n| change | item | from | to |\n|---|---|---|---|\n", t);
 			last = t;
 		}
-		buf_adds(&changed, "|");
+		buf_adds(&changed, "| ");
 		buf_adds(&changed, c);
 		md_cell(&changed, json_string_value(json_object_get(o, "item")), 1);
 		md_cell(&changed, json_string_value(json_object_get(o, "from")), 0);

@@ -130,16 +130,44 @@ void check_counts(struct vctx *c, const char *where, const char *args)
 		goto out;
 	}
 	if (c->sql) {
+		int one = 1;
+
 		fprintf(c->sql, "\n-- %s: counts %s\n", where, args);
+		for (i = 1; i < nops; i++)
+			one &= ops[i].d == ops[0].d;
+		/* one database: one query a DBA can read; else one per side */
+		if (one)
+			fprintf(c->sql, "-- on %s (%s)\nSELECT ", ops[0].d->alias, ops[0].d->u.shown);
 		for (i = 0; i < nops; i++) {
 			char *id = vdb_ident(ops[i].d, ops[i].table);
 
-			fprintf(c->sql, "-- on %s (%s)\nSELECT 'counts %s' AS \"check\", '%s' AS item, count(*) AS n FROM %s%s%s;\n",
-				ops[i].d->alias, ops[i].d->u.shown, i < nleft ? "left" : "right", ops[i].d->alias,
-				id, ops[i].cond ? " WHERE " : "", ops[i].cond ? ops[i].cond : "");
+			if (one) {
+				if (i == 0 || i == nleft) {
+					if (i)
+						fprintf(c->sql, " AS expected, ");
+					else {
+						vsql_lit(c->sql, args);
+						fprintf(c->sql, " AS \"check\", ");
+					}
+				} else {
+					fprintf(c->sql, " + ");
+				}
+				fprintf(c->sql, "(SELECT count(*) FROM %s%s%s)", id, ops[i].cond ? " WHERE " : "",
+					ops[i].cond ? ops[i].cond : "");
+			} else {
+				fprintf(c->sql, "-- on %s (%s)\nSELECT ", ops[i].d->alias, ops[i].d->u.shown);
+				vsql_lit(c->sql, i < nleft ? "expected" : "actual");
+				fprintf(c->sql, " AS side, ");
+				vsql_lit(c->sql, ops[i].text);
+				fprintf(c->sql, " AS item, count(*) AS n FROM %s%s%s;\n", id,
+					ops[i].cond ? " WHERE " : "", ops[i].cond ? ops[i].cond : "");
+			}
 			free(id);
 		}
-		fprintf(c->sql, "-- expected: the left items' n add up to the right items' n\n");
+		if (one)
+			fprintf(c->sql, " AS actual;\n");
+		else
+			fprintf(c->sql, "-- the expected items' n add up to the actual items' n\n");
 		json_decref(k.obj);
 		buf_release(&k.notes);
 		goto out;

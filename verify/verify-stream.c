@@ -176,10 +176,13 @@ static void field_text(const char *row, size_t rowlen, size_t col, struct buf *o
 	for (i = 0; i <= col; i++)
 		if (field_at(&p, e, &v, &len) < 0)
 			return;
-	if (v)
+	if (v) {
+		buf_addc(out, '"');
 		buf_add(out, v, len);
-	else
+		buf_addc(out, '"');
+	} else {
 		buf_adds(out, "NULL");
+	}
 }
 
 static struct stag *find_tag(struct stag **tags, size_t n, const char *tag)
@@ -518,10 +521,13 @@ static void narrow(struct vctx *c, struct vcheck *k, const char *path, struct st
 				buf_adds(&detail, ", target ");
 				for (j = 0; j <= i; j++)
 					field_at(&p, e, &v, &vl);
-				if (v)
+				if (v) {
+					buf_addc(&detail, '"');
 					buf_add(&detail, v, vl);
-				else
+					buf_addc(&detail, '"');
+				} else {
 					buf_adds(&detail, "NULL");
+				}
 				buf_addc(&detail, ')');
 			}
 			name_key(c, k, d, t, "changed", h->key.buf, h->key.len, detail.buf + strlen("changed in "));

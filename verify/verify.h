@@ -63,6 +63,9 @@ void vcheck_note(struct vcheck *k, const char *fmt, ...) __attribute__((format(p
 void vcheck_error(struct vcheck *k, int db, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void vcheck_end(struct vcheck *k, enum vstatus st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Write s as a SQL string literal. */
+void vsql_lit(FILE *fp, const char *s);
+
 /* Words of a check line: blanks separate, '...' and "..." quote. */
 int vtok(const char **p, struct buf *out);
 const char *vskip(const char *p);
