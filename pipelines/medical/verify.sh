@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# verify.sh - sign the migration off: checks.mig run by mig-verify from the
+# run directory, the report in validation_report.json, the same checks as
+# SQL in post_migration_checks.sql.  Exit 1 when any check failed.
+set -eu -o pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+step_init
+
+cd "$RUN"
+log "verify: $(grep -c '^[a-z]' "$here/checks.mig") checks"
+mig-verify -q -s "$SRC" -t "$DST" -f "$here/checks.mig" --sql post_migration_checks.sql
+st=0
+mig-verify -s "$SRC" -t "$DST" -f "$here/checks.mig" -r validation_report.json 2> verify.out || st=$?
+cat verify.out >&2
+log "verify: $(tail -n 1 verify.out | sed 's/^mig-verify: //'), exit $st"
+exit "$st"
