@@ -223,8 +223,9 @@ void vcheck_end(struct vcheck *k, enum vstatus st, const char *fmt, ...)
 	json_object_set_new(k->obj, "summary", json_stringn(sum.buf, sum.len));
 	if (!c->quiet || st != V_PASS) {
 		fflush(stdout);
-		fprintf(stderr, "%-5s %s %s: %s\n%s", word, k->kind,
-			json_string_value(json_object_get(k->obj, "rule")), sum.buf, k->notes.buf);
+		const char *rule = json_string_value(json_object_get(k->obj, "rule"));
+
+		fprintf(stderr, "%-5s %s%s%s: %s\n%s", word, k->kind, *rule ? " " : "", rule, sum.buf, k->notes.buf);
 	}
 	json_array_append_new(c->checks, k->obj);
 	buf_release(&sum);
