@@ -441,7 +441,7 @@ int main(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	c.max_keys = 10;
 	c.progress = -1;
-	while ((ch = getopt_long(argc, argv, "s:t:d:f:e:r:n:qhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+s:t:d:f:e:r:n:qhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			add_db(&c, "SRC", 3, optarg, "--source");

@@ -2,14 +2,15 @@
  * crosswalk: an old->new key file is a complete, one-to-one map whose new
  * keys all exist.
  *
- *   crosswalk FILE [ALIAS.]TABLE(COL) [where COND] -> [ALIAS.]TABLE(COL)
+ *   crosswalk FILE [ALIAS.]TABLE(COL) [where COND] -> [ALIAS.]TABLE(COL) [many-to-one]
  *
  * The left side is the source's rekeyed set (SRC unless an alias leads),
  * the right side the target's table (DST unless an alias leads).  FILE is
  * CSV with the old key first and the new key second; a first line whose
  * fields start with "old" and "new" is a header.  Four findings:
  *   function    every old key appears once
- *   injective   every new key appears once
+ *   injective   every new key appears once (unless many-to-one: a
+ *               dedupe maps the keys of merged duplicates to one new key)
  *   complete    old keys = the source's keys (none missing, none unknown)
  *   present     every new key is a key of the target table
  * Keys are compared as text after light normalisation: decimal integers
@@ -39,6 +40,7 @@ struct xread {
 	size_t nf;
 	unsigned long long rows, line;
 	int header_done;
+	int many;		/* many-to-one: merged duplicates share a new key */
 	struct strmap *old, *new;
 	struct vctx *c;
 	struct vcheck *k;
@@ -136,7 +138,8 @@ static void cb_row(int c, void *data)
 	e = xput(x->new, k.buf, k.len);
 	if (e->n == 2) {
 		x->dup_new++;
-		xnote(x, "new key %s appears more than once (not injective)", k.buf);
+		if (!x->many)
+			xnote(x, "new key %s appears more than once (not injective)", k.buf);
 	}
 	buf_release(&k);
 }
@@ -238,7 +241,7 @@ void check_crosswalk(struct vctx *c, const char *where, const char *args)
 	struct xleft absent = { &x, 0, "new key %s is not in the target table" };
 	struct csv_parser cp;
 	FILE *fp;
-	int ok;
+	int ok, many = 0;
 
 	memset(&x, 0, sizeof(x));
 	buf_init(&x.f[0]);
@@ -263,7 +266,18 @@ void check_crosswalk(struct vctx *c, const char *where, const char *args)
 		}
 		if (open)
 			sd = parse_ref(c, lhs, (size_t)(open + 1 - lhs), "SRC", &stab, &scol);
-		td = parse_ref(c, vskip(arrow + 2), strlen(vskip(arrow + 2)), "DST", &ttab, &tcol);
+		{
+			const char *r = vskip(arrow + 2);
+			size_t rn = strlen(r);
+
+			while (rn && isspace((unsigned char)r[rn - 1]))
+				rn--;
+			if (rn > 12 && !strncmp(r + rn - 11, "many-to-one", 11) && isspace((unsigned char)r[rn - 12])) {
+				many = 1;
+				rn -= 12;
+			}
+			td = parse_ref(c, r, rn, "DST", &ttab, &tcol);
+		}
 	}
 	if (!path.len || !sd || !td) {
 		vcheck_error(&k, 0, "%s: crosswalk: expected 'crosswalk FILE [SRC.]TABLE(COL) [where COND] -> [DST.]TABLE(COL)'%s",
@@ -277,6 +291,7 @@ void check_crosswalk(struct vctx *c, const char *where, const char *args)
 		buf_release(&k.notes);
 		goto out;
 	}
+	x.many = many;
 	if (!(fp = fopen(path.buf, "r"))) {
 		vcheck_error(&k, 0, "%s: cannot open: %s", path.buf, strerror(errno));
 		vcheck_end(&k, V_ERROR, "not run");
@@ -327,8 +342,11 @@ void check_crosswalk(struct vctx *c, const char *where, const char *args)
 	json_object_set_new(k.obj, "new_not_in_target", json_integer((json_int_t)absent.count));
 	json_object_set_new(k.obj, "function", json_boolean(!x.dup_old));
 	json_object_set_new(k.obj, "injective", json_boolean(!x.dup_new));
+	json_object_set_new(k.obj, "many_to_one", json_boolean(many));
 	json_object_set_new(k.obj, "complete", json_boolean(!missing && !unknown.count));
 	json_object_set_new(k.obj, "present", json_boolean(!absent.count));
+	if (many)
+		x.dup_new = 0;
 	if (!x.dup_old && !x.dup_new && !missing && !unknown.count && !absent.count && !x.bad)
 		vcheck_end(&k, V_PASS, "%llu rows; %llu source keys; one-to-one, complete, all present", x.rows,
 			   srows);
