@@ -5,8 +5,8 @@
  * Day-first and month-first dates cannot be told apart by looking
  * (03/04/2024), so the caller names the order; nothing is guessed.  A
  * naive time is placed in a named zone with the system time zone
- * database: TZ is set to the zone and mktime(3) asked for both the
- * standard and the daylight-saving reading of the wall-clock time; a time
+ * database: TZ is set to the zone and the wall-clock time tried against
+ * the offsets in force around it; a time
  * that falls in a spring-forward gap is an error, and one that occurs
  * twice (autumn) takes its first occurrence.
  */
@@ -21,8 +21,31 @@
 enum { TF_ISO, TF_DMY, TF_MDY, TF_UNIX };
 enum { TO_DATE, TO_TIMESTAMP, TO_TIMESTAMPTZ };
 
-int map_time(const char *s, size_t n, int fmt, int to, const char *zone, const char **tzcur, struct buf *out,
+int map_time(const char *s, size_t n, int fmt, int to, const char *zone, void *tz, struct buf *out,
 	     const char **why);
+void *map_tz_new(void);
+void map_tz_free(void *tz);
+
+/*
+ * Zone state: the zone TZ is set to, and the offset of recently seen
+ * wall-clock hours that lie a day or more from any offset change, so that
+ * most times convert with no zone lookup at all.
+ */
+#define TZ_CACHE 4096
+struct tzstate {
+	const char *cur;
+	struct { const char *zone; long long hour; long off; } c[TZ_CACHE];
+};
+
+void *map_tz_new(void)
+{
+	return calloc(1, sizeof(struct tzstate));
+}
+
+void map_tz_free(void *tz)
+{
+	free(tz);
+}
 
 struct when {
 	long y;
@@ -59,6 +82,55 @@ static int mdays(long y, int m)
 	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 
 	return m == 2 && leap(y) ? 29 : dm[m - 1];
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
+static long long days_from_civil(long long y, int m, int d)
+{
+	long long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(long long z, long *y, int *m, int *d)
+{
+	long long era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (long)(yoe + era * 400 + (*m <= 2));
+}
+
+/* The UTC second of w read as UTC, and back; no libc zone machinery. */
+static long long utc_seconds(const struct when *w)
+{
+	return days_from_civil(w->y, w->mo, w->d) * 86400LL + w->h * 3600LL + w->mi * 60LL + w->sec;
+}
+
+static int utc_set(struct when *w, long long t, const char **why)
+{
+	long long days = (t >= 0 ? t : t - 86399) / 86400, rem = t - days * 86400;
+
+	civil_from_days(days, &w->y, &w->mo, &w->d);
+	w->h = (int)(rem / 3600);
+	w->mi = (int)(rem % 3600 / 60);
+	w->sec = (int)(rem % 60);
+	if (w->y < 1 || w->y > 9999) {
+		*why = "time out of range";
+		return -1;
+	}
+	return 0;
 }
 
 static int parse_date(const char **pp, const char *e, int fmt, struct when *w, const char **why)
@@ -181,8 +253,6 @@ static int parse_unix(const char *p, const char *e, struct when *w, const char *
 {
 	long long secs = 0;
 	int neg = 0, k = 0, nd = 0;
-	struct tm tm;
-	time_t t;
 
 	if (p < e && (*p == '-' || *p == '+'))
 		neg = *p++ == '-';
@@ -220,13 +290,8 @@ static int parse_unix(const char *p, const char *e, struct when *w, const char *
 	while (k && w->frac[k - 1] == '0')
 		k--;
 	w->frac[k] = '\0';
-	t = (time_t)(neg ? -secs : secs);
-	if (!gmtime_r(&t, &tm) || tm.tm_year + 1900L < 1 || tm.tm_year + 1900L > 9999) {
-		*why = "unix time out of range";
+	if (utc_set(w, neg ? -secs : secs, why) < 0)
 		return -1;
-	}
-	w->y = tm.tm_year + 1900L, w->mo = tm.tm_mon + 1, w->d = tm.tm_mday;
-	w->h = tm.tm_hour, w->mi = tm.tm_min, w->sec = tm.tm_sec;
 	w->hastime = w->haszone = 1;
 	w->off = 0;
 	return 0;
@@ -243,38 +308,50 @@ static void to_tm(const struct when *w, struct tm *tm)
 	tm->tm_sec = w->sec;
 }
 
-static void from_tm(struct when *w, const struct tm *tm)
-{
-	w->y = tm->tm_year + 1900L, w->mo = tm->tm_mon + 1, w->d = tm->tm_mday;
-	w->h = tm->tm_hour, w->mi = tm->tm_min, w->sec = tm->tm_sec;
-}
-
 static int same_wall(const struct tm *a, const struct tm *b)
 {
 	return a->tm_year == b->tm_year && a->tm_mon == b->tm_mon && a->tm_mday == b->tm_mday &&
 	       a->tm_hour == b->tm_hour && a->tm_min == b->tm_min && a->tm_sec == b->tm_sec;
 }
 
-/* Place the wall-clock time w in zone and move it to UTC. */
-static int local_to_utc(struct when *w, const char *zone, const char **tzcur, const char **why)
+/*
+ * Place the wall-clock time w in zone and move it to UTC.  mktime(3) would
+ * do, but glibc's re-reads the zone file on every call; localtime_r does
+ * not.  The offsets in force a day before and a day after are the only
+ * candidates (zones do not change offset twice in two days), and a
+ * candidate counts if converting back gives the same wall-clock time.
+ */
+static int local_to_utc(struct when *w, const char *zone, struct tzstate *tz, const char **why)
 {
-	struct tm want, tm, back;
-	time_t t, best = 0;
-	int isdst, found = 0;
+	struct tm want, back;
+	time_t wall, t, best = 0;
+	long offs[2] = { 0, 0 };
+	long long hour;
+	int i, found = 0;
+	size_t slot;
 
-	if (*tzcur != zone) {
+	wall = (time_t)utc_seconds(w);
+	hour = (long long)(wall >= 0 ? wall / 3600 : (wall - 3599) / 3600);
+	slot = (size_t)(hour & (TZ_CACHE - 1));
+	if (tz->c[slot].zone == zone && tz->c[slot].hour == hour)
+		return utc_set(w, (long long)(wall - tz->c[slot].off), why);
+	to_tm(w, &want);
+	if (tz->cur != zone) {
 		setenv("TZ", zone, 1);
 		tzset();
-		*tzcur = zone;
+		tz->cur = zone;
 	}
-	to_tm(w, &want);
-	for (isdst = 1; isdst >= 0; isdst--) {
-		tm = want;
-		tm.tm_isdst = isdst;
-		t = mktime(&tm);
-		if (t == (time_t)-1 && !(w->y == 1969 && w->mo == 12 && w->d == 31))
+	for (i = 0; i < 2; i++) {
+		t = wall + (i ? 86400 : -86400);
+		if (!localtime_r(&t, &back))
 			continue;
-		if (!localtime_r(&t, &back) || !same_wall(&back, &want) || back.tm_isdst != isdst)
+		offs[i] = back.tm_gmtoff;
+	}
+	for (i = 0; i < 2; i++) {
+		if (i == 1 && offs[1] == offs[0])
+			break;
+		t = wall - offs[i];
+		if (!localtime_r(&t, &back) || !same_wall(&back, &want))
 			continue;
 		if (!found || t < best)
 			best = t;
@@ -284,30 +361,20 @@ static int local_to_utc(struct when *w, const char *zone, const char **tzcur, co
 		*why = "no such local time in the zone (skipped by a clock change)";
 		return -1;
 	}
-	if (!gmtime_r(&best, &tm)) {
-		*why = "time out of range";
-		return -1;
+	if (offs[0] == offs[1]) {
+		tz->c[slot].zone = zone;
+		tz->c[slot].hour = hour;
+		tz->c[slot].off = (long)(wall - best);
 	}
-	from_tm(w, &tm);
-	return 0;
+	return utc_set(w, (long long)best, why);
 }
 
 static int offset_to_utc(struct when *w, const char **why)
 {
-	struct tm tm;
-	time_t t;
-
-	to_tm(w, &tm);
-	t = timegm(&tm) - w->off;
-	if (!gmtime_r(&t, &tm) || tm.tm_year + 1900L < 1 || tm.tm_year + 1900L > 9999) {
-		*why = "time out of range";
-		return -1;
-	}
-	from_tm(w, &tm);
-	return 0;
+	return utc_set(w, utc_seconds(w) - w->off, why);
 }
 
-int map_time(const char *s, size_t n, int fmt, int to, const char *zone, const char **tzcur, struct buf *out,
+int map_time(const char *s, size_t n, int fmt, int to, const char *zone, void *tz, struct buf *out,
 	     const char **why)
 {
 	const char *p = s, *e = s + n;
@@ -332,16 +399,31 @@ int map_time(const char *s, size_t n, int fmt, int to, const char *zone, const c
 		if (w.haszone) {
 			if (w.off && offset_to_utc(&w, why) < 0)
 				return -1;
-		} else if (local_to_utc(&w, zone, tzcur, why) < 0) {
+		} else if (local_to_utc(&w, zone, tz, why) < 0) {
 			return -1;
 		}
 	}
-	buf_addf(out, "%04ld-%02d-%02d", w.y, w.mo, w.d);
-	if (to == TO_DATE)
-		return 0;
-	buf_addf(out, " %02d:%02d:%02d", w.h, w.mi, w.sec);
-	if (w.frac[0])
-		buf_addf(out, ".%s", w.frac);
+	{
+		char t[32];
+
+		t[0] = (char)('0' + w.y / 1000), t[1] = (char)('0' + w.y / 100 % 10);
+		t[2] = (char)('0' + w.y / 10 % 10), t[3] = (char)('0' + w.y % 10), t[4] = '-';
+		t[5] = (char)('0' + w.mo / 10), t[6] = (char)('0' + w.mo % 10), t[7] = '-';
+		t[8] = (char)('0' + w.d / 10), t[9] = (char)('0' + w.d % 10);
+		if (to == TO_DATE) {
+			buf_add(out, t, 10);
+			return 0;
+		}
+		t[10] = ' ';
+		t[11] = (char)('0' + w.h / 10), t[12] = (char)('0' + w.h % 10), t[13] = ':';
+		t[14] = (char)('0' + w.mi / 10), t[15] = (char)('0' + w.mi % 10), t[16] = ':';
+		t[17] = (char)('0' + w.sec / 10), t[18] = (char)('0' + w.sec % 10);
+		buf_add(out, t, 19);
+	}
+	if (w.frac[0]) {
+		buf_addc(out, '.');
+		buf_adds(out, w.frac);
+	}
 	if (to == TO_TIMESTAMPTZ)
 		buf_adds(out, "+00");
 	return 0;

@@ -37,8 +37,10 @@ int map_split_name(const char *s, size_t n, int part, struct buf *out);
 int map_email_clean(const char *s, size_t n, struct buf *out, const char **why);
 const void *map_country(const char *iso);
 int map_phone(const char *s, size_t n, const void *country, struct buf *out, const char **why);
-int map_time(const char *s, size_t n, int fmt, int to, const char *zone, const char **tzcur, struct buf *out,
+int map_time(const char *s, size_t n, int fmt, int to, const char *zone, void *tz, struct buf *out,
 	     const char **why);
+void *map_tz_new(void);
+void map_tz_free(void *tz);
 int map_money(const char *s, size_t n, char dec, struct buf *out, const char **why);
 
 enum { TF_ISO, TF_DMY, TF_MDY, TF_UNIX };
@@ -124,7 +126,7 @@ struct ctx {
 	struct buf out, tmp;
 	struct val *slots;
 	const char *why;
-	const char *tzcur;
+	void *tz;
 	const struct mig_item *it;
 	struct crypt_data *cd;
 	FILE *pw;
@@ -285,7 +287,7 @@ static int f_time(struct ctx *c, struct node *n, struct val *res)
 
 	if (n->av[0].null)
 		return *res = n->av[0], 0;
-	if (map_time(n->av[0].p, n->av[0].len, n->iarg, n->fn->iarg, n->zone, &c->tzcur, &c->out, &why) < 0)
+	if (map_time(n->av[0].p, n->av[0].len, n->iarg, n->fn->iarg, n->zone, c->tz, &c->out, &why) < 0)
 		return fail(c, why);
 	return put(c, res);
 }
@@ -1506,6 +1508,8 @@ int main(int argc, char **argv)
 	memset(&ctx, 0, sizeof(ctx));
 	buf_init(&ctx.out);
 	buf_init(&ctx.tmp);
+	if (!(ctx.tz = map_tz_new()))
+		die(MIG_EXIT_SYSTEM, "out of memory");
 	if (password_path) {
 		ctx.pw = open_passwords(password_path);
 		ctx.cd = ecalloc(1, sizeof(*ctx.cd));
@@ -1578,6 +1582,7 @@ int main(int argc, char **argv)
 	strmap_release(&rs.progs);
 	ledger_release(&ledger);
 	arena_release(&ctx.ar);
+	map_tz_free(ctx.tz);
 	buf_release(&ctx.out);
 	buf_release(&ctx.tmp);
 	return 0;
