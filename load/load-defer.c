@@ -25,7 +25,7 @@
 #define DEFER_TABLE "_mig_load_deferred"
 
 struct saved {
-	char *schema, *table, *kind, *name, *def, *cols, *ref, *refcols;
+	char *schema, *table, *kind, *name, *def, *cols, *ref, *refcols, *keycols;
 };
 
 struct savedlist {
@@ -43,7 +43,7 @@ static void collect(void *arg, size_t n, char **v)
 	struct savedlist *l = arg;
 	struct saved *s;
 
-	if (n != 8)
+	if (n != 9)
 		return;
 	l->v = ereallocarray(l->v, l->n + 1, sizeof(*l->v));
 	s = &l->v[l->n++];
@@ -55,6 +55,7 @@ static void collect(void *arg, size_t n, char **v)
 	s->cols = dupn(v[5]);
 	s->ref = dupn(v[6]);
 	s->refcols = dupn(v[7]);
+	s->keycols = dupn(v[8]);
 }
 
 static void free_saved(struct savedlist *l)
@@ -70,6 +71,7 @@ static void free_saved(struct savedlist *l)
 		free(l->v[i].cols);
 		free(l->v[i].ref);
 		free(l->v[i].refcols);
+		free(l->v[i].keycols);
 	}
 	free(l->v);
 	l->v = NULL;
@@ -103,7 +105,7 @@ static void load_saved(struct target *tg, struct savedlist *l)
 		PQclear(res);
 	}
 	if (there && tg->ops->query(tg,
-				    "SELECT schema_name, table_name, kind, name, def, cols, ref, ref_cols FROM "
+				    "SELECT schema_name, table_name, kind, name, def, cols, ref, ref_cols, key_cols FROM "
 				    DEFER_TABLE " ORDER BY ord",
 				    collect, l, &err) < 0)
 		die(MIG_EXIT_DB, "%s: %s", tg->url.shown, err.buf);
@@ -235,15 +237,16 @@ void defer_table(struct target *tg, struct ltab *t)
 	free_saved(&l);
 	xexec(tg, "CREATE TABLE IF NOT EXISTS " DEFER_TABLE " (ord serial PRIMARY KEY, schema_name text, "
 		  "table_name text NOT NULL, kind text NOT NULL, name text NOT NULL, def text NOT NULL, "
-		  "cols text, ref text, ref_cols text)");
+		  "cols text, ref text, ref_cols text, key_cols text)");
 	qt = pg_q(tg, ct->schema, ct->name);
 	for (i = 0; i < ct->nfk; i++) {
 		const struct cat_fk *fk = &ct->fks[i];
 		char *cols = joinnl(fk->cols, fk->ncols), *rc = joinnl(fk->ref_cols, fk->ncols);
 		char *ref = pg_q(tg, fk->ref_schema, fk->ref_table), *qn = db_pg_ident(tg->conn, fk->name);
+		char *kc = ct->pk ? joinnl(ct->pk->cols, ct->pk->ncols) : NULL;
 
 		buf_reset(&b);
-		buf_adds(&b, "INSERT INTO " DEFER_TABLE " (schema_name, table_name, kind, name, def, cols, ref, ref_cols) VALUES (");
+		buf_adds(&b, "INSERT INTO " DEFER_TABLE " (schema_name, table_name, kind, name, def, cols, ref, ref_cols, key_cols) VALUES (");
 		lit(tg->conn, &b, ct->schema);
 		buf_adds(&b, ", ");
 		lit(tg->conn, &b, ct->name);
@@ -257,6 +260,8 @@ void defer_table(struct target *tg, struct ltab *t)
 		lit(tg->conn, &b, ref);
 		buf_adds(&b, ", ");
 		lit(tg->conn, &b, rc);
+		buf_adds(&b, ", ");
+		lit(tg->conn, &b, kc);
 		buf_adds(&b, ")");
 		xexec(tg, b.buf);
 		buf_reset(&b);
@@ -266,6 +271,7 @@ void defer_table(struct target *tg, struct ltab *t)
 		free(rc);
 		free(ref);
 		free(qn);
+		free(kc);
 	}
 	for (i = 0; i < ct->nidx; i++) {
 		const struct cat_index *ix = &ct->idx[i];
@@ -314,19 +320,46 @@ static void orphan_row(void *arg, size_t n, char **v)
 	rejects_add(o->rj, o->h, f, o->where, o->reason);
 }
 
-/* List the keys of s's table that have no parent row, into rj. */
+static int in_list(const char *list, const char *name, size_t n)
+{
+	const char *p = list;
+
+	while (p && *p) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		if (len == n && !memcmp(p, name, n))
+			return 1;
+		p = e ? e + 1 : NULL;
+	}
+	return 0;
+}
+
+/* List the rows of s's table that have no parent row (primary key, then
+ * the foreign key's columns) into rj. */
 static unsigned long long find_orphans(struct target *tg, const struct saved *s, struct rejects *rj)
 {
-	struct buf q = BUF_INIT, err = BUF_INIT, why = BUF_INIT, w = BUF_INIT;
+	struct buf q = BUF_INIT, err = BUF_INIT, why = BUF_INIT, w = BUF_INIT, cols = BUF_INIT;
 	struct orphan_ctx o = { rj, NULL, NULL, NULL, 0 };
 	char *qt = pg_q(tg, s->schema, s->table);
 	size_t ncols = 1, i;
 	const char *p;
 
-	for (p = s->cols; *p; p++)
+	for (p = s->keycols; p && *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		if (!in_list(s->cols, p, len)) {
+			buf_add(&cols, p, len);
+			buf_addc(&cols, '\n');
+		}
+		p = e ? e + 1 : NULL;
+	}
+	buf_adds(&cols, s->cols);
+	for (p = cols.buf; *p; p++)
 		ncols += *p == '\n';
-	o.h = mig_header_new(s->schema ? s->table : s->table, ncols);
-	for (i = 0, p = s->cols; i < ncols; i++) {
+	o.h = mig_header_new(s->table, ncols);
+	for (i = 0, p = cols.buf; i < ncols; i++) {
 		const char *e = strchr(p, '\n');
 		char *name = estrndup(p, e ? (size_t)(e - p) : strlen(p));
 
@@ -335,14 +368,14 @@ static unsigned long long find_orphans(struct target *tg, const struct saved *s,
 		p = e ? e + 1 : p + strlen(p);
 	}
 	buf_adds(&q, "SELECT ");
-	qcols(tg, &q, s->cols, "c.", ", ");
+	qcols(tg, &q, cols.buf, "c.", ", ");
 	buf_addf(&q, " FROM %s c WHERE ", qt);
 	qcols(tg, &q, s->cols, "c.", " IS NOT NULL AND ");
 	buf_addf(&q, " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM %s r WHERE (", s->ref);
 	qcols(tg, &q, s->refcols, "r.", ", ");
 	buf_adds(&q, ") = (");
 	qcols(tg, &q, s->cols, "c.", ", ");
-	buf_adds(&q, "))");
+	buf_adds(&q, ")) ORDER BY 1");
 	buf_addf(&w, "constraint %s", s->name);
 	buf_addf(&why, "no matching row in %s", s->ref);
 	o.where = w.buf;
@@ -355,6 +388,7 @@ static unsigned long long find_orphans(struct target *tg, const struct saved *s,
 	buf_release(&err);
 	buf_release(&why);
 	buf_release(&w);
+	buf_release(&cols);
 	return o.n;
 }
 
