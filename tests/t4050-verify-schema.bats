@@ -1,0 +1,58 @@
+#!/usr/bin/env bats
+# mig-verify schema: diff of two catalogs, live or saved by mig-extract --schema.
+load lib-common
+
+V=$DATA/verify
+
+setup() {
+	require_servers
+	a=$(test_db a); pg_newdb "$a"; pgq "$a" "$(cat "$V/moh-src-pg.sql")"
+	b=$(test_db b); pg_newdb "$b"; pgq "$b" "$(cat "$V/moh-src-pg.sql")"
+	cd "$BATS_TEST_TMPDIR"
+}
+
+change_b() {
+	pgq "$b" "ALTER TABLE users ADD COLUMN phone text; ALTER TABLE users ALTER COLUMN full_name SET NOT NULL;
+		ALTER TABLE users ALTER COLUMN email TYPE varchar(200); ALTER TABLE users ADD CONSTRAINT users_email UNIQUE (email);
+		ALTER TABLE appointments DROP CONSTRAINT appointments_user_id_fkey; CREATE TABLE visits (id int PRIMARY KEY)"
+}
+
+@test "schema: two identical live databases" {
+	run -0 --separate-stderr mig-verify -s "$(pg_url "$a")" -t "$(pg_url "$b")" schema SRC DST md=diff.md
+	[ "$stderr" = "ok    schema SRC DST md=diff.md: 0 differences
+mig-verify: 1 passed, 0 failed, 0 errors" ]
+	grep -qx 'No differences.' diff.md
+}
+
+@test "schema: a saved mig-extract --schema file against a changed live database" {
+	mig-extract --schema "$(pg_url "$a")" > a.json
+	run -0 mig-verify -t "$(pg_url "$b")" schema a.json DST
+	change_b
+	run -1 --separate-stderr mig-verify -t "$(pg_url "$b")" -r r.json schema a.json DST md=diff.md json=diff.json
+	assert_same "$V/schema-diff.md" diff.md
+	[[ "$stderr" == "FAIL  schema a.json DST md=diff.md json=diff.json: 6 differences"* ]]
+	[[ "$stderr" == *"    users: type changed email: text -> character varying(200)"* ]]
+	[ "$(jq -r '.differences | length' diff.json)" = 6 ]
+	[ "$(jq -r '.checks[0].differences[3] | .table + " " + .change + " " + .item' r.json)" = "users column added phone" ]
+}
+
+@test "schema: nofail documents the differences and passes" {
+	change_b
+	run -0 --separate-stderr mig-verify -s "$(pg_url "$a")" -t "$(pg_url "$b")" schema SRC DST md=diff.md nofail
+	[[ "$stderr" == "ok    schema SRC DST md=diff.md nofail: 6 differences (nofail)"* ]]
+	grep -q '^| unique added | `email` |' diff.md
+}
+
+@test "schema: PostgreSQL v1 against the MariaDB v2 of seed 001" {
+	d=$(test_db d); my_newdb "$d"; myq "$d" "$(cat "$V/moh-dst-my.sql")"
+	run -1 --separate-stderr mig-verify -s "$(pg_url "$a")" -t "$(my_url "$d")" schema SRC DST md=diff.md
+	grep -q '^| table added | `patients` | 4 |$' diff.md
+	grep -q '^| column removed | `user_id` | bigint |  |$' diff.md
+	grep -q '^| foreign key added | `(patient_id) -> patients(id)` |  |  |$' diff.md
+}
+
+@test "schema: an unreadable schema file is an error naming it" {
+	echo '{"tables": 3' > bad.json
+	run -2 --separate-stderr mig-verify -t "$(pg_url "$b")" schema bad.json DST
+	[[ "$stderr" == *"    bad.json:2: '}' expected near end of file"* ]]
+}
