@@ -166,6 +166,17 @@ struct prog {
 	struct val *slots;
 };
 
+/* Announce a header now (so empty tags still get one), unless it is already current. */
+static void put_header(struct mig_writer *w, const struct mig_header *h)
+{
+	struct mig_item it;
+
+	memset(&it, 0, sizeof(it));
+	it.kind = MIG_HEADER;
+	it.hdr = h;
+	mig_write_item(w, &it);
+}
+
 static _Noreturn void usage(FILE *fp, int code)
 {
 	fprintf(fp, "usage: mig-map [-v] [-F csv|ndjson] [-f rulesfile] [--on-error error|null|reject]\n"
@@ -1082,13 +1093,16 @@ static void parse_file(const char *path, struct rules *rs)
 	FILE *fp = fopen(path, "r");
 	char *line = NULL, where[4096];
 	size_t cap = 0, n = 0;
+	ssize_t len;
 
 	if (!fp)
 		die(MIG_EXIT_USAGE, "%s: cannot open:", path);
-	while (getline(&line, &cap, fp) >= 0) {
+	while ((len = getline(&line, &cap, fp)) >= 0) {
 		const char *p = line;
 
 		n++;
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (*p == '#' || *p == '\n' || !*p)
@@ -1274,7 +1288,7 @@ static void bind(struct prog *p, const struct mig_header *h, struct mig_writer *
 	free(lv.names);
 	free(lv.slots);
 	free(lv.types);
-	mig_write_header(w, p->identity ? h : p->out);
+	put_header(w, p->identity ? h : p->out);
 }
 
 /* Evaluation. */

@@ -50,6 +50,17 @@ static const char *reject_path;
 static long long max_rejects = -1;
 static int show_values, verbose, quiet, progress_force = -1;
 
+/* Announce a header now (so empty tags still get one), unless it is already current. */
+static void put_header(struct mig_writer *w, const struct mig_header *h)
+{
+	struct mig_item it;
+
+	memset(&it, 0, sizeof(it));
+	it.kind = MIG_HEADER;
+	it.hdr = h;
+	mig_write_item(w, &it);
+}
+
 static _Noreturn void usage(FILE *fp, int code)
 {
 	fprintf(fp, "usage: mig-split [-qv] [-F csv|ndjson] [-f rulesfile] [--unmatched error|drop|pass|reject|TAG]\n"
@@ -205,6 +216,8 @@ static void parse_file(const char *path, struct strmap *srcs, struct source ***o
 		const char *p = line;
 
 		n++;
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (*p == '#' || *p == '\n' || !*p)
@@ -248,14 +261,14 @@ static void bind(struct source *s, const struct mig_header *h, struct mig_writer
 			free(r->out->tag);
 			r->out->tag = estrdup(r->dst);
 		}
-		mig_write_header(w, r->out ? r->out : h);
+		put_header(w, r->out ? r->out : h);
 	}
 	if (unmatched == UN_TAG) {
 		mig_header_free(s->unm);
 		s->unm = mig_header_dup(h);
 		free(s->unm->tag);
 		s->unm->tag = estrdup(unmatched_tag);
-		mig_write_header(w, s->unm);
+		put_header(w, s->unm);
 	}
 	s->bound = h->id;
 	buf_release(&err);
