@@ -310,8 +310,8 @@ void extract_pg(struct xctx *x)
 				count = count_rows(x, c, sql.buf, j->tag);
 		}
 		lc = ledger_tag(x->ledger, j->tag);
-		mig_write_header(x->w, h);
 		x_count(x, j->tag, count);
+		mig_write_header(x->w, h);
 		progress_begin(x->prog, j->tag, count < 0 ? 0 : (unsigned long long)count);
 		if (x->o->fmt == MIG_FMT_CSV)
 			rows = copy_csv(x, c, sql.buf, h);

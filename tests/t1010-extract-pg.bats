@@ -51,17 +51,17 @@ types,2
 @test "count hints: the planner estimate, or exact with --exact-count" {
 	pgq "$db" "ANALYZE types" >/dev/null
 	run -0 mig-extract "$url" types:id
-	[ "${lines[1]}" = "@types,id:int" ]
-	[ "${lines[2]}" = "#!count types 3" ]
+	[ "${lines[1]}" = "#!count types 3" ]
+	[ "${lines[2]}" = "@types,id:int" ]
 	run -0 mig-extract --exact-count -w 'types=id > 1' "$url" types:id
-	[ "${lines[2]}" = "#!count types 2" ]
+	[ "${lines[1]}" = "#!count types 2" ]
 }
 
 @test "--query: header types from the result, snapshot shared with tables" {
 	run -0 mig-extract -Q "pairs=SELECT id, id * 2.5 AS half, u FROM types WHERE id < 3 ORDER BY id" --exact-count "$url"
 	[ "$output" = '#!mig-stream 1
-@pairs,id:int,half:numeric,u:uuid
 #!count pairs 2
+@pairs,id:int,half:numeric,u:uuid
 pairs,1,2.5,a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11
 pairs,2,5.0,
 #!stats extract pairs in=2 out=2 dropped=0 rejected=0' ]
