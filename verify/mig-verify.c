@@ -255,6 +255,8 @@ static void read_checks(struct vctx *c, const char *path, struct spec **specs, s
 		cont = n && line[n - 1] == '\\';
 		if (cont)
 			line[--n] = '\0';
+		while (n && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+			line[--n] = '\0';
 		if (!text.len) {
 			first = lineno;
 			p = vskip(line);
