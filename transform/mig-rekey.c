@@ -59,19 +59,6 @@ struct run {
 	char *count_tag;
 };
 
-static void i64_text(struct buf *b, int64_t v)
-{
-	char s[24], *p = s + sizeof(s);
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
-	if (v < 0)
-		*--p = '-';
-	buf_add(b, p, (size_t)(s + sizeof(s) - p));
-}
-
 /* The new key of entry i of a rekeyed tag, as text. */
 static void render_new(const struct tagrule *t, size_t i, struct buf *out)
 {
@@ -82,7 +69,7 @@ static void render_new(const struct tagrule *t, size_t i, struct buf *out)
 	switch (t->gen) {
 	case G_SEQ:
 		memcpy(&v, cell, 8);
-		i64_text(out, (int64_t)v);
+		buf_add_i64(out, (int64_t)v);
 		break;
 	case G_KEEP:
 		memcpy(&v, cell, 8);
@@ -710,6 +697,7 @@ int main(int argc, char **argv)
 			}
 		} else if (it.kind == MIG_CONTROL && it.len == 5 && !memcmp(it.text, "count", 5)) {
 			const char *sp = memchr(it.arg, ' ', it.arglen);
+			struct tagrule *t;
 			long long n;
 
 			if (sp) {
@@ -719,6 +707,10 @@ int main(int argc, char **argv)
 				buf_add(&run.tmp, sp + 1, it.arglen - (size_t)(sp + 1 - it.arg));
 				run.last_count =
 					strtonum_ok(run.tmp.buf, 0, (long long)(~0ULL >> 1), &n) == 0 ? (unsigned long long)n : 0;
+				t = rules_tag(&run.rules, run.count_tag);
+				/* sized once from the hint rather than doubled ~20 times */
+				if (t && t->has_key && run.last_count && run.last_count < 1ULL << 31)
+					keymap_reserve(&t->map, run.last_count);
 			}
 		}
 		if (mig_write_item(run.w, &it) < 0)

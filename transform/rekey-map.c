@@ -158,7 +158,7 @@ static void to_strmode(struct keymap *m)
 		uint64_t *o = &m->olds[i / KM_CHUNK][i % KM_CHUNK];
 
 		buf_reset(&b);
-		buf_addf(&b, "%lld", (long long)(int64_t)*o);
+		buf_add_i64(&b, (int64_t)*o);
 		*o = arena_add(&m->arena, b.buf, b.len);
 	}
 	buf_release(&b);
@@ -167,12 +167,13 @@ static void to_strmode(struct keymap *m)
 		reindex(m, m->nslots);
 }
 
-long long keymap_find(const struct keymap *m, const char *key, size_t len)
+long long keymap_find(struct keymap *m, const char *key, size_t len)
 {
 	size_t s, mask;
 	int64_t v = 0;
 	uint64_t h;
 
+	m->miss = 0;
 	if (!m->nslots)
 		return -1;
 	mask = m->nslots - 1;
@@ -197,6 +198,9 @@ long long keymap_find(const struct keymap *m, const char *key, size_t len)
 				return (long long)i;
 		}
 	}
+	/* keymap_add of this same key will take this slot without probing again */
+	m->miss = s + 1;
+	m->miss_hash = h;
 	return -1;
 }
 
@@ -204,12 +208,14 @@ size_t keymap_add(struct keymap *m, const char *key, size_t len)
 {
 	size_t i = m->n, s, mask;
 	int64_t v;
-	uint64_t old;
+	uint64_t old, h;
 
 	if (m->n >= UINT32_MAX - 1)
 		die(MIG_EXIT_DATA, "more than %u keys in one map", UINT32_MAX - 2);
-	if (!m->strmode && canon_int(key, len, &v) < 0)
+	if (!m->strmode && canon_int(key, len, &v) < 0) {
 		to_strmode(m);
+		m->miss = 0;
+	}
 	if (i % KM_CHUNK == 0) {
 		m->olds = ereallocarray(m->olds, m->nchunks + 1, sizeof(*m->olds));
 		m->vals = ereallocarray(m->vals, m->nchunks + 1, sizeof(*m->vals));
@@ -223,19 +229,53 @@ size_t keymap_add(struct keymap *m, const char *key, size_t len)
 	/* load factor at most 0.8: 4-byte slots cost 5 to 10 bytes a key */
 	if (m->n * 5 > m->nslots * 4) {
 		reindex(m, m->nslots ? m->nslots * 2 : 1024);
+		m->miss = 0;
 		return i;
 	}
+	h = hash_entry(m, i);
+	/* same hash, unchanged table: the same first empty slot */
+	if (m->miss && m->miss_hash == h) {
+		m->slots[m->miss - 1] = (uint32_t)(i + 1);
+		m->miss = 0;
+		return i;
+	}
+	m->miss = 0;
 	mask = m->nslots - 1;
-	for (s = hash_entry(m, i) & mask; m->slots[s]; s = (s + 1) & mask)
+	for (s = h & mask; m->slots[s]; s = (s + 1) & mask)
 		;
 	m->slots[s] = (uint32_t)(i + 1);
 	return i;
 }
 
+void keymap_reserve(struct keymap *m, size_t n)
+{
+	size_t want = 1024;
+
+	while (want * 4 < n * 5)
+		want *= 2;
+	if (want > m->nslots && n < UINT32_MAX) {
+		reindex(m, want);
+		m->miss = 0;
+	}
+}
+
+void buf_add_i64(struct buf *b, int64_t v)
+{
+	char s[24], *p = s + sizeof(s);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	buf_add(b, p, (size_t)(s + sizeof(s) - p));
+}
+
 void keymap_old(const struct keymap *m, size_t i, struct buf *out)
 {
 	if (!m->strmode) {
-		buf_addf(out, "%lld", (long long)(int64_t)old_at(m, i));
+		buf_add_i64(out, (int64_t)old_at(m, i));
 	} else {
 		size_t n;
 		const char *p = arena_get(&m->arena, old_at(m, i), &n);

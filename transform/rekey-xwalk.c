@@ -98,7 +98,8 @@ static void cb_field(void *s, size_t len, void *data)
 
 	if (st->nf < 2) {
 		buf_reset(&st->f[st->nf]);
-		buf_add(&st->f[st->nf], s, len);
+		if (s)
+			buf_add(&st->f[st->nf], s, len);
 		st->null[st->nf] = s == NULL;
 	}
 	st->nf++;

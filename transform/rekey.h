@@ -47,15 +47,22 @@ struct keymap {
 	size_t nchunks;
 	uint32_t *slots;	/* entry number + 1, 0 when empty */
 	size_t nslots;
+	size_t miss;		/* empty slot + 1 where the last keymap_find failed */
+	uint64_t miss_hash;	/* and the hash it probed for */
 	struct arena arena;
 };
 
 void keymap_init(struct keymap *m, size_t vsize);
 void keymap_release(struct keymap *m);
-/* Entry number of key, or -1. */
-long long keymap_find(const struct keymap *m, const char *key, size_t len);
+/*
+ * Entry number of key, or -1.  A failed find remembers where its key
+ * would go, so that adding it next does not probe the table again.
+ */
+long long keymap_find(struct keymap *m, const char *key, size_t len);
 /* Add key, which must not be present; returns its entry number. */
 size_t keymap_add(struct keymap *m, const char *key, size_t len);
+/* Size the index for n keys (from a row-count hint) to skip regrowth. */
+void keymap_reserve(struct keymap *m, size_t n);
 /* The value cell of entry i (vsize bytes). */
 unsigned char *keymap_val(const struct keymap *m, size_t i);
 /* Render the old key of entry i as text into out (appended). */
@@ -63,6 +70,8 @@ void keymap_old(const struct keymap *m, size_t i, struct buf *out);
 /* Bytes held by the map, for the memory report. */
 size_t keymap_bytes(const struct keymap *m);
 
+/* Append v in decimal (printf's %lld, without its cost per call). */
+void buf_add_i64(struct buf *b, int64_t v);
 /* Canonical int64 text ("0", "-12", no leading zeros): 0 and *v, or -1. */
 int canon_int(const char *s, size_t n, int64_t *v);
 
