@@ -67,7 +67,7 @@ int map_money(const char *s, size_t n, char dec, struct buf *out, const char **w
 {
 	const char *p = s, *e = s + n, *q, *lastsep = NULL;
 	int neg = 0, paren = 0, ndot = 0, ncomma = 0, any = 0, seen_dec = 0;
-	size_t k, start = out->len, intdigits = 0;
+	size_t k, start = out->len, intdigits = 0, group = 0, ngroups = 0;
 
 	for (;;) {
 		if ((k = space_at(p, e)) || (k = currency_at(p, e)))
@@ -123,6 +123,19 @@ int map_money(const char *s, size_t n, char dec, struct buf *out, const char **w
 		else
 			dec = ndot ? ',' : '.';
 	}
+	for (q = p; q < e && *q != dec; q++) {
+		if (*q >= '0' && *q <= '9') {
+			group++;
+		} else if (group) {
+			/* 1,234,567 and 12,34,567: inner groups of 2 or 3, the last of 3. */
+			if (ngroups && group != 2 && group != 3)
+				goto badgroup;
+			ngroups++;
+			group = 0;
+		}
+	}
+	if (ngroups && group != 3)
+		goto badgroup;
 	if (neg)
 		buf_addc(out, '-');
 	for (q = p; q < e; q++) {
@@ -161,6 +174,8 @@ int map_money(const char *s, size_t n, char dec, struct buf *out, const char **w
 		out->buf[--out->len] = '\0';
 	}
 	return 0;
+badgroup:
+	*why = "not an amount (digit groups of the wrong size)";
 fail:
 	out->len = start;
 	out->buf[start] = '\0';

@@ -1,0 +1,219 @@
+#!/usr/bin/env bats
+# mig-map: rule forms, error policies, passwords, the ledger.
+load lib-common
+
+D="$DATA/map"
+
+assert_ledger() {
+	awk '$1 == "#!stats" && $2 == "mig-map" {
+		for (i = 4; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		if (v["in"] != v["out"] + v["dropped"] + v["rejected"]) { print "unbalanced: " $0; bad = 1 }
+		n++
+	} END { if (!n) { print "no stats line"; bad = 1 } exit bad }' "$1"
+}
+
+@test "map: a rules file using every rule form and most functions" {
+	cd "$D"
+	mig-map -f people.rules <people.csv >"$BATS_TEST_TMPDIR/out"
+	assert_same "$D/people.out" "$BATS_TEST_TMPDIR/out"
+	assert_ledger "$BATS_TEST_TMPDIR/out"
+}
+
+@test "map: no rules is the identity, and --format ndjson converts" {
+	mig-map <"$D/people.csv" | grep -v '^#!stats' >"$BATS_TEST_TMPDIR/same"
+	assert_same "$D/people.csv" "$BATS_TEST_TMPDIR/same"
+	mig-map -F ndjson <"$D/people.csv" >"$BATS_TEST_TMPDIR/nd"
+	grep -q '^{"type":"SCHEMA","stream":"Teacher"' "$BATS_TEST_TMPDIR/nd"
+	mig-map <"$BATS_TEST_TMPDIR/nd" | grep -v '^#!stats' >"$BATS_TEST_TMPDIR/back"
+	assert_same "$D/people.csv" "$BATS_TEST_TMPDIR/back"
+}
+
+@test "map: rename, drop, keep, add, constants and tag rename" {
+	printf '@t,a:int,b:text,c:text\nt,1,x,y\nt,2,,""\n@u,z\nu,9\n' >"$BATS_TEST_TMPDIR/in"
+	mig-map 't.b -> bee' 'drop t.c' 't.k:numeric = 1.50' 't.n = null' "t.s = 'it''s'" \
+		't.f = false' 't.i = -7' 't.copy = a' 'keep t.copy, bee, k, n, s, f, i' 't -> T' \
+		<"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
+	cat >"$BATS_TEST_TMPDIR/want" <<'EOF'
+#!mig-stream 1
+@T,copy:int,bee:text,k:numeric,n:text,s:text,f:bool,i:int
+T,1,x,1.50,,it's,f,-7
+T,2,,1.50,,it's,f,-7
+@u,z
+u,9
+#!stats mig-map t in=2 out=2 dropped=0 rejected=0
+#!stats mig-map u in=1 out=1 dropped=0 rejected=0
+EOF
+	assert_same "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/out"
+}
+
+@test "map: rules apply in order, each seeing the columns as earlier rules left them" {
+	printf '@t,a\nt,  Mixed Case  \n' >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr mig-map 't.a = trim(a)' 't.b = upper(a)' 't.a = lower(a)' 't.a -> c' \
+		"t.a = concat(b, '/', c)" <"$BATS_TEST_TMPDIR/in"
+	[ "${lines[1]}" = '@t,c,b,a:text' ]
+	[ "${lines[2]}" = 't,mixed case,MIXED CASE,MIXED CASE/mixed case' ]
+}
+
+@test "map: merging tags by renaming both" {
+	printf '@sessions,id:int\nsessions,1\n@training_sessions,id:int\ntraining_sessions,2\n' >"$BATS_TEST_TMPDIR/in"
+	run -0 mig-map 'sessions -> session; training_sessions -> session' <"$BATS_TEST_TMPDIR/in"
+	[ "${lines[1]}" = '@session,id:int' ]
+	[ "${lines[2]}" = 'session,1' ]
+	[ "${lines[3]}" = 'session,2' ]
+	[ "${lines[4]}" = '#!stats mig-map sessions in=1 out=1 dropped=0 rejected=0' ]
+}
+
+@test "map: a value that cannot be converted stops the run by default" {
+	run -1 --separate-stderr mig-map 'contacts.phone = phone(phone, US)' 'contacts.joined = date(joined)' <"$D/dirty.csv"
+	[ "$stderr" = "mig-map: contacts:2: column 'phone': phone(): not a phone number (letters or symbols)" ]
+	run -1 --separate-stderr mig-map 'contacts.phone = phone(phone, US)' --show-values <"$D/dirty.csv"
+	[ "$stderr" = "mig-map: contacts:2: column 'phone': phone(): not a phone number (letters or symbols) ('call me')" ]
+}
+
+@test "map: --on-error null" {
+	run -0 mig-map --on-error null 'contacts.phone = phone(phone, US)' 'contacts.joined = date(joined)' <"$D/dirty.csv"
+	[ "${lines[3]}" = 'contacts,2,,' ]
+	[ "${lines[5]}" = '#!stats mig-map contacts in=3 out=3 dropped=0 rejected=0' ]
+}
+
+@test "map: --on-error reject writes the record as it came in" {
+	mig-map --on-error reject --reject "$BATS_TEST_TMPDIR/rj" 'contacts.phone = phone(phone, US)' \
+		'contacts.joined = date(joined)' <"$D/dirty.csv" >"$BATS_TEST_TMPDIR/out"
+	assert_ledger "$BATS_TEST_TMPDIR/out"
+	grep -qx '#!stats mig-map contacts in=3 out=2 dropped=0 rejected=1' "$BATS_TEST_TMPDIR/out"
+	cat >"$BATS_TEST_TMPDIR/want" <<'EOF'
+#!mig-stream 1
+@contacts,id:int,phone:text,joined:text,_mig_stage:text,_mig_where:text,_mig_reason:text
+contacts,2,call me,2024-13-01,mig-map,contacts:2,column 'phone': phone(): not a phone number (letters or symbols)
+EOF
+	assert_same "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/rj"
+	run -1 --separate-stderr mig-map --on-error reject --reject "$BATS_TEST_TMPDIR/rj" --max-rejects 0 \
+		'contacts.phone = phone(phone, US)' <"$D/dirty.csv"
+	[ "$stderr" = "mig-map: contacts:2: column 'phone': phone(): not a phone number (letters or symbols), and that is more than 0 rejects" ]
+}
+
+@test "map: password() stores a bcrypt hash, the plain text only in a 0600 file" {
+	printf '@u,id:int,name\nu,1,a\nu,2,b\n' >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr mig-map --passwords "$BATS_TEST_TMPDIR/pw" --bcrypt-cost 4 \
+		'u.password = password(id)' <"$BATS_TEST_TMPDIR/in"
+	[ -z "$stderr" ]
+	[ "$(stat -c %a "$BATS_TEST_TMPDIR/pw")" = 600 ]
+	[ "$(sed -n 1p "$BATS_TEST_TMPDIR/pw")" = 'tag,key,password' ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/pw")" = 3 ]
+	# Each plain password is 16 characters and appears nowhere in the stream.
+	while IFS=, read -r tag key pw; do
+		[ "$tag" = tag ] && continue
+		[ "${#pw}" = 16 ]
+		! printf '%s\n' "$output" | grep -qF "$pw"
+		hash=$(printf '%s\n' "$output" | awk -F, -v k="$key" '$1 == "u" && $2 == k { print $4 }')
+		[[ "$hash" == '$2b$04$'* ]]
+		# The hash verifies against the plain password.
+		python3 -c 'import crypt, sys; sys.exit(crypt.crypt(sys.argv[1], sys.argv[2]) != sys.argv[2])' "$pw" "$hash" 2>/dev/null ||
+			perl -e 'exit(crypt($ARGV[0], $ARGV[1]) ne $ARGV[1])' "$pw" "$hash"
+	done <"$BATS_TEST_TMPDIR/pw"
+	# An existing file is made private too.
+	chmod 644 "$BATS_TEST_TMPDIR/pw"
+	mig-map --passwords "$BATS_TEST_TMPDIR/pw" --bcrypt-cost 4 'u.p = password(id)' <"$BATS_TEST_TMPDIR/in" >/dev/null
+	[ "$(stat -c %a "$BATS_TEST_TMPDIR/pw")" = 600 ]
+}
+
+@test "map: rule errors are usage errors naming the rule and column" {
+	while IFS='|' read -r rule msg; do
+		run -2 --separate-stderr mig-map "$rule" </dev/null
+		if [ "$stderr" != "mig-map: $msg" ]; then
+			echo "rule [$rule]: got [$stderr], want [mig-map: $msg]"
+			return 1
+		fi
+	done <<'EOF'
+t.a = lower(b|rule 1:14: expected ',' or ')' after an argument of lower(), found 'end of rule'
+t.a = frob(b)|rule 1:7: unknown function 'frob'
+t.a = lower(b, c)|rule 1:7: lower() takes 1 argument
+t.a = coalesce()|rule 1:7: coalesce() takes 1 to 64 arguments
+t.a = split_name(b, second)|rule 1:21: split_name(): part must be first, middle, last or given
+t.a = phone(b, XX)|rule 1:16: phone(): unknown country 'XX' (see mig-map(1))
+t.a = date(b, ymd)|rule 1:15: date(): format must be iso, dmy, mdy or unix
+t.a = date(b, lower(c))|rule 1:15: date(): argument 2 must be a constant format
+t.a = timestamptz(b, Mars/Base)|rule 1:22: timestamptz(): unknown time zone 'Mars/Base'
+t.a = timestamptz(b, '../etc/passwd')|rule 1:22: timestamptz(): unknown time zone '../etc/passwd'
+t.a = money(b, ';')|rule 1:16: money(): decimal separator must be '.', ',' or 'auto'
+t.a = uuid5(foo, b)|rule 1:13: uuid5(): namespace must be dns, url, oid, x500 or a UUID
+t.a = email_from('{x')|rule 1:18: email_from(): '{' without a column name and '}'
+t.a = email_from('nobody')|rule 1:18: email_from(): the pattern has no '@'
+t.a = password(b)|rule 1:7: password() needs --passwords FILE for the plain passwords
+t.a = lookup(b, nothere.csv)|rule 1:17: cannot open lookup file 'nothere.csv': No such file or directory
+t.a:blob = b|rule 1:5: expected a type name after ':', found 'blob'
+t.a|rule 1:4: expected '=' or '->' after 't.a', found 'end of rule'
+t.a = 12abc|rule 1:7: '12abc' is not a number (quote text: '...')
+t -> |rule 1:6: expected a new name after '->', found 'end of rule'
+t|rule 1:2: expected '->' after a tag, or TAG.COLUMN = ..., found 'end of rule'
+drop t|rule 1:7: expected TAG.COLUMN after 'drop'
+t.a = 'x' junk|rule 1:11: expected the end of the rule, found 'junk'
+t.a = 'x|rule 1:7: unterminated string
+EOF
+}
+
+@test "map: a rules file error names file:line:column" {
+	printf '# comment\nt.a = trim(a)\n\n  t.b = upper(a, 1)\n' >"$BATS_TEST_TMPDIR/r"
+	run -2 --separate-stderr mig-map -f "$BATS_TEST_TMPDIR/r" </dev/null
+	[ "$stderr" = "mig-map: $BATS_TEST_TMPDIR/r:4:9: upper() takes 1 argument" ]
+}
+
+@test "map: columns are checked when the header arrives" {
+	while IFS='|' read -r rule msg; do
+		run -2 --separate-stderr mig-map "$rule" <"$D/dirty.csv"
+		if [ "$stderr" != "mig-map: <stdin>:1: tag 'contacts': $msg (rule 1)" ]; then
+			echo "rule [$rule]: got [$stderr]"
+			return 1
+		fi
+	done <<'EOF'
+contacts.x = lower(phon)|unknown column 'phon'
+contacts.phon -> p|unknown column 'phon'
+drop contacts.id, nope|unknown column 'nope'
+keep contacts.id, id|column 'id' kept twice
+contacts.id -> phone|column 'phone' exists already
+contacts.e = email_from('{who}@x.org')|unknown column 'who' in the email pattern
+EOF
+}
+
+@test "map: lookup files" {
+	printf 'k,v\na,1\nb,\n"c, d","2"\n' >"$BATS_TEST_TMPDIR/lk.csv"
+	printf '@t,k\nt,a\nt,b\nt,"c, d"\nt,zz\nt,\n' >"$BATS_TEST_TMPDIR/in"
+	cd "$BATS_TEST_TMPDIR"
+	run -0 mig-map 't.v = lookup(k, lk.csv, k)' <in
+	[ "${lines[2]}" = 't,a,1' ]
+	[ "${lines[3]}" = 't,b,' ]
+	[ "${lines[4]}" = 't,"c, d",2' ]
+	[ "${lines[5]}" = 't,zz,zz' ]
+	[ "${lines[6]}" = 't,,' ]
+	run -1 --separate-stderr mig-map 't.v = lookup(k, lk.csv)' <in
+	[ "$stderr" = "mig-map: t:4: column 'v': lookup(): no entry in the lookup table" ]
+	# ilookup compares keys trimmed, with runs of spaces collapsed, in lower case.
+	printf '@t,k\nt,"  C,   D "\nt,A\n' >in2
+	run -0 mig-map 't.v = ilookup(k, lk.csv)' <in2
+	[ "${lines[2]}" = 't,"  C,   D ",2' ]
+	[ "${lines[3]}" = 't,A,1' ]
+	printf 'k,v\nx,1\nx,2\n' >dup.csv
+	run -2 --separate-stderr mig-map 't.v = lookup(k, dup.csv)' <in
+	[ "$stderr" = "mig-map: rule 1:17: dup.csv:3: key 'x' appears twice with different values" ]
+	printf 'k,v\nx\n' >short.csv
+	run -2 --separate-stderr mig-map 't.v = lookup(k, short.csv)' <in
+	[ "$stderr" = "mig-map: rule 1:17: short.csv:2: a lookup row needs two columns, key and value" ]
+}
+
+@test "map: options" {
+	run -0 mig-map -h
+	[[ "$output" == usage:* ]]
+	run -2 mig-map --bogus
+	run -0 mig-map --version
+	run -2 --separate-stderr mig-map --on-error skip </dev/null
+	[ "$stderr" = "mig-map: --on-error: 'skip' is not error, null or reject" ]
+	run -2 --separate-stderr mig-map --on-error reject </dev/null
+	[ "$stderr" = "mig-map: --on-error reject needs --reject FILE" ]
+	run -2 mig-map --bcrypt-cost 3 </dev/null
+	run -2 mig-map -F xml </dev/null
+}
+
+@test "map: writing to a full disk fails with exit 2" {
+	run -2 --separate-stderr sh -c "mig-map 'contacts.x = 1' <'$D/dirty.csv' >/dev/full"
+	[[ "$stderr" == *"<stdout>"* ]]
+}
