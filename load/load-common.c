@@ -266,8 +266,8 @@ void csv_encode_row(const struct mig_header *h, const struct mig_field *f, struc
 			buf_addc(out, ',');
 		if (f[i].null)
 			continue;
-		/* "" is the empty string; a lone \. would end COPY's data. */
-		if (!n || (n == 2 && v[0] == '\\' && v[1] == '.'))
+		/* "" is the empty string; \. alone on a line would end COPY's data. */
+		if (!n || (n == 2 && h->ncols == 1 && v[0] == '\\' && v[1] == '.'))
 			q = 1;
 		for (k = 0; !q && k < n; k++)
 			q = csv_special[(unsigned char)v[k]];

@@ -4,9 +4,10 @@
  * conventions (unquoted empty = NULL, "" = empty string), which are also
  * what PostgreSQL's COPY ... (FORMAT csv, HEADER) reads.
  *
- * Transactions become files: a run without --checkpoint writes
- * DIR/.TAG.csv.part and renames it over DIR/TAG.csv when it commits, so a
- * failed run leaves the old file.  With --checkpoint the rows are appended
+ * Transactions become files: a run without --checkpoint writes an unnamed
+ * file in DIR (O_TMPFILE) and gives it the name DIR/TAG.csv when it
+ * commits (linkat to DIR/.TAG.csv.part, rename over DIR/TAG.csv), so a
+ * failed or killed run leaves the old file and no debris.  With --checkpoint the rows are appended
  * to DIR/TAG.csv, each commit fsyncs the files and the checkpoint records
  * their sizes; a rerun cuts each file back to its recorded size before
  * appending, so rows written after the last checkpoint are written again
@@ -119,10 +120,12 @@ static int csv_prepare(struct target *tg, struct ltab *t, struct buf *err)
 	if (!ct->direct) {
 		buf_addf(&line, "%s/.%s.csv.part", tg->url.path, t->table);
 		f->part = buf_detach(&line, NULL);
+		f->fd = open(tg->url.path, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+	} else {
+		f->fd = open(f->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	}
-	f->fd = open(f->part ? f->part : f->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (f->fd < 0)
-		die(MIG_EXIT_SYSTEM, "%s: cannot create:", f->part ? f->part : f->path);
+		die(MIG_EXIT_SYSTEM, "%s: cannot create:", f->part ? tg->url.path : f->path);
 	names = ecalloc(t->hdr->ncols + 1, sizeof(*names));
 	for (i = 0; i < t->hdr->ncols; i++)
 		names[i] = (struct mig_field){ t->hdr->names[i], strlen(t->hdr->names[i]), 0 };
@@ -173,7 +176,7 @@ static int csv_bulk_put(struct target *tg, struct ltab *t, const char *p, size_t
 	if (tg->dry_run)
 		return 0;
 	if (write_all(f->fd, p, n) < 0)
-		die(MIG_EXIT_SYSTEM, "%s: write error:", f->part ? f->part : f->path);
+		die(MIG_EXIT_SYSTEM, "%s: write error:", f->path);
 	f->size += n;
 	return 0;
 }
@@ -198,18 +201,24 @@ void csv_commit(struct target *tg, int final)
 		if (final < 0) {
 			close(f->fd);
 			f->fd = -1;
-			if (f->part)
-				unlink(f->part);
 			continue;
 		}
 		if (fsync(f->fd) < 0)
-			die(MIG_EXIT_SYSTEM, "%s: write error:", f->part ? f->part : f->path);
+			die(MIG_EXIT_SYSTEM, "%s: write error:", f->path);
 		if (final) {
+			if (f->part) {
+				char proc[64];
+
+				snprintf(proc, sizeof(proc), "/proc/self/fd/%d", f->fd);
+				unlink(f->part);
+				if (linkat(AT_FDCWD, proc, AT_FDCWD, f->part, AT_SYMLINK_FOLLOW) < 0)
+					die(MIG_EXIT_SYSTEM, "%s: cannot create:", f->part);
+				if (rename(f->part, f->path) < 0)
+					die(MIG_EXIT_SYSTEM, "%s: cannot rename:", f->part);
+			}
 			if (close(f->fd) < 0)
 				die(MIG_EXIT_SYSTEM, "%s: write error:", f->path);
 			f->fd = -1;
-			if (f->part && rename(f->part, f->path) < 0)
-				die(MIG_EXIT_SYSTEM, "%s: cannot rename:", f->part);
 		}
 	}
 }
@@ -231,8 +240,6 @@ static void csv_close(struct target *tg)
 		n = f->next;
 		if (f->fd >= 0)
 			close(f->fd);
-		if (f->part)
-			unlink(f->part);
 		free(f->path);
 		free(f->part);
 		free(f);
