@@ -142,3 +142,23 @@ setup() {
 	run --separate-stderr -2 bash -c "mig-rekey -k users.id=seq '$R/clinic.stream' > /dev/full"
 	[[ "$stderr" == *"<stdout>"* ]]
 }
+
+@test "100,000 keys through growth and the switch to text keys all resolve" {
+	awk 'BEGIN {
+		srand(7)
+		print "@k,id"
+		for (i = 1; i <= 100000; i++) { v = int(rand() * 1e15) * 2 + (i % 2); if (!(v in s)) { s[v] = 1; o[n++] = v; print "k," v } }
+		print "k,text-key"
+		print "@r,kid"
+		for (i = n - 1; i >= 0; i -= 3) print "r," o[i]
+		print "r,text-key"
+	}' > in
+	run -0 mig-rekey -k k.id=seq:1 -x k=x.csv -r r.kid=k in
+	printf '%s\n' "$output" > out
+	# every reference resolves to the sequence number its key received
+	awk -F, 'FILENAME == ARGV[1] && FNR > 1 { xw[$1] = $2; next }
+		FILENAME == ARGV[2] && /^r,/ { want[n++] = xw[$2] }
+		FILENAME == ARGV[3] && /^r,/ { if ($2 != want[m++] || $2 == "") bad++ }
+		END { exit !(m == n && m > 30000 && bad == 0) }' x.csv in out
+	[ "$(tail -n 1 x.csv | cut -d, -f1)" = text-key ]
+}
