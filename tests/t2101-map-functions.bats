@@ -1,0 +1,211 @@
+#!/usr/bin/env bats
+# mig-map: the function library, one table row per case.
+load lib-common
+
+# Each row: EXPR|input field (tagged CSV)|expected output field, where an
+# empty expectation is NULL, "" the empty string and ! a conversion error.
+check_table() {
+	local fn in want got out n=0 bad=0
+	while IFS='|' read -r fn in want; do
+		n=$((n + 1))
+		printf '@t,v:text\nt,%s\n' "$in" >"$BATS_TEST_TMPDIR/in"
+		if out=$(mig-map "t.r = $fn" 'keep t.r' <"$BATS_TEST_TMPDIR/in" 2>"$BATS_TEST_TMPDIR/err"); then
+			got=$(printf '%s\n' "$out" | sed -n 3p)
+			got=${got#t,}
+		elif [ $? = 1 ]; then
+			got='!'
+		else
+			got="exit $?: $(cat "$BATS_TEST_TMPDIR/err")"
+		fi
+		if [ "$got" != "$want" ]; then
+			echo "row $n: $fn on [$in]: got [$got], want [$want]"
+			bad=1
+		fi
+	done
+	[ "$n" -gt 0 ] && [ "$bad" = 0 ]
+}
+
+@test "map: trim, lower, upper, collapse" {
+	check_table <<'EOF'
+trim(v)|  a b  |a b
+trim(v)|""|""
+trim(v)||
+trim(v)| x |x
+lower(v)|ÉMILE Ström|émile ström
+lower(v)|ABC|abc
+upper(v)|émile straße|ÉMILE STRAßE
+collapse(v)|  a   b	c  |a b c
+collapse(v)|" "|""
+EOF
+}
+
+@test "map: split_name" {
+	check_table <<'EOF'
+split_name(v, first)|Ann|Ann
+split_name(v, middle)|Ann|
+split_name(v, last)|Ann|
+split_name(v, given)|Ann|Ann
+split_name(v, first)|  Ann   Marie  Lee |Ann
+split_name(v, middle)|  Ann   Marie  Lee |Marie
+split_name(v, last)|  Ann   Marie  Lee |Lee
+split_name(v, given)|  Ann   Marie  Lee |Ann Marie
+split_name(v, first)|"Lee, Bo Cy"|Bo
+split_name(v, middle)|"Lee, Bo Cy"|Cy
+split_name(v, last)|"Lee, Bo Cy"|Lee
+split_name(v, middle)|Jean Paul de la Fontaine|Paul de la
+split_name(v, last)|Jean Paul de la Fontaine|Fontaine
+split_name(v, first)|""|
+split_name(v, first)||
+EOF
+}
+
+@test "map: phone to E.164" {
+	check_table <<'EOF'
+phone(v, US)|(555) 234-5678|+15552345678
+phone(v, US)|1-555-234-5678|+15552345678
+phone(v, US)|+1 555 234 5678|+15552345678
+phone(v, US)|555.234.5678|+15552345678
+phone(v, US)|555-0100|!
+phone(v, US)|055-234-5678|!
+phone(v, US)|0044 20 7946 0018|+442079460018
+phone(v, US)|011 44 20 7946 0018|+442079460018
+phone(v, US)|+44 (0)20 7946 0018|+442079460018
+phone(v, US)|call me|!
+phone(v, US)|555.234.5678 x12|!
+phone(v, US)|+12|!
+phone(v, US)|+44 20 7946|!
+phone(v, US)|+0 123 456 789|!
+phone(v, US)||
+phone(v, GB)|020 7946 0018|+442079460018
+phone(v, GB)|07911 123456|+447911123456
+phone(v, GB)|+1 (555) 234-5678|+15552345678
+phone(v, GB)|7946 0018|!
+phone(v, FR)|01 23 45 67 89|+33123456789
+phone(v, fr)|+33 (0)1 23 45 67 89|+33123456789
+phone(v, DE)|030 123456|+4930123456
+phone(v, IT)|06 1234 5678|+390612345678
+phone(v)|020 7946 0018|!
+phone(v)|+4915112345678|+4915112345678
+phone(v)|+999 1234 5678|+99912345678
+EOF
+}
+
+@test "map: dates and times" {
+	check_table <<'EOF'
+date(v)|2024-02-29|2024-02-29
+date(v)|2023-02-29|!
+date(v, iso)|20240102|2024-01-02
+date(v)|2024/1/2|2024-01-02
+date(v)|2024-01-02 10:00:00|2024-01-02
+date(v)|2024-01-02T10:00:00Z|2024-01-02
+date(v)|1/2/2024|!
+date(v)|24-01-02|!
+date(v)||
+date(v, dmy)|31/12/1990|1990-12-31
+date(v, dmy)|1.2.2024|2024-02-01
+date(v, dmy)|12/31/2024|!
+date(v, mdy)|12/31/2024|2024-12-31
+date(v, mdy)|1-2-2024|2024-01-02
+date(v, mdy)|1/2/24|!
+date(v, unix)|0|1970-01-01
+date(v, unix)|-1|1969-12-31
+timestamp(v)|2024-01-02T03:04|2024-01-02 03:04:00
+timestamp(v)|2024-01-02 03:04:05.120|2024-01-02 03:04:05.12
+timestamp(v)|2024-01-02 03:04:05.1234567|!
+timestamp(v)|2024-01-02 24:00|!
+timestamp(v)|2024-01-02 10:00+01:00|!
+timestamp(v, dmy)|31/12/2024 23:59|2024-12-31 23:59:00
+timestamp(v, dmy)|31/12/2024|2024-12-31 00:00:00
+timestamp(v, unix)|1700000000.5|2023-11-14 22:13:20.5
+timestamp(v, unix)|-1.25|1969-12-31 23:59:58.75
+timestamp(v, unix)|253402300800|!
+timestamp(v, unix)|12abc|!
+timestamptz(v, UTC)|2024-01-02 03:04:05|2024-01-02 03:04:05+00
+timestamptz(v, America/New_York)|2024-07-01 12:00:00|2024-07-01 16:00:00+00
+timestamptz(v, America/New_York)|2024-01-15 08:00:00|2024-01-15 13:00:00+00
+timestamptz(v, America/New_York)|2024-03-10 02:30:00|!
+timestamptz(v, America/New_York)|2024-03-10 03:00:00|2024-03-10 07:00:00+00
+timestamptz(v, America/New_York)|2024-11-03 01:30:00|2024-11-03 05:30:00+00
+timestamptz(v, America/New_York)|2024-11-03 02:00:00|2024-11-03 07:00:00+00
+timestamptz(v, America/New_York)|1950-06-01 12:00|1950-06-01 16:00:00+00
+timestamptz(v, Europe/Paris)|2024-07-01T12:00:00+02:00|2024-07-01 10:00:00+00
+timestamptz(v, Europe/Paris)|2024-07-01 12:00Z|2024-07-01 12:00:00+00
+timestamptz(v, Asia/Kolkata)|2024-07-01 12:00:00.5|2024-07-01 06:30:00.5+00
+timestamptz(v, Australia/Lord_Howe)|2024-10-06 02:15:00|!
+timestamptz(v, Europe/Paris, dmy)|01/07/2024 12:00|2024-07-01 10:00:00+00
+timestamptz(v, Europe/Paris, unix)|0|1970-01-01 00:00:00+00
+EOF
+}
+
+@test "map: money and number text" {
+	check_table <<'EOF'
+money(v)|"$1,234.50"|1234.50
+money(v)|"1.234,50 €"|1234.50
+money(v)|(12.00)|-12.00
+money(v)|EUR -3|-3
+money(v)|"1,234"|1234
+money(v)|1.234|1.234
+money(v)|"12,5"|12.5
+money(v)|-$0.00|0.00
+money(v)|USD 1 234 567.891|1234567.891
+money(v)|"12,34,567.5"|1234567.5
+money(v)|1'234.5|1234.5
+money(v)|"€ 0,99"|0.99
+money(v)|.5|0.5
+money(v)|1.000.000|1000000
+money(v)|00012.30|12.30
+money(v)|12-|-12
+money(v)|12 $|12
+money(v)|"R$ 10,00"|10.00
+money(v)|99999999999999999999999999.99|99999999999999999999999999.99
+money(v)|$|!
+money(v)|abc|!
+money(v)|1.2.3|!
+money(v)|1 2345|!
+money(v)|(12|!
+money(v)||
+money(v, ',')|1.234|1234
+money(v, ',')|"1.234,5"|1234.5
+money(v, '.')|"1,234"|1234
+money(v, '.')|"1,5"|!
+EOF
+}
+
+@test "map: coalesce, default, concat, nullif, constants" {
+	check_table <<'EOF'
+coalesce(v, 'x')||x
+coalesce(v, 'x')|""|""
+coalesce(v, null, 'y')||y
+coalesce(null, v)||
+default(v, 'x')||x
+default(v, 'x')|a|a
+concat(v, '-', v)|a|a-a
+concat(v, '-', v)||-
+concat(v)||""
+nullif(v, 'n/a')|n/a|
+nullif(v, 'n/a')|N/A|N/A
+nullif(v, '')|""|
+nullif(v, '')||
+'it''s'|x|it's
+"v"|x|x
+42|x|42
+true|x|t
+null|x|
+EOF
+}
+
+@test "map: uuid5 and email_from" {
+	check_table <<'EOF'
+uuid5(dns, v)|1|b04965e6-a9bb-591f-8f8a-1adcb2c8dc39
+uuid5('6ba7b811-9dad-11d1-80b4-00c04fd430c8', v)|http://a|bcf7b280-b0ac-52cf-aa46-68920fe34ea0
+uuid5(url, v)|http://a|bcf7b280-b0ac-52cf-aa46-68920fe34ea0
+uuid5(url, v)||
+email_from('{v}@School.Example')|Ann Lee|annlee@school.example
+email_from('{v}.x@school.example')||x@school.example
+email_from('{v}@school.example')|O'Brien-Smith|obrien-smith@school.example
+email_from('{v}@school.example')|..a..b..|a.b@school.example
+email_from('{v}@school.example')|Émile|mile@school.example
+email_from('{v}@school.example')|!!!|!
+email_from('a@{v}')||!
+EOF
+}
