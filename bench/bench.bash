@@ -1,0 +1,335 @@
+#!/usr/bin/env bash
+# bench/bench.bash - make bench: the medical migration (pipelines/medical)
+# timed against the databases' own bulk paths and against peers.  See
+# bench/README.md for the method; bench/run.sh is the entry point.
+#
+#   SCALE=n      v1 users (default 1000000: 3n appointments, n medical cases)
+#   RUNS=n       runs per figure, the median is reported (default 3)
+#   PY_SCALE=n   v1 users for the Python peer (default min(SCALE, 100000))
+#   REKEY_KEYS="1000000 10000000"   key counts for mig-rekey's memory figure
+#   ONLY="floor mig stages peers rekey"   groups to run (default all)
+#   KEEP=1       keep the work directory (streams, logs) after the run
+#   BENCH_TMP=dir  where the work directory goes (default /tmp)
+#
+# Starts its own PostgreSQL and MariaDB (tests/lib-servers.bash) and stops
+# them on exit, whatever happens.
+set -eu -o pipefail
+
+BENCH=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$BENCH/.." && pwd)
+MED=$TOP/pipelines/medical
+SCALE=${SCALE:-1000000}
+RUNS=${RUNS:-3}
+PY_SCALE=${PY_SCALE:-$((SCALE < 100000 ? SCALE : 100000))}
+REKEY_KEYS=${REKEY_KEYS:-1000000 10000000}
+ONLY=${ONLY:-floor mig stages peers rekey}
+RESULTS=$BENCH/results
+
+# shellcheck source=tests/lib-servers.bash
+. "$TOP/tests/lib-servers.bash"
+# shellcheck source=pipelines/medical/lib.sh
+. "$MED/lib.sh"
+# shellcheck source=bench/floor.bash
+. "$BENCH/floor.bash"
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+want() { [[ " $ONLY " == *" $1 "* ]]; }
+
+WORK=$(mktemp -d "${BENCH_TMP:-/tmp}/mig-bench.XXXXXX")
+chmod 755 "$WORK"
+cleanup() {
+	local rc=$?
+	mig_servers_stop "$WORK/srv" || true
+	if [ -n "${KEEP:-}" ]; then say "work directory kept: $WORK"; else rm -rf "$WORK"; fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- setup
+for t in mig-extract mig-split mig-map mig-rekey mig-load; do
+	[ -x "$TOP/bin/$t" ] || make -C "$TOP" -j1 "bin/$t" >&2
+done
+make -C "$MED" -s data SCALE="$SCALE" >&2
+DATA=$MED/data/$SCALE-1
+if want peers; then
+	make -C "$MED" -s data SCALE="$PY_SCALE" >&2
+fi
+
+say "starting servers in $WORK/srv"
+mig_servers_start "$WORK/srv" >&2
+PG_SRC=$(pg_url old_moh)
+PG_DST=$(pg_url new_moh)
+MY_SRC=$(my_url old_moh)
+
+# The wrapper directory: every mig tool the pipeline runs goes through
+# bench/wrap.bash (peak RSS of each process; capture for the replays).
+# The tools are copied first: the figures of one run are of one build.
+mkdir -p "$WORK/wrap" "$WORK/bin"
+for t in "$TOP"/bin/mig-*; do
+	cp "$t" "$WORK/bin/"
+	ln -s "$BENCH/wrap.bash" "$WORK/wrap/${t##*/}"
+done
+export BENCH_REAL=$WORK/bin BENCH_LOG=$WORK/rss.log
+: > "$BENCH_LOG"
+RES=$WORK/results.tsv
+: > "$RES"
+
+say "loading v1 ($SCALE users) into PostgreSQL and MariaDB"
+pg_newdb old_moh
+pgq old_moh "CREATE EXTENSION \"uuid-ossp\"" >/dev/null
+"$MED/load-v1.sh" "$PG_SRC" "$DATA" >&2
+my_newdb old_moh >&2
+"$MED/load-v1.sh" "$MY_SRC" "$DATA" >&2
+declare -A N
+while read -r k v; do N[$k]=$v; done < "$DATA/counts.txt"
+ROWS=$((N[users] + N[appointments] + N[medical_cases]))
+
+# ---------------------------------------------------------------- timing
+# measure GROUP NAME ROWS BYTES PREP CMD...: run PREP (untimed) then CMD,
+# RUNS times; record the median wall time and the largest peak RSS of the
+# processes CMD ran under tm or through the wrapper.
+tm() { /usr/bin/time -a -o "$WORK/rss.cur" -f '%M' "$@"; }
+measure() {
+	local group=$1 name=$2 rows=$3 bytes=$4 prep=$5 r t0 t1 walls=() rss=0 x pos
+	shift 5
+	for ((r = 1; r <= RUNS; r++)); do
+		$prep
+		: > "$WORK/rss.cur"
+		pos=$(wc -l < "$BENCH_LOG")
+		t0=$EPOCHREALTIME
+		"$@"
+		t1=$EPOCHREALTIME
+		walls+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
+		for x in $(cat "$WORK/rss.cur") $(tail -n +$((pos + 1)) "$BENCH_LOG" | awk '{ print $3 }'); do
+			case $x in *[!0-9]*) continue ;; esac
+			[ "$x" -gt "$rss" ] && rss=$x
+		done
+	done
+	local med
+	med=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{ a[NR] = $1 } END { printf "%.3f", NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$group" "$name" "$rows" "$bytes" "$med" "$rss" "$(printf '%.3f ' "${walls[@]}")" >> "$RES"
+	printf 'bench: %-44s %10s rows %9.2f s %12.0f rows/s %8s kB\n' "$name" "$rows" "$med" \
+		"$(awk -v a="$rows" -v b="$med" 'BEGIN { print (b > 0 ? a / b : 0) }')" "$rss" >&2
+}
+
+fresh_pg() { pg_newdb "$1"; }
+fresh_dst() { pg_newdb new_moh; }
+fresh_dst_v2() { pg_newdb new_moh; db_sql "$PG_DST" "$MED/schema/v2.pg.sql" >/dev/null; }
+
+# The constraints and indexes of the v2 tables in schema $2 of database $1:
+# print them as SQL (primary and unique keys and checks, then plain
+# indexes, then foreign keys), then drop them, leaving bare tables.
+strip_constraints() {
+	local db=$1 sc=$2
+	pgq "$db" "SELECT format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s;', n.nspname, r.relname, c.conname, pg_get_constraintdef(c.oid))
+		FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid JOIN pg_namespace n ON n.oid = r.relnamespace
+		WHERE n.nspname = '$sc' AND c.contype IN ('p', 'u', 'c') ORDER BY c.contype, r.relname"
+	pgq "$db" "SELECT pg_get_indexdef(i.indexrelid) || ';' FROM pg_index i JOIN pg_class r ON r.oid = i.indrelid
+		JOIN pg_namespace n ON n.oid = r.relnamespace
+		WHERE n.nspname = '$sc' AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
+	pgq "$db" "SELECT format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s;', n.nspname, r.relname, c.conname, pg_get_constraintdef(c.oid))
+		FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid JOIN pg_namespace n ON n.oid = r.relnamespace
+		WHERE n.nspname = '$sc' AND c.contype = 'f' ORDER BY r.relname"
+	pgq "$db" "SELECT format('ALTER TABLE %I.%I DROP CONSTRAINT %I;', n.nspname, r.relname, c.conname)
+		FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid JOIN pg_namespace n ON n.oid = r.relnamespace
+		WHERE n.nspname = '$sc' AND c.contype IN ('f', 'p', 'u', 'c') ORDER BY c.contype <> 'f'" > "$WORK/drop.sql"
+	pgq "$db" "SELECT format('DROP INDEX %I.%I;', n.nspname, x.relname) FROM pg_index i
+		JOIN pg_class x ON x.oid = i.indexrelid JOIN pg_namespace n ON n.oid = x.relnamespace
+		WHERE n.nspname = '$sc' AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)" >> "$WORK/drop.sql"
+	pgq "$db" "$(cat "$WORK/drop.sql")" >/dev/null
+}
+
+copy_table() {
+	local t=$1
+	tm psql -X -q -v ON_ERROR_STOP=1 -d "$PG_SRC" -c "COPY ($(floor_select public "$t")) TO STDOUT" |
+		tm psql -X -q -v ON_ERROR_STOP=1 -d "$PG_DST" -c "COPY $t ($(floor_cols "$t")) FROM STDIN"
+}
+floor_naive() {
+	local t
+	for t in $FLOOR_TABLES; do copy_table "$t"; done
+}
+prep_bare() {
+	fresh_dst_v2
+	strip_constraints new_moh public > "$WORK/constrain.sql"
+}
+floor_ltc() {
+	local t
+	for t in $FLOOR_TABLES; do copy_table "$t"; done
+	tm psql -X -q -v ON_ERROR_STOP=1 -d "$PG_DST" -f "$WORK/constrain.sql"
+}
+prep_inserver() {
+	pgq old_moh "DROP SCHEMA IF EXISTS v2 CASCADE; CREATE SCHEMA v2" >/dev/null
+	{ echo "SET search_path = v2, public;"; cat "$MED/schema/v2.pg.sql"; } | db_sql "$PG_SRC" >/dev/null
+	strip_constraints old_moh v2 > "$WORK/constrain-v2.sql"
+}
+floor_inserver() {
+	local t
+	{
+		echo "BEGIN;"
+		for t in $FLOOR_TABLES; do echo "INSERT INTO v2.$t ($(floor_cols "$t")) $(floor_select public "$t");"; done
+		cat "$WORK/constrain-v2.sql"
+		echo "COMMIT;"
+	} > "$WORK/inserver.sql"
+	tm psql -X -q -v ON_ERROR_STOP=1 -d "$PG_SRC" -f "$WORK/inserver.sql"
+}
+
+# The medical pipeline's own Makefile, for the four v2 tables the bench
+# moves, with the tools behind the wrapper.
+MIG_TARGETS="users patients appointments medical_cases"
+prep_run() { rm -rf "$WORK/run"; fresh_dst; }
+mig_pipeline() {
+	local src=$1 t targets=()
+	for t in $MIG_TARGETS; do targets+=("$WORK/run/done/$t"); done
+	make -s -j2 -f "$MED/Makefile" MIG_BIN="$WORK/wrap" RUN="$WORK/run" SRC="$src" DST="$PG_DST" \
+		"${targets[@]}" > "$WORK/make.log" 2>&1 || { cat "$WORK/make.log" >&2; return 1; }
+}
+stream_bytes() {
+	local t b=0
+	for t in v1_users v1_appointments v1_medical_cases; do
+		b=$((b + $(stat -c %s "$WORK/run/streams/$t.csv")))
+	done
+	echo "$b"
+}
+
+# One untimed capture run: the per-stage replays and the stream sizes come
+# from it (and it proves the pipeline works before anything is timed).
+say "mig: capture run (untimed)"
+prep_run
+mkdir -p "$WORK/cap"
+BENCH_CAP=$WORK/cap BENCH_LOAD_OPTS=--defer-constraints BENCH_LOAD_LOCK=$WORK/load.lock mig_pipeline "$PG_SRC"
+SBYTES=$(stream_bytes)
+
+if want floor; then
+	say "floor: PostgreSQL to PostgreSQL in SQL"
+	measure floor "floor: COPY into constrained v2 (naive)" "$ROWS" "$SBYTES" fresh_dst_v2 floor_naive
+	measure floor "floor: COPY, then constraints (load-then-constrain)" "$ROWS" "$SBYTES" prep_bare floor_ltc
+	measure floor "floor: in-server INSERT ... SELECT, then constraints" "$ROWS" "$SBYTES" prep_inserver floor_inserver
+	pgq old_moh "DROP SCHEMA v2 CASCADE" >/dev/null
+fi
+
+if want mig; then
+	say "mig: the medical pipeline, make -j2"
+	measure mig "mig PG->PG, pipeline as shipped" "$ROWS" "$SBYTES" prep_run mig_pipeline "$PG_SRC"
+	export BENCH_LOAD_OPTS=--defer-constraints BENCH_LOAD_LOCK=$WORK/load.lock
+	measure mig "mig PG->PG, --defer-constraints, loads in turn" "$ROWS" "$SBYTES" prep_run mig_pipeline "$PG_SRC"
+	measure mig "mig MariaDB->PG, --defer-constraints, loads in turn" "$ROWS" "$SBYTES" prep_run mig_pipeline "$MY_SRC"
+	unset BENCH_LOAD_OPTS BENCH_LOAD_LOCK
+fi
+
+# ---------------------------------------------------------------- stages
+# Replay one captured tool run alone: same argv, same directory, its own
+# input file, output to /dev/null.  $2 replaces the source URL (extract).
+replay() {
+	local cap=$1 src=${2:-} a=() i in=/dev/null
+	shift; [ $# -gt 0 ] && shift
+	mapfile -d '' a < "$cap.argv"
+	if [ -n "$src" ]; then
+		for i in "${!a[@]}"; do [ "${a[$i]}" = "$PG_SRC" ] && a[i]=$src; done
+	fi
+	[ -f "$cap.stdin" ] && in=$(cat "$cap.stdin")
+	(cd "${a[2]}" && tm "$BENCH_REAL/${a[0]}" "$@" "${a[@]:3}" < "$in" > /dev/null)
+}
+cap_rows() {
+	awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^in=/) { sub(/^in=/, "", $i); n += $i } } END { print n + 0 }' "$1.stats"
+}
+cap_label() {
+	local a=()
+	mapfile -d '' a < "$1.argv"
+	echo "${a[0]} ${a[1]}"
+}
+if want stages; then
+	say "stages: each tool alone on the stream it saw in the capture run"
+	declare -A seen
+	for c in $(ls "$WORK/cap" | sed -n 's/\.argv$//p' | sort -n); do
+		c=$WORK/cap/$c
+		read -r tool lab < <(cap_label "$c")
+		rows=$(cap_rows "$c")
+		# several runs of one tool in one script: number them
+		seen[$tool $lab]=$((${seen[$tool $lab]:-0} + 1))
+		[ "${seen[$tool $lab]}" -gt 1 ] && lab="$lab#${seen[$tool $lab]}"
+		case $tool in
+		mig-extract)
+			bytes=$(cat "$c.obytes")
+			measure stage "$tool PG $lab" "$rows" "$bytes" : replay "$c"
+			measure stage "$tool MariaDB $lab" "$rows" "$bytes" : replay "$c" "$MY_SRC" ;;
+		mig-split | mig-map | mig-rekey)
+			bytes=$(stat -c %s "$(cat "$c.stdin")")
+			measure stage "$tool $lab" "$rows" "$bytes" : replay "$c" ;;
+		esac
+	done
+	# Loads alone, in the order the capture run did them, into a fresh v2.
+	loads=()
+	for c in $(ls "$WORK/cap" | sed -n 's/\.argv$//p' | sort -n); do
+		read -r tool lab < <(cap_label "$WORK/cap/$c")
+		[ "$tool" = mig-load ] && loads+=("$WORK/cap/$c")
+	done
+	prep_load() { rm -rf "$WORK/run/checkpoints"; mkdir -p "$WORK/run/checkpoints"; fresh_dst_v2; }
+	load_all() { local c; for c in "${loads[@]}"; do replay "$c" "" --defer-constraints; done; }
+	lrows=0
+	for c in "${loads[@]}"; do lrows=$((lrows + $(cap_rows "$c"))); done
+	measure stage "mig-load alone, --defer-constraints" "$lrows" "$SBYTES" prep_load load_all
+	load_naive() { local c; for c in "${loads[@]}"; do replay "$c"; done; }
+	measure stage "mig-load alone, constrained tables" "$lrows" "$SBYTES" prep_load load_naive
+fi
+
+# ---------------------------------------------------------------- peers
+if want peers; then
+	say "peers: pgloader, Miller, the seeds' Python"
+	# pgloader: a straight copy of the same three v1 tables.
+	cat > "$WORK/pgloader.load" <<-EOF
+	LOAD DATABASE
+	  FROM mysql://root@unix:$MIG_MY_SOCK:3306/old_moh
+	  INTO postgresql://postgres@unix:$MIG_PG_SOCK:$MIG_PG_PORT/pgl
+	  INCLUDING ONLY TABLE NAMES MATCHING 'users', 'appointments', 'medical_cases';
+	EOF
+	prep_pgl() { pg_newdb pgl; }
+	run_pgl() { (cd "$WORK" && tm pgloader --no-ssl-cert-verification -q "$WORK/pgloader.load" > "$WORK/pgloader.log" 2>&1) ||
+		{ cat "$WORK/pgloader.log" >&2; return 1; }; }
+	measure peer "pgloader MariaDB->PG, straight copy" "$ROWS" "$SBYTES" prep_pgl run_pgl
+
+	# Miller on the same saved streams, as plain CSV (tag column and types
+	# taken off, untimed): the same filtering and mapping as mig-split and
+	# mig-map.
+	. "$BENCH/miller.bash"
+	miller_peers
+
+	# The seeds' approach: Python, SQLAlchemy, 5,000-row batches.
+	if [ "$PY_SCALE" != "$SCALE" ]; then
+		pg_newdb old_moh_py
+		pgq old_moh_py "CREATE EXTENSION \"uuid-ossp\"" >/dev/null
+		"$MED/load-v1.sh" "$(pg_url old_moh_py)" "$MED/data/$PY_SCALE-1" >&2
+		PY_SRC=$(pg_url old_moh_py)
+	else
+		PY_SRC=$PG_SRC
+	fi
+	declare -A NP
+	while read -r k v; do NP[$k]=$v; done < "$MED/data/$PY_SCALE-1/counts.txt"
+	prep_py() { pg_newdb new_moh_py; db_sql "$(pg_url new_moh_py)" "$MED/schema/v2.pg.sql" >/dev/null; }
+	run_py() { tm /usr/bin/python3 "$BENCH/seeds.py" "$PY_SRC" "$(pg_url new_moh_py)"; }
+	measure peer "Python (SQLAlchemy, 5000-row batches) PG->PG" \
+		"$((NP[users] + NP[appointments] + NP[medical_cases]))" 0 prep_py run_py
+fi
+
+# ---------------------------------------------------------------- rekey
+if want rekey; then
+	say "rekey: memory per key"
+	for k in $REKEY_KEYS; do
+		awk -v n="$k" 'BEGIN { print "@k,id:int,v:text"; for (i = 1; i <= n; i++) printf "k,%d,x\n", i * 7 }' > "$WORK/keys.csv"
+		b=$(stat -c %s "$WORK/keys.csv")
+		measure rekey "mig-rekey seq keys, $k" "$k" "$b" : \
+			tm "$BENCH_REAL/mig-rekey" -q -k k.id=seq:1 -x k="$WORK/xw.csv" "$WORK/keys.csv"
+		measure rekey "mig-rekey lookup of $k keys" "$k" "$b" : \
+			tm "$BENCH_REAL/mig-rekey" -q -l ids="$WORK/xw.csv" -r k.id=ids "$WORK/keys.csv"
+		rm -f "$WORK/keys.csv" "$WORK/xw.csv"
+	done > /dev/null
+fi
+
+# ---------------------------------------------------------------- report
+# Peak RSS of every mig process seen (pipeline runs and replays).
+awk '{ k = $1 " " $4; if ($3 > m[k]) m[k] = $3 } END { for (k in m) print k, m[k] }' "$BENCH_LOG" | sort > "$WORK/rss-by-process.txt"
+mkdir -p "$RESULTS"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+/usr/bin/python3 "$BENCH/report.py" --results "$RES" --rss "$WORK/rss-by-process.txt" \
+	--json "$RESULTS/bench-$SCALE-$stamp.json" --plot "$RESULTS/bench-$SCALE-$stamp.png" \
+	--scale "$SCALE" --runs "$RUNS" --date "$stamp"

@@ -1,0 +1,182 @@
+#!/usr/bin/python3
+"""Turn bench.bash's measurements into the table (stdout), the JSON file and
+the gnuplot PNG, and say which of issue 8's targets hold.
+
+Input: a TSV of group, name, rows, bytes, median wall s, peak RSS kB, walls;
+and "tool label peak_kB" lines, one per mig process kind seen.
+"ratio" is the load-then-constrain floor's rows/s over the figure's rows/s:
+how many times slower per row than the databases' own bulk path (1.0 is the
+floor; for the floor's own variants and for peers it reads the same way).
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+FLOOR = "floor: COPY, then constraints (load-then-constrain)"
+STREAMING = ("mig-extract", "mig-split", "mig-map", "mig-load")
+
+
+def load(path):
+    rows = []
+    with open(path) as f:
+        for line in f:
+            g, name, n, b, wall, rss, walls = line.rstrip("\n").split("\t")
+            n, b, wall, rss = int(n), int(b), float(wall), int(rss)
+            rows.append(dict(group=g, name=name, rows=n, bytes=b or None,
+                             wall_s=wall, rows_per_s=n / wall if wall else None,
+                             mb_per_s=b / wall / 1e6 if b and wall else None,
+                             peak_rss_kb=rss or None,
+                             runs_s=[float(x) for x in walls.split()]))
+    return rows
+
+
+def find(rows, name):
+    for r in rows:
+        if r["name"] == name:
+            return r
+    return None
+
+
+def targets(rows, rss):
+    out = []
+
+    def add(what, holds, detail):
+        out.append(dict(target=what, holds=holds, detail=detail))
+
+    floor = find(rows, FLOOR)
+    for name in ("mig PG->PG, pipeline as shipped", "mig PG->PG, --defer-constraints, loads in turn"):
+        r = find(rows, name)
+        if r and floor:
+            x = r["wall_s"] / floor["wall_s"] * floor["rows"] / r["rows"]
+            add("%s <= 1.3x load-then-constrain floor" % name, x <= 1.3,
+                "%.2fx (%.1f s vs %.1f s)" % (x, r["wall_s"], floor["wall_s"]))
+    pgl = find(rows, "pgloader MariaDB->PG, straight copy")
+    r = find(rows, "mig MariaDB->PG, --defer-constraints, loads in turn")
+    if pgl and r:
+        x = r["rows_per_s"] / pgl["rows_per_s"]
+        add("mig MariaDB->PG >= 2x pgloader", x >= 2,
+            "%.2fx (%.1f s vs pgloader %.1f s)" % (x, r["wall_s"], pgl["wall_s"]))
+    for s in rows:
+        tool = s["name"].split(" ")[0]
+        if s["group"] != "stage" or tool not in ("mig-split", "mig-map", "mig-rekey"):
+            continue
+        if s["mb_per_s"] is not None:
+            add("%s >= 300 MB/s" % s["name"], s["mb_per_s"] >= 300,
+                "%.0f MB/s" % s["mb_per_s"])
+        m = find(rows, "Miller, as " + s["name"])
+        if m:
+            add("%s faster than Miller" % s["name"], s["wall_s"] < m["wall_s"],
+                "%.1fx (%.2f s vs Miller %.2f s)" % (m["wall_s"] / s["wall_s"],
+                                                   s["wall_s"], m["wall_s"]))
+    py = [r for r in rows if r["name"].startswith("Python")]
+    best = [r for r in rows if r["name"].startswith("mig PG->PG")]
+    if py and best:
+        b = max(best, key=lambda r: r["rows_per_s"])
+        x = b["rows_per_s"] / py[0]["rows_per_s"]
+        add(">= 12x the seeds' Python", x >= 12,
+            "%.1fx (%s %.0f rows/s vs %.0f rows/s)" % (x, b["name"], b["rows_per_s"],
+                                                      py[0]["rows_per_s"]))
+    for tool, label, kb in rss:
+        if tool in STREAMING:
+            add("%s (%s) < 32 MB RSS" % (tool, label), kb < 32768, "%.1f MB" % (kb / 1024))
+    for kind in ("seq keys", "lookup of"):
+        rk = sorted((r for r in rows if r["group"] == "rekey" and kind in r["name"]),
+                    key=lambda r: r["rows"])
+        if len(rk) >= 2 and rk[-1]["peak_rss_kb"] and rk[0]["peak_rss_kb"]:
+            a, b = rk[0], rk[-1]
+            per = (b["peak_rss_kb"] - a["peak_rss_kb"]) * 1024 / (b["rows"] - a["rows"])
+            add("mig-rekey %s: < 40 bytes per integer key" % kind, per < 40,
+                "%.1f bytes/key (%d keys %.1f MB, %d keys %.1f MB)" % (
+                    per, a["rows"], a["peak_rss_kb"] / 1024, b["rows"], b["peak_rss_kb"] / 1024))
+    return out
+
+
+def fmt(v, f):
+    return "-" if v is None else f % v
+
+
+def table(rows, floor):
+    print("%-58s %10s %9s %11s %8s %9s %7s" % ("figure", "rows", "wall s", "rows/s",
+                                               "MB/s", "RSS MB", "ratio"))
+    group = None
+    for r in rows:
+        if r["group"] != group:
+            group = r["group"]
+            print("-- %s" % group)
+        print("%-58s %10d %9.2f %11s %8s %9s %7s" % (
+            r["name"][:58], r["rows"], r["wall_s"], fmt(r["rows_per_s"], "%.0f"),
+            fmt(r["mb_per_s"], "%.1f"),
+            fmt(r["peak_rss_kb"] and r["peak_rss_kb"] / 1024, "%.1f"),
+            fmt(r["ratio"], "%.2f")))
+
+
+def plot(rows, png, title):
+    pts = [r for r in rows if r["group"] != "rekey" and r["rows_per_s"]]
+    dat = png[:-4] + ".dat"
+    with open(dat, "w") as f:
+        for i, r in enumerate(pts):
+            f.write('%d "%s" %f %d\n' % (i, r["name"].replace('"', "'"), r["rows_per_s"],
+                                          ["floor", "mig", "stage", "peer"].index(r["group"])
+                                          if r["group"] in ("floor", "mig", "stage", "peer") else 0))
+    gp = """set terminal pngcairo size 1400,%d font ",10"
+set output "%s"
+set title "%s"
+set style fill solid 0.8
+set logscale x
+set xlabel "rows/s (log scale)"
+set ytics nomirror
+set yrange [-1:%d] reverse
+set grid xtics
+unset key
+set palette defined (0 "#555555", 1 "#1f77b4", 2 "#2ca02c", 3 "#d62728")
+set cbrange [0:3]
+unset colorbox
+plot "%s" using ($3*0.5):1:($3*0.5):(0.4):4:yticlabels(2) with boxxyerror lc palette, \\
+     "" using 3:1:(sprintf("%%.0f", $3)) with labels left offset 0.5,0 font ",8"
+""" % (200 + 22 * len(pts), png, title, len(pts), dat)
+    try:
+        subprocess.run(["gnuplot"], input=gp, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        print("report.py: no plot: %s" % e, file=sys.stderr)
+    os.unlink(dat)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for a in ("results", "rss", "json", "plot", "scale", "runs", "date"):
+        ap.add_argument("--" + a, required=True)
+    o = ap.parse_args()
+    rows = load(o.results)
+    rss = []
+    with open(o.rss) as f:
+        for line in f:
+            p = line.split()
+            if len(p) == 3:
+                rss.append((p[0], p[1], int(p[2])))
+    floor = find(rows, FLOOR)
+    for r in rows:
+        r["ratio"] = (floor["rows_per_s"] / r["rows_per_s"]
+                      if floor and r["rows_per_s"] and r["group"] != "rekey" else None)
+    t = targets(rows, rss)
+    table(rows, floor)
+    print("\npeak RSS of every mig process kind (MB):")
+    for tool, label, kb in rss:
+        print("  %-12s %-28s %7.1f" % (tool, label, kb / 1024))
+    print("\ntargets (issue 8):")
+    for x in t:
+        print("  %-4s %-62s %s" % ("ok" if x["holds"] else "MISS", x["target"][:62], x["detail"]))
+    with open("/proc/meminfo") as f:
+        mem = f.readline().split()[1]
+    doc = dict(date=o.date, scale=int(o.scale), runs=int(o.runs), nproc=os.cpu_count(),
+               mem_kb=int(mem), floor=FLOOR, figures=rows,
+               peak_rss_kb=[dict(tool=a, label=b, kb=c) for a, b, c in rss], targets=t)
+    with open(o.json, "w") as f:
+        json.dump(doc, f, indent=1)
+    plot(rows, o.plot, "mig bench, SCALE=%s, %s (median of %s)" % (o.scale, o.date, o.runs))
+    print("\nbench: %s\nbench: %s" % (o.json, o.plot))
+
+
+if __name__ == "__main__":
+    main()
