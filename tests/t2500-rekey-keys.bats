@@ -29,6 +29,10 @@ setup() {
 	run -0 mig-rekey -k users.id=seq:-2 "$R/clinic.stream"
 	[ "$(printf '%s\n' "$output" | grep '^users,' | cut -d, -f2 | tr '\n' ' ')" = "-2 -1 0 1 " ]
 	printf '%s\n' "$output" | grep -qx '@users,id:int,role:text,full_name:text,email:text'
+	printf '@a,id\na,1\na,2\na,3\n' > in
+	run --separate-stderr -1 mig-rekey -k a.id=seq:9223372036854775806 in
+	[ "$stderr" = "mig-rekey: in:4: a: sequence overflows 64 bits" ]
+	printf '%s\n' "$output" | grep -qx 'a,9223372036854775807'
 }
 
 @test "uuid5 is RFC 9562 version 5 of the old key's text, as Python's uuid.uuid5" {

@@ -390,14 +390,17 @@ static void new_key(struct run *run, struct tagrule *t, unsigned char *cell,
 		memcpy(cell, &v, 8);
 		break;
 	case G_SEQ:
-		v = (uint64_t)t->seq;
-		memcpy(cell, &v, 8);
-		if (t->seq == (long long)(~0ULL >> 1)) {
+		if (t->seq_end) {
 			mig_writer_flush(run->w);
 			die(MIG_EXIT_DATA, "%s:%lu: %s: sequence overflows 64 bits", mig_reader_name(run->r),
 			    it->line, t->tag);
 		}
-		t->seq++;
+		v = (uint64_t)t->seq;
+		memcpy(cell, &v, 8);
+		if (t->seq == (long long)(~0ULL >> 1))
+			t->seq_end = 1;
+		else
+			t->seq++;
 		break;
 	case G_UUID4:
 		gen_uuid4(&run->rng, cell);

@@ -179,7 +179,8 @@ struct tagrule {
 	int has_key;
 	char *keycol, *keytext;
 	enum gen gen;
-	long long seq;
+	long long seq;		/* the next sequence number */
+	int seq_end;		/* seq was the largest int64 and is used */
 	unsigned char ns[16];
 	char *keepold;
 	struct keymap map;	/* old key -> seq, uuid, or entry number (keep) */
