@@ -54,8 +54,7 @@ int check_columns(const struct ltab *t, const struct cat_table *ct, const char *
 	return n;
 }
 
-void pick_conv(struct ltab *t, const struct cat_table *ct, int want_unhex, int want_bool, int want_utc,
-	       int want_inf)
+void pick_conv(struct ltab *t, const struct cat_table *ct, unsigned want)
 {
 	const struct mig_header *h = t->hdr;
 	size_t i;
@@ -69,14 +68,16 @@ void pick_conv(struct ltab *t, const struct cat_table *ct, int want_unhex, int w
 		/* The target column decides; an untyped target column follows the stream. */
 		if (dt == MIG_T_ANY || dt == MIG_T_TEXT)
 			dt = (c && dt == MIG_T_TEXT) ? MIG_T_TEXT : st;
-		if (want_unhex && dt == MIG_T_BYTES)
+		if ((want & PC_UNHEX) && dt == MIG_T_BYTES)
 			t->conv[i] = CV_UNHEX;
-		else if (want_bool && dt == MIG_T_BOOL)
+		else if ((want & PC_BOOL) && dt == MIG_T_BOOL)
 			t->conv[i] = CV_BOOL;
-		else if (want_utc && (dt == MIG_T_TIMESTAMP || dt == MIG_T_TIMESTAMPTZ))
+		else if ((want & PC_UTC) && (dt == MIG_T_TIMESTAMP || dt == MIG_T_TIMESTAMPTZ))
 			t->conv[i] = CV_UTC;
-		else if (want_inf && dt == MIG_T_FLOAT)
+		else if ((want & PC_INF) && dt == MIG_T_FLOAT)
 			t->conv[i] = CV_INF;
+		else if ((want & PC_ADDTZ) && dt == MIG_T_TIMESTAMPTZ)
+			t->conv[i] = CV_ADDTZ;
 	}
 }
 
@@ -206,6 +207,12 @@ int conv_value(enum conv c, const char *v, size_t n, struct buf *out, const char
 			return -1;
 		}
 		buf_add(out, v, n);
+		return 0;
+	case CV_ADDTZ:
+		buf_add(out, v, n);
+		/* Values from a zone-less source are UTC (mig-extract(1)). */
+		if (n >= 19 && !memchr(v + 19, '+', n - 19) && !memchr(v + 19, '-', n - 19) && v[n - 1] != 'Z')
+			buf_adds(out, "+00");
 		return 0;
 	case CV_INF:
 		if (n == 8 && !memcmp(v, "Infinity", 8))

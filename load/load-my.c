@@ -156,7 +156,7 @@ static int my_prepare(struct target *tg, struct ltab *t, struct buf *err)
 		buf_addf(err, "%s: --upsert: table '%s' has no primary key (name a unique key)", t->tag, ct->name);
 		return -1;
 	}
-	pick_conv(t, ct, 1, 1, 1, 0);
+	pick_conv(t, ct, PC_UNHEX | PC_BOOL | PC_UTC);
 	my_release(tg, t);
 	m = t->drv = ecalloc(1, sizeof(*m));
 	buf_init(&m->data);

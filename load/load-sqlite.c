@@ -114,7 +114,7 @@ static int sq_prepare(struct target *tg, struct ltab *t, struct buf *err)
 		buf_addf(err, "%s: --upsert: table '%s' has no primary key (name a unique key)", t->tag, ct->name);
 		return -1;
 	}
-	pick_conv(t, ct, 1, 1, 0, 1);
+	pick_conv(t, ct, PC_UNHEX | PC_BOOL | PC_INF | PC_ADDTZ);
 	sq_release(tg, t);
 	s = t->drv = ecalloc(1, sizeof(*s));
 	q = db_sqlite_ident(t->table);

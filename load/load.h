@@ -26,6 +26,7 @@ enum conv {
 	CV_BOOL,	/* t/f to 1/0 */
 	CV_UTC,		/* "...+00" timestamptz to a zone-less UTC text */
 	CV_INF,		/* Infinity to 1e999, which SQLite's REAL affinity reads as inf */
+	CV_ADDTZ,	/* a zone-less timestamp into a timestamptz text column: +00 */
 };
 
 struct ltab {
@@ -120,8 +121,8 @@ void csv_open(struct target *tg, const char *ckpt_file);
  */
 int check_columns(const struct ltab *t, const struct cat_table *ct, const char *target, struct buf *err);
 /* Fill t->conv for a target that wants conversions for these column kinds. */
-void pick_conv(struct ltab *t, const struct cat_table *ct, int want_unhex, int want_bool, int want_utc,
-	       int want_inf);
+enum { PC_UNHEX = 1, PC_BOOL = 2, PC_UTC = 4, PC_INF = 8, PC_ADDTZ = 16 };
+void pick_conv(struct ltab *t, const struct cat_table *ct, unsigned want);
 /* Resolve the upsert key (NULL key: the primary key) into t->keyidx. */
 int pick_key(struct ltab *t, const struct cat_table *ct, const char *key, struct buf *err);
 /* Convert one value; out gets the result, returns 0 or -1 with why. */
