@@ -52,7 +52,7 @@ enum { ON_ERROR, ON_NULL, ON_REJECT };
 
 static enum mig_format format = MIG_FMT_CSV;
 static int on_error = ON_ERROR;
-static const char *reject_path, *password_path;
+static const char *input, *reject_path, *password_path;
 static long long max_rejects = -1;
 static int show_values, verbose, progress_force = -1, bcrypt_cost = 10;
 
@@ -179,7 +179,7 @@ static void put_header(struct mig_writer *w, const struct mig_header *h)
 
 static _Noreturn void usage(FILE *fp, int code)
 {
-	fprintf(fp, "usage: mig-map [-v] [-F csv|ndjson] [-f rulesfile] [--on-error error|null|reject]\n"
+	fprintf(fp, "usage: mig-map [-v] [-F csv|ndjson] [-f rulesfile] [-i input] [--on-error error|null|reject]\n"
 		    "               [--reject file] [--max-rejects n] [--passwords file] [--bcrypt-cost n]\n"
 		    "               [--show-values] [--progress] [-q] [rule ...]\n");
 	exit(code);
@@ -1424,6 +1424,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'F' },
 		{ "file", required_argument, NULL, 'f' },
+		{ "input", required_argument, NULL, 'i' },
 		{ "on-error", required_argument, NULL, O_ON_ERROR },
 		{ "reject", required_argument, NULL, O_REJECT },
 		{ "max-rejects", required_argument, NULL, O_MAX_REJECTS },
@@ -1455,11 +1456,14 @@ int main(int argc, char **argv)
 	argv0 = "mig-map";
 	if (!setlocale(LC_CTYPE, "C.UTF-8"))
 		setlocale(LC_CTYPE, "en_US.UTF-8");
-	while ((c = getopt_long(argc, argv, "F:f:vqh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "F:f:i:vqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'F':
 			if (mig_format_parse(optarg, &format) < 0)
 				usage(stderr, MIG_EXIT_USAGE);
+			break;
+		case 'i':
+			input = optarg;
 			break;
 		case 'f':
 			files = ereallocarray(files, nfiles + 1, sizeof(char *));
@@ -1528,7 +1532,7 @@ int main(int argc, char **argv)
 		ctx.pw = open_passwords(password_path);
 		ctx.cd = ecalloc(1, sizeof(*ctx.cd));
 	}
-	rd = mig_reader_open(NULL, 0);
+	rd = mig_reader_open(input, 0);
 	w = mig_writer_new(1, "<stdout>", format, 0);
 	if (reject_path)
 		rj = rejects_open(reject_path, "mig-map", max_rejects);

@@ -46,7 +46,7 @@ struct source {
 static enum mig_format format = MIG_FMT_CSV;
 static enum unmatched unmatched = UN_ERROR;
 static char *unmatched_tag;
-static const char *reject_path;
+static const char *input, *reject_path;
 static long long max_rejects = -1;
 static int show_values, verbose, quiet, progress_force = -1;
 
@@ -63,7 +63,7 @@ static void put_header(struct mig_writer *w, const struct mig_header *h)
 
 static _Noreturn void usage(FILE *fp, int code)
 {
-	fprintf(fp, "usage: mig-split [-qv] [-F csv|ndjson] [-f rulesfile] [--unmatched error|drop|pass|reject|TAG]\n"
+	fprintf(fp, "usage: mig-split [-qv] [-F csv|ndjson] [-f rulesfile] [-i input] [--unmatched error|drop|pass|reject|TAG]\n"
 		    "                 [--reject file] [--max-rejects n] [--show-values] [--progress] [rule ...]\n");
 	exit(code);
 }
@@ -412,6 +412,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'F' },
 		{ "file", required_argument, NULL, 'f' },
+		{ "input", required_argument, NULL, 'i' },
 		{ "unmatched", required_argument, NULL, O_UNMATCHED },
 		{ "reject", required_argument, NULL, O_REJECT },
 		{ "max-rejects", required_argument, NULL, O_MAX_REJECTS },
@@ -438,11 +439,14 @@ int main(int argc, char **argv)
 	int c, ret;
 
 	argv0 = "mig-split";
-	while ((c = getopt_long(argc, argv, "F:f:vqh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "F:f:i:vqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'F':
 			if (mig_format_parse(optarg, &format) < 0)
 				usage(stderr, MIG_EXIT_USAGE);
+			break;
+		case 'i':
+			input = optarg;
 			break;
 		case 'f':
 			files = ereallocarray(files, nfiles + 1, sizeof(char *));
@@ -502,7 +506,7 @@ int main(int argc, char **argv)
 	}
 	free(files);
 
-	rd = mig_reader_open(NULL, 0);
+	rd = mig_reader_open(input, 0);
 	w = mig_writer_new(1, "<stdout>", format, 0);
 	if (reject_path)
 		rj = rejects_open(reject_path, "mig-split", max_rejects);
