@@ -349,13 +349,18 @@ int vrows_next(struct vrows *q, const struct vfield **f, size_t *n, struct buf *
 				canon_double(sqlite3_column_double(q->st, (int)i), &q->vals);
 			} else if (t == SQLITE_BLOB) {
 				const void *b = sqlite3_column_blob(q->st, (int)i);
+				size_t bn = (size_t)sqlite3_column_bytes(q->st, (int)i);
 
-				buf_add(&q->vals, b, (size_t)sqlite3_column_bytes(q->st, (int)i));
+				/* a zero-length blob comes back as NULL */
+				if (b && bn)
+					buf_add(&q->vals, b, bn);
 				q->f[i].flags = CANON_RAW;
 			} else if (t != SQLITE_NULL) {
 				const unsigned char *s = sqlite3_column_text(q->st, (int)i);
+				size_t sn = (size_t)sqlite3_column_bytes(q->st, (int)i);
 
-				buf_add(&q->vals, s, (size_t)sqlite3_column_bytes(q->st, (int)i));
+				if (s && sn)
+					buf_add(&q->vals, s, sn);
 			}
 			q->f[i].n = q->vals.len - q->offs[i];
 			buf_addc(&q->vals, '\0');

@@ -601,7 +601,7 @@ void check_stream(struct vctx *c, const char *where, const char *args)
 	struct hasher h = { BUF_INIT, BUF_INIT, BUF_INIT, NULL, 0 };
 	json_t *jt = json_object();
 	struct diffs d;
-	unsigned long long nbad = 0;
+	unsigned long long nbad = 0, nerr = 0;
 
 	memset(&d, 0, sizeof(d));
 	d.keys = json_array();
@@ -666,6 +666,7 @@ void check_stream(struct vctx *c, const char *where, const char *args)
 		}
 		if (t->bad) {
 			vcheck_error(&k, 0, "%s: %s", t->tag, t->bad);
+			nerr++;
 			continue;
 		}
 		if (t->ncols) {
@@ -685,6 +686,7 @@ void check_stream(struct vctx *c, const char *where, const char *args)
 		}
 		if (!q) {
 			vcheck_error(&k, 1, "%s: %s: %s", t->tag, t->d->u.shown, err.buf);
+			nerr++;
 			continue;
 		}
 		while ((r = vrows_next(q, &f, &n, &err)) > 0) {
@@ -699,6 +701,7 @@ void check_stream(struct vctx *c, const char *where, const char *args)
 		vrows_close(q);
 		if (r < 0) {
 			vcheck_error(&k, 1, "%s: %s: %s", t->tag, t->d->u.shown, err.buf);
+			nerr++;
 			continue;
 		}
 		canon_sum_hex(&t->sum[0], hex[0]);
@@ -740,7 +743,9 @@ void check_stream(struct vctx *c, const char *where, const char *args)
 	json_object_set_new(k.obj, "duplicate_target", json_integer((json_int_t)d.dup_target));
 	json_object_set_new(k.obj, "keys", d.keys);
 	d.keys = NULL;
-	if (nbad)
+	if (nerr)
+		vcheck_end(&k, V_ERROR, "%llu of %zu tags could not be compared, %llu differ", nerr, ntags, nbad);
+	else if (nbad)
 		vcheck_end(&k, V_FAIL, "%llu of %zu tags differ (%llu missing, %llu extra, %llu changed)", nbad,
 			   ntags, d.missing, d.extra, d.changed);
 	else {
