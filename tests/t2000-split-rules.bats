@@ -231,3 +231,22 @@ EOF
 	grep -qx '#!stats mig-split users in=1000 out=1000 dropped=0 rejected=0 to:users=625 to:patients=375' "$BATS_TEST_TMPDIR/out"
 	assert_ledger "$BATS_TEST_TMPDIR/out"
 }
+
+@test "split: the unmatched-tag example of mig-split(1)" {
+	printf '@orders,id:int,status,total:numeric\norders,1,PAID,10\norders,2,open,5\norders,3,paid,0\norders,4,void,1\n' >"$BATS_TEST_TMPDIR/in"
+	mig-split --unmatched odd_orders \
+		"orders -> paid where status ~* '^(paid|settled)$' and total > 0" \
+		'orders -> open where status = open' <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
+	cat >"$BATS_TEST_TMPDIR/want" <<'EOF'
+#!mig-stream 1
+@paid,id:int,status,total:numeric
+@open,id:int,status,total:numeric
+@odd_orders,id:int,status,total:numeric
+paid,1,PAID,10
+open,2,open,5
+odd_orders,3,paid,0
+odd_orders,4,void,1
+#!stats mig-split orders in=4 out=4 dropped=0 rejected=0 to:paid=1 to:open=1 to:odd_orders=2
+EOF
+	assert_same "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/out"
+}
