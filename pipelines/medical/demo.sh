@@ -4,27 +4,39 @@
 # (old_moh) data set into MariaDB, migrate it into a v2 (new_moh) schema on
 # PostgreSQL, verify, print the summary and where the files are, stop the
 # servers.  Nothing listens on TCP; everything lives in one temporary folder.
+# SCALE=N (v1 users, default 1000), MIG_DEMO_DIR=DIR (default a new temporary
+# folder), MIG_BIN=DIR (the tools, default the repository's bin/).
+# The top Makefile runs this with sh: be bash before anything else.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -eu -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-scale=${SCALE:-2000}
+scale=${SCALE:-1000}
+bin=${MIG_BIN:-$top/bin}
 . "$top/tests/lib-servers.bash"
 
 work=${MIG_DEMO_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/mig-demo.XXXXXX")}
 mkdir -p "$work"
+# the postgres user must reach the server folder inside (the run folder stays private)
+chmod 755 "$work"
 trap 'mig_servers_stop "$work/srv"' EXIT INT TERM
 start=$(date +%s)
 
 echo "== starting throwaway MariaDB and PostgreSQL in $work/srv"
-mig_servers_start "$work/srv" >"$work/servers.log" 2>&1 || { cat "$work/servers.log" >&2; exit 1; }
+# mariadbd keeps its temporary tables in $TMPDIR (else /tmp): give it a
+# folder of its own, where no other server on the machine can touch them
+mkdir -p "$work/tmp"
+TMPDIR="$work/tmp" mig_servers_start "$work/srv" >"$work/servers.log" 2>&1 ||
+	{ cat "$work/servers.log" >&2; exit 1; }
 my_newdb old_moh
 pg_newdb new_moh
 src=$(my_url old_moh)
 dst=$(pg_url new_moh)
-m() { make -s -C "$here" MIG_BIN="$top/bin" DATA="$work/data" RUN="$work/run" SCALE="$scale" SRC="$src" DST="$dst" "$@"; }
+m() { make -s -C "$here" MIG_BIN="$bin" DATA="$work/data" RUN="$work/run" SCALE="$scale" SRC="$src" DST="$dst" "$@"; }
 
 echo "== generating $scale v1 users (with their appointments, visits, cases, prescriptions) into MariaDB old_moh"
 m data load-v1
+m schema
 echo "== dry run: schema diff, plan, post-migration SQL, a load rolled back"
 m dry-run
 echo "== migrating MariaDB old_moh -> PostgreSQL new_moh"
@@ -33,7 +45,7 @@ echo "== verifying"
 m verify
 echo
 echo "== done in $(( $(date +%s) - start )) s; the files:"
-for f in schema_diff.md migration_plan.md post_migration_checks.sql validation_report.json \
+for f in schema_diff.md migration_plan.json post_migration_checks.sql validation_report.json \
 	old_user_id__to__new_user_id.csv old_user_id__to__new_patient_id.csv run.log; do
 	[ -e "$work/run/$f" ] && printf '   %s\n' "$work/run/$f"
 done
