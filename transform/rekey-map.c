@@ -132,6 +132,17 @@ static uint64_t hash_entry(const struct keymap *m, size_t i)
 	return XXH3_64bits(s, n);
 }
 
+/*
+ * A slot holds the entry number + 1 in its low 28 bits and 4 bits of the
+ * key's hash above them, so a probe past another key's slot reads the
+ * other key (a cache miss) only once in 16 times.
+ */
+#define SLOT_IDX 0x0fffffffu
+static inline uint32_t slot_of(size_t i, uint64_t h)
+{
+	return (uint32_t)(i + 1) | (uint32_t)(h >> 60) << 28;
+}
+
 static void reindex(struct keymap *m, size_t nslots)
 {
 	size_t i, mask = nslots - 1;
@@ -140,11 +151,12 @@ static void reindex(struct keymap *m, size_t nslots)
 	m->slots = ecalloc(nslots, sizeof(*m->slots));
 	m->nslots = nslots;
 	for (i = 0; i < m->n; i++) {
-		size_t s = hash_entry(m, i) & mask;
+		uint64_t h = hash_entry(m, i);
+		size_t s = h & mask;
 
 		while (m->slots[s])
 			s = (s + 1) & mask;
-		m->slots[s] = (uint32_t)(i + 1);
+		m->slots[s] = slot_of(i, h);
 	}
 }
 
@@ -170,6 +182,7 @@ static void to_strmode(struct keymap *m)
 long long keymap_find(struct keymap *m, const char *key, size_t len)
 {
 	size_t s, mask;
+	uint32_t fp;
 	int64_t v = 0;
 	uint64_t h;
 
@@ -184,8 +197,12 @@ long long keymap_find(struct keymap *m, const char *key, size_t len)
 	} else {
 		h = XXH3_64bits(key, len);
 	}
+	fp = (uint32_t)(h >> 60);
 	for (s = h & mask; m->slots[s]; s = (s + 1) & mask) {
-		size_t i = m->slots[s] - 1;
+		size_t i = (m->slots[s] & SLOT_IDX) - 1;
+
+		if (m->slots[s] >> 28 != fp)
+			continue;
 
 		if (!m->strmode) {
 			if (old_at(m, i) == (uint64_t)v)
@@ -210,8 +227,8 @@ size_t keymap_add(struct keymap *m, const char *key, size_t len)
 	int64_t v;
 	uint64_t old, h;
 
-	if (m->n >= UINT32_MAX - 1)
-		die(MIG_EXIT_DATA, "more than %u keys in one map", UINT32_MAX - 2);
+	if (m->n >= SLOT_IDX - 1)
+		die(MIG_EXIT_DATA, "more than %u keys in one map", SLOT_IDX - 1);
 	if (!m->strmode && canon_int(key, len, &v) < 0) {
 		to_strmode(m);
 		m->miss = 0;
@@ -235,7 +252,7 @@ size_t keymap_add(struct keymap *m, const char *key, size_t len)
 	h = hash_entry(m, i);
 	/* same hash, unchanged table: the same first empty slot */
 	if (m->miss && m->miss_hash == h) {
-		m->slots[m->miss - 1] = (uint32_t)(i + 1);
+		m->slots[m->miss - 1] = slot_of(i, h);
 		m->miss = 0;
 		return i;
 	}
@@ -243,7 +260,7 @@ size_t keymap_add(struct keymap *m, const char *key, size_t len)
 	mask = m->nslots - 1;
 	for (s = h & mask; m->slots[s]; s = (s + 1) & mask)
 		;
-	m->slots[s] = (uint32_t)(i + 1);
+	m->slots[s] = slot_of(i, h);
 	return i;
 }
 
@@ -253,7 +270,7 @@ void keymap_reserve(struct keymap *m, size_t n)
 
 	while (want * 4 < n * 5)
 		want *= 2;
-	if (want > m->nslots && n < UINT32_MAX) {
+	if (want > m->nslots && n < SLOT_IDX) {
 		reindex(m, want);
 		m->miss = 0;
 	}
