@@ -171,6 +171,7 @@ users where role = 'x|rule 1:20: unterminated string
 users wher role = 1|rule 1:7: expected 'where', '->' or the end of the rule, found 'wher'
 users where role === 1|rule 1:20: expected a value, found '='
 users -> p(id,) where true|rule 1:15: expected a column name, found ')'
+users -> p(id, x as id)|rule 1:23: column 'id' twice in the projection
 users where role is nul|rule 1:21: expected 'null' after 'is', found 'nul'
 users where role not like 1|rule 1:22: expected 'in' after 'not', found 'like'
 users where role|rule 1:17: expected an operator after 'role', found 'end of rule'

@@ -40,7 +40,7 @@ T,1,x,1.50,,it's,f,-7
 T,2,,1.50,,it's,f,-7
 @u,z
 u,9
-#!stats mig-map t in=2 out=2 dropped=0 rejected=0
+#!stats mig-map t in=2 out=2 dropped=0 rejected=0 to:T=2
 #!stats mig-map u in=1 out=1 dropped=0 rejected=0
 EOF
 	assert_same "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/out"
@@ -60,7 +60,7 @@ EOF
 	[ "${lines[1]}" = '@session,id:int' ]
 	[ "${lines[2]}" = 'session,1' ]
 	[ "${lines[3]}" = 'session,2' ]
-	[ "${lines[4]}" = '#!stats mig-map sessions in=1 out=1 dropped=0 rejected=0' ]
+	[ "${lines[4]}" = '#!stats mig-map sessions in=1 out=1 dropped=0 rejected=0 to:session=1' ]
 }
 
 @test "map: a value that cannot be converted stops the run by default" {

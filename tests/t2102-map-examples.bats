@@ -15,7 +15,7 @@ first_example() {
 	grep -qx '@User,legacy_id:int,email:text,phone:text,born:date,salary:text,created:timestamptz,condition:text,first_name:text,last_name:text,id:uuid,password:text,role:text' "$BATS_TEST_TMPDIR/out"
 	grep -q '^User,1,ann@example.org,+15552345678,1990-12-31,"$1,234.50",2024-11-03 05:30:00+00,Diabetes type 2,Ann,Lee,b04965e6-a9bb-591f-8f8a-1adcb2c8dc39,\$2b\$04\$.*,TEACHER$' "$BATS_TEST_TMPDIR/out"
 	grep -q '^User,3,cher@school.example,' "$BATS_TEST_TMPDIR/out"
-	grep -qx '#!stats mig-map Teacher in=3 out=3 dropped=0 rejected=0' "$BATS_TEST_TMPDIR/out"
+	grep -qx '#!stats mig-map Teacher in=3 out=3 dropped=0 rejected=0 to:User=3' "$BATS_TEST_TMPDIR/out"
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/pw")" = 4 ]
 }
 

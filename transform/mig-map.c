@@ -1582,6 +1582,17 @@ int main(int argc, char **argv)
 			fprintf(stderr, "mig-map: %s: %llu in, %llu out, %llu rejected\n", ledger.order[i], lc->in,
 				lc->out, lc->rejected);
 		}
+	/* A renamed tag's records arrive downstream under the new name: say so, as mig-split does. */
+	for (i = 0; i < rs.n; i++) {
+		struct ledger_counts *lc;
+		char name[1024];
+
+		if (!rs.order[i]->newtag ||
+		    !(lc = strmap_get(&ledger.tags, rs.order[i]->tag, strlen(rs.order[i]->tag))))
+			continue;
+		snprintf(name, sizeof(name), "to:%s", rs.order[i]->newtag);
+		ledger_add_extra(lc, name, lc->out);
+	}
 	ledger_emit(&ledger, w, "mig-map");
 	if (rj)
 		rejects_close(rj);

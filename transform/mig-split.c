@@ -91,6 +91,8 @@ static void route_free(struct route *r);
 /* Parse one rule at the current token into r; -1 with the lexer's error set. */
 static int parse_rule_into(struct lex *l, struct route *r)
 {
+	size_t i, j;
+
 	if (!(r->src = take_name(l, "a tag")))
 		return -1;
 	if (l->tok == LX_ARROW) {
@@ -115,6 +117,11 @@ static int parse_rule_into(struct lex *l, struct route *r)
 				lex_fail(l, "expected ',' or ')' in the column list, found '%s'", lex_what(l));
 				return -1;
 			}
+			for (i = 0; i < r->ncols; i++)
+				for (j = 0; j < i; j++)
+					if (!strcmp(r->as[i] ? r->as[i] : r->cols[i], r->as[j] ? r->as[j] : r->cols[j]))
+						return lex_fail(l, "column '%s' twice in the projection",
+								r->as[i] ? r->as[i] : r->cols[i]);
 			lex_next(l);
 		}
 	} else {
