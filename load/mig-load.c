@@ -55,7 +55,7 @@ struct ctx {
 	char run[33];
 	unsigned long long batch_rows;
 	unsigned long long violations;	/* dry run: rows refused */
-	int in_txn;
+	int in_txn, stated;
 	unsigned long savepoint;
 	json_t *ckpt_in;	/* checkpoint read at start, NULL if none */
 };
@@ -603,7 +603,12 @@ static void mark_committed(struct ctx *cx)
 
 static void commit(struct ctx *cx, int final)
 {
+	int changed = 0;
+	size_t i;
+
 	flush_all(cx);
+	for (i = 0; i < cx->ntabs; i++)
+		changed |= cx->order[i]->pos != cx->order[i]->cpos;
 	if (opt_ckpt && cx->tg.url.kind != DB_CSV)
 		ckpt_sql(cx);
 	if (cx->tg.url.kind == DB_CSV)
@@ -613,7 +618,10 @@ static void commit(struct ctx *cx, int final)
 	mark_committed(cx);
 	if (opt_ckpt)
 		ckpt_write(cx, final);
-	emit_state(cx);
+	/* A state line per commit that moved something: the last batch may have ended the stream. */
+	if (changed || (final && !cx->stated))
+		emit_state(cx);
+	cx->stated = 1;
 	cx->batch_rows = 0;
 	if (!final) {
 		xsql(cx, "BEGIN");
