@@ -277,8 +277,11 @@ void defer_table(struct target *tg, struct ltab *t)
 		const struct cat_index *ix = &ct->idx[i];
 		char *qi = pg_q(tg, ct->schema, ix->name);
 
-		if (!ix->def)
+		/* ON CONFLICT needs its unique index while the rows go in. */
+		if (!ix->def || (tg->upsert && ix->unique)) {
+			free(qi);
 			continue;
+		}
 		buf_reset(&b);
 		buf_adds(&b, "INSERT INTO " DEFER_TABLE " (schema_name, table_name, kind, name, def) VALUES (");
 		lit(tg->conn, &b, ct->schema);
