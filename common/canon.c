@@ -54,8 +54,7 @@ static int canon_decimal(const char *v, size_t n, struct buf *out)
 	size_t il, fl = 0, dl, i;
 	long exp = 0, pos;
 	int neg = 0;
-	char *d;
-	size_t start = out->len;
+	char *d, small[128];
 
 	trim(&v, &n);
 	p = v;
@@ -103,8 +102,9 @@ static int canon_decimal(const char *v, size_t n, struct buf *out)
 	}
 	if (p != e)
 		return -1;
-	/* digits without the point, then strip zeros at both ends */
-	d = emalloc(il + fl + 1);
+	/* digits without the point, then strip zeros at both ends; a
+	   value that fits the stack costs no allocation */
+	d = il + fl < sizeof(small) ? small : emalloc(il + fl + 1);
 	memcpy(d, ip, il);
 	if (fl)
 		memcpy(d + il, fp, fl);
@@ -117,7 +117,8 @@ static int canon_decimal(const char *v, size_t n, struct buf *out)
 		dl--;
 	if (i == dl) {
 		buf_addc(out, '0');
-		free(d);
+		if (d != small)
+			free(d);
 		return 0;
 	}
 	if (neg)
@@ -136,8 +137,8 @@ static int canon_decimal(const char *v, size_t n, struct buf *out)
 		buf_addc(out, '.');
 		buf_add(out, d + i + pos, dl - i - (size_t)pos);
 	}
-	free(d);
-	(void)start;
+	if (d != small)
+		free(d);
 	return 0;
 }
 
@@ -433,14 +434,33 @@ static void civil_from_days(long long z, long long *y, int *m, int *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
+/* Two digits; printf would be a third of the cost of a timestamp. */
+static void put2(struct buf *out, int v, char sep)
+{
+	char b[3] = { (char)('0' + v / 10 % 10), (char)('0' + v % 10), sep };
+
+	buf_add(out, b, sep ? 3 : 2);
+}
+
 static void put_date(const struct when *w, struct buf *out)
 {
-	buf_addf(out, "%04lld-%02d-%02d", w->year, w->mon, w->day);
+	if (w->year >= 0 && w->year <= 9999) {
+		char b[5] = { (char)('0' + w->year / 1000), (char)('0' + w->year / 100 % 10),
+			      (char)('0' + w->year / 10 % 10), (char)('0' + w->year % 10), '-' };
+
+		buf_add(out, b, 5);
+	} else {
+		buf_addf(out, "%04lld-", w->year);
+	}
+	put2(out, w->mon, '-');
+	put2(out, w->day, 0);
 }
 
 static void put_time(const struct when *w, struct buf *out)
 {
-	buf_addf(out, "%02d:%02d:%02d", w->hour, w->min, w->sec);
+	put2(out, w->hour, ':');
+	put2(out, w->min, ':');
+	put2(out, w->sec, 0);
 	if (w->fraclen) {
 		buf_addc(out, '.');
 		buf_add(out, w->frac, w->fraclen);
@@ -694,24 +714,33 @@ void canon_row_add(struct buf *row, struct buf *scratch, enum mig_type t, const 
 		   int null, unsigned flags)
 {
 	unsigned char len[5];
-	size_t k = 0, l;
+	size_t k = 0, l, l0;
 
 	buf_reset(scratch);
 	if (null) {
 		buf_addc(row, '\0');
 		return;
 	}
-	canon_value(t, v, n, flags, scratch);
+	/* text is its own canonical form: no copy through scratch */
+	if (t != MIG_T_TEXT && t != MIG_T_ANY)
+		canon_value(t, v, n, flags, scratch);
+	else
+		scratch = NULL;
 	/* a marker byte, then a varint length: NULL and "" differ, and no
 	   value can run into the next */
-	buf_addc(row, '\1');
-	l = scratch->len;
+	l = l0 = scratch ? scratch->len : n;
+	buf_grow(row, l + 6);
+	row->buf[row->len++] = '\1';
 	do {
 		len[k++] = (unsigned char)((l & 0x7f) | (l > 0x7f ? 0x80 : 0));
 		l >>= 7;
 	} while (l && k < 5);
-	buf_add(row, len, k);
-	buf_add(row, scratch->buf, scratch->len);
+	memcpy(row->buf + row->len, len, k);
+	row->len += k;
+	if (l0)
+		memcpy(row->buf + row->len, scratch ? scratch->buf : v, l0);
+	row->len += l0;
+	row->buf[row->len] = '\0';
 }
 
 struct canon_hash canon_row_hash(const struct buf *row)

@@ -59,8 +59,8 @@ int canon_value(enum mig_type t, const char *v, size_t n, unsigned flags, struct
 void canon_double(double d, struct buf *out);
 
 /* Append one field to a row buffer: the field's canonical text, length
- * prefixed, or a NULL marker.  The value's canonical text is left in
- * *scratch (reset first) for callers that want it. */
+ * prefixed, or a NULL marker.  scratch is a work buffer the caller keeps
+ * from row to row. */
 void canon_row_add(struct buf *row, struct buf *scratch, enum mig_type t, const char *v, size_t n,
 		   int null, unsigned flags);
 
