@@ -179,3 +179,21 @@ mig-load: p: 16 rows checked (rolled back), 4 rejected' ]
 	run -2 --separate-stderr mig-load --dry-run --batch-size 10 "$url"
 	[ "$stderr" = 'mig-load: --dry-run runs one transaction: no --batch-size or --checkpoint' ]
 }
+
+@test "-F ndjson: the state is a Singer STATE message; --progress draws on stderr" {
+	pgq "$db" "CREATE TABLE p (id int PRIMARY KEY)"
+	run -0 --separate-stderr mig-load -F ndjson --progress "$url" < <(printf '@p,id:int\np,1\np,2\n')
+	[ "${lines[1]}" = '{"type":"STATE","value":{"bookmarks":{"p":{"key":["id"],"last_key":["2"],"rows":2}}}}' ]
+	[[ "$stderr" == *'mig-load: p: 2 rows loaded, 0 rejected' ]]
+}
+
+@test "--defer-constraints with --upsert keeps the unique index ON CONFLICT needs" {
+	pgq "$db" "CREATE TABLE u (id int PRIMARY KEY, email text, n int); CREATE UNIQUE INDEX u_email ON u (email); CREATE INDEX u_n ON u (n)"
+	printf '@u,id:int,email:text,n:int\nu,1,a@x,1\nu,2,b@x,2\n' >"$BATS_TEST_TMPDIR/in"
+	run -0 mig-load -q --defer-constraints --upsert=email "$url" "$BATS_TEST_TMPDIR/in"
+	run -0 mig-load -q --defer-constraints --upsert=email "$url" "$BATS_TEST_TMPDIR/in"
+	[ "$(pgq "$db" "SELECT count(*) FROM u")" = 2 ]
+	[ "$(pgq "$db" "SELECT indexname FROM pg_indexes WHERE tablename = 'u' ORDER BY 1")" = "u_email
+u_n
+u_pkey" ]
+}

@@ -121,3 +121,14 @@ mig-load: p: column 'v' of table 'p' is NOT NULL without a default and not in th
 	run -0 mig-load -q -n "csv:$dir" < <(printf '@q,id:int\nq,1\n')
 	[ "$(ls -A "$dir")" = p.csv ]
 }
+
+@test "MariaDB --defer-constraints: checks off during the load, orphans counted after" {
+	my_newdb "$db"
+	myq "$db" "CREATE TABLE par (id int PRIMARY KEY); INSERT INTO par VALUES (1);
+		CREATE TABLE ch (id int PRIMARY KEY, pid int, CONSTRAINT ch_pid FOREIGN KEY (pid) REFERENCES par (id))"
+	run -0 mig-load -q --defer-constraints "$(my_url "$db")" < <(printf '@ch,id:int,pid:int\nch,1,1\n')
+	run -1 --separate-stderr mig-load -q --defer-constraints "$(my_url "$db")" < <(printf '@ch,id:int,pid:int\nch,2,5\nch,3,6\n')
+	[ "$stderr" = 'mig-load: ch: foreign key ch_pid: 2 rows have no matching row in par' ]
+	# without the option the server refuses the orphan
+	run -1 mig-load -q "$(my_url "$db")" < <(printf '@ch,id:int,pid:int\nch,4,7\n')
+}
