@@ -49,6 +49,12 @@ setup() {
 	assert_same out out2
 }
 
+@test "uuid5 agrees with Python's uuid.uuid5 for keys of every length around SHA-1's blocks" {
+	# expected values made with: uuid.uuid5(uuid.NAMESPACE_URL, key)
+	run -0 mig-rekey -k t.id=uuid5:url -x t=x.csv "$R/uuid5-lengths.stream"
+	assert_same "$R/uuid5-lengths.expect" x.csv
+}
+
 @test "uuid5 shards agree without sharing state" {
 	ns=0b2c5d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e
 	run -0 mig-rekey -q -k users.id=uuid5:$ns "$R/clinic.stream"
