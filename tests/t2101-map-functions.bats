@@ -53,6 +53,12 @@ split_name(v, first)|"Lee, Bo Cy"|Bo
 split_name(v, middle)|"Lee, Bo Cy"|Cy
 split_name(v, last)|"Lee, Bo Cy"|Lee
 split_name(v, middle)|Jean Paul de la Fontaine|Paul de la
+split_name(v, first)|"Lee Smith, Bo Cy"|Bo
+split_name(v, middle)|"Lee Smith, Bo Cy"|Cy
+split_name(v, last)|"Lee Smith, Bo Cy"|Lee Smith
+split_name(v, given)|"Lee Smith, Bo Cy"|Bo Cy
+split_name(v, first)|"Lee,"|Lee
+split_name(v, last)|"Lee,"|
 split_name(v, last)|Jean Paul de la Fontaine|Fontaine
 split_name(v, first)|""|
 split_name(v, first)||

@@ -125,64 +125,86 @@ int map_collapse(const char *s, size_t n, struct buf *out)
 enum { NAME_FIRST, NAME_MIDDLE, NAME_LAST, NAME_GIVEN };
 
 /*
- * Words are separated by white space.  "Last, First Middle" (one comma)
- * puts the part before the comma last.  One word is a first name only.
+ * Words are separated by white space; the last word is the family name,
+ * the first the first name and those between middle names.  With exactly
+ * one comma, "Last Names, First Middle", everything before the comma is
+ * the family name.  One word is a first name only.
  */
-int map_split_name(const char *s, size_t n, int part, struct buf *out)
+/* Add the words of [p, e) to ws/we; past the 64th, the last slot keeps the latest word. */
+static void words(const char *p, const char *e, const char **ws, const char **we, size_t *nw)
 {
-	const char *e = s + n, *comma, *ws[64], *we[64];
-	struct buf tmp = BUF_INIT;
-	size_t nw = 0, k, i, lo, hi;
-	const char *p;
-	int ret;
+	size_t k;
 
-	comma = memchr(s, ',', n);
-	if (comma && !memchr(comma + 1, ',', (size_t)(e - comma - 1))) {
-		/* Rewrite "Last, Given" as "Given Last" and split that. */
-		buf_add(&tmp, comma + 1, (size_t)(e - comma - 1));
-		buf_addc(&tmp, ' ');
-		buf_add(&tmp, s, (size_t)(comma - s));
-		ret = map_split_name(tmp.buf, tmp.len, part, out);
-		buf_release(&tmp);
-		return ret;
-	}
-	p = s;
-	while (p < e && nw < 64) {
+	for (;;) {
 		while ((k = space_at(p, e)))
 			p += k;
 		if (p >= e)
 			break;
-		ws[nw] = p;
+		if (*nw == 64)
+			--*nw;
+		ws[*nw] = p;
 		while (p < e && !space_at(p, e))
 			p++;
-		we[nw++] = p;
+		we[(*nw)++] = p;
 	}
-	if (nw == 0)
-		return 1;
-	switch (part) {
-	case NAME_FIRST:
-		lo = 0, hi = 1;
-		break;
-	case NAME_MIDDLE:
-		if (nw < 3)
-			return 1;
-		lo = 1, hi = nw - 1;
-		break;
-	case NAME_LAST:
-		if (nw < 2)
-			return 1;
-		lo = nw - 1, hi = nw;
-		break;
-	default:
-		lo = 0, hi = nw > 1 ? nw - 1 : 1;
-		break;
-	}
+}
+
+static void join(struct buf *out, const char **ws, const char **we, size_t lo, size_t hi)
+{
+	size_t i;
+
 	for (i = lo; i < hi; i++) {
 		if (i > lo)
 			buf_addc(out, ' ');
 		buf_add(out, ws[i], (size_t)(we[i] - ws[i]));
 	}
-	return 0;
+}
+
+int map_split_name(const char *s, size_t n, int part, struct buf *out)
+{
+	const char *e = s + n, *comma, *gs[64], *ge[64], *ls[64], *le[64];
+	size_t ng = 0, nl = 0;
+
+	comma = memchr(s, ',', n);
+	if (comma && !memchr(comma + 1, ',', (size_t)(e - comma - 1))) {
+		/* "Lee Smith, Bo Cy": the family name before the comma, given names after. */
+		words(comma + 1, e, gs, ge, &ng);
+		words(s, comma, ls, le, &nl);
+	}
+	if (!ng) {
+		/* No comma, or nothing after it ("Lee,"). */
+		const char *end = comma && nl ? comma : e;
+
+		nl = 0;
+		words(s, end, gs, ge, &ng);
+		if (ng > 1) {
+			ls[0] = gs[ng - 1], le[0] = ge[ng - 1];
+			nl = 1;
+			ng--;
+		}
+	}
+	switch (part) {
+	case NAME_FIRST:
+		if (!ng)
+			return 1;
+		join(out, gs, ge, 0, 1);
+		return 0;
+	case NAME_MIDDLE:
+		if (ng < 2)
+			return 1;
+		join(out, gs, ge, 1, ng);
+		return 0;
+	case NAME_LAST:
+		if (!nl)
+			return 1;
+		join(out, ls, le, 0, nl);
+		return 0;
+	default:
+		if (!ng)
+			return 1;
+		join(out, gs, ge, 0, ng);
+		return 0;
+	}
 }
 
 /*
