@@ -171,3 +171,14 @@ j|'{\"a\": 1.5, \"b\": [true, null]}'|'{\"b\": [true, null], \"a\": 1}'"
 	run -3 --separate-stderr mig-verify -t "$url" stream "$V/things.mig"
 	[[ "$stderr" == *'column "j" does not exist'* ]]
 }
+
+@test "stream: the catalog gives the key (primary key) and the type of untyped columns" {
+	db=$(test_db); pg_newdb "$db"
+	pgq "$db" "CREATE TABLE p (name text, id int PRIMARY KEY, amount numeric(10,2));
+		INSERT INTO p VALUES ('a', 1, 1.50), ('b', 2, 2)"
+	printf '#!mig-stream 1\n@p,name,id,amount\np,a,1,1.5\np,b,2,2.0\n' > "$BATS_TEST_TMPDIR/p.mig"
+	run -0 mig-verify -t "$(pg_url "$db")" stream "$BATS_TEST_TMPDIR/p.mig"
+	pgq "$db" "UPDATE p SET name = 'c' WHERE id = 2"
+	run -1 --separate-stderr mig-verify -t "$(pg_url "$db")" stream "$BATS_TEST_TMPDIR/p.mig"
+	[[ "$stderr" == *"    p: id=2: changed: name"$'\n'* ]]
+}

@@ -26,7 +26,7 @@
 #include "util.h"
 #include "verify.h"
 
-static const struct catalog *vdb_catalog(struct vdb *d, struct buf *err)
+const struct catalog *vdb_catalog(struct vdb *d, struct buf *err)
 {
 	if (!d->cat) {
 		struct catalog *c = ecalloc(1, sizeof(*c));

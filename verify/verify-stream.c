@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "canon.h"
+#include "catalog.h"
 #include "progress.h"
 #include "strmap.h"
 #include "util.h"
@@ -195,10 +196,24 @@ static struct stag *find_tag(struct stag **tags, size_t n, const char *tag)
 	return NULL;
 }
 
-/* The first header of a tag fixes its columns and key. */
+/*
+ * The first header of a tag fixes its columns and key.  The target's
+ * catalog, when it has the table, gives the key (its primary key, if the
+ * stream carries every column of it) and the type of untyped columns.
+ */
 static void setup_tag(struct stag *t, const struct mig_header *h)
 {
 	size_t i, j;
+	const struct cat_table *ct = NULL;
+
+	if (t->d && h->ncols) {
+		struct buf err = BUF_INIT;
+		const struct catalog *cat = vdb_catalog(t->d, &err);
+
+		if (cat)
+			ct = catalog_find(cat, t->table);
+		buf_release(&err);
+	}
 
 	t->ncols = h->ncols;
 	t->names = ecalloc(h->ncols, sizeof(*t->names));
@@ -206,6 +221,9 @@ static void setup_tag(struct stag *t, const struct mig_header *h)
 	for (i = 0; i < h->ncols; i++) {
 		t->names[i] = estrdup(h->names[i]);
 		t->types[i] = h->types[i];
+		for (j = 0; ct && t->types[i] == MIG_T_ANY && j < ct->ncols; j++)
+			if (!strcmp(ct->cols[j].name, h->names[i]))
+				t->types[i] = ct->cols[j].type;
 	}
 	for (i = 0; i < 2; i++) {
 		t->colsum[i] = ecalloc(h->ncols, sizeof(uint64_t));
@@ -226,8 +244,22 @@ static void setup_tag(struct stag *t, const struct mig_header *h)
 			t->keyidx[t->nkey++] = (size_t)c;
 		}
 	} else if (h->ncols) {
-		t->keyidx = ecalloc(1, sizeof(size_t));
-		t->nkey = 1;
+		int c = -1;
+
+		if (ct && ct->pk) {
+			t->keyidx = ecalloc(ct->pk->ncols, sizeof(size_t));
+			for (j = 0; j < ct->pk->ncols && (c = mig_header_find(h, ct->pk->cols[j])) >= 0; j++)
+				t->keyidx[t->nkey++] = (size_t)c;
+			if (c < 0) {
+				free(t->keyidx);
+				t->keyidx = NULL;
+				t->nkey = 0;
+			}
+		}
+		if (!t->nkey) {
+			t->keyidx = ecalloc(1, sizeof(size_t));
+			t->nkey = 1;
+		}
 	}
 }
 
@@ -293,6 +325,7 @@ static int read_stream(struct vctx *c, const char *path, struct stag ***tags, si
 				continue;
 			t = ecalloc(1, sizeof(*t));
 			t->tag = estrdup(it.hdr->tag);
+			t->d = vref(c, t->tag, strlen(t->tag), "DST", &t->table);
 			*tags = ereallocarray(*tags, *ntags + 1, sizeof(**tags));
 			(*tags)[(*ntags)++] = t;
 		}
@@ -654,8 +687,6 @@ void check_stream(struct vctx *c, const char *where, const char *args)
 		int r;
 		char hex[2][33];
 
-		if (!t->d)
-			t->d = vref(c, t->tag, strlen(t->tag), "DST", &t->table);
 		json_object_set_new(jt, t->tag, o);
 		json_object_set_new(o, "table", json_string(t->table));
 		json_object_set_new(o, "db", json_string(t->d->alias));

@@ -94,7 +94,9 @@ int vdb_int(struct vdb *d, const char *sql, long long *out, struct buf *err);
 /* "postgresql", "mariadb", "sqlite" */
 const char *vdb_dialect(const struct vdb *d);
 
-/* verify-catalog.c: free the catalog read for d, if any. */
+/* verify-catalog.c: d's catalog, read on first use (NULL, err set). */
+struct catalog;
+const struct catalog *vdb_catalog(struct vdb *d, struct buf *err);
 void vdb_catalog_free(struct vdb *d);
 
 /* the checks */
