@@ -376,7 +376,7 @@ void extract_my(struct xctx *x)
 	const char **names = ecalloc(x->njobs + 1, sizeof(*names));
 	struct catalog cat;
 	struct buf err = BUF_INIT, sql = BUF_INIT;
-	size_t i, nt = 0;
+	size_t i, nt = 0, ti = 0;
 
 	run(m, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", x->u->shown);
 	run(m, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY", x->u->shown);
@@ -398,7 +398,7 @@ void extract_my(struct xctx *x)
 
 		buf_reset(&sql);
 		if (j->table) {
-			t = catalog_find(&cat, j->table);
+			t = &cat.tables[ti++];
 			x_select(&sql, &my_dialect, m, j, t, x->o);
 			if (x->o->exact_count) {
 				struct buf w = BUF_INIT;

@@ -262,7 +262,7 @@ void extract_pg(struct xctx *x)
 	const char **names = ecalloc(x->njobs + 1, sizeof(*names));
 	struct catalog cat;
 	struct buf err = BUF_INIT, sql = BUF_INIT;
-	size_t i, nt = 0;
+	size_t i, nt = 0, ti = 0;
 
 	/* one snapshot for every table, and nothing written by accident */
 	exec_ok(x, c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
@@ -285,7 +285,7 @@ void extract_pg(struct xctx *x)
 
 		buf_reset(&sql);
 		if (j->table) {
-			t = catalog_find(&cat, j->table);
+			t = &cat.tables[ti++];
 			h = table_header(j, t);
 			x_select(&sql, &pg_dialect, c, j, t, x->o);
 			if (x->o->exact_count) {

@@ -449,7 +449,7 @@ void extract_sqlite(struct xctx *x)
 	const char **names = ecalloc(x->njobs + 1, sizeof(*names));
 	struct catalog cat;
 	struct buf err = BUF_INIT, sql = BUF_INIT;
-	size_t i, nt = 0;
+	size_t i, nt = 0, ti = 0;
 
 	if (access(x->u->path, F_OK) < 0)
 		die(MIG_EXIT_DB, "%s: cannot open: no such file", x->u->shown);
@@ -475,7 +475,7 @@ void extract_sqlite(struct xctx *x)
 
 		buf_reset(&sql);
 		if (j->table) {
-			t = catalog_find(&cat, j->table);
+			t = &cat.tables[ti++];
 			x_select(&sql, &sq_dialect, db, j, t, x->o);
 			if (x->o->exact_count) {
 				struct buf w = BUF_INIT;
