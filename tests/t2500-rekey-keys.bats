@@ -125,9 +125,9 @@ setup() {
 	[ "$stderr" = "mig-rekey: in:4: u: duplicate key in column 'id' (value '1')" ]
 }
 
-@test "with --reject, bad keys go to the rejects file and the run ends with exit 1" {
+@test "with --reject, bad keys go to the rejects file; over --max-rejects is exit 1" {
 	printf '@u,id:int,n\nu,1,a\nu,,b\nu,1,c\nu,2,d\n' > in
-	run --separate-stderr -1 mig-rekey -k u.id=seq:10 --reject rj in
+	run --separate-stderr -0 mig-rekey -k u.id=seq:10 --reject rj in
 	[ -z "$stderr" ]
 	printf '#!mig-stream 1\n@u,id:int,n\nu,10,a\nu,11,d\n#!stats mig-rekey u in=4 out=2 dropped=0 rejected=2\n' > expect
 	printf '%s\n' "$output" > out

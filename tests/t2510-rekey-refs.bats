@@ -94,7 +94,7 @@ missing_stream() {
 
 @test "--on-missing reject sends the record, unchanged, to the rejects file" {
 	missing_stream
-	run --separate-stderr -1 mig-rekey -k appointments.id=seq:1 -k users.id=seq:7 \
+	run --separate-stderr -0 mig-rekey -k appointments.id=seq:1 -k users.id=seq:7 \
 		-x appointments=a.csv -r appointments.user_id=users -m reject --reject rj in
 	[ -z "$stderr" ]
 	printf '%s\n' "$output" | grep '^appointments\|stats' > out

@@ -50,6 +50,6 @@ setup() {
 }
 
 @test "a unique column the tag lacks is an error at its header" {
-	run --separate-stderr -1 mig-rekey --unique u.mail in
+	run --separate-stderr -2 mig-rekey --unique u.mail in
 	[ "$stderr" = "mig-rekey: in:1: tag 'u' has no column 'mail' (rule 'unique u.mail')" ]
 }

@@ -60,6 +60,6 @@ setup() {
 @test "dedupe needs a key rule, and columns the tag has" {
 	run --separate-stderr -2 mig-rekey -d 'session on (trainer_id)'
 	[ "$stderr" = "mig-rekey: rule 'dedupe session on (trainer_id)': tag 'session' has no key rule" ]
-	run --separate-stderr -1 mig-rekey -k session.id=seq -d 'session on (trainer, starts_at)' in
+	run --separate-stderr -2 mig-rekey -k session.id=seq -d 'session on (trainer, starts_at)' in
 	[ "$stderr" = "mig-rekey: in:1: tag 'session' has no column 'trainer' (rule 'dedupe session on (trainer, starts_at)')" ]
 }

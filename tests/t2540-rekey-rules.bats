@@ -60,10 +60,10 @@ bad_rule() {
 	[ "$stderr" = "mig-rekey: nosuch: cannot open: No such file or directory" ]
 }
 
-@test "a key column the tag lacks is reported at its header, with file and line" {
-	run --separate-stderr -1 mig-rekey -k users.uid=seq "$R/clinic.stream"
+@test "a column the tag lacks is a usage error at its header, with file and line" {
+	run --separate-stderr -2 mig-rekey -k users.uid=seq "$R/clinic.stream"
 	[ "$stderr" = "mig-rekey: $R/clinic.stream:3: tag 'users' has no column 'uid' (rule 'key users.uid=seq')" ]
-	run --separate-stderr -1 mig-rekey -k users.id=seq -r appointments.patient_id=users "$R/clinic.stream"
+	run --separate-stderr -2 mig-rekey -k users.id=seq -r appointments.patient_id=users "$R/clinic.stream"
 	[ "$stderr" = "mig-rekey: $R/clinic.stream:9: tag 'appointments' has no column 'patient_id' (rule 'ref appointments.patient_id=users')" ]
 }
 
