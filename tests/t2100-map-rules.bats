@@ -149,6 +149,11 @@ t|rule 1:2: expected '->' after a tag, or TAG.COLUMN = ..., found 'end of rule'
 drop t|rule 1:7: expected TAG.COLUMN after 'drop'
 t.a = 'x' junk|rule 1:11: expected the end of the rule, found 'junk'
 t.a = 'x|rule 1:7: unterminated string
+t.a:int = 'abc'|rule 1:11: 'abc' is not a valid int
+t.a:int = 1.5|rule 1:11: '1.5' is not a valid int
+t.a:bool = 'yes'|rule 1:12: 'yes' is not a valid bool
+t.a:uuid = 'x'|rule 1:12: 'x' is not a valid uuid
+t.a:json = '{a'|rule 1:12: '{a' is not a valid json
 EOF
 }
 

@@ -22,6 +22,7 @@
 #include <crypt.h>
 
 #include "expr.h"
+#include "json.h"
 #include "ledger.h"
 #include "progress.h"
 #include "rec.h"
@@ -980,6 +981,39 @@ static int parse_name_list(struct lex *l, struct rule *r)
 	return 0;
 }
 
+static int json_valid(const char *s, size_t n)
+{
+	const char *p = json_ws(s, s + n), *why;
+	struct json_val v;
+
+	if (json_scan(&p, s + n, &v, &why) < 0)
+		return 0;
+	return json_ws(p, s + n) == s + n;
+}
+
+/* Can a constant be stored in a column of type t?  (Checked where cheap.) */
+static int literal_fits(const struct node *n, enum mig_type t)
+{
+	uuid_t u;
+	int cmp;
+
+	switch (t) {
+	case MIG_T_INT:
+		return num_compare(n->text, n->len, "0", 1, &cmp) == 0 && !strpbrk(n->text, ".eE");
+	case MIG_T_FLOAT:
+	case MIG_T_NUMERIC:
+		return num_compare(n->text, n->len, "0", 1, &cmp) == 0;
+	case MIG_T_BOOL:
+		return !strcmp(n->text, "t") || !strcmp(n->text, "f");
+	case MIG_T_UUID:
+		return n->len == 36 && uuid_parse(n->text, u) == 0;
+	case MIG_T_JSON:
+		return json_valid(n->text, n->len);
+	default:
+		return 1;
+	}
+}
+
 static int parse_rule_into(struct lex *l, struct rule *r)
 {
 	int kw = -1;
@@ -1031,6 +1065,10 @@ static int parse_rule_into(struct lex *l, struct rule *r)
 	r->kind = R_SET;
 	if (!(r->expr = parse_expr(l)))
 		return -1;
+	if (r->typed && r->expr->kind == N_LIT && !literal_fits(r->expr, r->type)) {
+		l->tpos = r->expr->pos;
+		return lex_fail(l, "'%s' is not a valid %s", r->expr->text, mig_type_name(r->type));
+	}
 	return 0;
 }
 
