@@ -686,6 +686,7 @@ void check_stream(struct vctx *c, const char *where, const char *args)
 		size_t n, j;
 		int r;
 		char hex[2][33];
+		struct progress pg;
 
 		json_object_set_new(jt, t->tag, o);
 		json_object_set_new(o, "table", json_string(t->table));
@@ -720,15 +721,20 @@ void check_stream(struct vctx *c, const char *where, const char *args)
 			nerr++;
 			continue;
 		}
+		/* the stream's count is the expected total: progress has an ETA */
+		progress_init(&pg, c->progress);
+		progress_begin(&pg, t->tag, t->sum[0].count);
 		while ((r = vrows_next(q, &f, &n, &err)) > 0) {
 			struct canon_hash rh;
 			uint64_t kh = hash_row(t, &h, f, &rh);
 
+			progress_tick(&pg);
 			canon_sum_add(&t->sum[1], rh);
 			canon_sum_add(&t->bucket[1][kh % NBUCKET], rh);
 			for (j = 0; j < t->ncols; j++)
 				t->colsum[1][j] += h.colh[j];
 		}
+		progress_end(&pg);
 		vrows_close(q);
 		if (r < 0) {
 			vcheck_error(&k, 1, "%s: %s: %s", t->tag, t->d->u.shown, err.buf);
