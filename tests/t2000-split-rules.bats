@@ -251,3 +251,22 @@ odd_orders,4,void,1
 EOF
 	assert_same "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/out"
 }
+
+@test "split: a header that changes mid-stream is bound again" {
+	printf '@users,id:int,role\nusers,1,A\n@users,id:int,extra,role\nusers,2,x,B\nusers,3,y,A\n' >"$BATS_TEST_TMPDIR/in"
+	mig-split -i "$BATS_TEST_TMPDIR/in" 'users -> a(id, role) where role = A' --unmatched pass >"$BATS_TEST_TMPDIR/out"
+	cat >"$BATS_TEST_TMPDIR/want" <<'EOF'
+#!mig-stream 1
+@a,id:int,role
+a,1,A
+@users,id:int,extra,role
+users,2,x,B
+a,3,A
+#!stats mig-split users in=3 out=3 dropped=0 rejected=0 to:a=2 to:users=1
+EOF
+	assert_same "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/out"
+	# The new header must still have the predicate's column.
+	printf '@users,id:int,role\nusers,1,A\n@users,id:int\nusers,2\n' >"$BATS_TEST_TMPDIR/in2"
+	run -2 --separate-stderr mig-split --input "$BATS_TEST_TMPDIR/in2" 'users where role = A'
+	[ "$stderr" = "mig-split: $BATS_TEST_TMPDIR/in2:3: tag 'users': unknown column 'role' (rule 1)" ]
+}

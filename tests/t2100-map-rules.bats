@@ -222,3 +222,14 @@ EOF
 	run -2 --separate-stderr sh -c "mig-map 'contacts.x = 1' <'$D/dirty.csv' >/dev/full"
 	[[ "$stderr" == *"<stdout>"* ]]
 }
+
+@test "map: a header that changes mid-stream is compiled again" {
+	printf '@users,id:int,role\nusers,1,A\n@users,role,id:int\nusers,B,2\n' >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr mig-map -v -i "$BATS_TEST_TMPDIR/in" 'users.r = lower(role)' 'drop users.role'
+	[ "$output" = "#!mig-stream 1
+@users,id:int,r
+users,1,a
+users,2,b
+#!stats mig-map users in=2 out=2 dropped=0 rejected=0" ]
+	[ "$stderr" = "mig-map: users: 2 in, 2 out, 0 rejected" ]
+}
