@@ -93,6 +93,12 @@ bad_rule() {
 	[ "$stderr" = "mig-rekey: bad:2: tag 'a' row 1 has 2 fields, its header has 1 columns" ]
 }
 
+@test "--stats reports each rekeyed tag's keys and key-map size on stderr" {
+	run --separate-stderr -0 mig-rekey --stats -k t.id=seq -k nobody.id=seq "$R/uuid5-lengths.stream"
+	[[ "$stderr" == "mig-rekey: t: 20 keys, "*" bytes of key map ("*" per key)"* ]]
+	[[ "$stderr" == *"mig-rekey: nobody: 0 keys, 0 bytes of key map" ]]
+}
+
 @test "the man page lints clean" {
 	run -0 mandoc -Tlint -Wwarning "$MIG_TOP/man/mig-rekey.1"
 	[ -z "$output" ]

@@ -582,7 +582,7 @@ int main(int argc, char **argv)
 		{ "show-values", no_argument, NULL, O_SHOW_VALUES },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "progress", no_argument, NULL, O_PROGRESS },
-		{ "verbose", no_argument, NULL, 'v' },
+		{ "stats", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 },
