@@ -66,6 +66,21 @@ void xwalk_rowv(struct xwalk_out *x, const struct mig_field *f, size_t n)
 		xwalk_flush(x);
 }
 
+/* The rename itself survives a crash only once its directory is synced. */
+static void sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? estrndup(path, slash == path ? 1 : (size_t)(slash - path)) : estrdup(".");
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	/* some file systems refuse fsync on a directory: nothing more to do there */
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
 void xwalk_close(struct xwalk_out *x)
 {
 	xwalk_flush(x);
@@ -75,6 +90,7 @@ void xwalk_close(struct xwalk_out *x)
 		die(MIG_EXIT_SYSTEM, "%s: close:", x->part);
 	if (rename(x->part, x->path) < 0)
 		die(MIG_EXIT_SYSTEM, "%s: cannot rename to '%s':", x->part, x->path);
+	sync_dir(x->path);
 	buf_release(&x->b);
 	free(x->path);
 	free(x->part);
