@@ -55,11 +55,12 @@ mig_servers_start() {
 	if [[ " $want " == *" my "* ]]; then
 		local user=()
 		[ "$(id -u)" -eq 0 ] && user=(--user=root)
-		mkdir -p "$dir/my"
+		# A private tmpdir: servers sharing /tmp collide on temporary table names.
+		mkdir -p "$dir/my" "$dir/mytmp"
 		mariadb-install-db --no-defaults "${user[@]}" --datadir="$dir/my" \
 			--auth-root-authentication-method=normal --skip-test-db \
 			>"$dir/my-install.log" 2>&1 || { cat "$dir/my-install.log" >&2; return 1; }
-		mariadbd --no-defaults "${user[@]}" --datadir="$dir/my" --socket="$dir/my.sock" \
+		mariadbd --no-defaults "${user[@]}" --datadir="$dir/my" --tmpdir="$dir/mytmp" --socket="$dir/my.sock" \
 			--skip-networking --pid-file="$dir/my.pid" --log-error="$dir/my.log" \
 			--local-infile=1 --innodb-buffer-pool-size=512M --innodb-log-file-size=256M \
 			--innodb-flush-log-at-trx-commit=0 --skip-log-bin --character-set-server=utf8mb4 \
