@@ -63,3 +63,56 @@ setup() {
 	run --separate-stderr -2 mig-rekey -k session.id=seq -d 'session on (trainer, starts_at)' in
 	[ "$stderr" = "mig-rekey: in:1: tag 'session' has no column 'trainer' (rule 'dedupe session on (trainer, starts_at)')" ]
 }
+
+# Seed 003: sessions and training_sessions, two tables of one target, with
+# overlapping ids; each has payments pointing at it.
+two_tables() {
+	printf '%s\n' '@sessions,id:int,trainer_id:int,starts_at:timestamp' \
+		'sessions,1,7,2024-01-01 09:00:00' 'sessions,2,7,2024-01-02 09:00:00' \
+		'sessions,3,8,2024-01-03 09:00:00' 'sessions,4,9,2024-01-04 09:00:00' \
+		'@training_sessions,id:int,trainer_id:int,starts_at:timestamp' \
+		'training_sessions,1,7,2024-01-02 09:00:00' 'training_sessions,2,8,2024-01-05 09:00:00' \
+		'training_sessions,3,9,2024-01-04 09:00:00' \
+		'@payments,id:int,session_id:int' 'payments,1,1' 'payments,2,3' 'payments,3,4' \
+		'@payment_records,id:int,session_id:int' 'payment_records,1,1' 'payment_records,2,2' > two
+}
+
+@test "two tables of one target merge: one sequence, duplicates across them mapped" {
+	two_tables
+	set -o pipefail
+	mig-rekey -k sessions.id=seq:1 -k training_sessions.id=seq:1 -x sessions=s.csv \
+		-x training_sessions=ts.csv -d 'sessions, training_sessions on (trainer_id, starts_at)' \
+		-r payments.session_id=sessions -r payment_records.session_id=training_sessions two |
+	mig-split -q 'sessions -> session' 'training_sessions -> session' > out
+	grep -v '^#' out > got
+	printf '%s\n' '@session,id:int,trainer_id:int,starts_at:timestamp' \
+		'session,1,7,2024-01-01 09:00:00' 'session,2,7,2024-01-02 09:00:00' \
+		'session,3,8,2024-01-03 09:00:00' 'session,4,9,2024-01-04 09:00:00' \
+		'session,5,8,2024-01-05 09:00:00' \
+		'@payments,id:int,session_id:int' 'payments,1,1' 'payments,2,3' 'payments,3,4' \
+		'@payment_records,id:int,session_id:int' 'payment_records,1,2' 'payment_records,2,5' > expect
+	assert_same expect got
+	printf '%s\n' old,new 1,2 2,5 3,4 > tsexpect
+	assert_same tsexpect ts.csv
+	grep -qx '#!stats mig-rekey training_sessions in=3 out=1 dropped=2 rejected=0 deduped=2' out
+}
+
+@test "two tables merged with uuid5: a duplicate takes the first table's key" {
+	two_tables
+	run -0 mig-rekey -k sessions.id=uuid5:dns -k training_sessions.id=uuid5:url \
+		-x training_sessions=ts.csv -d 'sessions,training_sessions on (trainer_id, starts_at)' two
+	# training session 1 is session 2: uuid5(dns, "2")
+	grep -qx '1,4b166dbe-d99d-5091-abdd-95b83330ed3a' ts.csv
+	printf '%s\n' "$output" | grep -q '^training_sessions,[0-9a-f-]*,8,2024-01-05'
+}
+
+@test "tables merged by one rule need the same kind of key and one sequence start" {
+	run --separate-stderr -2 mig-rekey -k a.id=seq -k b.id=uuid4 -d 'a,b on (x)'
+	[ "$stderr" = "mig-rekey: rule 'dedupe a,b on (x)': 'a' and 'b' get different kinds of keys" ]
+	run --separate-stderr -2 mig-rekey -k a.id=keep -k b.id=keep -d 'a,b on (x)'
+	[ "$stderr" = "mig-rekey: rule 'dedupe a,b on (x)': tags merged by one rule need seq or uuid keys, not keep" ]
+	run --separate-stderr -2 mig-rekey -k a.id=seq:1 -k b.id=seq:100 -d 'a,b on (x)'
+	[ "$stderr" = "mig-rekey: rule 'dedupe a,b on (x)': merged tags share one sequence; give 'a' and 'b' the same seq:START" ]
+	run --separate-stderr -2 mig-rekey -k a.id=seq -d 'a on (x)' -d 'a on (y)'
+	[ "$stderr" = "mig-rekey: rule 'dedupe a on (y)': tag 'a' already has a dedupe rule" ]
+}

@@ -30,11 +30,15 @@ setup() {
 	printf '%s\n' "$output" | grep -qx 'appointments,11,4,98123fde-012f-5ff3-8b50-881449dac91a'
 }
 
-@test "example 4 and 5: emails across three tags, two session tables" {
+@test "example 4 and 5: emails across three tags, two session tables merged" {
 	run --separate-stderr -0 bash ex4 < v1.stream
 	printf '%s\n' "$output" | grep -qx 'parents,1,Ann+2@School.org'
 	printf '%s\n' "$output" | grep -qx 'students,1,ann+3@school.org'
 	[ "$(wc -l < email_changes.csv)" -eq 3 ]
-	run --separate-stderr -0 bash ex5 < v1.stream
-	grep -qx '101,1' session_ids.csv
+	run --separate-stderr -0 bash -o pipefail ex5 < v1.stream
+	printf '%s\n' 'old,new' '1,2' '2,3' > expect
+	assert_same expect training_session_ids.csv
+	printf '%s\n' "$output" | grep -qx 'session,3,9,2024-01-03 09:00:00'
+	printf '%s\n' "$output" | grep -qx 'payment_records,1,2'
+	printf '%s\n' "$output" | grep -qx 'payment_records,2,3'
 }

@@ -218,10 +218,10 @@ static void build_plan(struct run *run, struct tagrule *t, const struct mig_head
 		}
 		p->refclear[i][nclear] = -1;
 	}
-	p->ddin = ecalloc(t->ndd + 1, sizeof(*p->ddin));
-	for (i = 0; i < t->ndd; i++)
-		if ((p->ddin[i] = mig_header_find(h, t->ddcols[i])) < 0)
-			no_column(run, line, t->tag, t->ddcols[i], "dedupe", t->ddtext);
+	p->ddin = ecalloc(t->dd ? t->dd->ncols + 1 : 1, sizeof(*p->ddin));
+	for (i = 0; t->dd && i < t->dd->ncols; i++)
+		if ((p->ddin[i] = mig_header_find(h, t->dd->cols[i])) < 0)
+			no_column(run, line, t->tag, t->dd->cols[i], "dedupe", t->dd->text);
 	p->uout = ecalloc(t->nuniq + 1, sizeof(*p->uout));
 	for (i = 0; i < t->nuniq; i++) {
 		for (j = 0; j < nout && strcmp(names[j], t->uniq[i].col); j++)
@@ -390,10 +390,12 @@ static void new_key(struct run *run, struct tagrule *t, unsigned char *cell,
 		memcpy(cell, &v, 8);
 		break;
 	case G_SEQ:
+		if (t->seqof)
+			t = t->seqof;
 		if (t->seq_end) {
 			mig_writer_flush(run->w);
 			die(MIG_EXIT_DATA, "%s:%lu: %s: sequence overflows 64 bits", mig_reader_name(run->r),
-			    it->line, t->tag);
+			    it->line, it->hdr->tag);
 		}
 		v = (uint64_t)t->seq;
 		memcpy(cell, &v, 8);
@@ -435,20 +437,23 @@ static void record(struct run *run, struct tagrule *t, const struct mig_item *it
 		}
 		existing = keymap_find(&t->map, kv->val, kv->len);
 	}
-	if (t->ndd) {
+	if (t->dd) {
 		long long d;
 
-		natural_key(&run->nk, p, t->ndd, f);
-		d = keymap_find(&t->dd, run->nk.buf, run->nk.len);
+		natural_key(&run->nk, p, t->dd->ncols, f);
+		d = keymap_find(&t->dd->set, run->nk.buf, run->nk.len);
 		if (d >= 0) {
 			uint64_t kept;
+			struct tagrule *kt;
 
-			memcpy(&kept, keymap_val(&t->dd, (size_t)d), 8);
-			if (existing >= 0 && (uint64_t)existing != kept)
+			memcpy(&kept, keymap_val(&t->dd->set, (size_t)d), 8);
+			kt = t->dd->tags[kept >> 32];
+			kept &= 0xffffffffu;
+			if (existing >= 0 && (kt != t || (uint64_t)existing != kept))
 				goto dupkey;
 			if (existing < 0) {
 				idx = keymap_add(&t->map, kv->val, kv->len);
-				memcpy(keymap_val(&t->map, idx), keymap_val(&t->map, kept), t->map.vsize);
+				memcpy(keymap_val(&t->map, idx), keymap_val(&kt->map, kept), t->map.vsize);
 				if (t->xwpath) {
 					buf_reset(&run->tmp2);
 					render_new(t, idx, &run->tmp2);
@@ -519,10 +524,11 @@ static void record(struct run *run, struct tagrule *t, const struct mig_item *it
 			run->of[p->keepout] = *kv;
 		if (t->xwpath)
 			xwalk_row(&t->xw, kv->val, kv->len, out->buf, out->len);
-		if (t->ndd) {
-			uint64_t v = idx;
+		if (t->dd) {
+			uint64_t v = (uint64_t)t->ddno << 32 | idx;
 
-			memcpy(keymap_val(&t->dd, keymap_add(&t->dd, run->nk.buf, run->nk.len)), &v, 8);
+			memcpy(keymap_val(&t->dd->set, keymap_add(&t->dd->set, run->nk.buf, run->nk.len)), &v,
+			       8);
 		}
 	}
 	for (i = 0; i < t->nuniq; i++)
@@ -547,7 +553,7 @@ static void verbose_report(const struct rules *rules)
 
 	for (i = 0; i < rules->ntags; i++) {
 		const struct tagrule *t = rules->tags[i];
-		size_t b = keymap_bytes(&t->map) + keymap_bytes(&t->dd);
+		size_t b = keymap_bytes(&t->map) + (t->dd && !t->ddno ? keymap_bytes(&t->dd->set) : 0);
 
 		if (!t->has_key)
 			continue;

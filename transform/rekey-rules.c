@@ -262,44 +262,57 @@ static void rule_unique(struct rules *r, char *s, int nocase, const char *where,
 	}
 }
 
-/* "TAG on (COL, ...)" */
+/* "TAG[,TAG...] on (COLUMN, ...)" */
 static void rule_dedupe(struct rules *r, char *s, const char *where, const char *arg)
 {
-	char *p = trim(s), *tag, *q, *save = NULL;
-	struct tagrule *t;
+	char *p = trim(s), *tags, *q, *save = NULL;
+	struct dedupe *dd;
 
-	tag = p;
-	while (*p && !isspace((unsigned char)*p) && *p != '(')
-		p++;
-	if (!*p)
+	/* the tag list ends at the word "on" */
+	tags = p;
+	for (q = p; *q; q++)
+		if (isspace((unsigned char)q[0]) && !strncmp(q + 1, "on", 2) &&
+		    (q[3] == '(' || isspace((unsigned char)q[3])))
+			break;
+	if (!*q)
 		bad(where, "dedupe", arg, "expected TAG on (COLUMN, ...)");
-	if (*p != '(')
-		*p++ = '\0';
-	while (isspace((unsigned char)*p))
-		p++;
-	if (strncmp(p, "on", 2) || (p[2] != '(' && !isspace((unsigned char)p[2])))
-		bad(where, "dedupe", arg, "expected TAG on (COLUMN, ...)");
-	p = trim(p + 2);
+	*q = '\0';
+	p = trim(q + 3);
 	if (*p != '(' || p[strlen(p) - 1] != ')')
 		bad(where, "dedupe", arg, "expected TAG on (COLUMN, ...)");
 	p[strlen(p) - 1] = '\0';
 	p++;
-	if (!*tag)
+	dd = ecalloc(1, sizeof(*dd));
+	dd->text = estrdup(arg);
+	keymap_init(&dd->set, 8);
+	r->dds = ereallocarray(r->dds, r->ndds + 1, sizeof(*r->dds));
+	r->dds[r->ndds++] = dd;
+	for (q = strtok_r(tags, ",", &save); q; q = strtok_r(NULL, ",", &save)) {
+		struct tagrule *t;
+
+		q = trim(q);
+		if (!*q)
+			bad(where, "dedupe", arg, "empty tag");
+		t = tag_of(r, q);
+		if (t->dd)
+			bad(where, "dedupe", arg, "tag '%s' already has a dedupe rule", q);
+		t->dd = dd;
+		t->ddno = (unsigned)dd->ntags;
+		dd->tags = ereallocarray(dd->tags, dd->ntags + 1, sizeof(*dd->tags));
+		dd->tags[dd->ntags++] = t;
+	}
+	if (!dd->ntags)
 		bad(where, "dedupe", arg, "empty tag");
-	t = tag_of(r, tag);
-	if (t->ddtext)
-		bad(where, "dedupe", arg, "tag '%s' already has a dedupe rule", tag);
-	t->ddtext = estrdup(arg);
+	save = NULL;
 	for (q = strtok_r(p, ",", &save); q; q = strtok_r(NULL, ",", &save)) {
 		q = trim(q);
 		if (!*q)
 			bad(where, "dedupe", arg, "empty column name");
-		t->ddcols = ereallocarray(t->ddcols, t->ndd + 1, sizeof(*t->ddcols));
-		t->ddcols[t->ndd++] = estrdup(q);
+		dd->cols = ereallocarray(dd->cols, dd->ncols + 1, sizeof(*dd->cols));
+		dd->cols[dd->ncols++] = estrdup(q);
 	}
-	if (!t->ndd)
+	if (!dd->ncols)
 		bad(where, "dedupe", arg, "no columns");
-	keymap_init(&t->dd, 8);
 }
 
 void rules_add(struct rules *r, const char *name, const char *arg, const char *where)
@@ -398,8 +411,8 @@ void rules_check(struct rules *r, int have_rejects)
 		if (!t->has_key && t->xwpath)
 			die(MIG_EXIT_USAGE, "rule 'crosswalk %s=%s': tag '%s' has no key rule", t->tag,
 			    t->xwpath, t->tag);
-		if (!t->has_key && t->ddtext)
-			die(MIG_EXIT_USAGE, "rule 'dedupe %s': tag '%s' has no key rule", t->ddtext, t->tag);
+		if (!t->has_key && t->dd)
+			die(MIG_EXIT_USAGE, "rule 'dedupe %s': tag '%s' has no key rule", t->dd->text, t->tag);
 		if (t->has_key && t->keepold && !strcmp(t->keepold, t->keycol))
 			die(MIG_EXIT_USAGE, "rule 'keep-old %s.%s': that is the key column", t->tag,
 			    t->keepold);
@@ -429,6 +442,32 @@ void rules_check(struct rules *r, int have_rejects)
 	for (i = 0; i < r->ntags; i++)
 		if (r->tags[i]->has_key)
 			keymap_init(&r->tags[i]->map, r->tags[i]->gen >= G_UUID4 ? 16 : 8);
+	for (i = 0; i < r->ndds; i++) {
+		struct dedupe *dd = r->dds[i];
+
+		/* a merged duplicate takes the kept record's key: same kind of key */
+		for (j = 1; j < dd->ntags; j++) {
+			struct tagrule *a = dd->tags[0], *b = dd->tags[j];
+
+			if (!a->has_key || !b->has_key)
+				continue;
+			if (a->gen == G_KEEP || b->gen == G_KEEP)
+				die(MIG_EXIT_USAGE,
+				    "rule 'dedupe %s': tags merged by one rule need seq or uuid keys, not keep",
+				    dd->text);
+			if ((a->gen == G_SEQ) != (b->gen == G_SEQ))
+				die(MIG_EXIT_USAGE,
+				    "rule 'dedupe %s': '%s' and '%s' get different kinds of keys", dd->text,
+				    a->tag, b->tag);
+			/* one target table: one sequence, or the merged keys would collide */
+			if (a->gen == G_SEQ && a->seq != b->seq)
+				die(MIG_EXIT_USAGE,
+				    "rule 'dedupe %s': merged tags share one sequence; give '%s' and '%s' the same seq:START",
+				    dd->text, a->tag, b->tag);
+			if (a->gen == G_SEQ)
+				b->seqof = a;
+		}
+	}
 	for (i = 0; i < r->nfiles; i++)
 		xwalk_load(&r->files[i]->map, r->files[i]->path, &r->files[i]->type);
 	for (i = 0; i < r->ntags; i++)
@@ -478,11 +517,6 @@ void rules_release(struct rules *r)
 		for (j = 0; j < t->nuniq; j++)
 			free(t->uniq[j].col);
 		free(t->uniq);
-		for (j = 0; j < t->ndd; j++)
-			free(t->ddcols[j]);
-		free(t->ddcols);
-		free(t->ddtext);
-		keymap_release(&t->dd);
 		keymap_release(&t->map);
 		free(t->keycol);
 		free(t->keytext);
@@ -505,6 +539,16 @@ void rules_release(struct rules *r)
 		free(r->sets[i]);
 	}
 	free(r->sets);
+	for (i = 0; i < r->ndds; i++) {
+		for (j = 0; j < r->dds[i]->ncols; j++)
+			free(r->dds[i]->cols[j]);
+		free(r->dds[i]->cols);
+		free(r->dds[i]->tags);
+		free(r->dds[i]->text);
+		keymap_release(&r->dds[i]->set);
+		free(r->dds[i]);
+	}
+	free(r->dds);
 	free(r->audit);
 	memset(r, 0, sizeof(*r));
 }

@@ -149,6 +149,20 @@ struct refrule {
 	char *names;		/* "users, patients" for messages */
 };
 
+/*
+ * One dedupe rule: a natural-key set shared by the tags it names, so two
+ * source tables of one target table merge.  Values: the kept record, as
+ * its tag's number in tags (high 32 bits) and its entry in that tag's map.
+ */
+struct dedupe {
+	char *text;
+	char **cols;
+	size_t ncols;
+	struct tagrule **tags;
+	size_t ntags;
+	struct keymap set;
+};
+
 struct uniqset {
 	char *text;
 	int nocase;
@@ -181,16 +195,15 @@ struct tagrule {
 	enum gen gen;
 	long long seq;		/* the next sequence number */
 	int seq_end;		/* seq was the largest int64 and is used */
+	struct tagrule *seqof;	/* the tag whose sequence this one shares */
 	unsigned char ns[16];
 	char *keepold;
 	struct keymap map;	/* old key -> seq, uuid, or entry number (keep) */
 	char *xwpath;
 	struct xwalk_out xw;
 	/* dedupe */
-	char *ddtext;
-	char **ddcols;
-	size_t ndd;
-	struct keymap dd;	/* natural key -> entry number in map */
+	struct dedupe *dd;
+	unsigned ddno;		/* this tag's number in dd->tags */
 	/* foreign keys and uniqueness */
 	struct refrule *refs;
 	size_t nrefs;
@@ -206,6 +219,8 @@ struct rules {
 	size_t nfiles;
 	struct uniqset **sets;
 	size_t nsets;
+	struct dedupe **dds;
+	size_t ndds;
 	enum on_missing on_missing;
 	char *audit;
 };
