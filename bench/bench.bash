@@ -35,6 +35,7 @@ RESULTS=$BENCH/results
 say() { printf 'bench: %s\n' "$*" >&2; }
 want() { [[ " $ONLY " == *" $1 "* ]]; }
 
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 WORK=$(mktemp -d "${BENCH_TMP:-/tmp}/mig-bench.XXXXXX")
 chmod 755 "$WORK"
 cleanup() {
@@ -87,11 +88,14 @@ ROWS=$((N[users] + N[appointments] + N[medical_cases]))
 
 # ---------------------------------------------------------------- timing
 # measure GROUP NAME ROWS BYTES PREP CMD...: run PREP (untimed) then CMD,
-# RUNS times; record the median wall time and the largest peak RSS of the
-# processes CMD ran under tm or through the wrapper.
-tm() { /usr/bin/time -a -o "$WORK/rss.cur" -f '%M' "$@"; }
+# RUNS times; record the median wall time, the median CPU time (user +
+# system) of the processes CMD ran under tm or through the wrapper (client
+# side only: a database server's own work is not in it) and their largest
+# peak RSS.
+tm() { /usr/bin/time -a -o "$WORK/rss.cur" -f '%M %U %S' "$@"; }
+median() { sort -g | awk '{ a[NR] = $1 } END { printf "%.3f", NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 measure() {
-	local group=$1 name=$2 rows=$3 bytes=$4 prep=$5 r t0 t1 walls=() rss=0 x pos
+	local group=$1 name=$2 rows=$3 bytes=$4 prep=$5 r t0 t1 walls=() cpus=() rss=0 x pos
 	shift 5
 	for ((r = 1; r <= RUNS; r++)); do
 		$prep
@@ -101,14 +105,16 @@ measure() {
 		"$@"
 		t1=$EPOCHREALTIME
 		walls+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
-		for x in $(cat "$WORK/rss.cur") $(tail -n +$((pos + 1)) "$BENCH_LOG" | awk '{ print $3 }'); do
-			case $x in *[!0-9]*) continue ;; esac
-			[ "$x" -gt "$rss" ] && rss=$x
-		done
+		{ awk '!/^Command/ { print $1, $2 + $3 }' "$WORK/rss.cur"
+		  tail -n +$((pos + 1)) "$BENCH_LOG" | awk '!/^Command/ { print $3, $5 + $6 }'; } > "$WORK/rss.run"
+		x=$(awk '$1 > m { m = $1 } END { print m + 0 }' "$WORK/rss.run")
+		[ "$x" -gt "$rss" ] && rss=$x
+		cpus+=("$(awk '{ c += $2 } END { printf "%.3f", c }' "$WORK/rss.run")")
 	done
-	local med
-	med=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{ a[NR] = $1 } END { printf "%.3f", NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$group" "$name" "$rows" "$bytes" "$med" "$rss" "$(printf '%.3f ' "${walls[@]}")" >> "$RES"
+	local med cpu
+	med=$(printf '%s\n' "${walls[@]}" | median)
+	cpu=$(printf '%s\n' "${cpus[@]}" | median)
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$group" "$name" "$rows" "$bytes" "$med" "$rss" "$(printf '%.3f ' "${walls[@]}")" "$cpu" >> "$RES"
 	printf 'bench: %-44s %10s rows %9.2f s %12.0f rows/s %8s kB\n' "$name" "$rows" "$med" \
 		"$(awk -v a="$rows" -v b="$med" 'BEGIN { print (b > 0 ? a / b : 0) }')" "$rss" >&2
 }
@@ -327,9 +333,10 @@ fi
 
 # ---------------------------------------------------------------- report
 # Peak RSS of every mig process seen (pipeline runs and replays).
-awk '{ k = $1 " " $4; if ($3 > m[k]) m[k] = $3 } END { for (k in m) print k, m[k] }' "$BENCH_LOG" | sort > "$WORK/rss-by-process.txt"
+awk '!/^Command/ { k = $1 " " $4; if ($3 > m[k]) m[k] = $3 } END { for (k in m) print k, m[k] }' "$BENCH_LOG" | sort > "$WORK/rss-by-process.txt"
 mkdir -p "$RESULTS"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 /usr/bin/python3 "$BENCH/report.py" --results "$RES" --rss "$WORK/rss-by-process.txt" \
 	--json "$RESULTS/bench-$SCALE-$stamp.json" --plot "$RESULTS/bench-$SCALE-$stamp.png" \
-	--scale "$SCALE" --runs "$RUNS" --date "$stamp"
+	--scale "$SCALE" --runs "$RUNS" --date "$stamp" \
+	--loadavg "start $LOAD0, end $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -26,12 +26,12 @@ floor_cols() {
 }
 
 # E.164 from free text, or NULL: 10 digits are a US number, 11 starting
-# with 1 too, a leading + keeps 8 to 15 digits.
+# with 1 too, a leading + keeps 8 to 15 digits.  pd: the digits of phone,
+# computed once per row by _floor_people.
 _floor_phone() {
-	local d="regexp_replace(phone, '[^0-9]', '', 'g')"
-	echo "CASE WHEN length($d) = 10 THEN '+1' || $d
-		WHEN length($d) = 11 AND $d LIKE '1%' THEN '+' || $d
-		WHEN btrim(phone) LIKE '+%' AND length($d) BETWEEN 8 AND 15 THEN '+' || $d END"
+	echo "CASE WHEN length(pd) = 10 THEN '+1' || pd
+		WHEN length(pd) = 11 AND pd LIKE '1%' THEN '+' || pd
+		WHEN ltrim(phone) LIKE '+%' AND length(pd) BETWEEN 8 AND 15 THEN '+' || pd END"
 }
 
 # users and patients, numbered within their duplicate-email group.
@@ -39,7 +39,8 @@ _floor_people() {
 	local s=$1 where=$2
 	echo "SELECT u.*, nullif(lower(btrim(u.email)), '') AS e,
 		row_number() OVER (PARTITION BY nullif(lower(btrim(u.email)), '') ORDER BY u.id) AS en,
-		regexp_split_to_array(btrim(regexp_replace(u.full_name, '\\s+', ' ', 'g')), ' ') AS np
+		regexp_split_to_array(btrim(regexp_replace(u.full_name, '\\s+', ' ', 'g')), ' ') AS np,
+		regexp_replace(u.phone, '[^0-9]', '', 'g') AS pd
 	FROM $s.users u WHERE $where"
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/wrap.bash - stands in for every mig tool on PATH during a benchmark
 # (bench.bash links $WORK/wrap/mig-NAME to it).  Runs the real tool under
-# /usr/bin/time, appending "tool wall_s peak_rss_kB label" to $BENCH_LOG,
+# /usr/bin/time, appending "tool wall_s peak_rss_kB label user_s sys_s" to
+# $BENCH_LOG,
 # so the peak RSS of every mig process of a pipeline run is known.
 #
 #   BENCH_REAL       directory of the real tools
@@ -29,7 +30,7 @@ fi
 if [ "$tool" = mig-load ] && [ -n "${BENCH_LOAD_LOCK:-}" ]; then
 	lock=(flock "$BENCH_LOAD_LOCK")
 fi
-timed=(/usr/bin/time -a -o "$BENCH_LOG" -f "$tool %e %M $label" "${lock[@]}" "$real" "${extra[@]}")
+timed=(/usr/bin/time -a -o "$BENCH_LOG" -f "$tool %e %M $label %U %S" "${lock[@]}" "$real" "${extra[@]}")
 
 if [ -z "${BENCH_CAP:-}" ]; then
 	exec "${timed[@]}" "$@"
