@@ -134,6 +134,7 @@ commit() {
 load_table() {
 	local t=$1 opts=()
 	if [ -n "${UPSERT:-}" ]; then opts+=(--upsert); fi
+	if [ -n "${DEFER:-}" ]; then opts+=(--defer-constraints); fi
 	log "$t: load into $(db_kind "$DST") target"
 	mig-load -q -b "${BATCH:-50000}" -c "$RUN/checkpoints/$t.json" "${opts[@]}" \
 		"$DST" "$S/$t.csv" > "$S/$t.loaded.csv"
