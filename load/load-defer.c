@@ -187,7 +187,7 @@ static int is_pending(struct savedlist *l, const char *schema, const char *table
 	return 0;
 }
 
-static void restore(struct target *tg, struct savedlist *l, struct rejects *rj, int *orphans);
+static void restore(struct target *tg, struct savedlist *l, struct lrej *rj, int *orphans);
 
 void defer_restore_pending(struct target *tg)
 {
@@ -303,7 +303,7 @@ void defer_table(struct target *tg, struct ltab *t)
 }
 
 struct orphan_ctx {
-	struct rejects *rj;
+	struct lrej *rj;
 	struct mig_header *h;
 	const char *where, *reason;
 	unsigned long long n;
@@ -320,7 +320,7 @@ static void orphan_row(void *arg, size_t n, char **v)
 		return;
 	for (i = 0; i < n; i++)
 		f[i] = (struct mig_field){ v[i] ? v[i] : "", v[i] ? strlen(v[i]) : 0, !v[i] };
-	rejects_add(o->rj, o->h, f, o->where, o->reason);
+	lrej_add(o->rj, o->h, f, o->where, o->reason);
 }
 
 static int in_list(const char *list, const char *name, size_t n)
@@ -340,7 +340,7 @@ static int in_list(const char *list, const char *name, size_t n)
 
 /* List the rows of s's table that have no parent row (primary key, then
  * the foreign key's columns) into rj. */
-static unsigned long long find_orphans(struct target *tg, const struct saved *s, struct rejects *rj)
+static unsigned long long find_orphans(struct target *tg, const struct saved *s, struct lrej *rj)
 {
 	struct buf q = BUF_INIT, err = BUF_INIT, why = BUF_INIT, w = BUF_INIT, cols = BUF_INIT;
 	struct orphan_ctx o = { rj, NULL, NULL, NULL, 0 };
@@ -395,7 +395,7 @@ static unsigned long long find_orphans(struct target *tg, const struct saved *s,
 	return o.n;
 }
 
-static void restore(struct target *tg, struct savedlist *l, struct rejects *rj, int *orphans)
+static void restore(struct target *tg, struct savedlist *l, struct lrej *rj, int *orphans)
 {
 	struct buf b = BUF_INIT, err = BUF_INIT;
 	size_t i;
@@ -463,7 +463,7 @@ static void count_row(void *arg, size_t n, char **v)
 		o->n += strtoull(v[0], NULL, 10);
 }
 
-void defer_finish(struct target *tg, struct rejects *rj, int *orphans)
+void defer_finish(struct target *tg, struct lrej *rj, int *orphans)
 {
 	struct savedlist l = { NULL, 0 };
 	size_t i, j, k;

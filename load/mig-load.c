@@ -17,7 +17,6 @@
 #include "ledger.h"
 #include "load.h"
 #include "progress.h"
-#include "rejects.h"
 #include "strmap.h"
 #include "util.h"
 
@@ -45,7 +44,8 @@ struct ctx {
 	struct target tg;
 	struct mig_reader *r;
 	struct mig_writer *w;
-	struct rejects *rj;
+	struct lrej *rj;
+	long long rej_bytes;	/* rejects file size at the last commit */
 	struct strmap tabs;
 	struct ltab **order;
 	size_t ntabs;
@@ -55,7 +55,7 @@ struct ctx {
 	char run[33];
 	unsigned long long batch_rows;
 	unsigned long long violations;	/* dry run: rows refused */
-	int in_txn, stated;
+	int in_txn, stated, rj_moved;
 	unsigned long savepoint;
 	json_t *ckpt_in;	/* checkpoint read at start, NULL if none */
 };
@@ -152,6 +152,7 @@ static void ckpt_write(struct ctx *cx, int done)
 	json_object_set_new(j, "run", json_string(cx->run));
 	json_object_set_new(j, "target", json_string(cx->tg.url.shown));
 	json_object_set_new(j, "done", json_boolean(done));
+	json_object_set_new(j, "rejects_bytes", json_integer((json_int_t)cx->rej_bytes));
 	for (i = 0; i < cx->ntabs; i++) {
 		struct ltab *t = cx->order[i];
 		json_t *o = json_object();
@@ -223,6 +224,7 @@ static void ckpt_start(struct ctx *cx)
 	}
 	if (tg->url.kind == DB_CSV) {
 		/* Plain files: the checkpoint file is the only record. */
+		cx->rej_bytes = cx->ckpt_in ? (long long)json_integer_value(json_object_get(cx->ckpt_in, "rejects_bytes")) : 0;
 		json_t *tags = cx->ckpt_in ? json_object_get(cx->ckpt_in, "tags") : NULL;
 		const char *k;
 		json_t *v;
@@ -232,8 +234,8 @@ static void ckpt_start(struct ctx *cx)
 			json_t *lk = json_object_get(v, "last_key");
 
 			t->skip = t->cpos = (unsigned long long)json_integer_value(json_object_get(v, "pos"));
-			t->cloaded = (unsigned long long)json_integer_value(json_object_get(v, "loaded"));
-			t->crejected = (unsigned long long)json_integer_value(json_object_get(v, "rejected"));
+			t->loaded = t->cloaded = (unsigned long long)json_integer_value(json_object_get(v, "loaded"));
+			t->rejected = t->crejected = (unsigned long long)json_integer_value(json_object_get(v, "rejected"));
 			t->cbytes = (unsigned long long)json_integer_value(json_object_get(v, "bytes"));
 			if (lk) {
 				char *s = json_dumps(lk, JSON_COMPACT | JSON_ENCODE_ANY);
@@ -246,7 +248,7 @@ static void ckpt_start(struct ctx *cx)
 	}
 	buf_reset(&cx->sql);
 	buf_addf(&cx->sql, "CREATE TABLE IF NOT EXISTS %s (run_id varchar(32) NOT NULL, tag varchar(255) NOT NULL, "
-		 "pos bigint NOT NULL, loaded bigint NOT NULL, rejected bigint NOT NULL, last_key text, "
+		 "pos bigint NOT NULL, loaded bigint NOT NULL, rejected bigint NOT NULL, last_key text, rej_bytes bigint, "
 		 "PRIMARY KEY (run_id, tag))", CKPT_TABLE);
 	xsql(cx, cx->sql.buf);
 }
@@ -257,9 +259,10 @@ static void ckpt_row(struct ctx *cx, const char *tag, const char *pos, const cha
 {
 	struct ltab *t = get_tab(cx, tag);
 
+	/* Counts are the whole load's, this run's and the earlier ones'. */
 	t->skip = t->cpos = strtoull(pos, NULL, 10);
-	t->cloaded = strtoull(loaded, NULL, 10);
-	t->crejected = strtoull(rejected, NULL, 10);
+	t->loaded = t->cloaded = strtoull(loaded, NULL, 10);
+	t->rejected = t->crejected = strtoull(rejected, NULL, 10);
 	buf_reset(&t->clastkey);
 	if (lastkey)
 		buf_adds(&t->clastkey, lastkey);
@@ -275,7 +278,8 @@ static void ckpt_sql(struct ctx *cx)
 	for (i = 0; i < cx->ntabs; i++) {
 		struct ltab *t = cx->order[i];
 
-		if (t->pos == t->cpos && t->cpos)
+		/* Unchanged tags keep their row, but the rejects size moves for all. */
+		if (t->pos == t->cpos && t->cpos && !cx->rj_moved)
 			continue;
 		buf_reset(&cx->sql);
 		buf_addf(&cx->sql, "DELETE FROM %s WHERE run_id = '%s' AND tag = ", CKPT_TABLE, cx->run);
@@ -289,7 +293,7 @@ static void ckpt_sql(struct ctx *cx)
 			sql_quote(&cx->sql, t->lastkey.buf, t->lastkey.len);
 		else
 			buf_adds(&cx->sql, "NULL");
-		buf_addc(&cx->sql, ')');
+		buf_addf(&cx->sql, ", %lld)", cx->rej_bytes);
 		xsql(cx, cx->sql.buf);
 	}
 }
@@ -471,7 +475,7 @@ static void reject_row(struct ctx *cx, struct ltab *t, size_t i, const char *rea
 	/* A dry run reports every violation; only a set limit stops it. */
 	if (opt_dry_run && !opt_reject && !opt_max_rejects_set)
 		return;
-	if (rejects_add(cx->rj, h, fs, where(cx, t, row), reason) < 0) {
+	if (lrej_add(cx->rj, h, fs, where(cx, t, row), reason) < 0) {
 		struct buf e = BUF_INIT;
 
 		cx->tg.ops->exec(&cx->tg, "ROLLBACK", &e);
@@ -609,6 +613,13 @@ static void commit(struct ctx *cx, int final)
 	flush_all(cx);
 	for (i = 0; i < cx->ntabs; i++)
 		changed |= cx->order[i]->pos != cx->order[i]->cpos;
+	{
+		/* Rejects of this batch on disk before the batch commits. */
+		long long rb = lrej_sync(cx->rj);
+
+		cx->rj_moved = rb != cx->rej_bytes;
+		cx->rej_bytes = rb;
+	}
 	if (opt_ckpt && cx->tg.url.kind != DB_CSV)
 		ckpt_sql(cx);
 	if (cx->tg.url.kind == DB_CSV)
@@ -761,10 +772,10 @@ static void summary(struct ctx *cx)
 		struct ltab *t = cx->order[i];
 
 		fprintf(stderr, "%s: %s: %llu rows %s, %llu rejected", argv0, t->tag,
-			t->loaded + t->resumed - (opt_dry_run ? 0 : 0),
+			t->loaded,
 			opt_dry_run ? "checked (rolled back)" : "loaded", t->rejected);
 		if (t->resumed)
-			fprintf(stderr, ", %llu committed by an earlier run", t->resumed);
+			fprintf(stderr, " (%llu records committed by an earlier run)", t->resumed);
 		fputc('\n', stderr);
 	}
 }
@@ -781,14 +792,21 @@ static void add_table_opt(const char *s)
 
 static void ckpt_cb(void *arg, size_t n, char **v)
 {
-	if (n == 5 && v[0] && v[1] && v[2] && v[3])
-		ckpt_row(arg, v[0], v[1], v[2], v[3], v[4]);
+	struct ctx *cx = arg;
+
+	if (n == 6 && v[0] && v[1] && v[2] && v[3]) {
+		long long rb = v[5] ? strtoll(v[5], NULL, 10) : 0;
+
+		ckpt_row(cx, v[0], v[1], v[2], v[3], v[4]);
+		if (rb > cx->rej_bytes)
+			cx->rej_bytes = rb;
+	}
 }
 
 static void ckpt_load_rows(struct ctx *cx)
 {
 	buf_reset(&cx->sql);
-	buf_addf(&cx->sql, "SELECT tag, pos, loaded, rejected, last_key FROM %s WHERE run_id = '%s'", CKPT_TABLE,
+	buf_addf(&cx->sql, "SELECT tag, pos, loaded, rejected, last_key, rej_bytes FROM %s WHERE run_id = '%s'", CKPT_TABLE,
 		 cx->run);
 	buf_reset(&cx->err);
 	if (cx->tg.ops->query(&cx->tg, cx->sql.buf, ckpt_cb, cx, &cx->err) < 0)
@@ -888,8 +906,15 @@ int main(int argc, char **argv)
 		if (cx.tg.url.kind != DB_CSV)
 			ckpt_load_rows(&cx);
 	}
-	cx.rj = rejects_open(opt_reject, "mig-load",
-			     opt_dry_run && !opt_max_rejects_set ? -1 : opt_max_rejects);
+	{
+		/* A resumed load appends to the rejects its committed batches wrote. */
+		unsigned long long before = 0;
+
+		for (i = 0; i < cx.ntabs; i++)
+			before += cx.order[i]->crejected;
+		cx.rj = lrej_open(opt_reject, opt_dry_run && !opt_max_rejects_set ? -1 : opt_max_rejects,
+				  cx.ckpt_in ? cx.rej_bytes : -1, before);
+	}
 	progress_init(&cx.pg, opt_quiet ? 0 : opt_progress);
 	xsql(&cx, "BEGIN");
 	cx.in_txn = 1;
@@ -958,11 +983,11 @@ int main(int argc, char **argv)
 	for (i = 0; i < cx.ntabs; i++) {
 		struct ltab *u = cx.order[i];
 
-		if (u->loaded + u->rejected + u->resumed != u->pos) {
+		if (u->loaded + u->rejected != u->pos) {
 			buf_reset(&cx.err);
 			cx.tg.ops->exec(&cx.tg, "ROLLBACK", &cx.err);
 			die(MIG_EXIT_DATA, "%s: %llu rows received but %llu loaded and %llu rejected", u->tag,
-			    u->pos, u->loaded + u->resumed, u->rejected);
+			    u->pos, u->loaded, u->rejected);
 		}
 	}
 	if (opt_dry_run) {
@@ -981,7 +1006,7 @@ int main(int argc, char **argv)
 			struct ledger_counts *lc = ledger_tag(&l, u->tag);
 
 			lc->in = u->pos;
-			lc->out = opt_dry_run ? 0 : u->loaded + u->resumed;
+			lc->out = opt_dry_run ? 0 : u->loaded;
 			lc->rejected = u->rejected;
 			lc->dropped = opt_dry_run ? u->loaded : 0;
 			if (u->resumed)
@@ -992,7 +1017,7 @@ int main(int argc, char **argv)
 	}
 	if (!opt_quiet)
 		summary(&cx);
-	rejects_close(cx.rj);
+	lrej_close(cx.rj);
 	mig_writer_close(cx.w);
 	mig_reader_free(cx.r);
 	for (i = 0; i < cx.ntabs; i++) {

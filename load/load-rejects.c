@@ -1,0 +1,129 @@
+/*
+ * load-rejects.c - mig-load's rejects file: the format of rejects.h
+ * (the refused record plus _mig_stage, _mig_where and _mig_reason
+ * columns), with what a checkpointed load needs on top: the file is
+ * flushed and fsynced before each commit, its size is recorded with the
+ * commit, and a resumed run cuts it back to that size and appends, so the
+ * file holds each refused row of the whole load exactly once.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "load.h"
+#include "strmap.h"
+#include "util.h"
+
+struct lrej {
+	char *path;
+	int fd;
+	long long max;
+	unsigned long long count;
+	struct mig_writer *w;
+	struct strmap hdrs;	/* tag -> extended header */
+	struct mig_field *f;
+	size_t fcap;
+};
+
+struct lrej *lrej_open(const char *path, long long max, long long keep, unsigned long long count)
+{
+	struct lrej *rj = ecalloc(1, sizeof(*rj));
+
+	rj->max = path ? max : 0;
+	rj->fd = -1;
+	rj->count = count;
+	if (!path)
+		return rj;
+	rj->path = estrdup(path);
+	rj->fd = open(path, O_WRONLY | O_CREAT | (keep < 0 ? O_TRUNC : 0) | O_CLOEXEC, 0600);
+	if (rj->fd < 0)
+		die(MIG_EXIT_SYSTEM, "%s: cannot create:", path);
+	if (keep >= 0 && (ftruncate(rj->fd, (off_t)keep) < 0 || lseek(rj->fd, 0, SEEK_END) < 0))
+		die(MIG_EXIT_SYSTEM, "%s: cannot cut back to the checkpoint:", path);
+	/* Appending: the version line is already at the top. */
+	rj->w = mig_writer_new(rj->fd, path, MIG_FMT_CSV, keep > 0 ? MIG_W_NO_VERSION : 0);
+	return rj;
+}
+
+static struct mig_header *extended(struct lrej *rj, const struct mig_header *h)
+{
+	struct mig_header *x = strmap_get(&rj->hdrs, h->tag, strlen(h->tag));
+	size_t i;
+
+	if (x && x->ncols == h->ncols + 3) {
+		for (i = 0; i < h->ncols; i++)
+			if (strcmp(x->names[i], h->names[i]) || x->types[i] != h->types[i])
+				break;
+		if (i == h->ncols)
+			return x;
+	}
+	mig_header_free(x);
+	x = mig_header_new(h->tag, h->ncols + 3);
+	for (i = 0; i < h->ncols; i++)
+		mig_header_set(x, i, h->names[i], h->types[i]);
+	mig_header_set(x, i++, "_mig_stage", MIG_T_TEXT);
+	mig_header_set(x, i++, "_mig_where", MIG_T_TEXT);
+	mig_header_set(x, i, "_mig_reason", MIG_T_TEXT);
+	strmap_put(&rj->hdrs, h->tag, strlen(h->tag), x);
+	return x;
+}
+
+int lrej_add(struct lrej *rj, const struct mig_header *h, const struct mig_field *f, const char *where,
+	     const char *reason)
+{
+	struct mig_header *x;
+	size_t n = h->ncols;
+
+	rj->count++;
+	if (!rj->w || (rj->max >= 0 && rj->count > (unsigned long long)rj->max))
+		return -1;
+	x = extended(rj, h);
+	if (rj->fcap < n + 3) {
+		rj->fcap = n + 3;
+		rj->f = ereallocarray(rj->f, rj->fcap, sizeof(*rj->f));
+	}
+	memcpy(rj->f, f, n * sizeof(*f));
+	rj->f[n] = (struct mig_field){ "mig-load", 8, 0 };
+	rj->f[n + 1] = (struct mig_field){ where, strlen(where), 0 };
+	rj->f[n + 2] = (struct mig_field){ reason, strlen(reason), 0 };
+	mig_write_record(rj->w, x, rj->f);
+	return 0;
+}
+
+long long lrej_sync(struct lrej *rj)
+{
+	off_t end;
+
+	if (!rj->w)
+		return 0;
+	mig_writer_flush(rj->w);
+	end = lseek(rj->fd, 0, SEEK_END);
+	if (end < 0 || fsync(rj->fd) < 0)
+		die(MIG_EXIT_SYSTEM, "%s: write error:", rj->path);
+	return (long long)end;
+}
+
+static void free_hdr(const char *key, void *val, void *arg)
+{
+	(void)key;
+	(void)arg;
+	mig_header_free(val);
+}
+
+void lrej_close(struct lrej *rj)
+{
+	if (!rj)
+		return;
+	if (rj->w) {
+		mig_writer_close(rj->w);
+		if (fsync(rj->fd) < 0 || close(rj->fd) < 0)
+			die(MIG_EXIT_SYSTEM, "%s: write error:", rj->path);
+	}
+	strmap_each(&rj->hdrs, free_hdr, NULL);
+	strmap_release(&rj->hdrs);
+	free(rj->f);
+	free(rj->path);
+	free(rj);
+}
