@@ -8,7 +8,6 @@
  * cmp(1): 0 every check passed, 1 a check failed, 2 trouble (usage, an
  * unreadable file, a malformed check), 3 a database error.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -551,6 +550,5 @@ int main(int argc, char **argv)
 	free(c.dbs);
 	json_decref(c.checks);
 	fshut(stdout, "<stdout>");
-	(void)errno;
 	return code;
 }

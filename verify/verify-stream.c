@@ -15,6 +15,8 @@
  * missing from the target, extra in the target, changed (with the
  * columns), or duplicated.
  */
+#include <sys/stat.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -472,6 +474,7 @@ static void narrow(struct vctx *c, struct vcheck *k, const char *path, struct st
 	struct pass ps = { t, sel, &rows, c->show_values };
 	struct buf err = BUF_INIT, detail = BUF_INIT;
 	struct vrows *q;
+	struct stat st;
 	char *sql;
 	size_t i;
 	int r;
@@ -481,8 +484,10 @@ static void narrow(struct vctx *c, struct vcheck *k, const char *path, struct st
 		free(sel);
 		return;
 	}
-	if (!strcmp(path, "-")) {
-		vcheck_note(k, "%s: the stream was standard input: cannot read it again to name the rows", t->tag);
+	if (!strcmp(path, "-") || stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+		/* a pipe or a FIFO (a tee) cannot be read a second time */
+		vcheck_note(k, "%s: the stream was %s: cannot read it again to name the rows", t->tag,
+			    !strcmp(path, "-") ? "standard input" : "not a regular file");
 		free(sel);
 		return;
 	}
