@@ -22,6 +22,7 @@
  * are clean: a patient column always names a PATIENT, a doctor column a
  * DOCTOR or NURSE, a visit's person is its appointment's person.
  */
+#define _POSIX_C_SOURCE 200809L	/* strdup, putc_unlocked */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
