@@ -316,7 +316,7 @@ static void orphan_row(void *arg, size_t n, char **v)
 	size_t i;
 
 	o->n++;
-	if (!o->rj || n > 16)
+	if (!lrej_has_file(o->rj) || n > 16)
 		return;
 	for (i = 0; i < n; i++)
 		f[i] = (struct mig_field){ v[i] ? v[i] : "", v[i] ? strlen(v[i]) : 0, !v[i] };
@@ -430,7 +430,7 @@ static void restore(struct target *tg, struct savedlist *l, struct lrej *rj, int
 				xexec(tg, "ROLLBACK TO SAVEPOINT mig_validate");
 				n = find_orphans(tg, s, rj);
 				warn("%s: foreign key %s: %llu rows have no matching row in %s%s; left NOT VALID",
-				     s->table, s->name, n, s->ref, rj ? " (keys in the rejects file)" : "");
+				     s->table, s->name, n, s->ref, lrej_has_file(rj) ? " (keys in the rejects file)" : "");
 				*orphans = 1;
 			}
 			xexec(tg, "RELEASE SAVEPOINT mig_validate");
@@ -450,20 +450,7 @@ static void restore(struct target *tg, struct savedlist *l, struct lrej *rj, int
 	buf_release(&err);
 }
 
-struct my_orphan {
-	unsigned long long n;
-};
-
-static void count_row(void *arg, size_t n, char **v)
-{
-	struct my_orphan *o = arg;
-
-	(void)n;
-	if (v[0])
-		o->n += strtoull(v[0], NULL, 10);
-}
-
-void defer_finish(struct target *tg, struct lrej *rj, int *orphans)
+void defer_finish(struct target *tg, struct ltab **tabs, size_t ntabs, struct lrej *rj, int *orphans)
 {
 	struct savedlist l = { NULL, 0 };
 	size_t i, j, k;
@@ -478,16 +465,37 @@ void defer_finish(struct target *tg, struct lrej *rj, int *orphans)
 		return;
 	/* MariaDB: checks come back on; find what slipped in while they were off. */
 	xexec(tg, "SET FOREIGN_KEY_CHECKS = 1");
-	for (i = 0; i < tg->cat.ntables; i++) {
-		const struct cat_table *ct = &tg->cat.tables[i];
+	for (i = 0; i < ntabs; i++) {
+		const struct cat_table *ct = tabs[i]->cat;
 
+		if (!ct || !tabs[i]->deferred)
+			continue;
 		for (j = 0; j < ct->nfk; j++) {
 			const struct cat_fk *fk = &ct->fks[j];
-			struct buf q = BUF_INIT, err = BUF_INIT;
-			struct my_orphan o = { 0 };
+			struct buf q = BUF_INIT, err = BUF_INIT, w = BUF_INIT, why = BUF_INIT;
+			struct orphan_ctx o = { rj, NULL, NULL, NULL, 0 };
 			char *qt = db_my_ident(ct->name), *qr = db_my_ident(fk->ref_table);
+			size_t npk = ct->pk ? ct->pk->ncols : 0, n = 0;
 
-			buf_addf(&q, "SELECT COUNT(*) FROM %s c WHERE ", qt);
+			o.h = mig_header_new(ct->name, npk + fk->ncols);
+			buf_adds(&q, "SELECT ");
+			for (k = 0; k < npk + fk->ncols; k++) {
+				const char *name = k < npk ? ct->pk->cols[k] : fk->cols[k - npk];
+				char *c = db_my_ident(name);
+				size_t m;
+				int dup = 0;
+
+				/* a key column that is also the foreign key is listed once */
+				for (m = 0; k >= npk && m < npk; m++)
+					dup |= !strcmp(ct->pk->cols[m], name);
+				if (!dup) {
+					buf_addf(&q, "%sc.%s", n ? ", " : "", c);
+					mig_header_set(o.h, n++, name, MIG_T_TEXT);
+				}
+				free(c);
+			}
+			o.h->ncols = n;
+			buf_addf(&q, " FROM %s c WHERE ", qt);
 			for (k = 0; k < fk->ncols; k++) {
 				char *c = db_my_ident(fk->cols[k]);
 
@@ -502,19 +510,26 @@ void defer_finish(struct target *tg, struct lrej *rj, int *orphans)
 				free(c);
 				free(r);
 			}
-			buf_adds(&q, ")");
-			if (tg->ops->query(tg, q.buf, count_row, &o, &err) < 0)
+			buf_adds(&q, ") ORDER BY 1");
+			buf_addf(&w, "constraint %s", fk->name);
+			buf_addf(&why, "no matching row in %s", fk->ref_table);
+			o.where = w.buf;
+			o.reason = why.buf;
+			if (tg->ops->query(tg, q.buf, orphan_row, &o, &err) < 0)
 				die(MIG_EXIT_DB, "%s: %s", tg->url.shown, err.buf);
 			if (o.n) {
-				warn("%s: foreign key %s: %llu rows have no matching row in %s", ct->name, fk->name,
-				     o.n, fk->ref_table);
+				warn("%s: foreign key %s: %llu rows have no matching row in %s%s", ct->name, fk->name,
+				     o.n, fk->ref_table, lrej_has_file(rj) ? " (keys in the rejects file)" : "");
 				*orphans = 1;
 			}
+			o.h->ncols = npk + fk->ncols;
+			mig_header_free(o.h);
 			free(qt);
 			free(qr);
 			buf_release(&q);
 			buf_release(&err);
+			buf_release(&w);
+			buf_release(&why);
 		}
 	}
-	(void)rj;
 }

@@ -92,6 +92,11 @@ int lrej_add(struct lrej *rj, const struct mig_header *h, const struct mig_field
 	return 0;
 }
 
+int lrej_has_file(const struct lrej *rj)
+{
+	return rj && rj->w;
+}
+
 long long lrej_sync(struct lrej *rj)
 {
 	off_t end;

@@ -142,7 +142,7 @@ void hide_my_values(struct buf *msg);
 void defer_restore_pending(struct target *tg);
 void defer_table(struct target *tg, struct ltab *t);
 /* Re-create what was deferred; orphans are counted and go to rj. */
-void defer_finish(struct target *tg, struct lrej *rj, int *orphans);
+void defer_finish(struct target *tg, struct ltab **tabs, size_t ntabs, struct lrej *rj, int *orphans);
 
 /* load-rejects.c: rejects.h's format, synced with commits. */
 struct lrej;
@@ -155,6 +155,7 @@ struct lrej *lrej_open(const char *path, long long max, long long keep, unsigned
 /* 0, or -1 when over the limit. */
 int lrej_add(struct lrej *rj, const struct mig_header *h, const struct mig_field *f, const char *where,
 	     const char *reason);
+int lrej_has_file(const struct lrej *rj);
 /* Flush and fsync; the file's size. */
 long long lrej_sync(struct lrej *rj);
 void lrej_close(struct lrej *rj);

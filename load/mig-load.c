@@ -978,7 +978,7 @@ int main(int argc, char **argv)
 	}
 	flush_all(&cx);
 	if (opt_defer)
-		defer_finish(&cx.tg, cx.rj, &orphans);
+		defer_finish(&cx.tg, cx.order, cx.ntabs, cx.rj, &orphans);
 	/* Rows committed must be rows received, less rejects: say so loudly if not. */
 	for (i = 0; i < cx.ntabs; i++) {
 		struct ltab *u = cx.order[i];

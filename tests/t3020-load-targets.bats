@@ -129,6 +129,12 @@ mig-load: p: column 'v' of table 'p' is NOT NULL without a default and not in th
 	run -0 mig-load -q --defer-constraints "$(my_url "$db")" < <(printf '@ch,id:int,pid:int\nch,1,1\n')
 	run -1 --separate-stderr mig-load -q --defer-constraints "$(my_url "$db")" < <(printf '@ch,id:int,pid:int\nch,2,5\nch,3,6\n')
 	[ "$stderr" = 'mig-load: ch: foreign key ch_pid: 2 rows have no matching row in par' ]
+	run -1 --separate-stderr mig-load -q --defer-constraints --reject "$BATS_TEST_TMPDIR/rej" "$(my_url "$db")" < <(printf '@ch,id:int,pid:int\nch,8,1\n')
+	[ "$stderr" = 'mig-load: ch: foreign key ch_pid: 2 rows have no matching row in par (keys in the rejects file)' ]
+	[ "$(cat "$BATS_TEST_TMPDIR/rej")" = '#!mig-stream 1
+@ch,id:text,pid:text,_mig_stage:text,_mig_where:text,_mig_reason:text
+ch,2,5,mig-load,constraint ch_pid,no matching row in par
+ch,3,6,mig-load,constraint ch_pid,no matching row in par' ]
 	# without the option the server refuses the orphan
 	run -1 mig-load -q "$(my_url "$db")" < <(printf '@ch,id:int,pid:int\nch,4,7\n')
 }
