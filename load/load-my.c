@@ -161,7 +161,8 @@ static int my_prepare(struct target *tg, struct ltab *t, struct buf *err)
 	m = t->drv = ecalloc(1, sizeof(*m));
 	buf_init(&m->data);
 	buf_init(&m->stmt);
-	m->insert = tg->upsert || tg->isolate;
+	/* tg->priv non-NULL: the server refuses LOAD DATA LOCAL (local_infile=0). */
+	m->insert = tg->upsert || tg->isolate || tg->priv;
 	q = db_my_ident(t->table);
 	buf_addf(&b, "LOAD DATA LOCAL INFILE 'mig-stream' INTO TABLE %s CHARACTER SET utf8mb4 "
 		 "FIELDS TERMINATED BY '\t' ESCAPED BY '\\' LINES TERMINATED BY '\n' (", q);
@@ -464,6 +465,15 @@ const struct tgt_ops my_ops = {
 	.close = my_close,
 };
 
+static void infile_allowed(void *arg, size_t n, char **v)
+{
+	struct target *tg = arg;
+
+	/* Any non-NULL pointer marks "no LOAD DATA LOCAL": fall back to INSERT. */
+	if (n == 1 && v[0] && !strcmp(v[0], "0"))
+		tg->priv = tg;
+}
+
 void my_open(struct target *tg)
 {
 	struct buf err = BUF_INIT;
@@ -473,6 +483,8 @@ void my_open(struct target *tg)
 	/* Strict: a value that does not fit is an error, never a silent truncation. */
 	if (my_exec(tg, "SET SESSION sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES'), "
 		    "SESSION autocommit = 1", &err) < 0)
+		die(MIG_EXIT_DB, "%s: %s", tg->url.shown, err.buf);
+	if (my_query(tg, "SELECT @@GLOBAL.local_infile", infile_allowed, tg, &err) < 0)
 		die(MIG_EXIT_DB, "%s: %s", tg->url.shown, err.buf);
 	buf_release(&err);
 }

@@ -138,3 +138,14 @@ ch,3,6,mig-load,constraint ch_pid,no matching row in par' ]
 	# without the option the server refuses the orphan
 	run -1 mig-load -q "$(my_url "$db")" < <(printf '@ch,id:int,pid:int\nch,4,7\n')
 }
+
+@test "MariaDB: a server without local_infile gets INSERTs, same values" {
+	my_newdb "$db"
+	myq "$db" "$(cat "$DATA/load/my-types.sql")"
+	myq "$db" "SET GLOBAL local_infile = 0"
+	run mig-load -q "$(my_url "$db")" "$DATA/load/types-finite.stream"
+	myq "$db" "SET GLOBAL local_infile = 1"
+	[ "$status" -eq 0 ]
+	my_types >"$BATS_TEST_TMPDIR/got"
+	assert_same "$DATA/load/my-types.expected" "$BATS_TEST_TMPDIR/got"
+}
