@@ -52,28 +52,54 @@ static int read_table(MYSQL *m, struct cat_table *t, struct buf *err)
 	struct buf sql = BUF_INIT, tn = BUF_INIT;
 	MYSQL_RES *r;
 	MYSQL_ROW row;
-	size_t i;
+	size_t i, nchecks = 0;
+	char **checks = NULL;
+	int rc = -1;
 
 	lit(m, &tn, t->name);
-	/* JSON columns: the CHECK MariaDB adds for the JSON alias */
-	buf_addf(&sql, "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, DATA_TYPE, "
-		 "(SELECT COUNT(*) FROM information_schema.CHECK_CONSTRAINTS k "
-		 " WHERE k.CONSTRAINT_SCHEMA = c.TABLE_SCHEMA AND k.TABLE_NAME = c.TABLE_NAME "
-		 " AND k.CHECK_CLAUSE = CONCAT('json_valid(`', REPLACE(c.COLUMN_NAME, '`', '``'), '`)')) "
-		 "FROM information_schema.COLUMNS c WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s "
+	/*
+	 * JSON columns: the CHECK (json_valid(`col`)) MariaDB adds for the JSON
+	 * alias.  Read separately and matched here: a correlated subquery on
+	 * CHECK_CONSTRAINTS inside a COLUMNS query crashes MariaDB 10.11.
+	 * MySQL has a real JSON type and, before 8.0.16, no CHECK_CONSTRAINTS.
+	 */
+	if (strstr(mysql_get_server_info(m), "MariaDB")) {
+		buf_addf(&sql, "SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS "
+			 "WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = %s", tn.buf);
+		if (!(r = q(m, &sql, err)))
+			goto fail;
+		while ((row = mysql_fetch_row(r)))
+			if (row[0] && !strncmp(row[0], "json_valid(", 11))
+				cat_push(&checks, &nchecks, row[0]);
+		mysql_free_result(r);
+		buf_reset(&sql);
+	}
+	buf_addf(&sql, "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, DATA_TYPE "
+		 "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s "
 		 "ORDER BY ORDINAL_POSITION", tn.buf);
 	if (!(r = q(m, &sql, err)))
 		goto fail;
 	while ((row = mysql_fetch_row(r))) {
 		struct cat_column *col = cat_add_column(t);
+		int json = 0;
 
 		col->name = estrdup(row[0]);
 		col->dbtype = estrdup(row[1]);
 		col->notnull = !strcmp(row[2], "NO");
 		/* MariaDB 10.2+ spells "no default" of a nullable column as NULL text */
 		col->deflt = row[3] && strcmp(row[3], "NULL") ? estrdup(row[3]) : NULL;
-		col->type = row[5] && strcmp(row[5], "0") && !strcasecmp(row[4], "longtext")
-			? MIG_T_JSON : cat_my_type(row[4], row[1], 1);
+		if (!strcasecmp(row[4], "longtext")) {
+			struct buf want = BUF_INIT;
+
+			buf_adds(&want, "json_valid(");
+			ident(&want, row[0]);
+			buf_addc(&want, ')');
+			for (i = 0; i < nchecks; i++)
+				if (!strcmp(checks[i], want.buf))
+					json = 1;
+			buf_release(&want);
+		}
+		col->type = json ? MIG_T_JSON : cat_my_type(row[4], row[1], 1);
 	}
 	mysql_free_result(r);
 
@@ -207,13 +233,14 @@ static int read_table(MYSQL *m, struct cat_table *t, struct buf *err)
 		buf_release(&d);
 	}
 	mysql_free_result(r);
-	buf_release(&sql);
-	buf_release(&tn);
-	return 0;
+	rc = 0;
 fail:
+	for (i = 0; i < nchecks; i++)
+		free(checks[i]);
+	free(checks);
 	buf_release(&sql);
 	buf_release(&tn);
-	return -1;
+	return rc;
 }
 
 int cat_read_my(MYSQL *m, const char *const *tables, struct catalog *out, struct buf *err)
