@@ -7,7 +7,7 @@
 #                                      ~/.pgpass and service files apply)
 #   mysql://[user[:password]@][host][:port]/db?socket=PATH&option-file=PATH&group=NAME
 #   (mariadb:// alike).  A password in a URL reaches the client through
-#   MYSQL_PWD, never its command line, and no URL is ever printed whole.
+#   MYSQL_PWD, never its command line, and no URL is ever logged.
 
 # pg or my
 db_kind() {
@@ -16,11 +16,6 @@ db_kind() {
 	mysql:* | mariadb:*) echo my ;;
 	*) echo "medical: unsupported database URL (postgresql:// or mysql:// expected)" >&2; return 2 ;;
 	esac
-}
-
-# The URL with any password replaced, for messages.
-db_shown() {
-	printf '%s\n' "$1" | sed -E 's#(://[^:/@]*):[^@/]*@#\1:***@#; s#(password=)[^& ]*#\1***#g'
 }
 
 # Query-string parameter $2 of URL $1, decoded from %XX.
