@@ -518,7 +518,7 @@ int main(int argc, char **argv)
 	if (reject_path)
 		rj = rejects_open(reject_path, "mig-split", max_rejects);
 	progress_init(&pg, progress_force);
-	progress_begin(&pg, "mig-split", 0);
+	progress_begin(&pg, "records", 0);
 	while ((ret = mig_reader_next(rd, &it)) > 0) {
 		if (it.kind != MIG_RECORD && it.kind != MIG_HEADER) {
 			mig_write_item(w, &it);
