@@ -21,7 +21,7 @@ BIN = $(TOOLS:%=$(BINDIR)/%)
 LIB = $(BUILD)/libmig.a
 LIBSRC = $(wildcard common/*.c)
 LIBOBJ = $(LIBSRC:%.c=$(BUILD)/%.o)
-HDR = $(wildcard common/*.h)
+HDR = $(wildcard common/*.h $(STAGES:%=%/*.h))
 UNITSRC = $(wildcard tests/unit/*.c)
 UNITBIN = $(UNITSRC:%.c=$(BUILD)/%)
 MAN = $(wildcard man/*.1 man/*.5)
