@@ -50,6 +50,25 @@ static const char *input, *reject_path;
 static long long max_rejects = -1;
 static int show_values, verbose, quiet, progress_force = -1;
 
+/* Remember a "#!count TAG N" row-count hint, for the progress ETA. */
+static void count_hint(const struct mig_item *it, char **tag, unsigned long long *n)
+{
+	const char *sp = it->arglen ? memrchr(it->arg, ' ', it->arglen) : NULL;
+	long long v;
+	char num[32];
+	size_t k;
+
+	if (!sp || (k = it->arglen - (size_t)(sp - it->arg) - 1) == 0 || k >= sizeof(num))
+		return;
+	memcpy(num, sp + 1, k);
+	num[k] = '\0';
+	if (strtonum_ok(num, 0, (long long)(~0ULL >> 1), &v) < 0)
+		return;
+	free(*tag);
+	*tag = estrndup(it->arg, (size_t)(sp - it->arg));
+	*n = (unsigned long long)v;
+}
+
 /* Announce a header now (so empty tags still get one), unless it is already current. */
 static void put_header(struct mig_writer *w, const struct mig_header *h)
 {
@@ -443,6 +462,8 @@ int main(int argc, char **argv)
 	struct mig_item it;
 	char **files = NULL, where[64];
 	size_t nfiles = 0, nsrc = 0, i, j;
+	char *hint_tag = NULL;
+	unsigned long long hint = 0;
 	int c, ret;
 
 	argv0 = "mig-split";
@@ -518,12 +539,16 @@ int main(int argc, char **argv)
 	if (reject_path)
 		rj = rejects_open(reject_path, "mig-split", max_rejects);
 	progress_init(&pg, progress_force);
-	progress_begin(&pg, "records", 0);
+	progress_begin(&pg, "", 0);
 	while ((ret = mig_reader_next(rd, &it)) > 0) {
 		if (it.kind != MIG_RECORD && it.kind != MIG_HEADER) {
+			if (it.kind == MIG_CONTROL && it.len == 5 && !memcmp(it.text, "count", 5))
+				count_hint(&it, &hint_tag, &hint);
 			mig_write_item(w, &it);
 			continue;
 		}
+		if (it.kind == MIG_RECORD && pg.label != it.hdr->tag && strcmp(pg.label, it.hdr->tag))
+			progress_begin(&pg, it.hdr->tag, hint_tag && !strcmp(hint_tag, it.hdr->tag) ? hint : 0);
 		if (it.hdr->id != cid) {
 			cs = strmap_get(&srcs, it.hdr->tag, strlen(it.hdr->tag));
 			clc = ledger_tag(&ledger, it.hdr->tag);
@@ -552,6 +577,7 @@ int main(int argc, char **argv)
 		die(MIG_EXIT_DATA, "%s", mig_reader_error(rd));
 	}
 	progress_end(&pg);
+	free(hint_tag);
 	account(order, nsrc);
 	ledger_emit(&ledger, w, "mig-split");
 	if (rj)
