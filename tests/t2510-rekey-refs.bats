@@ -61,6 +61,22 @@ missing_stream() {
 	run -0 mig-rekey -l w=mixed.csv -r c.x=w in
 	printf '%s\n' "$output" | grep -qx '@c,x:text'
 	printf '%s\n' "$output" | grep -qx 'c,x'
+	printf 'old,new\n1,0b2c5d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e\n2,1b2c5d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e\n' > uuids.csv
+	run -0 mig-rekey -l w=uuids.csv -r c.x=w in
+	printf '%s\n' "$output" | grep -v '^#' > out
+	printf '%s\n' '@c,x:uuid' c,0b2c5d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e c,1b2c5d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e > expect
+	assert_same expect out
+}
+
+@test "crosswalk values come back exactly as written, whatever mix of kinds" {
+	printf '%s\n' old,new 1,0b2c5d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e 2,12 \
+		3,0B2C5D0E-1F2A-4B3C-8D4E-5F6A7B8C9D0E 4,007 '5,"a,b"' 6,-3 > w.csv
+	printf '@c,x:int\nc,1\nc,2\nc,3\nc,4\nc,5\nc,6\n' > in
+	run -0 mig-rekey -l w=w.csv -r c.x=w in
+	printf '%s\n' "$output" | grep -v '^#' > out
+	printf '%s\n' '@c,x:text' c,0b2c5d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e c,12 \
+		c,0B2C5D0E-1F2A-4B3C-8D4E-5F6A7B8C9D0E c,007 'c,"a,b"' c,-3 > expect
+	assert_same expect out
 }
 
 @test "--on-missing error (the default) names file, line, tag and column, not the value" {

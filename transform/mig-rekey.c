@@ -84,13 +84,7 @@ static void render_new(const struct tagrule *t, size_t i, struct buf *out)
 
 static void render_file(const struct xwfile *x, size_t i, struct buf *out)
 {
-	uint64_t ref;
-	const char *s;
-	size_t n;
-
-	memcpy(&ref, keymap_val(&x->map, i), 8);
-	s = arena_get(&x->map.arena, ref, &n);
-	buf_add(out, s, n);
+	xwalk_value(&x->map, x->type, i, out);
 }
 
 static enum mig_type gen_type(const struct tagrule *t, enum mig_type same)

@@ -188,7 +188,7 @@ static void rule_load(struct rules *r, char *s, const char *where, const char *a
 	x = ecalloc(1, sizeof(*x));
 	x->name = estrdup(name);
 	x->path = estrdup(file);
-	keymap_init(&x->map, 8);
+	keymap_init(&x->map, 16);
 	r->files = ereallocarray(r->files, r->nfiles + 1, sizeof(*r->files));
 	r->files[r->nfiles++] = x;
 }

@@ -105,8 +105,52 @@ struct loadstate {
 	size_t nf;
 	struct buf f[2];
 	int null[2];
-	int uuid, ints;		/* all new values so far are UUIDs / ints */
+	enum mig_type kind;	/* how the new keys are held so far */
 };
+
+/* Text of value cell i under kind, appended to out. */
+void xwalk_value(const struct keymap *m, enum mig_type kind, size_t i, struct buf *out)
+{
+	const unsigned char *cell = keymap_val(m, i);
+	uint64_t v;
+	char u[37];
+
+	switch (kind) {
+	case MIG_T_UUID:
+		uuid_format(cell, u);
+		buf_add(out, u, 36);
+		break;
+	case MIG_T_INT:
+		memcpy(&v, cell, 8);
+		buf_add_i64(out, (int64_t)v);
+		break;
+	default: {
+		const char *s;
+		size_t n;
+
+		memcpy(&v, cell, 8);
+		s = arena_get(&m->arena, v, &n);
+		buf_add(out, s, n);
+	}
+	}
+}
+
+/* Hold every value seen so far as text: a value of another kind came. */
+static void values_to_text(struct loadstate *st)
+{
+	struct buf b = BUF_INIT;
+	uint64_t ref;
+	size_t i;
+
+	for (i = 0; i < st->m->n; i++) {
+		buf_reset(&b);
+		xwalk_value(st->m, st->kind, i, &b);
+		ref = arena_add(&st->m->arena, b.buf, b.len);
+		memcpy(keymap_val(st->m, i), &ref, 8);
+	}
+	buf_release(&b);
+	st->kind = MIG_T_TEXT;
+}
 
 static void cb_field(void *s, size_t len, void *data)
 {
@@ -124,9 +168,11 @@ static void cb_field(void *s, size_t len, void *data)
 static void cb_record(int c, void *data)
 {
 	struct loadstate *st = data;
-	unsigned char u[16];
+	unsigned char u[16], *cell;
+	char canon[37];
 	int64_t v;
 	uint64_t ref;
+	enum mig_type k;
 
 	(void)c;
 	if (st->nf != 2)
@@ -136,12 +182,32 @@ static void cb_record(int c, void *data)
 			die(MIG_EXIT_DATA, "%s:%lu: empty key", st->path, st->line);
 		if (keymap_find(st->m, st->f[0].buf, st->f[0].len) >= 0)
 			die(MIG_EXIT_DATA, "%s:%lu: old key appears twice", st->path, st->line);
-		if (uuid_parse36(st->f[1].buf, st->f[1].len, u) < 0)
-			st->uuid = 0;
-		if (canon_int(st->f[1].buf, st->f[1].len, &v) < 0)
-			st->ints = 0;
-		ref = arena_add(&st->m->arena, st->f[1].buf, st->f[1].len);
-		memcpy(keymap_val(st->m, keymap_add(st->m, st->f[0].buf, st->f[0].len)), &ref, 8);
+		/*
+		 * UUIDs in canonical form take 16 bytes and integers 8, rather
+		 * than their text; a value that must be written back otherwise
+		 * (upper case, leading zeros) keeps its text.
+		 */
+		k = MIG_T_TEXT;
+		if (uuid_parse36(st->f[1].buf, st->f[1].len, u) == 0) {
+			uuid_format(u, canon);
+			if (!memcmp(canon, st->f[1].buf, 36))
+				k = MIG_T_UUID;
+		} else if (canon_int(st->f[1].buf, st->f[1].len, &v) == 0) {
+			k = MIG_T_INT;
+		}
+		if (st->kind == MIG_T_ANY)
+			st->kind = k;
+		else if (st->kind != k && st->kind != MIG_T_TEXT)
+			values_to_text(st);
+		cell = keymap_val(st->m, keymap_add(st->m, st->f[0].buf, st->f[0].len));
+		if (st->kind == MIG_T_UUID) {
+			memcpy(cell, u, 16);
+		} else if (st->kind == MIG_T_INT) {
+			memcpy(cell, &v, 8);
+		} else {
+			ref = arena_add(&st->m->arena, st->f[1].buf, st->f[1].len);
+			memcpy(cell, &ref, 8);
+		}
 	}
 	st->nf = 0;
 	/* called at the record's final newline, before the feeder counts it */
@@ -150,7 +216,7 @@ static void cb_record(int c, void *data)
 
 void xwalk_load(struct keymap *m, const char *path, enum mig_type *type)
 {
-	struct loadstate st = { m, path, 1, 0, 0, { BUF_INIT, BUF_INIT }, { 0, 0 }, 1, 1 };
+	struct loadstate st = { m, path, 1, 0, 0, { BUF_INIT, BUF_INIT }, { 0, 0 }, MIG_T_ANY };
 	struct csv_parser p;
 	char buf[65536];
 	ssize_t n;
@@ -191,5 +257,5 @@ void xwalk_load(struct keymap *m, const char *path, enum mig_type *type)
 		die(MIG_EXIT_DATA, "%s:1: no header line", path);
 	buf_release(&st.f[0]);
 	buf_release(&st.f[1]);
-	*type = !m->n ? MIG_T_ANY : st.uuid ? MIG_T_UUID : st.ints ? MIG_T_INT : MIG_T_TEXT;
+	*type = st.kind;
 }

@@ -114,11 +114,14 @@ void xwalk_rowv(struct xwalk_out *x, const struct mig_field *f, size_t n);
 void xwalk_close(struct xwalk_out *x);
 
 /*
- * Load a crosswalk CSV (a header line, then old,new rows) into m, whose
- * values become arena references to the new keys.  *type is set to uuid,
- * int or text after the values seen.  Dies naming file:line on bad input.
+ * Load a crosswalk CSV (a header line, then old,new rows) into m, made
+ * with 16-byte values.  *type tells how they are held and the column type
+ * they give: uuid (binary UUIDs), int (int64), text (arena references),
+ * or any when there are no rows.  Dies naming file:line on bad input.
  */
 void xwalk_load(struct keymap *m, const char *path, enum mig_type *type);
+/* Append the new key of entry i of a loaded crosswalk of that type. */
+void xwalk_value(const struct keymap *m, enum mig_type type, size_t i, struct buf *out);
 
 
 /* Rules: what the options and the rules file ask for. */
