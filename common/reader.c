@@ -320,7 +320,7 @@ static int install_header(struct mig_reader *r, struct mig_header *h)
 
 static struct tagstate *tag_state(struct mig_reader *r, const char *tag, size_t n)
 {
-	if (r->last && r->last->hdr->tag[n] == '\0' && !memcmp(r->last->hdr->tag, tag, n))
+	if (r->last && !strncmp(r->last->hdr->tag, tag, n) && r->last->hdr->tag[n] == '\0')
 		return r->last;
 	r->last = strmap_get(&r->tags, tag, n);
 	return r->last;
