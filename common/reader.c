@@ -25,6 +25,7 @@ struct tagstate {
 	struct mig_header *hdr;		/* as read, _mig_ columns included */
 	struct mig_header *vis;		/* what the caller sees */
 	size_t *map;			/* vis column i is hdr column map[i]; NULL if same */
+	size_t taglen;
 	unsigned long long rows;
 };
 
@@ -297,6 +298,7 @@ static int install_header(struct mig_reader *r, struct mig_header *h)
 		strmap_put(&r->tags, h->tag, strlen(h->tag), ts);
 	}
 	ts->hdr = keep_header(r, h);
+	ts->taglen = strlen(h->tag);
 	free(ts->map);
 	ts->map = NULL;
 	ts->vis = h;
@@ -320,7 +322,7 @@ static int install_header(struct mig_reader *r, struct mig_header *h)
 
 static struct tagstate *tag_state(struct mig_reader *r, const char *tag, size_t n)
 {
-	if (r->last && !strncmp(r->last->hdr->tag, tag, n) && r->last->hdr->tag[n] == '\0')
+	if (r->last && r->last->taglen == n && !memcmp(r->last->hdr->tag, tag, n))
 		return r->last;
 	r->last = strmap_get(&r->tags, tag, n);
 	return r->last;
