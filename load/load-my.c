@@ -57,9 +57,20 @@ static int my_row_err(struct target *tg, struct buf *err, unsigned long long *ba
 		*badrow = strtoull(at + 8, NULL, 10);
 	const char *st = mysql_sqlstate(tg->conn);
 
+	size_t start = err->len;
+
 	tg->data_err = !strncmp(st, "22", 2) || !strncmp(st, "23", 2) || mysql_errno(tg->conn) == 1366 ||
 		       mysql_errno(tg->conn) == 1292 || mysql_errno(tg->conn) == 1048;
 	my_err(tg->conn, err);
+	/* The row is reported as tag:row; the statement's own row number would mislead. */
+	if (at) {
+		char *a = strstr(err->buf + start, " at row ");
+
+		if (a) {
+			err->len = (size_t)(a - err->buf);
+			err->buf[err->len] = '\0';
+		}
+	}
 	if (!tg->show_values)
 		hide_my_values(err);
 	return -1;
@@ -344,21 +355,29 @@ static int infile_error(void *ptr, char *msg, unsigned int len)
 	return 1;
 }
 
-static void first_warning(MYSQL *c, struct buf *err)
+/* The first warning's text, its " at row N" cut off and returned in *row. */
+static void first_warning(MYSQL *c, struct buf *err, unsigned long long *row)
 {
 	MYSQL_RES *r;
-	MYSQL_ROW row;
+	MYSQL_ROW w;
+	size_t start = err->len;
+	char *at;
 
 	if (mysql_query(c, "SHOW WARNINGS LIMIT 1") || !(r = mysql_store_result(c))) {
 		buf_adds(err, "the server reported warnings");
 		return;
 	}
-	row = mysql_fetch_row(r);
-	buf_adds(err, row && row[2] ? row[2] : "the server reported warnings");
+	w = mysql_fetch_row(r);
+	buf_adds(err, w && w[2] ? w[2] : "the server reported warnings");
 	mysql_free_result(r);
+	if ((at = strstr(err->buf + start, " at row "))) {
+		*row = strtoull(at + 8, NULL, 10);
+		err->len = (size_t)(at - err->buf);
+		err->buf[err->len] = '\0';
+	}
 }
 
-static int send_load(struct target *tg, struct ltab *t, struct buf *err)
+static int send_load(struct target *tg, struct ltab *t, struct buf *err, unsigned long long *badrow)
 {
 	struct mytab *m = t->drv;
 	struct infile in = { m->data.buf, m->data.len };
@@ -371,13 +390,18 @@ static int send_load(struct target *tg, struct ltab *t, struct buf *err)
 		return my_row_err(tg, err, NULL);
 	n = mysql_affected_rows(tg->conn);
 	if (mysql_warning_count(tg->conn)) {
-		first_warning(tg->conn, err);
+		unsigned long long row = 0;
+
+		first_warning(tg->conn, err, &row);
+		if (row && badrow)
+			*badrow = m->put_rows + row;
 		if (!tg->show_values)
 			hide_my_values(err);
 		tg->data_err = 1;
 		return -1;
 	}
 	t->srv += n;
+	m->put_rows += m->rows;
 	buf_reset(&m->data);
 	m->rows = 0;
 	return 0;
@@ -407,7 +431,7 @@ static int my_bulk_put(struct target *tg, struct ltab *t, const char *p, size_t 
 			rows += p[i] == '\n';
 		buf_add(&m->data, p, n);
 		m->rows += rows;
-		return m->data.len >= MY_LOAD_BYTES ? send_load(tg, t, err) : 0;
+		return m->data.len >= MY_LOAD_BYTES ? send_load(tg, t, err, badrow) : 0;
 	}
 	/* p holds "(..),(..)," with a comma after each row. */
 	{
@@ -440,10 +464,9 @@ static int my_bulk_end(struct target *tg, struct ltab *t, unsigned long long *ba
 {
 	struct mytab *m = t->drv;
 
-	(void)badrow;
 	if (m->insert)
 		return 0;
-	return send_load(tg, t, err);
+	return send_load(tg, t, err, badrow);
 }
 
 static void my_close(struct target *tg)

@@ -299,9 +299,13 @@ static int pg_bulk_end(struct target *tg, struct ltab *t, unsigned long long *ba
 	}
 	res = PQexec(tg->conn, p->merge);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		struct buf ignore = BUF_INIT;
+
 		pg_error(tg->conn, res, tg->show_values, err, NULL, &tg->data_err);
 		PQclear(res);
-		pg_exec(tg, p->clear, err);
+		/* Fails in the aborted transaction; the rollback empties the stage. */
+		pg_exec(tg, p->clear, &ignore);
+		buf_release(&ignore);
 		return -1;
 	}
 	/* DO NOTHING skips rows already there: they still count as loaded. */
