@@ -553,7 +553,6 @@ static void narrow(struct vctx *c, struct vcheck *k, const char *path, struct st
 				continue;
 			d->changed++;
 			buf_reset(&detail);
-			buf_adds(&detail, "changed in ");
 			for (i = 0; i < t->ncols; i++) {
 				const char *v = NULL;
 				size_t vl = 0;
@@ -562,7 +561,7 @@ static void narrow(struct vctx *c, struct vcheck *k, const char *path, struct st
 
 				if (kr->colh[i] == h->colh[i])
 					continue;
-				if (detail.buf[detail.len - 1] != ' ')
+				if (detail.len)
 					buf_adds(&detail, ", ");
 				buf_adds(&detail, t->names[i]);
 				if (!c->show_values)
@@ -581,7 +580,7 @@ static void narrow(struct vctx *c, struct vcheck *k, const char *path, struct st
 				}
 				buf_addc(&detail, ')');
 			}
-			name_key(c, k, d, t, "changed", h->key.buf, h->key.len, detail.buf + strlen("changed in "));
+			name_key(c, k, d, t, "changed", h->key.buf, h->key.len, detail.buf);
 		}
 	}
 	vrows_close(q);
