@@ -80,3 +80,19 @@ mig-verify: 0 passed, 1 failed, 0 errors" ]
 	run -2 --separate-stderr mig-verify -t "$D" unique nope
 	[[ "$stderr" == *"<command line>: unique: no table 'nope' in DST"* ]]
 }
+
+@test "fk and unique: constraints dropped for a load are checked from the schema saved before it" {
+	db=$(test_db); pg_newdb "$db"; url=$(pg_url "$db")
+	pgq "$db" "CREATE TABLE p (id int PRIMARY KEY, email text UNIQUE);
+		CREATE TABLE c (id int PRIMARY KEY, p_id int CONSTRAINT c_p REFERENCES p (id));
+		INSERT INTO p VALUES (1, 'a'), (2, 'b'); INSERT INTO c VALUES (1, 1)"
+	mig-extract --schema "$url" > "$BATS_TEST_TMPDIR/before.json"
+	pgq "$db" "ALTER TABLE c DROP CONSTRAINT c_p; ALTER TABLE p DROP CONSTRAINT p_email_key;
+		INSERT INTO c VALUES (2, 9); INSERT INTO p VALUES (3, 'a')"
+	run -0 mig-verify -t "$url" fk
+	run -0 mig-verify -t "$url" unique
+	run -1 --separate-stderr mig-verify -t "$url" fk "schema=$BATS_TEST_TMPDIR/before.json"
+	[[ "$stderr" == *"    c.c_p -> p: 1 orphans; missing parents: 9"* ]]
+	run -1 --separate-stderr mig-verify -t "$url" unique DST "schema=$BATS_TEST_TMPDIR/before.json"
+	[[ "$stderr" == *"    unique p(email): 1 values held by more than one row (1 extra rows)"$'\n'* ]]
+}

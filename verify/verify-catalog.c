@@ -1,8 +1,9 @@
 /*
  * Checks that start from a database's catalog (catalog.h):
  *
- *   fk [ALIAS] [TABLE...]            orphans per foreign key
- *   unique [ALIAS] [TABLE | TABLE(COL,...)]...
+ *   fk [ALIAS] [TABLE...] [schema=FILE]
+ *                                    orphans per foreign key
+ *   unique [ALIAS] [TABLE | TABLE(COL,...)]... [schema=FILE]
  *                                    duplicates per primary key, unique
  *                                    constraint or index, or named columns
  *   schema A B [md=FILE] [json=FILE] [nofail]
@@ -86,6 +87,47 @@ static char *col_ident(struct vdb *d, const char *alias, const char *col)
 	buf_adds(&b, q);
 	free(q);
 	return buf_detach(&b, NULL);
+}
+
+/* The value of a "schema=FILE" word among args, or NULL (caller frees). */
+static char *schema_word(const char *args)
+{
+	struct buf w = BUF_INIT;
+	char *r = NULL;
+
+	while (vtok(&args, &w))
+		if (!strncmp(w.buf, "schema=", 7)) {
+			free(r);
+			r = estrdup(w.buf + 7);
+		}
+	buf_release(&w);
+	return r;
+}
+
+/*
+ * The catalog a check works from: the live database's, or one saved by
+ * mig-extract --schema before a load that dropped its constraints (so
+ * the constraints are checked though the server no longer has them).
+ */
+static const struct catalog *check_catalog(struct vdb *d, const char *file, struct catalog *own, struct buf *err,
+					   int *db)
+{
+	json_error_t je;
+	json_t *j;
+
+	*db = !file;
+	if (!file)
+		return vdb_catalog(d, err);
+	if (!(j = json_load_file(file, 0, &je))) {
+		buf_addf(err, "%s:%d: %s", file, je.line, je.text);
+		return NULL;
+	}
+	if (catalog_from_json(j, own, err) < 0) {
+		json_decref(j);
+		return NULL;
+	}
+	json_decref(j);
+	return own;
 }
 
 /* Leading alias word, if any: the database and the words after it. */
@@ -177,10 +219,17 @@ void check_fk(struct vctx *c, const char *where, const char *args)
 	size_t nnames = 0, i, j, f, nfk = 0, nbad = 0;
 	unsigned long long orphans = 0;
 	json_t *arr = json_array();
+	struct catalog own;
+	char *sfile;
+	int db;
 
 	vcheck_begin(&k, c, "fk", where, args);
+	memset(&own, 0, sizeof(own));
+	sfile = schema_word(args);
 	d = pick_db(c, &p, &w);
 	while (d && vtok(&p, &w)) {
+		if (!strncmp(w.buf, "schema=", 7))
+			continue;
 		names = ereallocarray(names, nnames + 1, sizeof(char *));
 		names[nnames++] = estrdup(strip_alias(d, w.buf));
 	}
@@ -189,8 +238,8 @@ void check_fk(struct vctx *c, const char *where, const char *args)
 		vcheck_end(&k, V_ERROR, "not run");
 		goto out;
 	}
-	if (!(cat = vdb_catalog(d, &err))) {
-		vcheck_error(&k, 1, "%s: %s", d->u.shown, err.buf);
+	if (!(cat = check_catalog(d, sfile, &own, &err, &db))) {
+		vcheck_error(&k, db, "%s: %s", db ? d->u.shown : "fk", err.buf);
 		vcheck_end(&k, V_ERROR, "not run");
 		goto out;
 	}
@@ -294,6 +343,8 @@ next:
 		vcheck_end(&k, V_PASS, "%zu foreign keys, no orphans", nfk);
 out:
 	json_decref(arr);
+	catalog_release(&own);
+	free(sfile);
 	for (i = 0; i < nnames; i++)
 		free(names[i]);
 	free(names);
@@ -351,18 +402,22 @@ void check_unique(struct vctx *c, const char *where, const char *args)
 	struct ukey *u = NULL;
 	size_t nu = 0, i, j, nbad = 0;
 	unsigned long long dups = 0;
-	int named = 0;
+	int named = 0, db;
 	json_t *arr = json_array();
+	struct catalog own;
+	char *sfile;
 
 	vcheck_begin(&k, c, "unique", where, args);
+	memset(&own, 0, sizeof(own));
+	sfile = schema_word(args);
 	d = pick_db(c, &p, &w);
 	if (!d) {
 		vcheck_error(&k, 0, "%s: unique: no target database (--target or 'target URL')", where);
 		vcheck_end(&k, V_ERROR, "not run");
 		goto out;
 	}
-	if (!(cat = vdb_catalog(d, &err))) {
-		vcheck_error(&k, 1, "%s: %s", d->u.shown, err.buf);
+	if (!(cat = check_catalog(d, sfile, &own, &err, &db))) {
+		vcheck_error(&k, db, "%s: %s", db ? d->u.shown : "unique", err.buf);
 		vcheck_end(&k, V_ERROR, "not run");
 		goto out;
 	}
@@ -370,6 +425,8 @@ void check_unique(struct vctx *c, const char *where, const char *args)
 		char *open = strchr(w.buf, '(');
 		const struct cat_table *t;
 
+		if (!strncmp(w.buf, "schema=", 7))
+			continue;
 		named = 1;
 		if (open)
 			*open = '\0';
@@ -496,6 +553,8 @@ next:
 		vcheck_end(&k, V_PASS, "%zu keys, no duplicates", nu);
 out:
 	json_decref(arr);
+	catalog_release(&own);
+	free(sfile);
 	for (i = 0; i < nu; i++)
 		if (u[i].owncols) {
 			for (j = 0; j < u[i].ncols; j++)
