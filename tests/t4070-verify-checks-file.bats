@@ -53,3 +53,8 @@ setup() {
 	[ "$(awk -F'\t' '$2 != $3' <<< "$output")" = "" ]
 	[ "$(wc -l <<< "$output")" -eq 7 ]
 }
+
+@test "--sql turns a stream check into row-count queries" {
+	run -0 mig-verify -t "$D" --sql "$BATS_TEST_TMPDIR/s.sql" stream "$V/things.mig" things=DST.users
+	grep -qx "SELECT 'stream things -> DST.users' AS \"check\", 3 AS expected, count(\*) AS actual FROM \`users\`;" "$BATS_TEST_TMPDIR/s.sql"
+}

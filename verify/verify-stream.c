@@ -190,6 +190,13 @@ static void field_text(const char *row, size_t rowlen, size_t col, struct buf *o
 	}
 }
 
+static void free_count(const char *key, void *val, void *arg)
+{
+	(void)key;
+	(void)arg;
+	free(val);
+}
+
 static struct stag *find_tag(struct stag **tags, size_t n, const char *tag)
 {
 	size_t i;
@@ -601,6 +608,74 @@ out:
 	free(sel);
 }
 
+/*
+ * --sql: the checksums need mig-verify, but the stream's row counts make
+ * queries a DBA can run: the stream is read once to count its rows.
+ */
+static void sql_counts(struct vctx *c, const char *where, const char *args, const char *path, struct stag **tags,
+		       size_t ntags)
+{
+	struct mig_reader *r;
+	struct mig_item it;
+	struct strmap counts = STRMAP_INIT;
+	char **order = NULL;
+	size_t norder = 0, i;
+	int ret;
+
+	fprintf(c->sql, "\n-- %s: stream %s: the row counts of the stream; its checksums need mig-verify\n", where,
+		args);
+	if (!strcmp(path, "-")) {
+		fprintf(c->sql, "-- (standard input: not read)\n");
+		return;
+	}
+	r = mig_reader_open(path, 0);
+	while ((ret = mig_reader_next(r, &it)) > 0) {
+		unsigned long long *n;
+
+		if (it.kind != MIG_RECORD)
+			continue;
+		if (!(n = strmap_get(&counts, it.hdr->tag, strlen(it.hdr->tag)))) {
+			n = ecalloc(1, sizeof(*n));
+			strmap_put(&counts, it.hdr->tag, strlen(it.hdr->tag), n);
+			order = ereallocarray(order, norder + 1, sizeof(*order));
+			order[norder++] = estrdup(it.hdr->tag);
+		}
+		(*n)++;
+	}
+	if (ret < 0)
+		fprintf(c->sql, "-- (unreadable: %s)\n", mig_reader_error(r));
+	mig_reader_free(r);
+	for (i = 0; i < (ntags ? ntags : norder); i++) {
+		const char *tag = ntags ? tags[i]->tag : order[i];
+		unsigned long long *n = strmap_get(&counts, tag, strlen(tag));
+		struct vdb *d;
+		char *table, *id;
+		struct buf label = BUF_INIT;
+
+		if (ntags) {
+			d = tags[i]->d;
+			table = estrdup(tags[i]->table);
+		} else {
+			d = vref(c, tag, strlen(tag), "DST", &table);
+		}
+		if (d && ret >= 0) {
+			id = vdb_ident(d, table);
+			buf_addf(&label, "stream %s -> %s.%s", tag, d->alias, table);
+			fprintf(c->sql, "-- on %s (%s)\nSELECT ", d->alias, d->u.shown);
+			vsql_lit(c->sql, label.buf);
+			fprintf(c->sql, " AS \"check\", %llu AS expected, count(*) AS actual FROM %s;\n", n ? *n : 0ULL, id);
+			free(id);
+		}
+		free(table);
+		buf_release(&label);
+	}
+	strmap_each(&counts, free_count, NULL);
+	strmap_release(&counts);
+	for (i = 0; i < norder; i++)
+		free(order[i]);
+	free(order);
+}
+
 /* TAG[=[ALIAS.]TABLE][(KEY,...)] */
 static struct stag *parse_tagspec(struct vctx *c, const char *s, struct buf *err)
 {
@@ -673,8 +748,7 @@ void check_stream(struct vctx *c, const char *where, const char *args)
 		tags[ntags++] = t;
 	}
 	if (c->sql) {
-		fprintf(c->sql, "\n-- %s: stream %s: compares a stream file with tables; run mig-verify\n",
-			where, args);
+		sql_counts(c, where, args, path.buf, tags, ntags);
 		json_decref(k.obj);
 		buf_release(&k.notes);
 		goto out;
