@@ -57,7 +57,9 @@ dump() {
 	n=$(pgq "$cut" "SELECT count(*) FROM appointments")
 	[ "$n" -lt $((3 * SCALE)) ]
 
-	run -0 med DST="$(pg_url "$cut")" RUN="$run" BATCH=100 -j2 resume
+	run med DST="$(pg_url "$cut")" RUN="$run" BATCH=100 -j2 resume
+	echo "$output"
+	[ "$status" -eq 0 ]
 	[[ "$output" == *"resume: done before: "*"users"* ]]
 	[ -e "$run/done/prescriptions" ]
 

@@ -127,11 +127,20 @@ commit() {
 # command after a crash finishes the job (mig-load(1), --checkpoint).  Mark
 # the table done only when the load and its count check passed.
 load_table() {
-	local t=$1 opts=()
+	local t=$1 opts=() lock
 	if [ -n "${UPSERT:-}" ]; then opts+=(--upsert); fi
 	if [ -n "${DEFER:-}" ]; then opts+=(--defer-constraints); fi
 	log "$t: load into $(db_kind "$DST") target"
-	mig-load -q -b "${BATCH:-50000}" -c "$RUN/checkpoints/$t.json" "${opts[@]}" \
+	# On PostgreSQL a --defer-constraints load ends by re-creating every
+	# definition saved in _mig_load_deferred, other loads' included, so two
+	# at once trip over each other: they take turns (streams still build
+	# in parallel).  MariaDB's deferral is per session and needs no turns.
+	if [ -n "${DEFER:-}" ] && [ "$(db_kind "$DST")" = pg ]; then
+		lock=(flock "$RUN/load.lock")
+	else
+		lock=()
+	fi
+	"${lock[@]}" mig-load -q -b "${BATCH:-50000}" -c "$RUN/checkpoints/$t.json" "${opts[@]}" \
 		"$DST" "$S/$t.csv" > "$S/$t.loaded.csv"
 	log "$t: $(stats_line "$S/$t.loaded.csv" mig-load "$t")"
 	touch "$RUN/done/$t"
