@@ -64,3 +64,12 @@ load lib-common
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 }
+
+@test "the report can go to standard output; a report that cannot be written is exit 2" {
+	sqlite3 "$BATS_TEST_TMPDIR/t.db" "CREATE TABLE a (id int); INSERT INTO a VALUES (1)"
+	run -0 --separate-stderr mig-verify -q -r /dev/stdout -t "$BATS_TEST_TMPDIR/t.db" counts DST.a = DST.a
+	[ "$(jq -r '.result + " " + .checks[0].summary' <<< "$output")" = "pass 1 = 1" ]
+	run -2 --separate-stderr mig-verify -q -r /dev/full -t "$BATS_TEST_TMPDIR/t.db" counts DST.a = DST.a
+	[ "$stderr" = "mig-verify: /dev/full: write error: No space left on device" ]
+	[ -c /dev/full ]
+}

@@ -8,6 +8,8 @@
  * cmp(1): 0 every check passed, 1 a check failed, 2 trouble (usage, an
  * unreadable file, a malformed check), 3 a database error.
  */
+#include <sys/stat.h>
+
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -377,6 +379,7 @@ static void write_report(struct vctx *c, const char *path, const char *started, 
 	json_t *r = json_object(), *dbs = json_object();
 	char finished[32];
 	struct buf tmp = BUF_INIT;
+	struct stat st;
 	size_t i;
 
 	iso_now(finished, sizeof(finished));
@@ -398,6 +401,19 @@ static void write_report(struct vctx *c, const char *path, const char *started, 
 	json_object_set_new(r, "failed", json_integer(c->nfail));
 	json_object_set_new(r, "errors", json_integer(c->nerror));
 	json_object_set_new(r, "checks", json_incref(c->checks));
+	/* a pipe or a device (-r /dev/stdout) is written in place */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		FILE *fp = fopen(path, "w");
+
+		if (!fp)
+			die(MIG_EXIT_SYSTEM, "%s: cannot write the report:", path);
+		if (json_dumpf(r, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
+			die(MIG_EXIT_SYSTEM, "%s: cannot write the report", path);
+		fputc('\n', fp);
+		fshut(fp, path);
+		json_decref(r);
+		return;
+	}
 	/* written aside and renamed: a reader never sees half a report */
 	buf_addf(&tmp, "%s.tmp%ld", path, (long)getpid());
 	if (json_dump_file(r, tmp.buf, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0) {
