@@ -42,3 +42,16 @@ streams() {
 	[ ! -e "$RUN/streams/appointments.csv" ]
 	[ -s "$RUN/streams/patients.csv" ]
 }
+
+@test "medical: make verify fails when the target lost a row, and says which check" {
+	local dst
+	dst=$(test_db v2)
+	pg_newdb "$dst"
+	make -s -C "$MED" MIG_BIN="$MIG_BIN" SRC="$(pg_url "$DB")" DST="$(pg_url "$dst")" RUN="$RUN" schema
+	make -s -C "$MED" MIG_BIN="$MIG_BIN" SRC="$(pg_url "$DB")" DST="$(pg_url "$dst")" RUN="$RUN" -j2 migrate 2>/dev/null
+	pgq "$dst" "DELETE FROM prescriptions WHERE id = 5"
+	run -2 --separate-stderr make -s -C "$MED" MIG_BIN="$MIG_BIN" SRC="$(pg_url "$DB")" DST="$(pg_url "$dst")" RUN="$RUN" verify
+	[[ "$stderr" == *"FAIL  counts SRC.prescriptions = DST.prescriptions: 100 != 99 (-1)"* ]]
+	[[ "$stderr" == *"mig-verify: 22 passed, 2 failed, 0 errors"* ]]
+	grep -q '^  "result": "fail",$' "$RUN/validation_report.json"
+}
