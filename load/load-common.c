@@ -28,6 +28,45 @@ static const struct cat_column *find_col(const struct cat_table *ct, const char 
 	return NULL;
 }
 
+static void add_auto(void *arg, size_t n, char **v)
+{
+	struct ltab *t = arg;
+	size_t k = 0;
+
+	if (n < 1 || !v[0])
+		return;
+	while (t->autocols && t->autocols[k])
+		k++;
+	t->autocols = ereallocarray(t->autocols, k + 2, sizeof(*t->autocols));
+	t->autocols[k] = estrdup(v[0]);
+	t->autocols[k + 1] = NULL;
+}
+
+void find_autocols(struct target *tg, struct ltab *t, const char *sql)
+{
+	struct buf err = BUF_INIT;
+	size_t k;
+
+	for (k = 0; t->autocols && t->autocols[k]; k++)
+		free(t->autocols[k]);
+	free(t->autocols);
+	t->autocols = NULL;
+	/* Best effort: without the answer a NOT NULL check may be stricter than needed. */
+	if (tg->ops->query(tg, sql, add_auto, t, &err) < 0)
+		warn("%s: cannot list generated columns: %s", t->tag, err.buf);
+	buf_release(&err);
+}
+
+static int is_auto(const struct ltab *t, const char *name)
+{
+	size_t k;
+
+	for (k = 0; t->autocols && t->autocols[k]; k++)
+		if (!strcmp(t->autocols[k], name))
+			return 1;
+	return 0;
+}
+
 int check_columns(const struct ltab *t, const struct cat_table *ct, const char *target, struct buf *err)
 {
 	const struct mig_header *h = t->hdr;
@@ -43,9 +82,7 @@ int check_columns(const struct ltab *t, const struct cat_table *ct, const char *
 	for (i = 0; i < ct->ncols; i++) {
 		const struct cat_column *c = &ct->cols[i];
 
-		if (c->notnull && !c->deflt && mig_header_find(h, c->name) < 0 &&
-		    !(c->dbtype && (strstr(c->dbtype, "serial") || strstr(c->dbtype, "identity") ||
-				    strstr(c->dbtype, "auto_increment")))) {
+		if (c->notnull && !c->deflt && mig_header_find(h, c->name) < 0 && !is_auto(t, c->name)) {
 			buf_addf(err, "%s%s: column '%s' of table '%s' is NOT NULL without a default and not in the stream",
 				 n ? "\n" : "", t->tag, c->name, ct->name);
 			n++;
@@ -81,7 +118,7 @@ void pick_conv(struct ltab *t, const struct cat_table *ct, unsigned want)
 	}
 }
 
-int pick_key(struct ltab *t, const struct cat_table *ct, const char *key, struct buf *err)
+int pick_key(struct ltab *t, const struct cat_table *ct, const char *key, int required, struct buf *err)
 {
 	const struct cat_key *k = NULL;
 	size_t i;
@@ -134,11 +171,24 @@ int pick_key(struct ltab *t, const struct cat_table *ct, const char *key, struct
 		t->keynames[i] = estrdup(cols[i]);
 		t->nkey = i + 1;
 		if (j < 0) {
-			buf_addf(err, "%s: key column '%s' is not in the stream", t->tag, cols[i]);
+			size_t m;
+
 			if (copy) {
 				free(cols);
 				free(copy);
 			}
+			if (!required) {
+				/* The target numbers the rows itself: no key to report. */
+				for (m = 0; m < t->nkey; m++)
+					free(t->keynames[m]);
+				free(t->keynames);
+				free(t->keyidx);
+				t->keynames = NULL;
+				t->keyidx = NULL;
+				t->nkey = 0;
+				return 0;
+			}
+			buf_addf(err, "%s: key column '%s' is not in the stream", t->tag, t->keynames[i]);
 			return -1;
 		}
 		t->keyidx[i] = j;

@@ -145,6 +145,8 @@ static void my_release(struct target *tg, struct ltab *t)
 	t->drv = NULL;
 }
 
+static void lit_add(struct buf *out, const char *v, size_t n);
+
 static int my_prepare(struct target *tg, struct ltab *t, struct buf *err)
 {
 	const struct cat_table *ct;
@@ -158,10 +160,18 @@ static int my_prepare(struct target *tg, struct ltab *t, struct buf *err)
 	free(t->schema);
 	t->schema = NULL;
 	ct = find_table(tg, t, err);
-	if (!ct || check_columns(t, ct, tg->url.shown, err))
+	if (!ct)
+		return -1;
+	buf_adds(&b, "SELECT column_name FROM information_schema.columns WHERE table_schema = DATABASE() "
+		 "AND table_name = ");
+	lit_add(&b, ct->name, strlen(ct->name));
+	buf_adds(&b, " AND (extra LIKE '%auto_increment%' OR extra LIKE '%GENERATED%')");
+	find_autocols(tg, t, b.buf);
+	buf_reset(&b);
+	if (check_columns(t, ct, tg->url.shown, err))
 		return -1;
 	t->cat = ct;
-	if (pick_key(t, ct, tg->upsert ? tg->upsert_key : NULL, err) < 0)
+	if (pick_key(t, ct, tg->upsert ? tg->upsert_key : NULL, tg->upsert, err) < 0)
 		return -1;
 	if (tg->upsert && !t->nkey) {
 		buf_addf(err, "%s: --upsert: table '%s' has no primary key (name a unique key)", t->tag, ct->name);

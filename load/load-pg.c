@@ -153,18 +153,36 @@ static int pg_prepare(struct target *tg, struct ltab *t, struct buf *err)
 	char *qn;
 	size_t i;
 
-	if (!ct || check_columns(t, ct, tg->url.shown, err))
+	if (!ct)
 		return -1;
+	qn = pg_qname(tg, t);
+	{
+		char *lit = PQescapeLiteral(tg->conn, qn, strlen(qn));
+
+		if (!lit)
+			die(MIG_EXIT_DB, "cannot quote a literal: %s", PQerrorMessage(tg->conn));
+		buf_addf(&b, "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attnum > 0 "
+			 "AND NOT attisdropped AND (attidentity <> '' OR attgenerated <> '')", lit);
+		PQfreemem(lit);
+		find_autocols(tg, t, b.buf);
+		buf_reset(&b);
+	}
+	if (check_columns(t, ct, tg->url.shown, err)) {
+		free(qn);
+		return -1;
+	}
 	t->cat = ct;
-	if (pick_key(t, ct, tg->upsert ? tg->upsert_key : NULL, err) < 0)
+	if (pick_key(t, ct, tg->upsert ? tg->upsert_key : NULL, tg->upsert, err) < 0) {
+		free(qn);
 		return -1;
+	}
 	if (tg->upsert && !t->nkey) {
 		buf_addf(err, "%s: --upsert: table '%s' has no primary key (name a unique key)", t->tag, ct->name);
+		free(qn);
 		return -1;
 	}
 	pg_release(tg, t);
 	p = t->drv = ecalloc(1, sizeof(*p));
-	qn = pg_qname(tg, t);
 	if (!tg->upsert) {
 		buf_addf(&b, "COPY %s (", qn);
 		add_cols(tg, &b, t->hdr, "");

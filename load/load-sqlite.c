@@ -105,10 +105,25 @@ static int sq_prepare(struct target *tg, struct ltab *t, struct buf *err)
 	free(t->schema);
 	t->schema = NULL;
 	ct = find_table(tg, t, err);
-	if (!ct || check_columns(t, ct, tg->url.shown, err))
+	if (!ct)
 		return -1;
+	{
+		/* A lone INTEGER PRIMARY KEY is the rowid: SQLite numbers it. */
+		char *lit = sqlite3_mprintf("%Q", ct->name);
+
+		buf_addf(&b, "SELECT name FROM pragma_table_xinfo(%s) WHERE hidden IN (2, 3) OR (pk = 1 AND "
+			 "upper(type) = 'INTEGER' AND (SELECT count(*) FROM pragma_table_info(%s) WHERE pk > 0) = 1)",
+			 lit, lit);
+		sqlite3_free(lit);
+		find_autocols(tg, t, b.buf);
+		buf_reset(&b);
+	}
+	if (check_columns(t, ct, tg->url.shown, err)) {
+		buf_release(&b);
+		return -1;
+	}
 	t->cat = ct;
-	if (pick_key(t, ct, tg->upsert ? tg->upsert_key : NULL, err) < 0)
+	if (pick_key(t, ct, tg->upsert ? tg->upsert_key : NULL, tg->upsert, err) < 0)
 		return -1;
 	if (tg->upsert && !t->nkey) {
 		buf_addf(err, "%s: --upsert: table '%s' has no primary key (name a unique key)", t->tag, ct->name);

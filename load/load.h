@@ -37,6 +37,7 @@ struct ltab {
 	int *keyidx;		/* header columns of the upsert/state key */
 	size_t nkey;
 	char **keynames;	/* key column names (state output) */
+	char **autocols;	/* columns the target fills itself, NULL-terminated */
 	void *drv;		/* driver-private */
 
 	/* counts: pos is the tag's records consumed from the stream */
@@ -120,11 +121,20 @@ void csv_open(struct target *tg, const char *ckpt_file);
  * problem to err; returns the number of problems.
  */
 int check_columns(const struct ltab *t, const struct cat_table *ct, const char *target, struct buf *err);
+/*
+ * The catalog does not say which columns fill themselves (identity,
+ * auto_increment, generated, SQLite's INTEGER PRIMARY KEY): run sql, whose
+ * rows name them, and let check_columns know.
+ */
+void find_autocols(struct target *tg, struct ltab *t, const char *sql);
 /* Fill t->conv for a target that wants conversions for these column kinds. */
 enum { PC_UNHEX = 1, PC_BOOL = 2, PC_UTC = 4, PC_INF = 8, PC_ADDTZ = 16 };
 void pick_conv(struct ltab *t, const struct cat_table *ct, unsigned want);
-/* Resolve the upsert key (NULL key: the primary key) into t->keyidx. */
-int pick_key(struct ltab *t, const struct cat_table *ct, const char *key, struct buf *err);
+/*
+ * Resolve the upsert key (NULL key: the primary key) into t->keyidx; a key
+ * not in the stream is an error when required (upserts), else no key.
+ */
+int pick_key(struct ltab *t, const struct cat_table *ct, const char *key, int required, struct buf *err);
 /* Convert one value; out gets the result, returns 0 or -1 with why. */
 int conv_value(enum conv c, const char *v, size_t n, struct buf *out, const char **why);
 /* Packed rows: per field a 4-byte length (0xffffffff: NULL) then the bytes. */

@@ -1032,6 +1032,9 @@ int main(int argc, char **argv)
 		free(u->keyidx);
 		for (k = 0; k < u->nkey; k++)
 			free(u->keynames[k]);
+		for (k = 0; u->autocols && u->autocols[k]; k++)
+			free(u->autocols[k]);
+		free(u->autocols);
 		free(u->keynames);
 		buf_release(&u->lastkey);
 		buf_release(&u->clastkey);

@@ -149,3 +149,21 @@ ch,3,6,mig-load,constraint ch_pid,no matching row in par' ]
 	my_types >"$BATS_TEST_TMPDIR/got"
 	assert_same "$DATA/load/my-types.expected" "$BATS_TEST_TMPDIR/got"
 }
+
+@test "columns the target fills itself need not be in the stream" {
+	pg_newdb "$db"
+	pgq "$db" "CREATE TABLE t (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, s bigserial, g int GENERATED ALWAYS AS (2) STORED, v text NOT NULL)"
+	run -0 mig-load -q "$(pg_url "$db")" < <(printf '@t,v:text\nt,x\n')
+	[ "$output" = '#!mig-stream 1
+#!state {"bookmarks":{"t":{"rows":1}}}
+#!stats mig-load t in=1 out=1 dropped=0 rejected=0' ]
+	[ "$(pgq "$db" "SELECT * FROM t")" = "1	1	2	x" ]
+	my_newdb "$db"
+	myq "$db" "CREATE TABLE t (id int AUTO_INCREMENT PRIMARY KEY, v text NOT NULL)"
+	run -0 mig-load -q "$(my_url "$db")" < <(printf '@t,v:text\nt,x\n')
+	[ "$(myq "$db" "SELECT * FROM t")" = "1	x" ]
+	f=$BATS_TEST_TMPDIR/t.db
+	sqlite3 "$f" "CREATE TABLE t (id integer PRIMARY KEY, v text NOT NULL)"
+	run -0 mig-load -q "sqlite:$f" < <(printf '@t,v:text\nt,x\n')
+	[ "$(sqlite3 "$f" "SELECT * FROM t")" = "1|x" ]
+}
