@@ -168,13 +168,15 @@ static int my_prepare(struct target *tg, struct ltab *t, struct buf *err)
 	buf_adds(&b, " AND (extra LIKE '%auto_increment%' OR extra LIKE '%GENERATED%')");
 	find_autocols(tg, t, b.buf);
 	buf_reset(&b);
-	if (check_columns(t, ct, tg->url.shown, err))
+	if (check_columns(t, ct, tg->url.shown, err) ||
+	    pick_key(t, ct, tg->upsert ? tg->upsert_key : NULL, tg->upsert, err) < 0) {
+		buf_release(&b);
 		return -1;
+	}
 	t->cat = ct;
-	if (pick_key(t, ct, tg->upsert ? tg->upsert_key : NULL, tg->upsert, err) < 0)
-		return -1;
 	if (tg->upsert && !t->nkey) {
 		buf_addf(err, "%s: --upsert: table '%s' has no primary key (name a unique key)", t->tag, ct->name);
+		buf_release(&b);
 		return -1;
 	}
 	pick_conv(t, ct, PC_UNHEX | PC_BOOL | PC_UTC);

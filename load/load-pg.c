@@ -167,19 +167,13 @@ static int pg_prepare(struct target *tg, struct ltab *t, struct buf *err)
 		find_autocols(tg, t, b.buf);
 		buf_reset(&b);
 	}
-	if (check_columns(t, ct, tg->url.shown, err)) {
-		free(qn);
-		return -1;
-	}
+	if (check_columns(t, ct, tg->url.shown, err) ||
+	    pick_key(t, ct, tg->upsert ? tg->upsert_key : NULL, tg->upsert, err) < 0)
+		goto fail;
 	t->cat = ct;
-	if (pick_key(t, ct, tg->upsert ? tg->upsert_key : NULL, tg->upsert, err) < 0) {
-		free(qn);
-		return -1;
-	}
 	if (tg->upsert && !t->nkey) {
 		buf_addf(err, "%s: --upsert: table '%s' has no primary key (name a unique key)", t->tag, ct->name);
-		free(qn);
-		return -1;
+		goto fail;
 	}
 	pg_release(tg, t);
 	p = t->drv = ecalloc(1, sizeof(*p));
@@ -253,6 +247,10 @@ static int pg_prepare(struct target *tg, struct ltab *t, struct buf *err)
 	}
 	free(qn);
 	return 0;
+fail:
+	free(qn);
+	buf_release(&b);
+	return -1;
 }
 
 static int pg_encode(struct target *tg, struct ltab *t, const struct mig_field *f, struct buf *out,

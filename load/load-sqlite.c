@@ -123,10 +123,13 @@ static int sq_prepare(struct target *tg, struct ltab *t, struct buf *err)
 		return -1;
 	}
 	t->cat = ct;
-	if (pick_key(t, ct, tg->upsert ? tg->upsert_key : NULL, tg->upsert, err) < 0)
+	if (pick_key(t, ct, tg->upsert ? tg->upsert_key : NULL, tg->upsert, err) < 0) {
+		buf_release(&b);
 		return -1;
+	}
 	if (tg->upsert && !t->nkey) {
 		buf_addf(err, "%s: --upsert: table '%s' has no primary key (name a unique key)", t->tag, ct->name);
+		buf_release(&b);
 		return -1;
 	}
 	pick_conv(t, ct, PC_UNHEX | PC_BOOL | PC_INF | PC_ADDTZ);
