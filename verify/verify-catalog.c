@@ -127,6 +127,19 @@ static const struct catalog *check_catalog(struct vdb *d, const char *file, stru
 		return NULL;
 	}
 	json_decref(j);
+	/* a schema of another dialect: its schema names mean nothing here */
+	if (own->dialect && strcmp(own->dialect, vdb_dialect(d))) {
+		size_t i, f;
+
+		for (i = 0; i < own->ntables; i++) {
+			free(own->tables[i].schema);
+			own->tables[i].schema = NULL;
+			for (f = 0; f < own->tables[i].nfk; f++) {
+				free(own->tables[i].fks[f].ref_schema);
+				own->tables[i].fks[f].ref_schema = NULL;
+			}
+		}
+	}
 	return own;
 }
 
@@ -216,7 +229,7 @@ void check_fk(struct vctx *c, const char *where, const char *args)
 	struct vdb *d;
 	const struct catalog *cat;
 	char **names = NULL;
-	size_t nnames = 0, i, j, f, nfk = 0, nbad = 0;
+	size_t nnames = 0, i, j, f, nfk = 0, nbad = 0, nerr = 0;
 	unsigned long long orphans = 0;
 	json_t *arr = json_array();
 	struct catalog own;
@@ -296,6 +309,7 @@ void check_fk(struct vctx *c, const char *where, const char *args)
 			buf_reset(&err);
 			if (vdb_int(d, sql.buf, &n, &err) < 0) {
 				vcheck_error(&k, 1, "%s: %s: %s", d->u.shown, label.buf, err.buf);
+				nerr++;
 				goto next;
 			}
 			o = json_object();
@@ -337,7 +351,10 @@ next:
 	json_object_set_new(k.obj, "constraints", arr);
 	arr = NULL;
 	json_object_set_new(k.obj, "orphans", json_integer((json_int_t)orphans));
-	if (nbad)
+	if (nerr)
+		vcheck_end(&k, V_ERROR, "%zu of %zu foreign keys could not be checked, %zu have orphans", nerr, nfk,
+			   nbad);
+	else if (nbad)
 		vcheck_end(&k, V_FAIL, "%zu of %zu foreign keys have orphans (%llu rows)", nbad, nfk, orphans);
 	else
 		vcheck_end(&k, V_PASS, "%zu foreign keys, no orphans", nfk);
@@ -400,7 +417,7 @@ void check_unique(struct vctx *c, const char *where, const char *args)
 	struct vdb *d;
 	const struct catalog *cat;
 	struct ukey *u = NULL;
-	size_t nu = 0, i, j, nbad = 0;
+	size_t nu = 0, i, j, nbad = 0, nerr = 0;
 	unsigned long long dups = 0;
 	int named = 0, db;
 	json_t *arr = json_array();
@@ -502,6 +519,7 @@ void check_unique(struct vctx *c, const char *where, const char *args)
 		buf_reset(&err);
 		if (!(q = vrows_open(d, sql.buf, &err))) {
 			vcheck_error(&k, 1, "%s: %s: %s", d->u.shown, label.buf, err.buf);
+			nerr++;
 			goto next;
 		}
 		if (vrows_next(q, &f, &n, &err) > 0 && n == 2) {
@@ -547,7 +565,9 @@ next:
 	json_object_set_new(k.obj, "keys", arr);
 	arr = NULL;
 	json_object_set_new(k.obj, "duplicate_rows", json_integer((json_int_t)dups));
-	if (nbad)
+	if (nerr)
+		vcheck_end(&k, V_ERROR, "%zu of %zu keys could not be checked, %zu have duplicates", nerr, nu, nbad);
+	else if (nbad)
 		vcheck_end(&k, V_FAIL, "%zu of %zu keys have duplicates (%llu extra rows)", nbad, nu, dups);
 	else
 		vcheck_end(&k, V_PASS, "%zu keys, no duplicates", nu);
