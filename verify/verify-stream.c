@@ -517,6 +517,8 @@ static void narrow(struct vctx *c, struct vcheck *k, const char *path, struct st
 		vcheck_note(k, "%s: rows differ in too many places to hold them all: the counts below cover "
 			    "%llu of the %llu differing buckets (at least this many rows differ)",
 			    t->tag, d->buckets_differing - partial, d->buckets_differing);
+	/* the first pass's headers died with its reader */
+	t->cur = NULL;
 	if (read_stream(c, path, NULL, NULL, 0, &ps, h, &err) < 0) {
 		vcheck_error(k, 0, "%s", err.buf);
 		goto out;

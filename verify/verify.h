@@ -108,8 +108,8 @@ void check_fk(struct vctx *c, const char *where, const char *args);
 void check_unique(struct vctx *c, const char *where, const char *args);
 void check_schema(struct vctx *c, const char *where, const char *args);
 
-/* A table reference "[ALIAS.]NAME": the database (DST unless an alias
- * leads) and the table name after it. */
+/* A table reference "[ALIAS.]NAME": the database (the one called dflt
+ * unless a declared alias leads) and the table name after it. */
 struct vdb *vref(struct vctx *c, const char *s, size_t n, const char *dflt, char **table);
 
 #endif
