@@ -193,3 +193,15 @@ j|'{\"a\": 1.5, \"b\": [true, null]}'|'{\"b\": [true, null], \"a\": 1}'"
 	[[ "$stderr" == *"things: the stream was not a regular file: cannot read it again to name the rows"* ]]
 	[[ "$stderr" != *"extra in the target"* ]]
 }
+
+@test "stream: a header that changes mid-stream is followed by column name" {
+	sqlite3 "$BATS_TEST_TMPDIR/h.db" "CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c')"
+	printf '#!mig-stream 1\n@t,id:int,v:text\nt,1,a\n@t,v:text,id:int,extra\nt,b,2,x\nt,c,3,y\n' > "$BATS_TEST_TMPDIR/h.mig"
+	run -0 mig-verify -t "$BATS_TEST_TMPDIR/h.db" stream "$BATS_TEST_TMPDIR/h.mig"
+	sqlite3 "$BATS_TEST_TMPDIR/h.db" "UPDATE t SET v = 'z' WHERE id = 3"
+	run -1 --separate-stderr mig-verify -t "$BATS_TEST_TMPDIR/h.db" stream "$BATS_TEST_TMPDIR/h.mig"
+	[[ "$stderr" == *"    t: id=3: changed: v"$'\n'* ]]
+	printf '#!mig-stream 1\n@t,id:int,v:text\nt,1,a\n@t,id:int\nt,2\n' > "$BATS_TEST_TMPDIR/h2.mig"
+	run -2 --separate-stderr mig-verify -t "$BATS_TEST_TMPDIR/h.db" stream "$BATS_TEST_TMPDIR/h2.mig"
+	[[ "$stderr" == *"    t: column 'v' missing from a later header of the tag"* ]]
+}
