@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <sys/types.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,21 +20,49 @@ struct rejects {
 	size_t fcap;
 };
 
-struct rejects *rejects_open(const char *path, const char *stage, long long max)
+struct rejects *rejects_resume(const char *path, const char *stage, long long max, long long keep,
+			       unsigned long long count)
 {
 	struct rejects *rj = ecalloc(1, sizeof(*rj));
 
 	rj->stage = estrdup(stage);
 	rj->max = path ? max : 0;
 	rj->fd = -1;
-	if (path) {
-		rj->path = estrdup(path);
-		rj->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (rj->fd < 0)
-			die(MIG_EXIT_SYSTEM, "%s: cannot create:", path);
-		rj->w = mig_writer_new(rj->fd, path, MIG_FMT_CSV, 0);
-	}
+	rj->count = count;
+	if (!path)
+		return rj;
+	rj->path = estrdup(path);
+	rj->fd = open(path, O_WRONLY | O_CREAT | (keep < 0 ? O_TRUNC : 0) | O_CLOEXEC, 0600);
+	if (rj->fd < 0)
+		die(MIG_EXIT_SYSTEM, "%s: cannot create:", path);
+	if (keep >= 0 && (ftruncate(rj->fd, (off_t)keep) < 0 || lseek(rj->fd, 0, SEEK_END) < 0))
+		die(MIG_EXIT_SYSTEM, "%s: cannot cut back to the checkpoint:", path);
+	/* Appending: the version line is already at the top. */
+	rj->w = mig_writer_new(rj->fd, path, MIG_FMT_CSV, keep > 0 ? MIG_W_NO_VERSION : 0);
 	return rj;
+}
+
+struct rejects *rejects_open(const char *path, const char *stage, long long max)
+{
+	return rejects_resume(path, stage, max, -1, 0);
+}
+
+int rejects_has_file(const struct rejects *rj)
+{
+	return rj && rj->w;
+}
+
+long long rejects_sync(struct rejects *rj)
+{
+	off_t end;
+
+	if (!rj->w)
+		return 0;
+	mig_writer_flush(rj->w);
+	end = lseek(rj->fd, 0, SEEK_END);
+	if (end < 0 || fsync(rj->fd) < 0)
+		die(MIG_EXIT_SYSTEM, "%s: write error:", rj->path);
+	return (long long)end;
 }
 
 static struct mig_header *extended(struct rejects *rj, const struct mig_header *h)

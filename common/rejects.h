@@ -19,6 +19,18 @@ struct rejects;
  * limit).  path NULL: no file, any reject is over the limit.
  */
 struct rejects *rejects_open(const char *path, const char *stage, long long max);
+/*
+ * Resume a rejects file that a checkpoint says held keep bytes and count
+ * rejects when it was last synced: cut it back to keep bytes and append,
+ * so each refused row of a resumed run is in the file once.  keep < 0
+ * starts a new file, as rejects_open does.
+ */
+struct rejects *rejects_resume(const char *path, const char *stage, long long max, long long keep,
+			       unsigned long long count);
+/* Whether rejects are kept in a file at all. */
+int rejects_has_file(const struct rejects *rj);
+/* Flush and fsync; returns the file's size, to record with a commit. */
+long long rejects_sync(struct rejects *rj);
 /* Record one; 0, or -1 when this reject exceeds the limit (caller stops). */
 int rejects_add(struct rejects *rj, const struct mig_header *h, const struct mig_field *f,
 		const char *where, const char *reason);

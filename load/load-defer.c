@@ -187,7 +187,7 @@ static int is_pending(struct savedlist *l, const char *schema, const char *table
 	return 0;
 }
 
-static void restore(struct target *tg, struct savedlist *l, struct lrej *rj, int *orphans);
+static void restore(struct target *tg, struct savedlist *l, struct rejects *rj, int *orphans);
 
 void defer_restore_pending(struct target *tg)
 {
@@ -303,7 +303,7 @@ void defer_table(struct target *tg, struct ltab *t)
 }
 
 struct orphan_ctx {
-	struct lrej *rj;
+	struct rejects *rj;
 	struct mig_header *h;
 	const char *where, *reason;
 	unsigned long long n;
@@ -316,11 +316,11 @@ static void orphan_row(void *arg, size_t n, char **v)
 	size_t i;
 
 	o->n++;
-	if (!lrej_has_file(o->rj) || n > 16)
+	if (!rejects_has_file(o->rj) || n > 16)
 		return;
 	for (i = 0; i < n; i++)
 		f[i] = (struct mig_field){ v[i] ? v[i] : "", v[i] ? strlen(v[i]) : 0, !v[i] };
-	lrej_add(o->rj, o->h, f, o->where, o->reason);
+	rejects_add(o->rj, o->h, f, o->where, o->reason);
 }
 
 static int in_list(const char *list, const char *name, size_t n)
@@ -340,7 +340,7 @@ static int in_list(const char *list, const char *name, size_t n)
 
 /* List the rows of s's table that have no parent row (primary key, then
  * the foreign key's columns) into rj. */
-static unsigned long long find_orphans(struct target *tg, const struct saved *s, struct lrej *rj)
+static unsigned long long find_orphans(struct target *tg, const struct saved *s, struct rejects *rj)
 {
 	struct buf q = BUF_INIT, err = BUF_INIT, why = BUF_INIT, w = BUF_INIT, cols = BUF_INIT;
 	struct orphan_ctx o = { rj, NULL, NULL, NULL, 0 };
@@ -395,7 +395,7 @@ static unsigned long long find_orphans(struct target *tg, const struct saved *s,
 	return o.n;
 }
 
-static void restore(struct target *tg, struct savedlist *l, struct lrej *rj, int *orphans)
+static void restore(struct target *tg, struct savedlist *l, struct rejects *rj, int *orphans)
 {
 	struct buf b = BUF_INIT, err = BUF_INIT;
 	size_t i;
@@ -430,7 +430,7 @@ static void restore(struct target *tg, struct savedlist *l, struct lrej *rj, int
 				xexec(tg, "ROLLBACK TO SAVEPOINT mig_validate");
 				n = find_orphans(tg, s, rj);
 				warn("%s: foreign key %s: %llu rows have no matching row in %s%s; left NOT VALID",
-				     s->table, s->name, n, s->ref, lrej_has_file(rj) ? " (keys in the rejects file)" : "");
+				     s->table, s->name, n, s->ref, rejects_has_file(rj) ? " (keys in the rejects file)" : "");
 				*orphans = 1;
 			}
 			xexec(tg, "RELEASE SAVEPOINT mig_validate");
@@ -450,7 +450,7 @@ static void restore(struct target *tg, struct savedlist *l, struct lrej *rj, int
 	buf_release(&err);
 }
 
-void defer_finish(struct target *tg, struct ltab **tabs, size_t ntabs, struct lrej *rj, int *orphans)
+void defer_finish(struct target *tg, struct ltab **tabs, size_t ntabs, struct rejects *rj, int *orphans)
 {
 	struct savedlist l = { NULL, 0 };
 	size_t i, j, k;
@@ -519,7 +519,7 @@ void defer_finish(struct target *tg, struct ltab **tabs, size_t ntabs, struct lr
 				die(MIG_EXIT_DB, "%s: %s", tg->url.shown, err.buf);
 			if (o.n) {
 				warn("%s: foreign key %s: %llu rows have no matching row in %s%s", ct->name, fk->name,
-				     o.n, fk->ref_table, lrej_has_file(rj) ? " (keys in the rejects file)" : "");
+				     o.n, fk->ref_table, rejects_has_file(rj) ? " (keys in the rejects file)" : "");
 				*orphans = 1;
 			}
 			o.h->ncols = npk + fk->ncols;

@@ -17,6 +17,7 @@
 #include "catalog.h"
 #include "dburl.h"
 #include "rec.h"
+#include "rejects.h"
 
 /* How a value is changed on its way into a column. */
 enum conv {
@@ -63,7 +64,7 @@ struct ltab {
 };
 
 struct target;
-struct lrej;
+struct rejects;
 
 struct tgt_ops {
 	/* Run SQL outside any bulk operation; 0, or -1 with err set. */
@@ -152,23 +153,7 @@ void hide_my_values(struct buf *msg);
 void defer_restore_pending(struct target *tg);
 void defer_table(struct target *tg, struct ltab *t);
 /* Re-create what was deferred; orphans are counted and go to rj. */
-void defer_finish(struct target *tg, struct ltab **tabs, size_t ntabs, struct lrej *rj, int *orphans);
-
-/* load-rejects.c: rejects.h's format, synced with commits. */
-struct lrej;
-/*
- * Open path (NULL: no file, any reject is over the limit) allowing max
- * rejects (-1: any) of which count are already recorded; keep >= 0 cuts an
- * existing file back to keep bytes and appends, -1 starts it afresh.
- */
-struct lrej *lrej_open(const char *path, long long max, long long keep, unsigned long long count);
-/* 0, or -1 when over the limit. */
-int lrej_add(struct lrej *rj, const struct mig_header *h, const struct mig_field *f, const char *where,
-	     const char *reason);
-int lrej_has_file(const struct lrej *rj);
-/* Flush and fsync; the file's size. */
-long long lrej_sync(struct lrej *rj);
-void lrej_close(struct lrej *rj);
+void defer_finish(struct target *tg, struct ltab **tabs, size_t ntabs, struct rejects *rj, int *orphans);
 
 /* load-csv.c */
 void csv_commit(struct target *tg, int final);

@@ -44,7 +44,7 @@ struct ctx {
 	struct target tg;
 	struct mig_reader *r;
 	struct mig_writer *w;
-	struct lrej *rj;
+	struct rejects *rj;
 	long long rej_bytes;	/* rejects file size at the last commit */
 	struct strmap tabs;
 	struct ltab **order;
@@ -475,7 +475,7 @@ static void reject_row(struct ctx *cx, struct ltab *t, size_t i, const char *rea
 	/* A dry run reports every violation; only a set limit stops it. */
 	if (opt_dry_run && !opt_reject && !opt_max_rejects_set)
 		return;
-	if (lrej_add(cx->rj, h, fs, where(cx, t, row), reason) < 0) {
+	if (rejects_add(cx->rj, h, fs, where(cx, t, row), reason) < 0) {
 		struct buf e = BUF_INIT;
 
 		cx->tg.ops->exec(&cx->tg, "ROLLBACK", &e);
@@ -615,7 +615,7 @@ static void commit(struct ctx *cx, int final)
 		changed |= cx->order[i]->pos != cx->order[i]->cpos;
 	{
 		/* Rejects of this batch on disk before the batch commits. */
-		long long rb = lrej_sync(cx->rj);
+		long long rb = rejects_sync(cx->rj);
 
 		cx->rj_moved = rb != cx->rej_bytes;
 		cx->rej_bytes = rb;
@@ -912,8 +912,9 @@ int main(int argc, char **argv)
 
 		for (i = 0; i < cx.ntabs; i++)
 			before += cx.order[i]->crejected;
-		cx.rj = lrej_open(opt_reject, opt_dry_run && !opt_max_rejects_set ? -1 : opt_max_rejects,
-				  cx.ckpt_in ? cx.rej_bytes : -1, before);
+		cx.rj = rejects_resume(opt_reject, "mig-load",
+				       opt_dry_run && !opt_max_rejects_set ? -1 : opt_max_rejects,
+				       cx.ckpt_in ? cx.rej_bytes : -1, before);
 	}
 	progress_init(&cx.pg, opt_quiet ? 0 : opt_progress);
 	xsql(&cx, "BEGIN");
@@ -1017,7 +1018,7 @@ int main(int argc, char **argv)
 	}
 	if (!opt_quiet)
 		summary(&cx);
-	lrej_close(cx.rj);
+	rejects_close(cx.rj);
 	mig_writer_close(cx.w);
 	mig_reader_free(cx.r);
 	for (i = 0; i < cx.ntabs; i++) {
