@@ -269,7 +269,7 @@ int main(int argc, char **argv)
 	case DB_CSV: extract_csv(&x); break;
 	}
 	if (x.w) {
-		ledger_emit(&ledger, x.w, "extract");
+		ledger_emit(&ledger, x.w, argv0);
 		mig_writer_close(x.w);
 	}
 	ledger_release(&ledger);

@@ -44,8 +44,8 @@ users,u4@x.org,4
 @types,id:int
 types,1
 types,2
-#!stats extract users in=2 out=2 dropped=0 rejected=0
-#!stats extract types in=2 out=2 dropped=0 rejected=0' ]
+#!stats mig-extract users in=2 out=2 dropped=0 rejected=0
+#!stats mig-extract types in=2 out=2 dropped=0 rejected=0' ]
 }
 
 @test "count hints: the planner estimate, or exact with --exact-count" {
@@ -64,7 +64,7 @@ types,2
 @pairs,id:int,half:numeric,u:uuid
 pairs,1,2.5,a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11
 pairs,2,5.0,
-#!stats extract pairs in=2 out=2 dropped=0 rejected=0' ]
+#!stats mig-extract pairs in=2 out=2 dropped=0 rejected=0' ]
 }
 
 @test "a bad --where is a database error naming the tag" {

@@ -65,5 +65,5 @@ setup() {
 	[ "$output" = '#!mig-stream 1
 @q,id:int,dc2:numeric,bl:bytes,ts:timestamptz
 q,1,-0.50,\x00ff10,2024-06-01 10:00:00+00
-#!stats extract q in=1 out=1 dropped=0 rejected=0' ]
+#!stats mig-extract q in=1 out=1 dropped=0 rejected=0' ]
 }

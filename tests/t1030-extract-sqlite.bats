@@ -48,7 +48,7 @@ setup() {
 	echo "$output" >"$BATS_TEST_TMPDIR/all"
 	for t in $tables; do
 		want=$(sqlite3 "$sak" "SELECT count(*) FROM \"$t\"")
-		grep -qx "#!stats extract $t in=$want out=$want dropped=0 rejected=0" "$BATS_TEST_TMPDIR/all"
+		grep -qx "#!stats mig-extract $t in=$want out=$want dropped=0 rejected=0" "$BATS_TEST_TMPDIR/all"
 	done
 	# the stream reads back whole
 	"$MIG_BUILD/tests/unit/streamcat" "$BATS_TEST_TMPDIR/all" >"$BATS_TEST_TMPDIR/back"

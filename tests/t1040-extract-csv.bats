@@ -15,7 +15,7 @@ people,1,"Lee, Bo",
 people,2,"",x
 people,3,"multi
 line",NULL
-#!stats extract people in=3 out=3 dropped=0 rejected=0' ]
+#!stats mig-extract people in=3 out=3 dropped=0 rejected=0' ]
 }
 
 @test "--null MARKER: the marker is NULL, empty fields are empty strings" {
@@ -29,7 +29,7 @@ line",NULL
 	[ "$output" = '#!mig-stream 1
 @people,name:text,id:text
 people,"Lee, Bo",1
-#!stats extract people in=1 out=1 dropped=0 rejected=0' ]
+#!stats mig-extract people in=1 out=1 dropped=0 rejected=0' ]
 }
 
 @test "--delimiter, --quote and --encoding latin1" {
