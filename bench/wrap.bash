@@ -7,10 +7,6 @@
 #
 #   BENCH_REAL       directory of the real tools
 #   BENCH_LOG        the log
-#   BENCH_LOAD_OPTS  extra options for mig-load (e.g. --defer-constraints)
-#   BENCH_LOAD_LOCK  when set, a lock file that makes mig-load runs take
-#                    turns (flock): concurrent --defer-constraints runs into
-#                    one database trip over each other (see README.md)
 #   BENCH_CAP        when set, a directory where each run of a tool leaves
 #                    its argv, its working directory, its input (the file
 #                    it read, or a copy of the pipe), its output size and
@@ -23,14 +19,7 @@ real=$BENCH_REAL/$tool
 label=$(ps -o args= -p "$PPID" 2>/dev/null | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /\.sh$/) { n = split($i, p, "/"); print p[n] (i < NF ? " " $(i + 1) : ""); exit } }')
 label=${label:-${tool}}
 label=${label// /_}
-extra=() lock=()
-if [ "$tool" = mig-load ] && [ -n "${BENCH_LOAD_OPTS:-}" ]; then
-	read -r -a extra <<< "$BENCH_LOAD_OPTS"
-fi
-if [ "$tool" = mig-load ] && [ -n "${BENCH_LOAD_LOCK:-}" ]; then
-	lock=(flock "$BENCH_LOAD_LOCK")
-fi
-timed=(/usr/bin/time -a -o "$BENCH_LOG" -f "$tool %e %M $label %U %S" "${lock[@]}" "$real" "${extra[@]}")
+timed=(/usr/bin/time -a -o "$BENCH_LOG" -f "$tool %e %M $label %U %S" "$real")
 
 if [ -z "${BENCH_CAP:-}" ]; then
 	exec "${timed[@]}" "$@"
