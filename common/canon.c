@@ -557,7 +557,7 @@ static int canon_json_at(const char **pp, const char *end, struct buf *out)
 		return -1;
 	*pp = p;
 	switch (v.kind) {
-	case JSON_STRING:
+	case JV_STRING:
 		if (v.escaped) {
 			if (json_unescape(v.start, v.end, &tmp) < 0) {
 				buf_release(&tmp);
@@ -568,19 +568,19 @@ static int canon_json_at(const char **pp, const char *end, struct buf *out)
 			json_quote(out, v.start, (size_t)(v.end - v.start));
 		}
 		break;
-	case JSON_NUMBER:
+	case JV_NUMBER:
 		ret = canon_decimal(v.start, (size_t)(v.end - v.start), out);
 		break;
-	case JSON_TRUE:
+	case JV_TRUE:
 		buf_adds(out, "true");
 		break;
-	case JSON_FALSE:
+	case JV_FALSE:
 		buf_adds(out, "false");
 		break;
-	case JSON_NULL:
+	case JV_NULL:
 		buf_adds(out, "null");
 		break;
-	case JSON_ARRAY: {
+	case JV_ARRAY: {
 		const char *q = v.start + 1;
 		int first = 1;
 
@@ -603,7 +603,7 @@ static int canon_json_at(const char **pp, const char *end, struct buf *out)
 		buf_addc(out, ']');
 		break;
 	}
-	case JSON_OBJECT: {
+	case JV_OBJECT: {
 		const char *q = v.start + 1;
 		struct jmember *m = NULL;
 		size_t nm = 0, i;

@@ -68,7 +68,7 @@ static int scan_string(const char **pp, const char *end, struct json_val *v, con
 			return -1;
 		}
 	}
-	v->kind = JSON_STRING;
+	v->kind = JV_STRING;
 	v->end = (const char *)p;
 	v->escaped = esc;
 	*pp = (const char *)p + 1;
@@ -142,7 +142,7 @@ static int scan(const char **pp, const char *end, struct json_val *v, const char
 			*why = close == '}' ? "expected ',' or '}'" : "expected ',' or ']'";
 			return -1;
 		}
-		v->kind = close == '}' ? JSON_OBJECT : JSON_ARRAY;
+		v->kind = close == '}' ? JV_OBJECT : JV_ARRAY;
 		v->start = *pp;
 		v->end = p;
 		*pp = p;
@@ -150,7 +150,7 @@ static int scan(const char **pp, const char *end, struct json_val *v, const char
 	}
 	case 't':
 		if (end - p >= 4 && !memcmp(p, "true", 4)) {
-			v->kind = JSON_TRUE;
+			v->kind = JV_TRUE;
 			v->end = p + 4;
 			*pp = p + 4;
 			return 0;
@@ -158,7 +158,7 @@ static int scan(const char **pp, const char *end, struct json_val *v, const char
 		break;
 	case 'f':
 		if (end - p >= 5 && !memcmp(p, "false", 5)) {
-			v->kind = JSON_FALSE;
+			v->kind = JV_FALSE;
 			v->end = p + 5;
 			*pp = p + 5;
 			return 0;
@@ -166,7 +166,7 @@ static int scan(const char **pp, const char *end, struct json_val *v, const char
 		break;
 	case 'n':
 		if (end - p >= 4 && !memcmp(p, "null", 4)) {
-			v->kind = JSON_NULL;
+			v->kind = JV_NULL;
 			v->end = p + 4;
 			*pp = p + 4;
 			return 0;
@@ -178,7 +178,7 @@ static int scan(const char **pp, const char *end, struct json_val *v, const char
 		while (q < end && strchr("+-0123456789.eE", *q) && *q)
 			q++;
 		if (q > p && json_number_valid(p, (size_t)(q - p))) {
-			v->kind = JSON_NUMBER;
+			v->kind = JV_NUMBER;
 			v->end = q;
 			*pp = q;
 			return 0;

@@ -6,7 +6,8 @@
  * through an NDJSON stream, and allocate a node per value.  The record path
  * therefore scans JSON itself: json_scan validates one value and reports
  * its kind and span without allocating; json_unescape decodes a string.
- * Documents that are not records (reports, schemas, state) use jansson.
+ * Documents that are not records (reports, schemas, state) use jansson;
+ * the JV_ prefix keeps both headers usable in one file.
  */
 #ifndef MIG_JSON_H
 #define MIG_JSON_H
@@ -15,7 +16,7 @@
 
 #include "buf.h"
 
-enum json_kind { JSON_STRING, JSON_NUMBER, JSON_TRUE, JSON_FALSE, JSON_NULL, JSON_OBJECT, JSON_ARRAY };
+enum json_kind { JV_STRING, JV_NUMBER, JV_TRUE, JV_FALSE, JV_NULL, JV_OBJECT, JV_ARRAY };
 
 struct json_val {
 	enum json_kind kind;

@@ -741,7 +741,7 @@ static int jstr_eq(const struct json_val *v, const char *s)
 {
 	size_t n = strlen(s);
 
-	return v->kind == JSON_STRING && (size_t)(v->end - v->start) == n &&
+	return v->kind == JV_STRING && (size_t)(v->end - v->start) == n &&
 	       !memcmp(v->start, s, n);
 }
 
@@ -749,7 +749,7 @@ static int jstr_eq(const struct json_val *v, const char *s)
 static int jstr(struct mig_reader *r, const struct json_val *v)
 {
 	buf_reset(&r->scratch);
-	if (v->kind != JSON_STRING)
+	if (v->kind != JV_STRING)
 		return -1;
 	if (!v->escaped) {
 		buf_add(&r->scratch, v->start, (size_t)(v->end - v->start));
@@ -772,16 +772,16 @@ static int json_type_of(struct mig_reader *r, const char *p, const char *e, enum
 	while (p < e && *p != '}') {
 		struct json_val k, v;
 
-		if (json_scan(&p, e, &k, &why) < 0 || k.kind != JSON_STRING)
+		if (json_scan(&p, e, &k, &why) < 0 || k.kind != JV_STRING)
 			goto bad;
 		p = json_ws(p, e);
 		p = json_ws(p + 1, e);
 		if (json_scan(&p, e, &v, &why) < 0)
 			goto bad;
 		if ((size_t)(k.end - k.start) == 4 && !memcmp(k.start, "type", 4)) {
-			if (v.kind == JSON_STRING) {
+			if (v.kind == JV_STRING) {
 				types[nt++] = v.start;
-			} else if (v.kind == JSON_ARRAY) {
+			} else if (v.kind == JV_ARRAY) {
 				const char *q = json_ws(v.start + 1, v.end);
 
 				while (q < v.end && *q != ']' && nt < 8) {
@@ -789,7 +789,7 @@ static int json_type_of(struct mig_reader *r, const char *p, const char *e, enum
 
 					if (json_scan(&q, v.end, &s, &why) < 0)
 						goto bad;
-					if (s.kind == JSON_STRING && strncmp(s.start, "null", 4))
+					if (s.kind == JV_STRING && strncmp(s.start, "null", 4))
 						types[nt++] = s.start;
 					q = json_ws(q, v.end);
 					if (q < v.end && *q == ',')
@@ -797,11 +797,11 @@ static int json_type_of(struct mig_reader *r, const char *p, const char *e, enum
 				}
 			}
 		} else if ((size_t)(k.end - k.start) == 6 && !memcmp(k.start, "format", 6) &&
-			   v.kind == JSON_STRING) {
+			   v.kind == JV_STRING) {
 			buf_add(&fmt, v.start, (size_t)(v.end - v.start));
 			has_fmt = 1;
 		} else if ((size_t)(k.end - k.start) == 10 && !memcmp(k.start, "x-mig-type", 10) &&
-			   v.kind == JSON_STRING) {
+			   v.kind == JV_STRING) {
 			buf_add(&mig, v.start, (size_t)(v.end - v.start));
 			has_mig = 1;
 		}
@@ -863,7 +863,7 @@ static int json_schema(struct mig_reader *r, const struct jmsg *m, unsigned long
 	if (!m->has_stream || jstr(r, &m->stream) < 0 || !r->scratch.len)
 		return fail(r, line, "SCHEMA message without a stream name");
 	tag = estrdup(r->scratch.buf);
-	if (m->schema.kind != JSON_OBJECT) {
+	if (m->schema.kind != JV_OBJECT) {
 		free(tag);
 		return fail(r, line, "SCHEMA message without a schema object");
 	}
@@ -874,13 +874,13 @@ static int json_schema(struct mig_reader *r, const struct jmsg *m, unsigned long
 		json_scan(&p, e, &k, &why);
 		p = json_ws(json_ws(p, e) + 1, e);
 		json_scan(&p, e, &v, &why);
-		if (jstr_eq(&k, "properties") && v.kind == JSON_OBJECT)
+		if (jstr_eq(&k, "properties") && v.kind == JV_OBJECT)
 			props = v;
 		p = json_ws(p, e);
 		if (p < e && *p == ',')
 			p = json_ws(p + 1, e);
 	}
-	if (props.kind != JSON_OBJECT) {
+	if (props.kind != JV_OBJECT) {
 		fail(r, line, "SCHEMA of '%s' has no properties object", tag);
 		free(tag);
 		return -1;
@@ -911,7 +911,7 @@ static int json_schema(struct mig_reader *r, const struct jmsg *m, unsigned long
 			return fail(r, line, "SCHEMA property with a bad name");
 		}
 		h->names[i] = estrdup(r->scratch.buf);
-		if (v.kind != JSON_OBJECT) {
+		if (v.kind != JV_OBJECT) {
 			h->types[i] = MIG_T_JSON;
 		} else if (json_type_of(r, v.start, v.end, &h->types[i], line, h->tag, h->names[i]) < 0) {
 			mig_header_free(h);
@@ -944,7 +944,7 @@ static int json_record(struct mig_reader *r, const struct jmsg *m, unsigned long
 	if (!ts)
 		return fail(r, line, "RECORD for stream '%s' before any SCHEMA", r->scratch.buf);
 	h = ts->hdr;
-	if (!m->has_record || m->record.kind != JSON_OBJECT)
+	if (!m->has_record || m->record.kind != JV_OBJECT)
 		return fail(r, line, "RECORD message without a record object");
 	need_fields(r, h->ncols + 1);
 	buf_reset(&r->store);
@@ -980,9 +980,9 @@ static int json_record(struct mig_reader *r, const struct jmsg *m, unsigned long
 				    ts->rows + 1, h->names[col]);
 		r->offs[col + 1] = r->store.len;
 		nset++;
-		if (v.kind == JSON_NULL && h->types[col] != MIG_T_JSON) {
+		if (v.kind == JV_NULL && h->types[col] != MIG_T_JSON) {
 			r->fields[col + 1].null = 1;
-		} else if (v.kind == JSON_STRING && h->types[col] != MIG_T_JSON) {
+		} else if (v.kind == JV_STRING && h->types[col] != MIG_T_JSON) {
 			size_t at = r->store.len;
 
 			if (!v.escaped)
@@ -992,14 +992,14 @@ static int json_record(struct mig_reader *r, const struct jmsg *m, unsigned long
 					    h->tag, ts->rows + 1, h->names[col]);
 			r->fields[col + 1].null = 0;
 			r->fields[col + 1].len = r->store.len - at;
-		} else if ((v.kind == JSON_TRUE || v.kind == JSON_FALSE) && h->types[col] != MIG_T_JSON) {
-			buf_addc(&r->store, v.kind == JSON_TRUE ? 't' : 'f');
+		} else if ((v.kind == JV_TRUE || v.kind == JV_FALSE) && h->types[col] != MIG_T_JSON) {
+			buf_addc(&r->store, v.kind == JV_TRUE ? 't' : 'f');
 			r->fields[col + 1].null = 0;
 			r->fields[col + 1].len = 1;
 		} else {
 			/* Numbers keep their text; objects and arrays their JSON. */
-			const char *s = v.kind == JSON_STRING ? v.start - 1 : v.start;
-			const char *t = v.kind == JSON_STRING ? v.end + 1 : v.end;
+			const char *s = v.kind == JV_STRING ? v.start - 1 : v.start;
+			const char *t = v.kind == JV_STRING ? v.end + 1 : v.end;
 
 			buf_add(&r->store, s, (size_t)(t - s));
 			r->fields[col + 1].null = 0;
@@ -1060,7 +1060,7 @@ static int json_next(struct mig_reader *r, char *s, size_t n, int nl, struct mig
 		if (p < e && *p == ',')
 			p = json_ws(p + 1, e);
 	}
-	if (!m.has_type || m.type.kind != JSON_STRING)
+	if (!m.has_type || m.type.kind != JV_STRING)
 		return fail(r, line, "NDJSON message without a \"type\"");
 	if (jstr_eq(&m.type, "RECORD"))
 		return json_record(r, &m, line, it);
@@ -1070,8 +1070,8 @@ static int json_next(struct mig_reader *r, char *s, size_t n, int nl, struct mig
 		if (!m.has_value)
 			return fail(r, line, "STATE message without a value");
 		buf_reset(&r->store);
-		buf_add(&r->store, m.value.kind == JSON_STRING ? m.value.start - 1 : m.value.start,
-			(size_t)(m.value.end - m.value.start) + (m.value.kind == JSON_STRING ? 2 : 0));
+		buf_add(&r->store, m.value.kind == JV_STRING ? m.value.start - 1 : m.value.start,
+			(size_t)(m.value.end - m.value.start) + (m.value.kind == JV_STRING ? 2 : 0));
 		it->kind = MIG_CONTROL;
 		it->text = "state";
 		it->len = 5;
