@@ -13,6 +13,27 @@
 #include "catalog.h"
 #include "util.h"
 
+static void table_release(struct cat_table *t);
+
+/*
+ * mig-load keeps its checkpoints and saved constraint definitions in
+ * tables named _mig_*; they are the tool's, not the application's, so a
+ * catalog of "every table" leaves them out (a schema diff or an FK check
+ * of the target then sees only what the migration was about).
+ */
+static void drop_bookkeeping(struct catalog *c)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->ntables; i++) {
+		if (!strncmp(c->tables[i].name, "_mig_", 5))
+			table_release(&c->tables[i]);
+		else
+			c->tables[n++] = c->tables[i];
+	}
+	c->ntables = n;
+}
+
 int catalog_read(const struct dburl *u, void *conn, const char *const *tables,
 		 struct catalog *out, struct buf *err)
 {
@@ -41,6 +62,8 @@ int catalog_read(const struct dburl *u, void *conn, const char *const *tables,
 		catalog_release(out);
 		return -1;
 	}
+	if (!tables)
+		drop_bookkeeping(out);
 	return 0;
 }
 
@@ -245,6 +268,9 @@ json_t *catalog_to_json(const struct catalog *c)
 			json_object_set_new(co, "type", json_string(col->type == MIG_T_ANY ? "any" : mig_type_name(col->type)));
 			json_object_set_new(co, "notnull", json_boolean(col->notnull));
 			json_object_set_new(co, "default", jstr(col->deflt));
+			/* Only when set: schemas saved before the member existed read the same. */
+			if (col->autogen)
+				json_object_set_new(co, "autogen", json_true());
 			json_array_append_new(cols, co);
 		}
 		json_object_set_new(o, "columns", cols);
@@ -384,6 +410,7 @@ static int table_from_json(const json_t *o, struct cat_table *t, struct buf *err
 		else if (mig_type_parse(ts, strlen(ts), &col->type) < 0)
 			return jerr(err, where, "unknown column type");
 		col->notnull = json_is_true(json_object_get(e, "notnull"));
+		col->autogen = json_is_true(json_object_get(e, "autogen"));
 	}
 	v = json_object_get(o, "primary_key");
 	if (v && !json_is_null(v)) {

@@ -30,3 +30,13 @@ setup() {
 	run -3 --separate-stderr mig-extract --schema "$(pg_url "$db")" nosuch
 	[ "$stderr" = "mig-extract: $(pg_url "$db"): table 'nosuch' does not exist" ]
 }
+
+@test "every table leaves out mig-load's own _mig_ bookkeeping tables" {
+	db=$(test_db)
+	pg_newdb "$db"
+	pgq "$db" "CREATE TABLE users (id int PRIMARY KEY); CREATE TABLE _mig_load_checkpoint (tag text PRIMARY KEY)" >/dev/null
+	run -0 mig-extract --schema "$(pg_url "$db")"
+	[ "$(echo "$output" | jq -r '.tables[].name' | tr '\n' ' ')" = "users " ]
+	run -0 mig-extract --schema "$(pg_url "$db")" _mig_load_checkpoint
+	[ "$(echo "$output" | jq -r '.tables[].name')" = "_mig_load_checkpoint" ]
+}
