@@ -142,6 +142,9 @@ struct mig_writer *mig_writer_new(int fd, const char *name, enum mig_format fmt,
  */
 int mig_write_record(struct mig_writer *w, const struct mig_header *h, const struct mig_field *f);
 void mig_write_header(struct mig_writer *w, const struct mig_header *h);
+/* Write h now unless it is already its tag's current header, so a tag that
+ * gets no records still announces its columns. */
+void mig_write_header_once(struct mig_writer *w, const struct mig_header *h);
 void mig_write_comment(struct mig_writer *w, const char *text, size_t len);
 void mig_write_control(struct mig_writer *w, const char *kw, const char *arg, size_t arglen);
 /* Pass any item through unchanged (headers are re-emitted only as needed). */
@@ -151,6 +154,12 @@ void mig_writer_flush(struct mig_writer *w);
 const char *mig_writer_error(const struct mig_writer *w);
 /* Flush, check, free; dies with exit 2 on a write error. */
 void mig_writer_close(struct mig_writer *w);
+
+/*
+ * A "#!count TAG N" control item: replace *tag (freed, then newly
+ * allocated) and *n and return 1; 0 for any other item or a malformed hint.
+ */
+int mig_count_hint(const struct mig_item *it, char **tag, unsigned long long *n);
 
 /* Validation helpers shared by the codecs and the tools. */
 int utf8_valid(const char *p, size_t n);

@@ -169,3 +169,35 @@ double now_seconds(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+void each_rule_line(const char *path, void (*fn)(char *line, const char *where, void *arg), void *arg)
+{
+	FILE *fp = fopen(path, "r");
+	char *line = NULL, where[4096];
+	size_t cap = 0;
+	unsigned long n = 0;
+	ssize_t len;
+
+	if (!fp)
+		die(MIG_EXIT_USAGE, "%s: cannot open:", path);
+	while ((len = getline(&line, &cap, fp)) >= 0) {
+		char *p = line;
+
+		n++;
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (len > 0 && line[len - 1] == '\r')
+			line[--len] = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p || *p == '#')
+			continue;
+		snprintf(where, sizeof(where), "%s:%lu", path, n);
+		/* The whole line, so that column numbers in errors are right. */
+		fn(line, where, arg);
+	}
+	if (ferror(fp))
+		die(MIG_EXIT_USAGE, "%s: read error:", path);
+	free(line);
+	fclose(fp);
+}

@@ -65,6 +65,13 @@ _Noreturn void print_version(void);
 /* Write all of buf to fd; -1 with errno on failure. */
 int write_all(int fd, const void *buf, size_t len);
 
+/*
+ * Read a rules file line by line: call fn for every line that is not blank
+ * or a '#' comment (leading blanks allowed), without its newline, and
+ * where set to "path:N".  Dies with exit 2 if the file cannot be read.
+ */
+void each_rule_line(const char *path, void (*fn)(char *line, const char *where, void *arg), void *arg);
+
 /* Monotonic seconds, for progress and rates. */
 double now_seconds(void);
 

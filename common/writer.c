@@ -248,7 +248,7 @@ void mig_write_header(struct mig_writer *w, const struct mig_header *h)
 }
 
 /* Emit h unless it is what this tag last had. */
-static void ensure_header(struct mig_writer *w, const struct mig_header *h)
+void mig_write_header_once(struct mig_writer *w, const struct mig_header *h)
 {
 	struct written *wr = w->last;
 
@@ -342,7 +342,7 @@ int mig_write_record(struct mig_writer *w, const struct mig_header *h, const str
 {
 	size_t i;
 
-	ensure_header(w, h);
+	mig_write_header_once(w, h);
 	if (w->fmt == MIG_FMT_NDJSON) {
 		size_t at = w->out.len;
 
@@ -419,7 +419,7 @@ int mig_write_item(struct mig_writer *w, const struct mig_item *it)
 {
 	switch (it->kind) {
 	case MIG_HEADER:
-		ensure_header(w, it->hdr);
+		mig_write_header_once(w, it->hdr);
 		return 0;
 	case MIG_RECORD:
 		return mig_write_record(w, it->hdr, it->f);
@@ -469,4 +469,26 @@ void mig_writer_close(struct mig_writer *w)
 	buf_release(&w->tmp);
 	free(w->name);
 	free(w);
+}
+
+int mig_count_hint(const struct mig_item *it, char **tag, unsigned long long *n)
+{
+	const char *sp;
+	long long v;
+	char num[32];
+	size_t k;
+
+	if (it->kind != MIG_CONTROL || it->len != 5 || memcmp(it->text, "count", 5))
+		return 0;
+	sp = it->arglen ? memrchr(it->arg, ' ', it->arglen) : NULL;
+	if (!sp || (k = it->arglen - (size_t)(sp - it->arg) - 1) == 0 || k >= sizeof(num))
+		return 0;
+	memcpy(num, sp + 1, k);
+	num[k] = '\0';
+	if (strtonum_ok(num, 0, (long long)(~0ULL >> 1), &v) < 0)
+		return 0;
+	free(*tag);
+	*tag = estrndup(it->arg, (size_t)(sp - it->arg));
+	*n = (unsigned long long)v;
+	return 1;
 }

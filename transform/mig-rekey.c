@@ -697,23 +697,12 @@ int main(int argc, char **argv)
 				mig_write_header(run.w, t->plan.out);
 				continue;
 			}
-		} else if (it.kind == MIG_CONTROL && it.len == 5 && !memcmp(it.text, "count", 5)) {
-			const char *sp = memchr(it.arg, ' ', it.arglen);
-			struct tagrule *t;
-			long long n;
+		} else if (mig_count_hint(&it, &run.count_tag, &run.last_count)) {
+			struct tagrule *t = rules_tag(&run.rules, run.count_tag);
 
-			if (sp) {
-				free(run.count_tag);
-				run.count_tag = estrndup(it.arg, (size_t)(sp - it.arg));
-				buf_reset(&run.tmp);
-				buf_add(&run.tmp, sp + 1, it.arglen - (size_t)(sp + 1 - it.arg));
-				run.last_count =
-					strtonum_ok(run.tmp.buf, 0, (long long)(~0ULL >> 1), &n) == 0 ? (unsigned long long)n : 0;
-				t = rules_tag(&run.rules, run.count_tag);
-				/* sized once from the hint rather than doubled ~20 times */
-				if (t && t->has_key && run.last_count && run.last_count < 1ULL << 31)
-					keymap_reserve(&t->map, run.last_count);
-			}
+			/* sized once from the hint rather than doubled ~20 times */
+			if (t && t->has_key && run.last_count && run.last_count < 1ULL << 31)
+				keymap_reserve(&t->map, run.last_count);
 		}
 		if (mig_write_item(run.w, &it) < 0)
 			die(MIG_EXIT_DATA, "%s:%lu: %s", mig_reader_name(run.r), it.line,

@@ -50,36 +50,6 @@ static const char *input, *reject_path;
 static long long max_rejects = -1;
 static int show_values, verbose, quiet, progress_force = -1;
 
-/* Remember a "#!count TAG N" row-count hint, for the progress ETA. */
-static void count_hint(const struct mig_item *it, char **tag, unsigned long long *n)
-{
-	const char *sp = it->arglen ? memrchr(it->arg, ' ', it->arglen) : NULL;
-	long long v;
-	char num[32];
-	size_t k;
-
-	if (!sp || (k = it->arglen - (size_t)(sp - it->arg) - 1) == 0 || k >= sizeof(num))
-		return;
-	memcpy(num, sp + 1, k);
-	num[k] = '\0';
-	if (strtonum_ok(num, 0, (long long)(~0ULL >> 1), &v) < 0)
-		return;
-	free(*tag);
-	*tag = estrndup(it->arg, (size_t)(sp - it->arg));
-	*n = (unsigned long long)v;
-}
-
-/* Announce a header now (so empty tags still get one), unless it is already current. */
-static void put_header(struct mig_writer *w, const struct mig_header *h)
-{
-	struct mig_item it;
-
-	memset(&it, 0, sizeof(it));
-	it.kind = MIG_HEADER;
-	it.hdr = h;
-	mig_write_item(w, &it);
-}
-
 static _Noreturn void usage(FILE *fp, int code)
 {
 	fprintf(fp, "usage: mig-split [-qv] [-F csv|ndjson] [-f rulesfile] [-i input] [--unmatched error|drop|pass|reject|TAG]\n"
@@ -229,32 +199,24 @@ static void parse_rules(const char *text, const char *where, struct strmap *srcs
 	lex_release(&l);
 }
 
+struct rule_sink {
+	struct strmap *srcs;
+	struct source ***order;
+	size_t *nsrc;
+};
+
+static void rule_line(char *line, const char *where, void *arg)
+{
+	struct rule_sink *k = arg;
+
+	parse_rules(line, where, k->srcs, k->order, k->nsrc);
+}
+
 static void parse_file(const char *path, struct strmap *srcs, struct source ***order, size_t *nsrc)
 {
-	FILE *fp = fopen(path, "r");
-	char *line = NULL, where[4096];
-	size_t cap = 0, n = 0;
-	ssize_t len;
+	struct rule_sink k = { srcs, order, nsrc };
 
-	if (!fp)
-		die(MIG_EXIT_USAGE, "%s: cannot open:", path);
-	while ((len = getline(&line, &cap, fp)) >= 0) {
-		const char *p = line;
-
-		n++;
-		if (len > 0 && line[len - 1] == '\n')
-			line[--len] = '\0';
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '#' || *p == '\n' || !*p)
-			continue;
-		snprintf(where, sizeof(where), "%s:%zu", path, n);
-		parse_rules(line, where, srcs, order, nsrc);
-	}
-	if (ferror(fp))
-		die(MIG_EXIT_USAGE, "%s: read error:", path);
-	free(line);
-	fclose(fp);
+	each_rule_line(path, rule_line, &k);
 }
 
 /* Resolve a source's routes against its new header h and write their headers. */
@@ -287,14 +249,14 @@ static void bind(struct source *s, const struct mig_header *h, struct mig_writer
 			free(r->out->tag);
 			r->out->tag = estrdup(r->dst);
 		}
-		put_header(w, r->out ? r->out : h);
+		mig_write_header_once(w, r->out ? r->out : h);
 	}
 	if (unmatched == UN_TAG) {
 		mig_header_free(s->unm);
 		s->unm = mig_header_dup(h);
 		free(s->unm->tag);
 		s->unm->tag = estrdup(unmatched_tag);
-		put_header(w, s->unm);
+		mig_write_header_once(w, s->unm);
 	}
 	s->bound = h->id;
 	buf_release(&err);
@@ -542,8 +504,7 @@ int main(int argc, char **argv)
 	progress_begin(&pg, "", 0);
 	while ((ret = mig_reader_next(rd, &it)) > 0) {
 		if (it.kind != MIG_RECORD && it.kind != MIG_HEADER) {
-			if (it.kind == MIG_CONTROL && it.len == 5 && !memcmp(it.text, "count", 5))
-				count_hint(&it, &hint_tag, &hint);
+			mig_count_hint(&it, &hint_tag, &hint);
 			mig_write_item(w, &it);
 			continue;
 		}

@@ -357,33 +357,21 @@ void rules_add(struct rules *r, const char *name, const char *arg, const char *w
 	free(s);
 }
 
+static void rule_line(char *line, const char *where, void *arg)
+{
+	char *p = trim(line), *name = p, w[4200];
+
+	while (*p && !isspace((unsigned char)*p))
+		p++;
+	if (*p)
+		*p++ = '\0';
+	snprintf(w, sizeof(w), "%s: ", where);
+	rules_add(arg, name, trim(p), w);
+}
+
 void rules_file(struct rules *r, const char *path)
 {
-	FILE *fp = fopen(path, "r");
-	char *line = NULL, where[300];
-	size_t cap = 0;
-	unsigned long n = 0;
-
-	if (!fp)
-		die(MIG_EXIT_USAGE, "%s: cannot open:", path);
-	while (getline(&line, &cap, fp) > 0) {
-		char *p = trim(line), *arg;
-
-		n++;
-		if (!*p || *p == '#')
-			continue;
-		arg = p;
-		while (*arg && !isspace((unsigned char)*arg))
-			arg++;
-		if (*arg)
-			*arg++ = '\0';
-		snprintf(where, sizeof(where), "%s:%lu: ", path, n);
-		rules_add(r, p, trim(arg), where);
-	}
-	if (ferror(fp))
-		die(MIG_EXIT_USAGE, "%s: read error:", path);
-	free(line);
-	fclose(fp);
+	each_rule_line(path, rule_line, r);
 }
 
 static struct xwfile *file_of(const struct rules *r, const char *name)
