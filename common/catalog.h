@@ -26,6 +26,10 @@ struct cat_column {
 	enum mig_type type;	/* how mig carries it */
 	int notnull;
 	char *deflt;		/* default expression, or NULL */
+	int autogen;		/* the server fills it when an INSERT leaves it out:
+				   identity, serial (nextval default), auto_increment,
+				   generated, SQLite's INTEGER PRIMARY KEY (rowid alias;
+				   SQLite's generated columns are not listed at all) */
 };
 
 struct cat_key {		/* primary key or unique constraint/index */
