@@ -52,8 +52,8 @@ static int read_table(MYSQL *m, struct cat_table *t, struct buf *err)
 	struct buf sql = BUF_INIT, tn = BUF_INIT;
 	MYSQL_RES *r;
 	MYSQL_ROW row;
-	size_t i, nchecks = 0;
-	char **checks = NULL;
+	size_t i, nchecks = 0, nrules = 0;
+	char **checks = NULL, **rules = NULL;	/* rules: name, on delete, on update */
 	int rc = -1;
 
 	lit(m, &tn, t->name);
@@ -74,7 +74,7 @@ static int read_table(MYSQL *m, struct cat_table *t, struct buf *err)
 		mysql_free_result(r);
 		buf_reset(&sql);
 	}
-	buf_addf(&sql, "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, DATA_TYPE "
+	buf_addf(&sql, "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, DATA_TYPE, EXTRA "
 		 "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s "
 		 "ORDER BY ORDINAL_POSITION", tn.buf);
 	if (!(r = q(m, &sql, err)))
@@ -100,22 +100,42 @@ static int read_table(MYSQL *m, struct cat_table *t, struct buf *err)
 			buf_release(&want);
 		}
 		col->type = json ? MIG_T_JSON : cat_my_type(row[4], row[1], 1);
+		/* "auto_increment", "VIRTUAL GENERATED", "STORED GENERATED" (MySQL: "... GENERATED") */
+		col->autogen = row[5] && (strcasestr(row[5], "auto_increment") || strcasestr(row[5], "generated"));
 	}
 	mysql_free_result(r);
 
-	/* primary key and unique constraints, columns in key order */
+	/*
+	 * Foreign key rules first, on their own: every information_schema
+	 * table in a query needs its own constant TABLE_SCHEMA and TABLE_NAME
+	 * (or CONSTRAINT_SCHEMA) condition in WHERE, or MariaDB opens every
+	 * table of every database on the server to answer it; a join condition
+	 * does not count, and a derived table gets merged and loses it.
+	 */
+	buf_reset(&sql);
+	buf_addf(&sql, "SELECT CONSTRAINT_NAME, DELETE_RULE, UPDATE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS "
+		 "WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = %s", tn.buf);
+	if (!(r = q(m, &sql, err)))
+		goto fail;
+	while ((row = mysql_fetch_row(r))) {
+		cat_push(&rules, &nrules, row[0]);
+		cat_push(&rules, &nrules, row[1] ? row[1] : "RESTRICT");
+		cat_push(&rules, &nrules, row[2] ? row[2] : "RESTRICT");
+	}
+	mysql_free_result(r);
+
+	/* primary key, unique constraints and foreign keys, columns in key order */
 	buf_reset(&sql);
 	buf_addf(&sql, "SELECT tc.CONSTRAINT_NAME, tc.CONSTRAINT_TYPE, k.COLUMN_NAME, "
-		 "k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, rc.DELETE_RULE, rc.UPDATE_RULE "
+		 "k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME "
 		 "FROM information_schema.TABLE_CONSTRAINTS tc "
 		 "JOIN information_schema.KEY_COLUMN_USAGE k ON k.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA "
 		 " AND k.TABLE_NAME = tc.TABLE_NAME AND k.CONSTRAINT_NAME = tc.CONSTRAINT_NAME "
-		 "LEFT JOIN information_schema.REFERENTIAL_CONSTRAINTS rc ON rc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA "
-		 " AND rc.TABLE_NAME = tc.TABLE_NAME AND rc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME "
 		 "WHERE tc.TABLE_SCHEMA = DATABASE() AND tc.TABLE_NAME = %s "
+		 " AND k.TABLE_SCHEMA = DATABASE() AND k.TABLE_NAME = %s "
 		 " AND tc.CONSTRAINT_TYPE IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY') "
 		 "ORDER BY tc.CONSTRAINT_TYPE = 'FOREIGN KEY', tc.CONSTRAINT_TYPE, tc.CONSTRAINT_NAME, k.ORDINAL_POSITION",
-		 tn.buf);
+		 tn.buf, tn.buf);
 	if (!(r = q(m, &sql, err)))
 		goto fail;
 	{
@@ -138,8 +158,12 @@ static int read_table(MYSQL *m, struct cat_table *t, struct buf *err)
 				} else {
 					f = cat_add_fk(t);
 					f->ref_table = cat_strdup0(row[3]);
-					f->on_delete = cat_strdup0(row[5]);
-					f->on_update = cat_strdup0(row[6]);
+					for (i = 0; i + 2 < nrules; i += 3)
+						if (!strcmp(rules[i], row[0])) {
+							f->on_delete = estrdup(rules[i + 1]);
+							f->on_update = estrdup(rules[i + 2]);
+							break;
+						}
 				}
 				if (k)
 					k->name = estrdup(row[0]);
@@ -188,9 +212,9 @@ static int read_table(MYSQL *m, struct cat_table *t, struct buf *err)
 	buf_addf(&sql, "SELECT s.INDEX_NAME, s.NON_UNIQUE, s.COLUMN_NAME, s.SUB_PART, s.INDEX_TYPE "
 		 "FROM information_schema.STATISTICS s WHERE s.TABLE_SCHEMA = DATABASE() AND s.TABLE_NAME = %s "
 		 "AND NOT EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS tc "
-		 " WHERE tc.TABLE_SCHEMA = s.TABLE_SCHEMA AND tc.TABLE_NAME = s.TABLE_NAME "
+		 " WHERE tc.TABLE_SCHEMA = DATABASE() AND tc.TABLE_NAME = %s "
 		 " AND tc.CONSTRAINT_NAME = s.INDEX_NAME AND tc.CONSTRAINT_TYPE IN ('PRIMARY KEY', 'UNIQUE')) "
-		 "ORDER BY s.INDEX_NAME, s.SEQ_IN_INDEX", tn.buf);
+		 "ORDER BY s.INDEX_NAME, s.SEQ_IN_INDEX", tn.buf, tn.buf);
 	if (!(r = q(m, &sql, err)))
 		goto fail;
 	{
@@ -238,6 +262,9 @@ fail:
 	for (i = 0; i < nchecks; i++)
 		free(checks[i]);
 	free(checks);
+	for (i = 0; i < nrules; i++)
+		free(rules[i]);
+	free(rules);
 	buf_release(&sql);
 	buf_release(&tn);
 	return rc;

@@ -75,7 +75,9 @@ static const char SQL_COLS[] =
 	"pg_get_expr(d.adbin, d.adrelid), "
 	"format_type(CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END, NULL), "
 	"CASE WHEN t.typtype = 'd' THEN bt.typtype ELSE t.typtype END, "
-	"CASE WHEN t.typtype = 'd' THEN bt.typcategory ELSE t.typcategory END "
+	"CASE WHEN t.typtype = 'd' THEN bt.typcategory ELSE t.typcategory END, "
+	"a.attidentity <> '' OR a.attgenerated <> '' "
+	"OR coalesce(pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%', false) "
 	"FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
 	"LEFT JOIN pg_type bt ON bt.oid = t.typbasetype "
 	"LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
@@ -121,6 +123,7 @@ static int read_table(PGconn *c, const char *oid, struct cat_table *t, struct bu
 		col->notnull = *val(r, i, 2) == 't';
 		col->deflt = cat_strdup0(val(r, i, 3));
 		col->type = cat_pg_type(val(r, i, 4), tt ? *tt : 'b', tc ? *tc : 'U');
+		col->autogen = *val(r, i, 7) == 't';
 	}
 	PQclear(r);
 

@@ -52,7 +52,7 @@ static const char *action(const char *s)
 static int read_table(sqlite3 *db, struct cat_table *t, struct buf *err)
 {
 	sqlite3_stmt *st;
-	int rc, maxpk = 0, i;
+	int rc, maxpk = 0, i, pkindex = 0;
 	size_t j;
 
 	if (!(st = prep(db, "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?1) ORDER BY cid",
@@ -102,8 +102,10 @@ static int read_table(sqlite3 *db, struct cat_table *t, struct buf *err)
 		sqlite3_stmt *ci;
 		int rc2;
 
-		if (!strcmp(origin, "pk"))
+		if (!strcmp(origin, "pk")) {
+			pkindex = 1;
 			continue;
+		}
 		if (!strcmp(origin, "u")) {
 			struct cat_key *k = cat_add_uniq(t);
 
@@ -133,6 +135,15 @@ static int read_table(sqlite3 *db, struct cat_table *t, struct buf *err)
 	}
 	if (done(db, st, rc, err) < 0)
 		return -1;
+	/*
+	 * A lone INTEGER PRIMARY KEY is the rowid, numbered by SQLite, unless
+	 * the key has an index of its own (WITHOUT ROWID, or a key that is not
+	 * an alias).
+	 */
+	if (t->pk && t->pk->ncols == 1 && !pkindex)
+		for (j = 0; j < t->ncols; j++)
+			if (!strcmp(t->cols[j].name, t->pk->cols[0]) && !strcasecmp(t->cols[j].dbtype, "integer"))
+				t->cols[j].autogen = 1;
 
 	if (!(st = prep(db, "SELECT id, seq, \"table\", \"from\", \"to\", on_update, on_delete "
 			"FROM pragma_foreign_key_list(?1) ORDER BY id, seq", t->name, err)))

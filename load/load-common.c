@@ -28,45 +28,6 @@ static const struct cat_column *find_col(const struct cat_table *ct, const char 
 	return NULL;
 }
 
-static void add_auto(void *arg, size_t n, char **v)
-{
-	struct ltab *t = arg;
-	size_t k = 0;
-
-	if (n < 1 || !v[0])
-		return;
-	while (t->autocols && t->autocols[k])
-		k++;
-	t->autocols = ereallocarray(t->autocols, k + 2, sizeof(*t->autocols));
-	t->autocols[k] = estrdup(v[0]);
-	t->autocols[k + 1] = NULL;
-}
-
-void find_autocols(struct target *tg, struct ltab *t, const char *sql)
-{
-	struct buf err = BUF_INIT;
-	size_t k;
-
-	for (k = 0; t->autocols && t->autocols[k]; k++)
-		free(t->autocols[k]);
-	free(t->autocols);
-	t->autocols = NULL;
-	/* Best effort: without the answer a NOT NULL check may be stricter than needed. */
-	if (tg->ops->query(tg, sql, add_auto, t, &err) < 0)
-		warn("%s: cannot list generated columns: %s", t->tag, err.buf);
-	buf_release(&err);
-}
-
-static int is_auto(const struct ltab *t, const char *name)
-{
-	size_t k;
-
-	for (k = 0; t->autocols && t->autocols[k]; k++)
-		if (!strcmp(t->autocols[k], name))
-			return 1;
-	return 0;
-}
-
 int check_columns(const struct ltab *t, const struct cat_table *ct, const char *target, struct buf *err)
 {
 	const struct mig_header *h = t->hdr;
@@ -82,7 +43,7 @@ int check_columns(const struct ltab *t, const struct cat_table *ct, const char *
 	for (i = 0; i < ct->ncols; i++) {
 		const struct cat_column *c = &ct->cols[i];
 
-		if (c->notnull && !c->deflt && mig_header_find(h, c->name) < 0 && !is_auto(t, c->name)) {
+		if (c->notnull && !c->deflt && !c->autogen && mig_header_find(h, c->name) < 0) {
 			buf_addf(err, "%s%s: column '%s' of table '%s' is NOT NULL without a default and not in the stream",
 				 n ? "\n" : "", t->tag, c->name, ct->name);
 			n++;
@@ -352,6 +313,23 @@ void hide_values(struct buf *msg)
 		msg->len = (size_t)(p - msg->buf);
 		msg->buf[msg->len] = '\0';
 	}
+}
+
+int table_known(struct target *tg, const struct ltab *t)
+{
+	struct buf name = BUF_INIT;
+	int ret;
+
+	if (tg->url.kind == DB_CSV)
+		return 1;
+	/* As the drivers look it up: MariaDB and SQLite take no schema part. */
+	if (t->schema && tg->url.kind == DB_PG)
+		buf_addf(&name, "%s.%s", t->schema, t->table);
+	else
+		buf_adds(&name, t->table);
+	ret = catalog_find(&tg->cat, name.buf) != NULL;
+	buf_release(&name);
+	return ret;
 }
 
 const struct cat_table *find_table(struct target *tg, const struct ltab *t, struct buf *err)

@@ -11,6 +11,16 @@
  * validated, and a validation failure is turned into a list of orphan keys
  * per constraint instead of a bare ALTER TABLE error.
  *
+ * Runs at the same time share _mig_load_deferred: its rows are keyed by
+ * table, and each run touches only those of the tables it loads, under a
+ * session advisory lock per table (pg_advisory_lock, held until the run
+ * disconnects, so also released by a kill).  A --defer-constraints run
+ * waits for that lock: two deferred loads of one table take turns, and
+ * rows a run finds for its table once it holds the lock were left by a
+ * killed run, which it then finishes.  A run without the option restores
+ * a table's leftovers only if it gets the lock at once; if a live run
+ * holds it, the definitions are that run's to put back.
+ *
  * MariaDB: FOREIGN_KEY_CHECKS=0 for the session (nothing to restore after
  * a kill), and an orphan query per foreign key at the end.  SQLite does
  * not enforce foreign keys unless asked: PRAGMA foreign_key_check at the
@@ -25,7 +35,7 @@
 #define DEFER_TABLE "_mig_load_deferred"
 
 struct saved {
-	char *schema, *table, *kind, *name, *def, *cols, *ref, *refcols, *keycols;
+	char *schema, *table, *kind, *name, *def, *cols, *ref, *refcols, *keycols, *ord;
 };
 
 struct savedlist {
@@ -43,7 +53,7 @@ static void collect(void *arg, size_t n, char **v)
 	struct savedlist *l = arg;
 	struct saved *s;
 
-	if (n != 9)
+	if (n != 10)
 		return;
 	l->v = ereallocarray(l->v, l->n + 1, sizeof(*l->v));
 	s = &l->v[l->n++];
@@ -56,6 +66,7 @@ static void collect(void *arg, size_t n, char **v)
 	s->ref = dupn(v[6]);
 	s->refcols = dupn(v[7]);
 	s->keycols = dupn(v[8]);
+	s->ord = dupn(v[9]);
 }
 
 static void free_saved(struct savedlist *l)
@@ -72,6 +83,7 @@ static void free_saved(struct savedlist *l)
 		free(l->v[i].ref);
 		free(l->v[i].refcols);
 		free(l->v[i].keycols);
+		free(l->v[i].ord);
 	}
 	free(l->v);
 	l->v = NULL;
@@ -88,27 +100,6 @@ static void xexec(struct target *tg, const char *sql)
 		tg->ops->exec(tg, "ROLLBACK", &e);
 		die(MIG_EXIT_DB, "%s: --defer-constraints: %s", tg->url.shown, err.buf);
 	}
-	buf_release(&err);
-}
-
-static void load_saved(struct target *tg, struct savedlist *l)
-{
-	struct buf err = BUF_INIT;
-	int there = 0;
-
-	buf_adds(&err, "");
-	{
-		PGresult *res = PQexec(tg->conn, "SELECT to_regclass('" DEFER_TABLE "') IS NOT NULL");
-
-		there = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
-			!strcmp(PQgetvalue(res, 0, 0), "t");
-		PQclear(res);
-	}
-	if (there && tg->ops->query(tg,
-				    "SELECT schema_name, table_name, kind, name, def, cols, ref, ref_cols, key_cols FROM "
-				    DEFER_TABLE " ORDER BY ord",
-				    collect, l, &err) < 0)
-		die(MIG_EXIT_DB, "%s: %s", tg->url.shown, err.buf);
 	buf_release(&err);
 }
 
@@ -176,42 +167,124 @@ static char *joinnl(char **v, size_t n)
 	return buf_detach(&b, NULL);
 }
 
-static int is_pending(struct savedlist *l, const char *schema, const char *table)
+/* Append the saved rows of one table to l, locking them (the lock is the
+ * advisory one; FOR UPDATE keeps an older mig-load off them too). */
+static void load_saved(struct target *tg, struct savedlist *l, const char *schema, const char *table)
 {
-	size_t i;
+	struct buf q = BUF_INIT, err = BUF_INIT;
 
-	for (i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i].table, table) &&
-		    ((!schema && !l->v[i].schema) || (schema && l->v[i].schema && !strcmp(schema, l->v[i].schema))))
-			return 1;
-	return 0;
+	buf_adds(&q, "SELECT schema_name, table_name, kind, name, def, cols, ref, ref_cols, key_cols, ord FROM "
+		 DEFER_TABLE " WHERE table_name = ");
+	lit(tg->conn, &q, table);
+	buf_adds(&q, " AND schema_name IS NOT DISTINCT FROM ");
+	lit(tg->conn, &q, schema);
+	buf_adds(&q, " ORDER BY ord FOR UPDATE");
+	if (tg->ops->query(tg, q.buf, collect, l, &err) < 0) {
+		struct buf e = BUF_INIT;
+
+		tg->ops->exec(tg, "ROLLBACK", &e);
+		die(MIG_EXIT_DB, "%s: %s", tg->url.shown, err.buf);
+	}
+	buf_release(&q);
+	buf_release(&err);
+}
+
+/* The advisory lock key of a table: pg_advisory_lock's two-int form. */
+static void lock_key(struct target *tg, struct buf *b, const char *schema, const char *table)
+{
+	struct buf name = BUF_INIT;
+
+	buf_addf(&name, "%s.%s", schema ? schema : "", table);
+	buf_adds(b, "hashtext('" DEFER_TABLE "'), hashtext(");
+	lit(tg->conn, b, name.buf);
+	buf_addc(b, ')');
+	buf_release(&name);
+}
+
+/* Take the table's lock, waiting for it (wait) or not; 1 if held. */
+static int lock_table(struct target *tg, const char *schema, const char *table, int wait)
+{
+	struct buf q = BUF_INIT;
+	PGresult *res;
+	int got;
+
+	buf_adds(&q, wait ? "SELECT pg_advisory_lock(" : "SELECT pg_try_advisory_lock(");
+	lock_key(tg, &q, schema, table);
+	buf_adds(&q, ")");
+	res = PQexec(tg->conn, q.buf);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		struct buf e = BUF_INIT;
+
+		buf_adds(&e, PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
+									     : PQerrorMessage(tg->conn));
+		PQclear(res);
+		tg->ops->exec(tg, "ROLLBACK", &q);
+		die(MIG_EXIT_DB, "%s: --defer-constraints: %s", tg->url.shown, e.buf);
+	}
+	got = wait || !strcmp(PQgetvalue(res, 0, 0), "t");
+	PQclear(res);
+	buf_release(&q);
+	return got;
+}
+
+static int saved_table_exists(struct target *tg)
+{
+	PGresult *res = PQexec(tg->conn, "SELECT to_regclass('" DEFER_TABLE "') IS NOT NULL");
+	int there = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 && !strcmp(PQgetvalue(res, 0, 0), "t");
+
+	PQclear(res);
+	return there;
 }
 
 static void restore(struct target *tg, struct savedlist *l, struct rejects *rj, int *orphans);
 
-void defer_restore_pending(struct target *tg)
+void defer_start(struct target *tg)
+{
+	if (tg->url.kind != DB_PG || !tg->defer)
+		return;
+	/*
+	 * Created before the load's transaction, which would hold the lock
+	 * to its end; the lock makes two first runs take turns (IF NOT EXISTS
+	 * alone lets the second collide in pg_type).  One query string is one
+	 * transaction: the lock lasts until the table is committed.
+	 */
+	xexec(tg, "SELECT pg_advisory_xact_lock(hashtext('" DEFER_TABLE "')); "
+		  "CREATE TABLE IF NOT EXISTS " DEFER_TABLE " (ord serial PRIMARY KEY, schema_name text, "
+		  "table_name text NOT NULL, kind text NOT NULL, name text NOT NULL, def text NOT NULL, "
+		  "cols text, ref text, ref_cols text, key_cols text)");
+}
+
+/* Without --defer-constraints: put back what a killed run left dropped. */
+static void restore_leftovers(struct target *tg, const struct cat_table *ct, struct rejects *rj, int *orphans)
 {
 	struct savedlist l = { NULL, 0 };
+	struct buf q = BUF_INIT;
+	PGresult *res;
+	int any;
 
-	if (tg->url.kind != DB_PG)
+	if (!saved_table_exists(tg))
 		return;
-	load_saved(tg, &l);
-	if (l.n && !tg->defer) {
-		int orphans = 0;
-
-		warn("%s: re-creating %zu constraints and indexes left deferred by an earlier run", tg->url.shown,
-		     l.n);
-		xexec(tg, "BEGIN");
-		restore(tg, &l, NULL, &orphans);
-		xexec(tg, "COMMIT");
-		if (orphans)
-			die(MIG_EXIT_DATA, "%s: foreign keys left NOT VALID: fix the orphans and VALIDATE them",
-			    tg->url.shown);
+	buf_adds(&q, "SELECT 1 FROM " DEFER_TABLE " WHERE table_name = ");
+	lit(tg->conn, &q, ct->name);
+	buf_adds(&q, " AND schema_name IS NOT DISTINCT FROM ");
+	lit(tg->conn, &q, ct->schema);
+	buf_adds(&q, " LIMIT 1");
+	res = PQexec(tg->conn, q.buf);
+	any = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
+	PQclear(res);
+	buf_release(&q);
+	/* A live run holds the lock: its definitions, its to put back. */
+	if (!any || !lock_table(tg, ct->schema, ct->name, 0))
+		return;
+	load_saved(tg, &l, ct->schema, ct->name);
+	if (l.n) {
+		warn("%s: re-creating %zu constraints and indexes left deferred by an earlier run", ct->name, l.n);
+		restore(tg, &l, rj, orphans);
 	}
 	free_saved(&l);
 }
 
-void defer_table(struct target *tg, struct ltab *t)
+void defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *orphans)
 {
 	const struct cat_table *ct = t->cat;
 	struct savedlist l = { NULL, 0 };
@@ -221,6 +294,12 @@ void defer_table(struct target *tg, struct ltab *t)
 
 	if (t->deferred || !ct)
 		return;
+	if (tg->url.kind == DB_PG && !tg->defer) {
+		restore_leftovers(tg, ct, rj, orphans);
+		return;
+	}
+	if (!tg->defer)
+		return;
 	t->deferred = 1;
 	if (tg->url.kind == DB_MY) {
 		xexec(tg, "SET FOREIGN_KEY_CHECKS = 0");
@@ -228,16 +307,15 @@ void defer_table(struct target *tg, struct ltab *t)
 	}
 	if (tg->url.kind != DB_PG)
 		return;
-	load_saved(tg, &l);
-	if (is_pending(&l, ct->schema, ct->name)) {
+	/* Our turn with this table; saved rows now are a killed run's. */
+	lock_table(tg, ct->schema, ct->name, 1);
+	load_saved(tg, &l, ct->schema, ct->name);
+	if (l.n) {
 		/* An earlier run dropped them: the catalog no longer shows them. */
 		free_saved(&l);
 		return;
 	}
 	free_saved(&l);
-	xexec(tg, "CREATE TABLE IF NOT EXISTS " DEFER_TABLE " (ord serial PRIMARY KEY, schema_name text, "
-		  "table_name text NOT NULL, kind text NOT NULL, name text NOT NULL, def text NOT NULL, "
-		  "cols text, ref text, ref_cols text, key_cols text)");
 	qt = pg_q(tg, ct->schema, ct->name);
 	for (i = 0; i < ct->nfk; i++) {
 		const struct cat_fk *fk = &ct->fks[i];
@@ -440,10 +518,8 @@ static void restore(struct target *tg, struct savedlist *l, struct rejects *rj, 
 	}
 	for (i = 0; i < l->n; i++) {
 		buf_reset(&b);
-		buf_addf(&b, "DELETE FROM " DEFER_TABLE " WHERE kind = '%s' AND name = ", l->v[i].kind);
-		lit(tg->conn, &b, l->v[i].name);
-		buf_adds(&b, " AND table_name = ");
-		lit(tg->conn, &b, l->v[i].table);
+		buf_adds(&b, "DELETE FROM " DEFER_TABLE " WHERE ord = ");
+		lit(tg->conn, &b, l->v[i].ord);
 		xexec(tg, b.buf);
 	}
 	buf_release(&b);
@@ -456,7 +532,17 @@ void defer_finish(struct target *tg, struct ltab **tabs, size_t ntabs, struct re
 	size_t i, j, k;
 
 	if (tg->url.kind == DB_PG) {
-		load_saved(tg, &l);
+		/* Only our tables' rows: other runs' saved definitions are theirs. */
+		for (i = 0; i < ntabs; i++) {
+			if (!tabs[i]->deferred || !tabs[i]->cat)
+				continue;
+			/* Two tags may load one table: its rows once. */
+			for (j = 0; j < i; j++)
+				if (tabs[j]->deferred && tabs[j]->cat == tabs[i]->cat)
+					break;
+			if (j == i)
+				load_saved(tg, &l, tabs[i]->cat->schema, tabs[i]->cat->name);
+		}
 		restore(tg, &l, rj, orphans);
 		free_saved(&l);
 		return;

@@ -162,12 +162,6 @@ static int my_prepare(struct target *tg, struct ltab *t, struct buf *err)
 	ct = find_table(tg, t, err);
 	if (!ct)
 		return -1;
-	buf_adds(&b, "SELECT column_name FROM information_schema.columns WHERE table_schema = DATABASE() "
-		 "AND table_name = ");
-	lit_add(&b, ct->name, strlen(ct->name));
-	buf_adds(&b, " AND (extra LIKE '%auto_increment%' OR extra LIKE '%GENERATED%')");
-	find_autocols(tg, t, b.buf);
-	buf_reset(&b);
 	if (check_columns(t, ct, tg->url.shown, err) ||
 	    pick_key(t, ct, tg->upsert ? tg->upsert_key : NULL, tg->upsert, err) < 0) {
 		buf_release(&b);

@@ -156,17 +156,6 @@ static int pg_prepare(struct target *tg, struct ltab *t, struct buf *err)
 	if (!ct)
 		return -1;
 	qn = pg_qname(tg, t);
-	{
-		char *lit = PQescapeLiteral(tg->conn, qn, strlen(qn));
-
-		if (!lit)
-			die(MIG_EXIT_DB, "cannot quote a literal: %s", PQerrorMessage(tg->conn));
-		buf_addf(&b, "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attnum > 0 "
-			 "AND NOT attisdropped AND (attidentity <> '' OR attgenerated <> '')", lit);
-		PQfreemem(lit);
-		find_autocols(tg, t, b.buf);
-		buf_reset(&b);
-	}
 	if (check_columns(t, ct, tg->url.shown, err) ||
 	    pick_key(t, ct, tg->upsert ? tg->upsert_key : NULL, tg->upsert, err) < 0)
 		goto fail;

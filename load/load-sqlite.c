@@ -107,17 +107,6 @@ static int sq_prepare(struct target *tg, struct ltab *t, struct buf *err)
 	ct = find_table(tg, t, err);
 	if (!ct)
 		return -1;
-	{
-		/* A lone INTEGER PRIMARY KEY is the rowid: SQLite numbers it. */
-		char *lit = sqlite3_mprintf("%Q", ct->name);
-
-		buf_addf(&b, "SELECT name FROM pragma_table_xinfo(%s) WHERE hidden IN (2, 3) OR (pk = 1 AND "
-			 "upper(type) = 'INTEGER' AND (SELECT count(*) FROM pragma_table_info(%s) WHERE pk > 0) = 1)",
-			 lit, lit);
-		sqlite3_free(lit);
-		find_autocols(tg, t, b.buf);
-		buf_reset(&b);
-	}
 	if (check_columns(t, ct, tg->url.shown, err)) {
 		buf_release(&b);
 		return -1;

@@ -38,7 +38,6 @@ struct ltab {
 	int *keyidx;		/* header columns of the upsert/state key */
 	size_t nkey;
 	char **keynames;	/* key column names (state output) */
-	char **autocols;	/* columns the target fills itself, NULL-terminated */
 	void *drv;		/* driver-private */
 
 	/* counts: pos is the tag's records consumed from the stream */
@@ -49,6 +48,7 @@ struct ltab {
 	struct buf lastkey, clastkey;	/* JSON array text of the last key */
 	int prepared, truncated, deferred, active;
 	unsigned long long bulk_first;	/* pos of the first row of the open bulk */
+	unsigned long long out_rows;	/* rows in out, not yet in the bulk */
 	unsigned long long total;	/* row-count hint, 0 if none */
 	unsigned long long srv;		/* rows the server said it took, bumped by drivers */
 	unsigned long long bulk_srv;	/* srv when the open bulk began */
@@ -60,6 +60,7 @@ struct ltab {
 	size_t *offs;		/* raw: start of each row */
 	size_t nraw, capraw;
 	unsigned long long raw_first;	/* pos of raw row 0 */
+	unsigned long long pend_seq;	/* stream order of the first row waiting */
 	const struct mig_header *raw_hdr;
 };
 
@@ -122,12 +123,6 @@ void csv_open(struct target *tg, const char *ckpt_file);
  * problem to err; returns the number of problems.
  */
 int check_columns(const struct ltab *t, const struct cat_table *ct, const char *target, struct buf *err);
-/*
- * The catalog does not say which columns fill themselves (identity,
- * auto_increment, generated, SQLite's INTEGER PRIMARY KEY): run sql, whose
- * rows name them, and let check_columns know.
- */
-void find_autocols(struct target *tg, struct ltab *t, const char *sql);
 /* Fill t->conv for a target that wants conversions for these column kinds. */
 enum { PC_UNHEX = 1, PC_BOOL = 2, PC_UTC = 4, PC_INF = 8, PC_ADDTZ = 16 };
 void pick_conv(struct ltab *t, const struct cat_table *ct, unsigned want);
@@ -150,15 +145,23 @@ void hide_values(struct buf *msg);
 void hide_my_values(struct buf *msg);
 
 /* load-defer.c */
-void defer_restore_pending(struct target *tg);
-void defer_table(struct target *tg, struct ltab *t);
-/* Re-create what was deferred; orphans are counted and go to rj. */
+/* Before the load's first transaction: the bookkeeping table, created safely. */
+void defer_start(struct target *tg);
+/*
+ * A table's first header, in the load's transaction: with --defer-constraints
+ * drop (and save) its foreign keys and indexes; without, put back what a
+ * killed run left dropped.  Orphans found then go to rj and set *orphans.
+ */
+void defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *orphans);
+/* Re-create what was deferred for tabs; orphans are counted and go to rj. */
 void defer_finish(struct target *tg, struct ltab **tabs, size_t ntabs, struct rejects *rj, int *orphans);
 
 /* load-csv.c */
 void csv_commit(struct target *tg, int final);
 unsigned long long csv_size(struct target *tg, struct ltab *t);
 
+/* Whether t's table is in the target's catalog (csv: always). */
+int table_known(struct target *tg, const struct ltab *t);
 /* The catalog entry of t's table, or NULL with a message in err. */
 const struct cat_table *find_table(struct target *tg, const struct ltab *t, struct buf *err);
 /* Load the catalog of the whole target once; die (exit 3) on failure. */

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "ledger.h"
 #include "load.h"
 #include "progress.h"
@@ -55,7 +56,8 @@ struct ctx {
 	char run[33];
 	unsigned long long batch_rows;
 	unsigned long long violations;	/* dry run: rows refused */
-	int in_txn, stated, rj_moved;
+	unsigned long long seq;		/* rows received, all tags */
+	int in_txn, stated, rj_moved, orphans;
 	unsigned long savepoint;
 	json_t *ckpt_in;	/* checkpoint read at start, NULL if none */
 };
@@ -246,11 +248,23 @@ static void ckpt_start(struct ctx *cx)
 		}
 		return;
 	}
+	/*
+	 * Two first runs at once would both create the table, and PostgreSQL's
+	 * IF NOT EXISTS does not stop the second from colliding in pg_type: a
+	 * lock makes them take turns (PostgreSQL: held to the end of the
+	 * implicit transaction of this one multi-statement query).
+	 */
 	buf_reset(&cx->sql);
+	if (tg->url.kind == DB_PG)
+		buf_addf(&cx->sql, "SELECT pg_advisory_xact_lock(hashtext('%s')); ", CKPT_TABLE);
+	else if (tg->url.kind == DB_MY)
+		xsql(cx, "SELECT GET_LOCK('" CKPT_TABLE "', 600)");
 	buf_addf(&cx->sql, "CREATE TABLE IF NOT EXISTS %s (run_id varchar(32) NOT NULL, tag varchar(255) NOT NULL, "
 		 "pos bigint NOT NULL, loaded bigint NOT NULL, rejected bigint NOT NULL, last_key text, rej_bytes bigint, "
 		 "PRIMARY KEY (run_id, tag))", CKPT_TABLE);
 	xsql(cx, cx->sql.buf);
+	if (tg->url.kind == DB_MY)
+		xsql(cx, "SELECT RELEASE_LOCK('" CKPT_TABLE "')");
 }
 
 /* Called by drivers with one bookkeeping row: tag, pos, loaded, rejected, last_key. */
@@ -317,36 +331,34 @@ static void fail_bulk(struct ctx *cx, struct ltab *t, unsigned long long first, 
 	cx->tg.ops->exec(&cx->tg, "ROLLBACK", &cx->err);
 	if (bad)
 		die(code, "%s:%llu: %s", t->tag, first + bad, e.buf);
-	die(code, "%s: rows %llu-%llu: %s", t->tag, first + 1, t->pos, e.buf);
+	die(code, "%s: rows %llu-%llu: %s", t->tag, first + 1, t->pos - t->out_rows, e.buf);
 }
 
-/* Close t's bulk operation, checking the server took what was sent. */
+/*
+ * Close t's bulk operation, checking the server took what was sent.  Rows
+ * still waiting in t->out stay there: they may have to follow rows of
+ * another tag, whose bulk this one is closed for.
+ */
 static void bulk_close(struct ctx *cx, struct ltab *t)
 {
-	unsigned long long bad = 0, sent;
+	unsigned long long bad = 0, sent, end = t->pos - t->out_rows;
 
 	if (!t->active)
 		return;
-	if (t->out.len) {
-		buf_reset(&cx->err);
-		if (cx->tg.ops->bulk_put(&cx->tg, t, t->out.buf, t->out.len, &bad, &cx->err) < 0)
-			fail_bulk(cx, t, t->bulk_first, bad);
-		buf_reset(&t->out);
-	}
 	t->active = 0;
 	cx->active = NULL;
 	buf_reset(&cx->err);
 	if (cx->tg.ops->bulk_end(&cx->tg, t, &bad, &cx->err) < 0)
 		fail_bulk(cx, t, t->bulk_first, bad);
-	sent = t->pos - t->bulk_first;
+	sent = end - t->bulk_first;
 	if (t->srv - t->bulk_srv != sent) {
 		buf_reset(&cx->err);
 		cx->tg.ops->exec(&cx->tg, "ROLLBACK", &cx->err);
 		die(MIG_EXIT_DATA, "%s: rows %llu-%llu: sent %llu rows but the target took %llu", t->tag,
-		    t->bulk_first + 1, t->pos, sent, t->srv - t->bulk_srv);
+		    t->bulk_first + 1, end, sent, t->srv - t->bulk_srv);
 	}
 	t->loaded += sent;
-	t->bulk_first = t->pos;
+	t->bulk_first = end;
 }
 
 static void bulk_open(struct ctx *cx, struct ltab *t)
@@ -372,6 +384,7 @@ static void push_out(struct ctx *cx, struct ltab *t)
 		return;
 	bulk_open(cx, t);
 	buf_reset(&cx->err);
+	t->out_rows = 0;
 	if (cx->tg.ops->bulk_put(&cx->tg, t, t->out.buf, t->out.len, &bad, &cx->err) < 0)
 		fail_bulk(cx, t, t->bulk_first, bad);
 	buf_reset(&t->out);
@@ -539,19 +552,74 @@ static void flush_raw(struct ctx *cx, struct ltab *t)
 	t->raw_first = t->pos;
 }
 
+static int pending(const struct ctx *cx, const struct ltab *t)
+{
+	return cx->tg.isolate ? t->nraw != 0 : t->out.len != 0;
+}
+
+/* Whether t's table has a foreign key to u's (another table). */
+static int refers(const struct ltab *t, const struct ltab *u)
+{
+	const struct cat_table *a = t->cat, *b = u->cat;
+	size_t k;
+
+	if (!a || !b || a == b)
+		return 0;
+	for (k = 0; k < a->nfk; k++) {
+		const struct cat_fk *fk = &a->fks[k];
+
+		if (fk->ref_table && !strcmp(fk->ref_table, b->name) &&
+		    (!fk->ref_schema || !b->schema || !strcmp(fk->ref_schema, b->schema)))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Send every row waiting, of every tag.  Rows wait per tag (one bulk
+ * operation per tag is what makes a load fast), so whenever one tag's rows
+ * must go, every tag's go, in stream order as far as bulk operations allow:
+ * the tag whose waiting rows began first goes first, except that a tag
+ * waits for the tags its table references by a foreign key.  Tags in
+ * blocks (parents, then children) go exactly in stream order; tags that
+ * interleave row by row (a fan-out) go parents first, whichever of them
+ * happened to start the waiting rows.
+ */
+static void send_pending(struct ctx *cx)
+{
+	for (;;) {
+		struct ltab *first = NULL, *any = NULL;
+		size_t i, j;
+
+		for (i = 0; i < cx->ntabs; i++) {
+			struct ltab *t = cx->order[i];
+
+			if (!pending(cx, t))
+				continue;
+			if (!any || t->pend_seq < any->pend_seq)
+				any = t;
+			for (j = 0; j < cx->ntabs; j++)
+				if (j != i && pending(cx, cx->order[j]) && refers(t, cx->order[j]))
+					break;
+			if (j == cx->ntabs && (!first || t->pend_seq < first->pend_seq))
+				first = t;
+		}
+		if (!any)
+			return;
+		/* A cycle of foreign keys: stream order alone. */
+		if (!first)
+			first = any;
+		if (cx->tg.isolate)
+			flush_raw(cx, first);
+		else
+			push_out(cx, first);
+	}
+}
+
 /* Everything received so far reaches the target (not yet committed). */
 static void flush_all(struct ctx *cx)
 {
-	size_t i;
-
-	for (i = 0; i < cx->ntabs; i++) {
-		struct ltab *t = cx->order[i];
-
-		if (cx->tg.isolate)
-			flush_raw(cx, t);
-		else
-			push_out(cx, t);
-	}
+	send_pending(cx);
 	if (cx->active)
 		bulk_close(cx, cx->active);
 }
@@ -644,15 +712,13 @@ static void commit(struct ctx *cx, int final)
 
 static void prepare(struct ctx *cx, struct ltab *t, const struct mig_header *h)
 {
-	if (t->prepared) {
-		/* A changed header: finish the rows written with the old one. */
-		if (cx->tg.isolate)
-			flush_raw(cx, t);
-		else
-			push_out(cx, t);
-		if (t->active)
-			bulk_close(cx, t);
-	}
+	/*
+	 * A changed header: finish the rows written with the old one (and,
+	 * first, those of tags before them).  A new tag: its checks and
+	 * statements need the connection out of any open COPY.
+	 */
+	if (pending(cx, t) || cx->active)
+		flush_all(cx);
 	t->hdr = h;
 	buf_reset(&cx->err);
 	if (cx->tg.ops->prepare(&cx->tg, t, &cx->err) < 0) {
@@ -680,33 +746,12 @@ static void prepare(struct ctx *cx, struct ltab *t, const struct mig_header *h)
 			free(q);
 			xsql(cx, cx->sql.buf);
 		}
-		if (opt_defer)
-			defer_table(&cx->tg, t);
+		if (cx->tg.url.kind != DB_CSV)
+			defer_table(&cx->tg, t, cx->rj, &cx->orphans);
 	}
 	t->prepared = 1;
 	t->raw_hdr = h;
 	t->raw_first = t->pos;
-}
-
-/* A JSON string (json.h's json_quote clashes with jansson's names). */
-static void json_str(struct buf *b, const char *s, size_t n)
-{
-	size_t i;
-
-	buf_addc(b, '"');
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\') {
-			buf_addc(b, '\\');
-			buf_addc(b, (char)c);
-		} else if (c < 0x20) {
-			buf_addf(b, "\\u%04x", c);
-		} else {
-			buf_addc(b, (char)c);
-		}
-	}
-	buf_addc(b, '"');
 }
 
 static void key_text(struct ltab *t, const struct mig_field *f)
@@ -723,7 +768,7 @@ static void key_text(struct ltab *t, const struct mig_field *f)
 		if (v->null)
 			buf_adds(&t->lastkey, "null");
 		else
-			json_str(&t->lastkey, v->val, v->len);
+			json_quote(&t->lastkey, v->val, v->len);
 	}
 	buf_addc(&t->lastkey, ']');
 }
@@ -740,16 +785,22 @@ static void row(struct ctx *cx, struct ltab *t, const struct mig_item *it)
 			t->capraw = t->capraw ? 2 * t->capraw : 1024;
 			t->offs = ereallocarray(t->offs, t->capraw, sizeof(*t->offs));
 		}
+		if (!t->nraw)
+			t->pend_seq = cx->seq;
+		cx->seq++;
 		t->offs[t->nraw++] = t->raw.len;
 		for (j = 0; j < h->ncols; j++)
 			pack_field(&t->raw, it->f[j].val, it->f[j].len, it->f[j].null);
 		t->pos++;
 		if (t->nraw >= CHUNK_ROWS || t->raw.len >= CHUNK_BYTES)
-			flush_raw(cx, t);
+			send_pending(cx);
 		return;
 	}
 	if (!t->active && !t->out.len)
 		t->bulk_first = t->pos;
+	if (!t->out.len)
+		t->pend_seq = cx->seq;
+	cx->seq++;
 	buf_reset(&cx->err);
 	if (cx->tg.ops->encode(&cx->tg, t, it->f, &t->out, &cx->err) < 0) {
 		struct buf e = BUF_INIT;
@@ -760,8 +811,9 @@ static void row(struct ctx *cx, struct ltab *t, const struct mig_item *it)
 		die(MIG_EXIT_DATA, "%s:%llu: %s", t->tag, it->row, e.buf);
 	}
 	t->pos++;
+	t->out_rows++;
 	if (t->out.len >= OUT_FLUSH)
-		push_out(cx, t);
+		send_pending(cx);
 }
 
 static void summary(struct ctx *cx)
@@ -837,7 +889,7 @@ int main(int argc, char **argv)
 	struct mig_item it;
 	const char *why, *cur_tag = NULL;
 	struct ltab *t = NULL;
-	int c, ret, orphans = 0;
+	int c, ret;
 	size_t i;
 
 	argv0 = "mig-load";
@@ -898,8 +950,7 @@ int main(int argc, char **argv)
 	}
 	if (cx.tg.url.kind != DB_CSV) {
 		load_catalog(&cx.tg);
-		/* A killed --defer-constraints run left definitions to put back. */
-		defer_restore_pending(&cx.tg);
+		defer_start(&cx.tg);
 	}
 	if (opt_ckpt) {
 		ckpt_start(&cx);
@@ -925,7 +976,13 @@ int main(int argc, char **argv)
 		case MIG_HEADER:
 			t = get_tab(&cx, it.hdr->tag);
 			cur_tag = t->tag;
-			prepare(&cx, t, it.hdr);
+			/*
+			 * Checked as it comes, except that a table the target lacks
+			 * is an error only once a row needs it: a tag with no rows
+			 * asks nothing of the target.
+			 */
+			if (table_known(&cx.tg, t))
+				prepare(&cx, t, it.hdr);
 			break;
 		case MIG_RECORD:
 			if (!t || strcmp(cur_tag, it.hdr->tag)) {
@@ -979,7 +1036,7 @@ int main(int argc, char **argv)
 	}
 	flush_all(&cx);
 	if (opt_defer)
-		defer_finish(&cx.tg, cx.order, cx.ntabs, cx.rj, &orphans);
+		defer_finish(&cx.tg, cx.order, cx.ntabs, cx.rj, &cx.orphans);
 	/* Rows committed must be rows received, less rejects: say so loudly if not. */
 	for (i = 0; i < cx.ntabs; i++) {
 		struct ltab *u = cx.order[i];
@@ -1033,9 +1090,6 @@ int main(int argc, char **argv)
 		free(u->keyidx);
 		for (k = 0; k < u->nkey; k++)
 			free(u->keynames[k]);
-		for (k = 0; u->autocols && u->autocols[k]; k++)
-			free(u->autocols[k]);
-		free(u->autocols);
 		free(u->keynames);
 		buf_release(&u->lastkey);
 		buf_release(&u->clastkey);
@@ -1056,7 +1110,7 @@ int main(int argc, char **argv)
 	buf_release(&cx.tmp);
 	free(opt_tables);
 	fshut(stdout, "<stdout>");
-	if (orphans)
+	if (cx.orphans)
 		return MIG_EXIT_DATA;
 	if (opt_dry_run && cx.violations)
 		return MIG_EXIT_DATA;

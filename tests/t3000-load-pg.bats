@@ -218,3 +218,12 @@ u_pkey" ]
 	assert_same <(grep -v '^@' "$DATA/load/rejects.expected") <(grep -v '^@' "$rej")
 	[ "$(grep -c '^@p,' "$rej")" = 2 ]
 }
+
+@test "state: a text key with quotes, backslashes and control characters is exact JSON" {
+	pgq "$db" "CREATE TABLE k (name text PRIMARY KEY, n int)"
+	printf '@k,name:text,n:int\nk,plain,1\nk,"q""u\\o\te\nl",2\n' >"$BATS_TEST_TMPDIR/in"
+	run -0 mig-load -q -b 1 -c "$BATS_TEST_TMPDIR/ck" "$url" "$BATS_TEST_TMPDIR/in"
+	[ "${lines[2]}" = '#!state {"bookmarks":{"k":{"key":["name"],"last_key":["q\"u\\o\te\nl"],"rows":2}}}' ]
+	[ "$(pgq "$db" "SELECT last_key FROM _mig_load_checkpoint")" = '["q\"u\\o\te\nl"]' ]
+	[ "$(jq -r '.tags.k.last_key[0]' "$BATS_TEST_TMPDIR/ck")" = "$(pgq "$db" "SELECT name FROM k WHERE n = 2")" ]
+}

@@ -1,0 +1,166 @@
+#!/usr/bin/env bats
+# mig-load runs at the same time on one target: the bookkeeping tables are
+# created once, and --defer-constraints runs touch only the saved
+# definitions of their own tables.
+
+load lib-common
+
+setup() {
+	require_servers
+	db=$(test_db)
+	pg_newdb "$db"
+	url=$(pg_url "$db")
+}
+
+teardown() {
+	# a run left waiting by a failed assertion must not outlive the test
+	if [ -n "${pid:-}" ]; then kill "$pid" 2>/dev/null || true; fi
+	exec 7>&- 2>/dev/null || true
+}
+
+# Two tables, each with a parent, a foreign key and an index to defer.
+two_tables() {
+	pgq "$db" "CREATE TABLE par (id int PRIMARY KEY); INSERT INTO par SELECT generate_series(1, 100);
+		CREATE TABLE a (id int PRIMARY KEY, p int CONSTRAINT a_p REFERENCES par, v text);
+		CREATE INDEX a_v ON a (lower(v));
+		CREATE TABLE b (id int PRIMARY KEY, p int CONSTRAINT b_p REFERENCES par, v text);
+		CREATE INDEX b_v ON b (v)"
+}
+
+defs() {
+	pgq "$db" "SELECT conrelid::regclass, conname, pg_get_constraintdef(oid) FROM pg_constraint
+			WHERE conrelid IN ('a'::regclass, 'b'::regclass) ORDER BY 1, 2;
+		SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('a', 'b') ORDER BY 1"
+}
+
+rows() {
+	awk -v t="$1" -v n="$2" 'BEGIN { print "@" t ",id:int,p:int,v:text"
+		for (i = 1; i <= n; i++) print t "," i "," (i % 100) + 1 ",v" i }'
+}
+
+# Start a --defer-constraints load of table a fed through a FIFO, and
+# wait until its first batch (the saved definitions with it) is committed.
+start_a() {
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	mig-load -q "$@" -b 10 -c "$BATS_TEST_TMPDIR/ck.a" "$url" "$BATS_TEST_TMPDIR/fifo" \
+		>"$BATS_TEST_TMPDIR/a.out" 2>"$BATS_TEST_TMPDIR/a.err" &
+	pid=$!
+	exec 7>"$BATS_TEST_TMPDIR/fifo"
+	rows a 20 >&7
+	for i in $(seq 1 100); do
+		[ "$(pgq "$db" "SELECT count(*) FROM _mig_load_checkpoint" 2>/dev/null)" = 1 ] && break
+		sleep 0.05
+	done
+	[ "$(pgq "$db" "SELECT table_name, count(*) FROM _mig_load_deferred GROUP BY 1")" = "a	2" ]
+}
+
+@test "a deferred load of another table leaves this load's saved definitions alone" {
+	two_tables
+	defs >"$BATS_TEST_TMPDIR/before"
+	start_a --defer-constraints
+	run -0 mig-load -q --defer-constraints -b 10 "$url" < <(rows b 30)
+	# b's own are back, a's are still saved and still dropped
+	[ "$(pgq "$db" "SELECT table_name, count(*) FROM _mig_load_deferred GROUP BY 1")" = "a	2" ]
+	[ "$(pgq "$db" "SELECT count(*) FROM pg_indexes WHERE indexname = 'a_v'")" = 0 ]
+	[ "$(pgq "$db" "SELECT count(*) FROM pg_indexes WHERE indexname = 'b_v'")" = 1 ]
+	# a plain load of b, which restores leftovers, leaves them alone too
+	run -0 --separate-stderr mig-load -q --upsert "$url" < <(rows b 30)
+	[ -z "$stderr" ]
+	[ "$(pgq "$db" "SELECT table_name, count(*) FROM _mig_load_deferred GROUP BY 1")" = "a	2" ]
+	exec 7>&-
+	wait "$pid"
+	pid=
+	defs >"$BATS_TEST_TMPDIR/after"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	[ "$(pgq "$db" "SELECT count(*) FROM _mig_load_deferred")" = 0 ]
+	[ "$(pgq "$db" "SELECT (SELECT count(*) FROM a), (SELECT count(*) FROM b)")" = "20	30" ]
+}
+
+@test "a killed run's leftovers wait for the rerun of its tables, not another table's run" {
+	two_tables
+	defs >"$BATS_TEST_TMPDIR/before"
+	start_a --defer-constraints
+	kill -9 "$pid"
+	wait "$pid" || true
+	pid=
+	exec 7>&-
+	run -0 mig-load -q --defer-constraints "$url" < <(rows b 30)
+	run -0 mig-load -q "$url" < <(printf '@par,id:int\npar,1000\n')
+	[ "$(pgq "$db" "SELECT table_name, count(*) FROM _mig_load_deferred GROUP BY 1")" = "a	2" ]
+	# the same command again finishes the job and puts a's definitions back
+	run -0 mig-load -q --defer-constraints -b 10 -c "$BATS_TEST_TMPDIR/ck.a" "$url" < <(rows a 20)
+	defs >"$BATS_TEST_TMPDIR/after"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	[ "$(pgq "$db" "SELECT count(*) FROM _mig_load_deferred")" = 0 ]
+	[ "$(pgq "$db" "SELECT count(*), count(DISTINCT id) FROM a")" = "20	20" ]
+}
+
+@test "two deferred loads of one table take turns" {
+	two_tables
+	defs >"$BATS_TEST_TMPDIR/before"
+	start_a --defer-constraints
+	mig-load -q --defer-constraints --upsert "$url" < <(rows a 50) >/dev/null 2>"$BATS_TEST_TMPDIR/second.err" 7>&- &
+	second=$!
+	sleep 1
+	# waiting for the first, not loading under it
+	kill -0 "$second"
+	exec 7>&-
+	wait "$pid"
+	pid=
+	wait "$second"
+	[ ! -s "$BATS_TEST_TMPDIR/second.err" ]
+	defs >"$BATS_TEST_TMPDIR/after"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	[ "$(pgq "$db" "SELECT count(*) FROM _mig_load_deferred")" = 0 ]
+	[ "$(pgq "$db" "SELECT count(*) FROM a")" = 50 ]
+}
+
+# Hold pg_type so that two runs (options "$@", plus a checkpoint file each
+# when ck is set) reach CREATE TABLE together, then let go: IF NOT EXISTS
+# alone lets the second collide in pg_type_typname_nsp_index.
+race() {
+	PGOPTIONS="-c client_min_messages=warning" psql -X -q -h "$MIG_PG_SOCK" -p "$MIG_PG_PORT" -U postgres -d "$db" \
+		-c "BEGIN; LOCK pg_type IN SHARE MODE; SELECT pg_sleep(1.5); COMMIT" >/dev/null &
+	locker=$!
+	sleep 0.3
+	mig-load -q "$@" ${ck:+-c "$BATS_TEST_TMPDIR/c1"} "$url" < <(rows a 5) >/dev/null 2>"$BATS_TEST_TMPDIR/e1" &
+	r1=$!
+	mig-load -q "$@" ${ck:+-c "$BATS_TEST_TMPDIR/c2"} "$url" < <(rows b 5) >/dev/null 2>"$BATS_TEST_TMPDIR/e2" &
+	r2=$!
+	wait "$locker"
+	s1=0 s2=0
+	wait "$r1" || s1=$?
+	wait "$r2" || s2=$?
+	cat "$BATS_TEST_TMPDIR/e1" "$BATS_TEST_TMPDIR/e2"
+	[ "$s1$s2" = 00 ]
+	[ ! -s "$BATS_TEST_TMPDIR/e1" ] && [ ! -s "$BATS_TEST_TMPDIR/e2" ]
+	[ "$(pgq "$db" "SELECT (SELECT count(*) FROM a), (SELECT count(*) FROM b)")" = "5	5" ]
+}
+
+@test "two first runs at once both create the checkpoint table" {
+	two_tables
+	ck=1 race -b 2
+	[ "$(pgq "$db" "SELECT count(DISTINCT run_id) FROM _mig_load_checkpoint")" = 2 ]
+}
+
+@test "two first --defer-constraints runs at once both create the saved-definitions table" {
+	two_tables
+	defs >"$BATS_TEST_TMPDIR/before"
+	race --defer-constraints
+	defs >"$BATS_TEST_TMPDIR/after"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+}
+
+@test "MariaDB: two first checkpointed runs at once" {
+	my_newdb "$db"
+	url=$(my_url "$db")
+	myq "$db" "CREATE TABLE a (id int PRIMARY KEY, p int, v text); CREATE TABLE b (id int PRIMARY KEY, p int, v text)"
+	mig-load -q -b 2 -c "$BATS_TEST_TMPDIR/c1" "$url" < <(rows a 5) >/dev/null 2>"$BATS_TEST_TMPDIR/e1" &
+	r1=$!
+	mig-load -q -b 2 -c "$BATS_TEST_TMPDIR/c2" "$url" < <(rows b 5) >/dev/null 2>"$BATS_TEST_TMPDIR/e2" &
+	r2=$!
+	wait "$r1"
+	wait "$r2"
+	[ ! -s "$BATS_TEST_TMPDIR/e1" ] && [ ! -s "$BATS_TEST_TMPDIR/e2" ]
+	[ "$(myq "$db" "SELECT count(DISTINCT run_id) FROM _mig_load_checkpoint")" = 2 ]
+}
