@@ -6,8 +6,8 @@
  * text, from the catalog) is saved in the table _mig_load_deferred in the
  * same transaction that drops it, so a definition is never dropped without
  * being saved: a killed run leaves either both or neither.  The next run
- * (with or without --defer-constraints) finds the saved rows and re-creates
- * them; indexes are built once, foreign keys are added NOT VALID and then
+ * that loads the same table (with or without --defer-constraints) finds
+ * its saved rows and re-creates them; indexes are built once, foreign keys are added NOT VALID and then
  * validated, and a validation failure is turned into a list of orphan keys
  * per constraint instead of a bare ALTER TABLE error.
  *
@@ -23,8 +23,8 @@
  *
  * MariaDB: FOREIGN_KEY_CHECKS=0 for the session (nothing to restore after
  * a kill), and an orphan query per foreign key at the end.  SQLite does
- * not enforce foreign keys unless asked: PRAGMA foreign_key_check at the
- * end reports orphans.
+ * not enforce foreign keys unless asked (PRAGMA foreign_keys): nothing to
+ * defer.
  */
 #include <stdlib.h>
 #include <string.h>
