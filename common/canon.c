@@ -20,17 +20,6 @@ static int is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static void trim(const char **v, size_t *n)
 {
 	while (*n && is_space(**v))
@@ -230,7 +219,7 @@ static int canon_bytes(const char *v, size_t n, unsigned flags, struct buf *out)
 
 	if (!(flags & CANON_RAW) && n >= 2 && v[0] == '\\' && v[1] == 'x' && n % 2 == 0) {
 		for (i = 2; i < n; i++)
-			if (hexval(v[i]) < 0)
+			if (hexval((unsigned char)v[i]) < 0)
 				break;
 		if (i == n) {
 			buf_grow(out, n);
@@ -276,7 +265,7 @@ static int canon_uuid(const char *v, size_t n, unsigned flags, struct buf *out)
 
 		if (v[i] == '-')
 			continue;
-		if ((h = hexval(v[i])) < 0 || k >= 32)
+		if ((h = hexval((unsigned char)v[i])) < 0 || k >= 32)
 			return -1;
 		if (k % 2 == 0)
 			b[k / 2] = (unsigned char)(h << 4);

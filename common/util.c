@@ -201,3 +201,14 @@ void each_rule_line(const char *path, void (*fn)(char *line, const char *where, 
 	free(line);
 	fclose(fp);
 }
+
+int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -72,6 +72,9 @@ int write_all(int fd, const void *buf, size_t len);
  */
 void each_rule_line(const char *path, void (*fn)(char *line, const char *where, void *arg), void *arg);
 
+/* The value of a hexadecimal digit, or -1. */
+int hexval(int c);
+
 /* Monotonic seconds, for progress and rates. */
 double now_seconds(void);
 

@@ -161,17 +161,6 @@ int pick_key(struct ltab *t, const struct cat_table *ct, const char *key, int re
 	return 0;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int conv_value(enum conv c, const char *v, size_t n, struct buf *out, const char **why)
 {
 	size_t i;

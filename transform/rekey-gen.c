@@ -97,17 +97,6 @@ void uuid_format(const unsigned char u[16], char out[37])
 	out[o] = '\0';
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int uuid_parse36(const char *s, size_t n, unsigned char out[16])
 {
 	size_t i, o = 0;
@@ -122,8 +111,8 @@ int uuid_parse36(const char *s, size_t n, unsigned char out[16])
 				return -1;
 			continue;
 		}
-		hi = hexval(s[i]);
-		lo = hexval(s[i + 1]);
+		hi = hexval((unsigned char)s[i]);
+		lo = hexval((unsigned char)s[i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		out[o++] = (unsigned char)(hi << 4 | lo);
