@@ -282,9 +282,10 @@ static void convert(struct myrun *r, unsigned long long row, size_t i, const cha
 	f->len = b->len;
 }
 
-static unsigned long long stream_rows(struct xctx *x, MYSQL *m, const char *sql, const struct xjob *j,
-				      const struct cat_table *t, struct ledger_counts *lc)
+static unsigned long long my_rows(struct xctx *x, void *conn, const char *sql, const struct xjob *j,
+				  const struct cat_table *t, const struct mig_header *unused, struct ledger_counts *lc)
 {
+	MYSQL *m = conn;
 	struct myrun r;
 	struct mig_header *h;
 	MYSQL_RES *res;
@@ -294,6 +295,7 @@ static unsigned long long stream_rows(struct xctx *x, MYSQL *m, const char *sql,
 	unsigned long long rows = 0;
 	size_t i, n;
 
+	(void)unused;
 	if (mysql_real_query(m, sql, strlen(sql)))
 		my_die(m, j->tag);
 	if (!(res = mysql_use_result(m)))
@@ -353,13 +355,15 @@ static unsigned long long stream_rows(struct xctx *x, MYSQL *m, const char *sql,
 	return rows;
 }
 
-static long long count_rows(MYSQL *m, const char *from_sql, const char *tag)
+static long long my_count(struct xctx *x, void *conn, const char *from_sql, const char *tag)
 {
+	MYSQL *m = conn;
 	struct buf sql = BUF_INIT;
 	MYSQL_RES *res;
 	MYSQL_ROW row;
 	long long n = -1;
 
+	(void)x;
 	buf_addf(&sql, "SELECT COUNT(*) FROM (%s) AS mig_count", from_sql);
 	if (mysql_real_query(m, sql.buf, sql.len) || !(res = mysql_store_result(m)))
 		my_die(m, tag);
@@ -370,67 +374,22 @@ static long long count_rows(MYSQL *m, const char *from_sql, const char *tag)
 	return n;
 }
 
+static void my_begin(struct xctx *x, void *conn)
+{
+	run(conn, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", x->u->shown);
+	run(conn, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY", x->u->shown);
+}
+
+static void my_end(struct xctx *x, void *conn)
+{
+	run(conn, "COMMIT", x->u->shown);
+}
+
 void extract_my(struct xctx *x)
 {
-	MYSQL *m = db_my_connect(x->u);
-	const char **names = ecalloc(x->njobs + 1, sizeof(*names));
-	struct catalog cat;
-	struct buf err = BUF_INIT, sql = BUF_INIT;
-	size_t i, nt = 0, ti = 0;
+	struct xsource s = { NULL, &my_dialect, " AS mig_query", my_begin, my_end, my_count, NULL, my_rows };
 
-	run(m, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", x->u->shown);
-	run(m, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY", x->u->shown);
-	for (i = 0; i < x->njobs; i++)
-		if (x->jobs[i].table)
-			names[nt++] = x->jobs[i].table;
-	if (catalog_read(x->u, m, nt || !x->o->schema ? names : NULL, &cat, &err) < 0)
-		die(MIG_EXIT_DB, "%s: %s", x->u->shown, err.buf);
-	if (x->o->schema) {
-		x_print_schema(x, &cat);
-		goto done;
-	}
-	for (i = 0; i < x->njobs; i++) {
-		struct xjob *j = &x->jobs[i];
-		const struct cat_table *t = NULL;
-		struct ledger_counts *lc = ledger_tag(x->ledger, j->tag);
-		long long count = -1;
-		unsigned long long rows;
-
-		buf_reset(&sql);
-		if (j->table) {
-			t = &cat.tables[ti++];
-			x_select(&sql, &my_dialect, m, j, t, x->o);
-			if (x->o->exact_count) {
-				struct buf w = BUF_INIT;
-
-				buf_adds(&w, "SELECT 1 FROM ");
-				my_from(m, &w, t);
-				x_where(&w, &my_dialect, m, j, t, x->o);
-				count = count_rows(m, w.buf, j->tag);
-				buf_release(&w);
-			} else if (x_estimate_ok(j, x->o)) {
-				count = t->est_rows;
-			}
-		} else {
-			if (x->o->limit >= 0)
-				buf_addf(&sql, "SELECT * FROM (%s) AS mig_query LIMIT %lld", j->query, x->o->limit);
-			else
-				buf_adds(&sql, j->query);
-			if (x->o->exact_count)
-				count = count_rows(m, sql.buf, j->tag);
-		}
-		x_count(x, j->tag, count);
-		progress_begin(x->prog, j->tag, count < 0 ? 0 : (unsigned long long)count);
-		rows = stream_rows(x, m, sql.buf, j, t, lc);
-		progress_end(x->prog);
-		lc->in += rows;
-		lc->out += rows;
-	}
-done:
-	run(m, "COMMIT", x->u->shown);
-	catalog_release(&cat);
-	buf_release(&err);
-	buf_release(&sql);
-	free(names);
-	mysql_close(m);
+	s.conn = db_my_connect(x->u);
+	x_run_jobs(x, &s);
+	mysql_close(s.conn);
 }

@@ -95,16 +95,27 @@ static void exec_ok(struct xctx *x, PGconn *c, const char *sql)
 	PQclear(r);
 }
 
-static long long count_rows(struct xctx *x, PGconn *c, const char *from_sql, const char *tag)
+/* one snapshot for every table, and nothing written by accident */
+static void pg_begin(struct xctx *x, void *conn)
+{
+	exec_ok(x, conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+}
+
+static void pg_end(struct xctx *x, void *conn)
+{
+	exec_ok(x, conn, "COMMIT");
+}
+
+static long long pg_count(struct xctx *x, void *conn, const char *from_sql, const char *tag)
 {
 	struct buf sql = BUF_INIT;
 	PGresult *r;
 	long long n;
 
 	buf_addf(&sql, "SELECT count(*) FROM (%s) AS mig_count", from_sql);
-	r = PQexec(c, sql.buf);
+	r = PQexec(conn, sql.buf);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK)
-		pg_die(x, c, r, tag);
+		pg_die(x, conn, r, tag);
 	n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
 	PQclear(r);
 	buf_release(&sql);
@@ -256,77 +267,27 @@ static unsigned long long select_rows(struct xctx *x, PGconn *c, const char *sel
 	return rows;
 }
 
+static struct mig_header *pg_header(struct xctx *x, void *conn, const struct xjob *j, const struct cat_table *t)
+{
+	return t ? table_header(j, t) : query_header(x, conn, j);
+}
+
+static unsigned long long pg_rows(struct xctx *x, void *conn, const char *sql, const struct xjob *j,
+				  const struct cat_table *t, const struct mig_header *h, struct ledger_counts *lc)
+{
+	(void)j;
+	(void)t;
+	(void)lc;
+	if (x->o->fmt == MIG_FMT_CSV)
+		return copy_csv(x, conn, sql, h);
+	return select_rows(x, conn, sql, h);
+}
+
 void extract_pg(struct xctx *x)
 {
-	PGconn *c = db_pg_connect(x->u);
-	const char **names = ecalloc(x->njobs + 1, sizeof(*names));
-	struct catalog cat;
-	struct buf err = BUF_INIT, sql = BUF_INIT;
-	size_t i, nt = 0, ti = 0;
+	struct xsource s = { NULL, &pg_dialect, " AS mig_query", pg_begin, pg_end, pg_count, pg_header, pg_rows };
 
-	/* one snapshot for every table, and nothing written by accident */
-	exec_ok(x, c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-	for (i = 0; i < x->njobs; i++)
-		if (x->jobs[i].table)
-			names[nt++] = x->jobs[i].table;
-	if (catalog_read(x->u, c, nt || !x->o->schema ? names : NULL, &cat, &err) < 0)
-		die(MIG_EXIT_DB, "%s: %s", x->u->shown, err.buf);
-	if (x->o->schema) {
-		x_print_schema(x, &cat);
-		goto done;
-	}
-	for (i = 0; i < x->njobs; i++) {
-		struct xjob *j = &x->jobs[i];
-		const struct cat_table *t = NULL;
-		struct mig_header *h;
-		unsigned long long rows;
-		long long count = -1;
-		struct ledger_counts *lc;
-
-		buf_reset(&sql);
-		if (j->table) {
-			t = &cat.tables[ti++];
-			h = table_header(j, t);
-			x_select(&sql, &pg_dialect, c, j, t, x->o);
-			if (x->o->exact_count) {
-				struct buf w = BUF_INIT;
-
-				buf_adds(&w, "SELECT 1 FROM ");
-				pg_from(c, &w, t);
-				x_where(&w, &pg_dialect, c, j, t, x->o);
-				count = count_rows(x, c, w.buf, j->tag);
-				buf_release(&w);
-			} else if (x_estimate_ok(j, x->o)) {
-				count = t->est_rows;
-			}
-		} else {
-			h = query_header(x, c, j);
-			buf_adds(&sql, j->query);
-			if (x->o->limit >= 0) {
-				buf_reset(&sql);
-				buf_addf(&sql, "SELECT * FROM (%s) AS mig_query LIMIT %lld", j->query, x->o->limit);
-			}
-			if (x->o->exact_count)
-				count = count_rows(x, c, sql.buf, j->tag);
-		}
-		lc = ledger_tag(x->ledger, j->tag);
-		x_count(x, j->tag, count);
-		mig_write_header(x->w, h);
-		progress_begin(x->prog, j->tag, count < 0 ? 0 : (unsigned long long)count);
-		if (x->o->fmt == MIG_FMT_CSV)
-			rows = copy_csv(x, c, sql.buf, h);
-		else
-			rows = select_rows(x, c, sql.buf, h);
-		progress_end(x->prog);
-		lc->in += rows;
-		lc->out += rows;
-		mig_header_free(h);
-	}
-done:
-	exec_ok(x, c, "COMMIT");
-	catalog_release(&cat);
-	buf_release(&err);
-	buf_release(&sql);
-	free(names);
-	PQfinish(c);
+	s.conn = db_pg_connect(x->u);
+	x_run_jobs(x, &s);
+	PQfinish(s.conn);
 }

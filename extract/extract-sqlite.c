@@ -369,9 +369,10 @@ out:
 	f->len = b->len;
 }
 
-static unsigned long long stream_rows(struct xctx *x, sqlite3 *db, const char *sql, const struct xjob *j,
-				      const struct cat_table *t)
+static unsigned long long sq_rows(struct xctx *x, void *conn, const char *sql, const struct xjob *j,
+				  const struct cat_table *t, const struct mig_header *unused, struct ledger_counts *lc)
 {
+	sqlite3 *db = conn;
 	struct sqrun r;
 	struct mig_header *h;
 	struct mig_field *f;
@@ -380,6 +381,8 @@ static unsigned long long stream_rows(struct xctx *x, sqlite3 *db, const char *s
 	size_t i, n;
 	int rc;
 
+	(void)unused;
+	(void)lc;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		die(MIG_EXIT_DB, "%s: %s", j->tag, sqlite3_errmsg(db));
 	n = (size_t)sqlite3_column_count(st);
@@ -420,12 +423,14 @@ static unsigned long long stream_rows(struct xctx *x, sqlite3 *db, const char *s
 	return r.row;
 }
 
-static long long count_rows(sqlite3 *db, const char *from_sql, const char *tag)
+static long long sq_count(struct xctx *x, void *conn, const char *from_sql, const char *tag)
 {
+	sqlite3 *db = conn;
 	char *sql = sqlite3_mprintf("SELECT count(*) FROM (%s)", from_sql);
 	sqlite3_stmt *st;
 	long long n = -1;
 
+	(void)x;
 	if (!sql || sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		die(MIG_EXIT_DB, "%s: %s", tag, sqlite3_errmsg(db));
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -443,71 +448,27 @@ static void exec(sqlite3 *db, const char *sql, const char *where)
 		die(MIG_EXIT_DB, "%s: %s", where, msg ? msg : sqlite3_errmsg(db));
 }
 
+/* BEGIN alone takes no snapshot; the first read does, and holds it to COMMIT */
+static void sq_begin(struct xctx *x, void *conn)
+{
+	exec(conn, "BEGIN", x->u->shown);
+}
+
+static void sq_end(struct xctx *x, void *conn)
+{
+	exec(conn, "COMMIT", x->u->shown);
+}
+
 void extract_sqlite(struct xctx *x)
 {
+	struct xsource s = { NULL, &sq_dialect, "", sq_begin, sq_end, sq_count, NULL, sq_rows };
 	sqlite3 *db;
-	const char **names = ecalloc(x->njobs + 1, sizeof(*names));
-	struct catalog cat;
-	struct buf err = BUF_INIT, sql = BUF_INIT;
-	size_t i, nt = 0, ti = 0;
 
 	if (access(x->u->path, F_OK) < 0)
 		die(MIG_EXIT_DB, "%s: cannot open: no such file", x->u->shown);
 	db = db_sqlite_open(x->u, 0);
 	sqlite3_create_function(db, "mig_hash", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sq_hash, NULL, NULL);
-	/* BEGIN alone takes no snapshot; the first read does, and holds it to COMMIT */
-	exec(db, "BEGIN", x->u->shown);
-	for (i = 0; i < x->njobs; i++)
-		if (x->jobs[i].table)
-			names[nt++] = x->jobs[i].table;
-	if (catalog_read(x->u, db, nt || !x->o->schema ? names : NULL, &cat, &err) < 0)
-		die(MIG_EXIT_DB, "%s: %s", x->u->shown, err.buf);
-	if (x->o->schema) {
-		x_print_schema(x, &cat);
-		goto done;
-	}
-	for (i = 0; i < x->njobs; i++) {
-		struct xjob *j = &x->jobs[i];
-		const struct cat_table *t = NULL;
-		struct ledger_counts *lc = ledger_tag(x->ledger, j->tag);
-		long long count = -1;
-		unsigned long long rows;
-
-		buf_reset(&sql);
-		if (j->table) {
-			t = &cat.tables[ti++];
-			x_select(&sql, &sq_dialect, db, j, t, x->o);
-			if (x->o->exact_count) {
-				struct buf w = BUF_INIT;
-
-				buf_adds(&w, "SELECT 1 FROM ");
-				sq_from(db, &w, t);
-				x_where(&w, &sq_dialect, db, j, t, x->o);
-				count = count_rows(db, w.buf, j->tag);
-				buf_release(&w);
-			} else if (x_estimate_ok(j, x->o)) {
-				count = t->est_rows;
-			}
-		} else {
-			if (x->o->limit >= 0)
-				buf_addf(&sql, "SELECT * FROM (%s) LIMIT %lld", j->query, x->o->limit);
-			else
-				buf_adds(&sql, j->query);
-			if (x->o->exact_count)
-				count = count_rows(db, sql.buf, j->tag);
-		}
-		x_count(x, j->tag, count);
-		progress_begin(x->prog, j->tag, count < 0 ? 0 : (unsigned long long)count);
-		rows = stream_rows(x, db, sql.buf, j, t);
-		progress_end(x->prog);
-		lc->in += rows;
-		lc->out += rows;
-	}
-done:
-	exec(db, "COMMIT", x->u->shown);
-	catalog_release(&cat);
-	buf_release(&err);
-	buf_release(&sql);
-	free(names);
+	s.conn = db;
+	x_run_jobs(x, &s);
 	sqlite3_close(db);
 }

@@ -2,8 +2,11 @@
  * extract.h - what mig-extract's main hands its source drivers.
  *
  * main parses options and operands into jobs (one per table or query, in
- * output order); a driver connects, reads the catalog, and writes each
- * job's records through the shared writer, counting them in the ledger.
+ * output order); a driver connects, and the shared job loop (x_run_jobs)
+ * reads the catalog and writes each job's records through the shared
+ * writer, counting them in the ledger, calling the driver's struct xsource
+ * for what differs per database.  The CSV source has no catalog or
+ * snapshot and runs its own loop.
  * Drivers die on errors with the exit codes of mig-extract(1).
  */
 #ifndef MIG_EXTRACT_H
@@ -62,6 +65,30 @@ struct xdialect {
 	/* append the select-list expression of a column (NULL: its quoted name) */
 	void (*col_expr)(void *conn, struct buf *b, const struct cat_column *c);
 };
+
+/*
+ * What a database driver hands the shared job loop (extract-jobs.c):
+ * its connection, its dialect, and the steps that differ per database.
+ */
+struct xsource {
+	void *conn;
+	const struct xdialect *d;
+	/* between "(query)" and " LIMIT n" when --limit wraps a query */
+	const char *query_alias;
+	/* start and end the one read-only snapshot every job reads */
+	void (*begin)(struct xctx *x, void *conn);
+	void (*end)(struct xctx *x, void *conn);
+	/* the number of rows sql returns */
+	long long (*count)(struct xctx *x, void *conn, const char *sql, const char *tag);
+	/* optional: the job's header, made before its count and written by the loop */
+	struct mig_header *(*header)(struct xctx *x, void *conn, const struct xjob *j, const struct cat_table *t);
+	/* write the records of sql (and their header when there is no header step); returns the row count */
+	unsigned long long (*rows)(struct xctx *x, void *conn, const char *sql, const struct xjob *j,
+				   const struct cat_table *t, const struct mig_header *h, struct ledger_counts *lc);
+};
+
+/* Read the catalog and run every job (or print the schema) inside s's snapshot. */
+void x_run_jobs(struct xctx *x, const struct xsource *s);
 
 void extract_pg(struct xctx *x);
 void extract_my(struct xctx *x);
