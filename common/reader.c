@@ -60,6 +60,7 @@ struct mig_reader {
 	int rec_done;
 
 	struct buf scratch;
+	struct buf raw;		/* a multi-line record's text, for libcsv if needed */
 };
 
 static int fail(struct mig_reader *r, unsigned long line, const char *fmt, ...)
@@ -106,6 +107,7 @@ struct mig_reader *mig_reader_fdopen(int fd, const char *name, unsigned flags)
 	buf_init(&r->err);
 	buf_init(&r->store);
 	buf_init(&r->scratch);
+	buf_init(&r->raw);
 	if (csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL))
 		die(MIG_EXIT_SYSTEM, "out of memory");
 	csv_set_space_func(&r->csv, space_none);
@@ -155,6 +157,7 @@ void mig_reader_free(struct mig_reader *r)
 	buf_release(&r->err);
 	buf_release(&r->store);
 	buf_release(&r->scratch);
+	buf_release(&r->raw);
 	free(r->offs);
 	free(r->fields);
 	free(r->out);
@@ -538,24 +541,26 @@ static int has_highbit(const char *s, size_t n)
 }
 
 /*
- * A one-line record with quoted fields, split without libcsv: values are
- * copied to r->store with doubled quotes undone, the line is left as it
- * was.  Returns 1 when the line was split, 0 when it needs libcsv (a
- * quoted field running past the line, or malformed quoting, which libcsv
- * then reports), so that hand-over costs nothing but the time spent here.
+ * A record with quoted fields, split without libcsv: values are copied to
+ * r->store with doubled quotes undone, and a quoted value may run on over
+ * following lines.  Returns 1 when the record was split; 0 when it needs
+ * libcsv (malformed quoting, which libcsv then reports, a carriage return,
+ * or the end of the stream inside a value).  Lines read past the first are
+ * kept in r->raw (with the first) so libcsv can be handed the whole record;
+ * r->raw is empty when only the first line was looked at.
  */
-static int csv_quoted_fast(struct mig_reader *r, const char *s, size_t n, size_t *nfp)
+static int csv_quoted_fast(struct mig_reader *r, const char *s, size_t n, int nl, size_t *nfp,
+			   int *high)
 {
 	const char *p = s, *e = s + n;
-	char *d, *base;
-	size_t nf = 0;
+	size_t nf = 0, d;
 
-	/* Unquoting never lengthens a value: n bytes plus a NUL per field. */
+	buf_reset(&r->raw);
 	buf_reset(&r->store);
 	buf_grow(&r->store, 2 * n + 2);
-	base = d = r->store.buf;
+	d = 0;
 	for (;;) {
-		char *start = d;
+		size_t start = d;
 
 		if (nf >= r->fcap)
 			need_fields(r, nf + 1);
@@ -564,13 +569,41 @@ static int csv_quoted_fast(struct mig_reader *r, const char *s, size_t n, size_t
 			for (;;) {
 				const char *q = find_byte(p, e, '"');
 
-				memcpy(d, p, (size_t)(q - p));
-				d += q - p;
+				buf_grow(&r->store, (size_t)(q - p) + 2);
+				memcpy(r->store.buf + d, p, (size_t)(q - p));
+				d += (size_t)(q - p);
 				p = q;
-				if (p == e)
-					return 0;	/* the value goes on past the line */
+				if (p == e) {
+					/* The value goes on past the line: keep the
+					 * line break and read on. */
+					char *ns;
+					size_t nn;
+					int nnl;
+
+					if (!nl)
+						return 0;
+					if (!r->raw.len)
+						buf_add(&r->raw, s, n);
+					buf_addc(&r->raw, '\n');
+					r->store.buf[d++] = '\n';
+					if (next_line(r, &ns, &nn, &nnl) <= 0)
+						return 0;
+					buf_add(&r->raw, ns, nn);
+					if (memchr(ns, '\r', nn)) {
+						if (nnl)
+							buf_addc(&r->raw, '\n');
+						return 0;
+					}
+					*high |= has_highbit(ns, nn);
+					s = ns;
+					n = nn;
+					nl = nnl;
+					p = s;
+					e = s + n;
+					continue;
+				}
 				if (p + 1 < e && p[1] == '"') {
-					*d++ = '"';
+					r->store.buf[d++] = '"';
 					p += 2;
 					continue;
 				}
@@ -578,21 +611,24 @@ static int csv_quoted_fast(struct mig_reader *r, const char *s, size_t n, size_t
 				break;
 			}
 			if (p < e && *p != ',')
-				return 0;
+				goto fallback;
 			r->fields[nf].null = 0;
 		} else {
 			const char *q = find_byte(p, e, ',');
 
 			if (memchr(p, '"', (size_t)(q - p)))
-				return 0;
-			memcpy(d, p, (size_t)(q - p));
-			d += q - p;
-			p = q;
+				goto fallback;
+			buf_grow(&r->store, (size_t)(q - p) + 2);
+			memcpy(r->store.buf + d, p, (size_t)(q - p));
+			d += (size_t)(q - p);
 			r->fields[nf].null = d == start;
+			p = q;
 		}
-		r->fields[nf].len = (size_t)(d - start);
-		r->offs[nf] = (size_t)(start - base);
-		*d++ = '\0';
+		r->fields[nf].len = d - start;
+		r->offs[nf] = start;
+		buf_grow(&r->store, 2);
+		r->store.buf[d++] = '\0';
+		r->store.len = d;
 		nf++;
 		if (p >= e)
 			break;
@@ -601,55 +637,120 @@ static int csv_quoted_fast(struct mig_reader *r, const char *s, size_t n, size_t
 			/* A trailing comma: one more, NULL, field. */
 			if (nf >= r->fcap)
 				need_fields(r, nf + 1);
-			r->offs[nf] = (size_t)(d - base);
+			r->offs[nf] = d;
 			r->fields[nf].len = 0;
 			r->fields[nf].null = 1;
-			*d++ = '\0';
+			buf_grow(&r->store, 2);
+			r->store.buf[d++] = '\0';
+			r->store.len = d;
 			nf++;
 			break;
 		}
 	}
-	r->store.len = (size_t)(d - base);
+	r->store.len = d;
 	*nfp = nf;
 	return 1;
+fallback:
+	if (r->raw.len && nl)
+		buf_addc(&r->raw, '\n');
+	return 0;
+}
+
+/* Feed one line (n bytes, LF at s[n] if nl) to libcsv: 1 record done, 0 more needed, -1. */
+static int csv_feed(struct mig_reader *r, char *s, size_t n, int nl, unsigned long line)
+{
+	size_t done;
+
+	if (nl)
+		s[n++] = '\n';
+	done = csv_parse(&r->csv, s, n, cb_field, cb_record, r);
+	if (done != n) {
+		int e = csv_error(&r->csv);
+
+		csv_fini(&r->csv, NULL, NULL, NULL);
+		if (e == CSV_EPARSE)
+			return fail(r, line, "malformed CSV at byte %zu of the line: a quote inside an unquoted field or after a closing quote",
+				    done + 1);
+		return fail(r, line, "CSV error: %s", csv_strerror(e));
+	}
+	return r->rec_done;
+}
+
+static int csv_slow_done(struct mig_reader *r, unsigned long first, int high, struct mig_item *it)
+{
+	size_t i;
+
+	for (i = 0; i < r->nf; i++)
+		r->fields[i].val = r->store.buf + r->offs[i];
+	return csv_fields(r, r->nf, first, high, it);
+}
+
+/* Read on after a record's first lines, until libcsv says it is complete. */
+static int csv_slow_more(struct mig_reader *r, unsigned long first, int nl, int high, struct mig_item *it)
+{
+	char *s;
+	size_t n;
+	int ret;
+
+	for (;;) {
+		if (!nl || next_line(r, &s, &n, &nl) <= 0) {
+			csv_fini(&r->csv, NULL, NULL, NULL);
+			return fail(r, first, "unterminated quoted field: the stream ends inside it");
+		}
+		high |= has_highbit(s, n);
+		if ((ret = csv_feed(r, s, n, nl, r->lineno)) < 0)
+			return -1;
+		if (ret)
+			return csv_slow_done(r, first, high, it);
+	}
 }
 
 /* A record with quotes or CRs: hand it to libcsv, line by line. */
 static int csv_slow(struct mig_reader *r, char *s, size_t n, int nl, struct mig_item *it)
 {
 	unsigned long first = r->lineno;
-	int high = 0;
-	size_t i;
+	int high = has_highbit(s, n), ret;
 
 	buf_reset(&r->store);
 	r->nf = 0;
 	r->rec_done = 0;
-	for (;;) {
-		size_t done;
+	if ((ret = csv_feed(r, s, n, nl, first)) < 0)
+		return -1;
+	if (ret)
+		return csv_slow_done(r, first, high, it);
+	return csv_slow_more(r, first, nl, high, it);
+}
 
-		high |= has_highbit(s, n);
-		if (nl)
-			s[n++] = '\n';
-		done = csv_parse(&r->csv, s, n, cb_field, cb_record, r);
-		if (done != n) {
-			int e = csv_error(&r->csv);
+/* The same for a record whose lines csv_quoted_fast already read into r->raw. */
+static int csv_slow_raw(struct mig_reader *r, struct mig_item *it)
+{
+	char *p = r->raw.buf, *e = r->raw.buf + r->raw.len;
+	unsigned long first = r->lineno, line;
+	int high = has_highbit(p, r->raw.len), nl = 1, ret = 0;
 
-			csv_fini(&r->csv, NULL, NULL, NULL);
-			if (e == CSV_EPARSE)
-				return fail(r, r->lineno, "malformed CSV at byte %zu of the line: a quote inside an unquoted field or after a closing quote",
-					    done + 1);
-			return fail(r, r->lineno, "CSV error: %s", csv_strerror(e));
-		}
-		if (r->rec_done)
+	/* r->lineno is the last line read; count back to the first. */
+	for (char *q = p; (q = memchr(q, '\n', (size_t)(e - q))); q++)
+		first--;
+	if (r->raw.len && e[-1] != '\n')
+		first--;
+	first++;
+	buf_reset(&r->store);
+	r->nf = 0;
+	r->rec_done = 0;
+	for (line = first; p < e; line++) {
+		char *lf = memchr(p, '\n', (size_t)(e - p));
+		size_t n = lf ? (size_t)(lf - p) : (size_t)(e - p);
+
+		nl = lf != NULL;
+		if ((ret = csv_feed(r, p, n, nl, line)) < 0)
+			return -1;
+		p += n + nl;
+		if (ret)
 			break;
-		if (!nl || next_line(r, &s, &n, &nl) <= 0) {
-			csv_fini(&r->csv, NULL, NULL, NULL);
-			return fail(r, first, "unterminated quoted field: the stream ends inside it");
-		}
 	}
-	for (i = 0; i < r->nf; i++)
-		r->fields[i].val = r->store.buf + r->offs[i];
-	return csv_fields(r, r->nf, first, high, it);
+	if (ret)
+		return csv_slow_done(r, first, high, it);
+	return csv_slow_more(r, first, nl, high, it);
 }
 
 static int csv_control(struct mig_reader *r, char *s, size_t n, struct mig_item *it)
@@ -700,13 +801,15 @@ static int csv_next(struct mig_reader *r, char *s, size_t n, int nl, struct mig_
 	case '\r':
 		return csv_slow(r, s, n, nl, it);
 	case '"': {
+		unsigned long first = r->lineno;
+		int high = has_highbit(s, n);
 		size_t i;
 
-		if (!csv_quoted_fast(r, s, n, &nf))
-			return csv_slow(r, s, n, nl, it);
+		if (!csv_quoted_fast(r, s, n, nl, &nf, &high))
+			return r->raw.len ? csv_slow_raw(r, it) : csv_slow(r, s, n, nl, it);
 		for (i = 0; i < nf; i++)
 			r->fields[i].val = r->store.buf + r->offs[i];
-		return csv_fields(r, nf, r->lineno, has_highbit(s, n), it);
+		return csv_fields(r, nf, first, high, it);
 	}
 	}
 	/* Fast path: no quoting, split at commas in place. */

@@ -94,3 +94,17 @@ expect_error() {
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == "streamcat: <stdout>: write error: No space left on device" ]]
 }
+
+@test "a quoted value over several lines, malformed on its last line" {
+	expect_error '@a,x,y\na,1,"multi\nline"x\n' \
+		'3: malformed CSV at byte 6 of the line: a quote inside an unquoted field or after a closing quote'
+	expect_error '@a,x,y\na,1,"open\nab"c,d\n' \
+		'3: malformed CSV at byte 4 of the line: a quote inside an unquoted field or after a closing quote'
+}
+
+@test "a value over several lines with CRLF ends keeps its CR, drops the record's" {
+	printf '@a,x,y\r\na,1,"multi\nline\r\nmore"\r\na,2,z\r\n' > "$BATS_TEST_TMPDIR/in"
+	run -0 cat_ "$BATS_TEST_TMPDIR/in"
+	printf '#!mig-stream 1\n@a,x,y\na,1,"multi\nline\r\nmore"\na,2,z\n' > "$BATS_TEST_TMPDIR/want"
+	cat_ "$BATS_TEST_TMPDIR/in" | cmp - "$BATS_TEST_TMPDIR/want"
+}
