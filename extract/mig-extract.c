@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "extract.h"
+#include "opts.h"
 #include "util.h"
 
 static struct xopt opt = {
@@ -20,7 +21,7 @@ static struct xopt opt = {
 	.delim = ',',
 	.quote = '"',
 };
-static int quiet, progress_force = -1;
+static struct std_opts so = STD_OPTS_INIT;
 
 struct kv {
 	char *tag;
@@ -31,11 +32,11 @@ static size_t nwheres, nqueries;
 
 enum {
 	OPT_AFTER = 256, OPT_SHARD, OPT_EXACT, OPT_NO_ORDER, OPT_TINYINT1, OPT_ZERO_DATE,
-	OPT_SHOW_VALUES, OPT_PROGRESS, OPT_VERSION, OPT_DELIM, OPT_QUOTE, OPT_NULL, OPT_ENCODING,
+	OPT_DELIM, OPT_QUOTE, OPT_NULL, OPT_ENCODING,
 };
 
 static const struct option longopts[] = {
-	{ "format", required_argument, NULL, 'F' },
+	STD_LONGOPTS_FORMAT,
 	{ "where", required_argument, NULL, 'w' },
 	{ "query", required_argument, NULL, 'Q' },
 	{ "limit", required_argument, NULL, 'n' },
@@ -50,11 +51,7 @@ static const struct option longopts[] = {
 	{ "quote", required_argument, NULL, OPT_QUOTE },
 	{ "null", required_argument, NULL, OPT_NULL },
 	{ "encoding", required_argument, NULL, OPT_ENCODING },
-	{ "show-values", no_argument, NULL, OPT_SHOW_VALUES },
-	{ "progress", no_argument, NULL, OPT_PROGRESS },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
+	STD_LONGOPTS_BASE,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -136,7 +133,8 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "F:w:Q:n:sqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'F':
-			if (mig_format_parse(optarg, &opt.fmt) < 0)
+			/* unlike std_option(), names the bad value */
+			if (mig_format_parse(optarg, &so.format) < 0)
 				die(MIG_EXIT_USAGE, "--format: expected csv or ndjson: '%s'", optarg);
 			break;
 		case 'w':
@@ -205,23 +203,13 @@ int main(int argc, char **argv)
 			else
 				die(MIG_EXIT_USAGE, "--encoding: expected utf8 or latin1: '%s'", optarg);
 			break;
-		case OPT_SHOW_VALUES:
-			opt.show_values = 1;
-			break;
-		case OPT_PROGRESS:
-			progress_force = 1;
-			break;
-		case 'q':
-			quiet = 1;
-			break;
-		case 'h':
-			usage(0);
-		case OPT_VERSION:
-			print_version();
 		default:
-			usage(MIG_EXIT_USAGE);
+			if (!std_option(c, optarg, &so, usage))
+				usage(MIG_EXIT_USAGE);
 		}
 	}
+	opt.fmt = so.format;
+	opt.show_values = so.show_values;
 	if (optind >= argc)
 		usage(MIG_EXIT_USAGE);
 	if (dburl_parse(argv[optind], &u, &why) < 0)
@@ -258,7 +246,7 @@ int main(int argc, char **argv)
 	x.o = &opt;
 	x.u = &u;
 	x.ledger = &ledger;
-	progress_init(&prog, quiet ? 0 : progress_force);
+	progress_init(&prog, so.quiet ? 0 : so.progress ? 1 : -1);
 	x.prog = &prog;
 	if (!opt.schema)
 		x.w = mig_writer_new(STDOUT_FILENO, "<stdout>", opt.fmt, 0);

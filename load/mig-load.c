@@ -17,6 +17,7 @@
 #include "json.h"
 #include "ledger.h"
 #include "load.h"
+#include "opts.h"
 #include "progress.h"
 #include "strmap.h"
 #include "util.h"
@@ -30,14 +31,11 @@
 #define CKPT_TABLE "_mig_load_checkpoint"
 
 static const char *opt_ckpt;
-static const char *opt_reject;
-static long long opt_max_rejects = -1;
-static int opt_max_rejects_set;
+static struct std_opts so = STD_OPTS_INIT;	/* so.max_rejects >= 0: --max-rejects given */
 static long long opt_batch;
-static int opt_dry_run, opt_truncate, opt_defer, opt_quiet, opt_progress = -1, opt_show_values;
+static int opt_dry_run, opt_truncate, opt_defer;
 static int opt_upsert;
 static const char *opt_upsert_key;
-static enum mig_format opt_format = MIG_FMT_CSV;
 static char **opt_tables;	/* TAG=schema.table pairs */
 static size_t opt_ntables;
 
@@ -62,9 +60,9 @@ struct ctx {
 	json_t *ckpt_in;	/* checkpoint read at start, NULL if none */
 };
 
-static void usage(FILE *fp, int code)
+static _Noreturn void usage(int code)
 {
-	fprintf(fp, "usage: mig-load [-nq] [-b rows] [-c file] [-F csv|ndjson] [-t tag=table]...\n"
+	fprintf(code ? stderr : stdout, "usage: mig-load [-nq] [-b rows] [-c file] [-F csv|ndjson] [-t tag=table]...\n"
 		"                [--upsert[=key]] [--truncate] [--defer-constraints]\n"
 		"                [--reject file] [--max-rejects n] [--show-values] [--progress]\n"
 		"                target [file]\n");
@@ -483,19 +481,19 @@ static void reject_row(struct ctx *cx, struct ltab *t, size_t i, const char *rea
 	}
 	t->rejected++;
 	cx->violations++;
-	if (opt_dry_run && !opt_quiet)
+	if (opt_dry_run && !so.quiet)
 		warn("%s:%llu: %s", t->tag, row, reason);
 	/* A dry run reports every violation; only a set limit stops it. */
-	if (opt_dry_run && !opt_reject && !opt_max_rejects_set)
+	if (opt_dry_run && !so.reject && so.max_rejects < 0)
 		return;
 	if (rejects_add(cx->rj, h, fs, where(cx, t, row), reason) < 0) {
 		struct buf e = BUF_INIT;
 
 		cx->tg.ops->exec(&cx->tg, "ROLLBACK", &e);
-		if (!opt_max_rejects_set && !opt_dry_run)
+		if (so.max_rejects < 0 && !opt_dry_run)
 			die(MIG_EXIT_DATA, "%s:%llu: %s", t->tag, row, reason);
 		die(MIG_EXIT_DATA, "%s:%llu: %s (more than %lld rejects, nothing committed since the last checkpoint)",
-		    t->tag, row, reason, opt_max_rejects < 0 ? 0 : opt_max_rejects);
+		    t->tag, row, reason, so.max_rejects < 0 ? 0 : so.max_rejects);
 	}
 }
 
@@ -837,7 +835,7 @@ static void add_table_opt(const char *s)
 	const char *eq = strchr(s, '=');
 
 	if (!eq || eq == s || !eq[1])
-		usage(stderr, MIG_EXIT_USAGE);
+		usage(MIG_EXIT_USAGE);
 	opt_tables = ereallocarray(opt_tables, opt_ntables + 1, sizeof(*opt_tables));
 	opt_tables[opt_ntables++] = (char *)s;
 }
@@ -871,18 +869,13 @@ int main(int argc, char **argv)
 		{ "batch-size", required_argument, NULL, 'b' },
 		{ "checkpoint", required_argument, NULL, 'c' },
 		{ "dry-run", no_argument, NULL, 'n' },
-		{ "format", required_argument, NULL, 'F' },
+		STD_LONGOPTS_FORMAT,
 		{ "table", required_argument, NULL, 't' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "upsert", optional_argument, NULL, 'U' },
 		{ "truncate", no_argument, NULL, 'T' },
 		{ "defer-constraints", no_argument, NULL, 'D' },
-		{ "reject", required_argument, NULL, 'R' },
-		{ "max-rejects", required_argument, NULL, 'M' },
-		{ "show-values", no_argument, NULL, 'S' },
-		{ "progress", no_argument, NULL, 'P' },
-		{ "version", no_argument, NULL, 'V' },
+		STD_LONGOPTS_REJECTS,
+		STD_LONGOPTS_BASE,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ctx cx;
@@ -898,33 +891,25 @@ int main(int argc, char **argv)
 		case 'b': opt_batch = estrtonum(optarg, 1, LLONG_MAX, "batch size"); break;
 		case 'c': opt_ckpt = optarg; break;
 		case 'n': opt_dry_run = 1; break;
-		case 'F':
-			if (mig_format_parse(optarg, &opt_format) < 0)
-				usage(stderr, MIG_EXIT_USAGE);
-			break;
 		case 't': add_table_opt(optarg); break;
-		case 'q': opt_quiet = 1; break;
-		case 'h': usage(stdout, 0); break;
 		case 'U': opt_upsert = 1; opt_upsert_key = optarg; break;
 		case 'T': opt_truncate = 1; break;
 		case 'D': opt_defer = 1; break;
-		case 'R': opt_reject = optarg; break;
-		case 'M':
-			opt_max_rejects = estrtonum(optarg, 0, LLONG_MAX, "max rejects");
-			opt_max_rejects_set = 1;
+		case STD_OPT_MAX_REJECTS:
+			/* its own wording of a bad number, older than std_option() */
+			so.max_rejects = estrtonum(optarg, 0, LLONG_MAX, "max rejects");
 			break;
-		case 'S': opt_show_values = 1; break;
-		case 'P': opt_progress = 1; break;
-		case 'V': print_version();
-		default: usage(stderr, MIG_EXIT_USAGE);
+		default:
+			if (!std_option(c, optarg, &so, usage))
+				usage(MIG_EXIT_USAGE);
 		}
 	}
 	if (argc - optind < 1 || argc - optind > 2)
-		usage(stderr, MIG_EXIT_USAGE);
+		usage(MIG_EXIT_USAGE);
 	if (opt_dry_run && (opt_ckpt || opt_batch))
 		die(MIG_EXIT_USAGE, "--dry-run runs one transaction: no --batch-size or --checkpoint");
-	if (opt_max_rejects_set && !opt_reject && opt_max_rejects > 0)
-		die(MIG_EXIT_USAGE, "--max-rejects needs --reject FILE");
+	/* --max-rejects 0 alone is meaningful: row isolation, stop at the first bad row */
+	std_opts_check(&so, 1);
 
 	memset(&cx, 0, sizeof(cx));
 	buf_init(&cx.err);
@@ -934,14 +919,14 @@ int main(int argc, char **argv)
 		die(MIG_EXIT_USAGE, "%s: %s", argv[optind], why);
 	cx.tg.upsert = opt_upsert;
 	cx.tg.upsert_key = opt_upsert_key;
-	cx.tg.show_values = opt_show_values;
-	cx.tg.isolate = opt_dry_run || opt_reject || opt_max_rejects_set;
+	cx.tg.show_values = so.show_values;
+	cx.tg.isolate = opt_dry_run || so.reject || so.max_rejects >= 0;
 	cx.tg.dry_run = opt_dry_run;
 	cx.tg.defer = opt_defer;
 	if (cx.tg.url.kind == DB_CSV && (opt_upsert || opt_defer))
 		die(MIG_EXIT_USAGE, "%s: --upsert and --defer-constraints need a database target", cx.tg.url.shown);
 	cx.r = mig_reader_open(argc - optind == 2 ? argv[optind + 1] : NULL, 0);
-	cx.w = mig_writer_new(1, "<stdout>", opt_format, 0);
+	cx.w = mig_writer_new(1, "<stdout>", so.format, 0);
 	switch (cx.tg.url.kind) {
 	case DB_PG: pg_open(&cx.tg); break;
 	case DB_MY: my_open(&cx.tg); break;
@@ -963,11 +948,12 @@ int main(int argc, char **argv)
 
 		for (i = 0; i < cx.ntabs; i++)
 			before += cx.order[i]->crejected;
-		cx.rj = rejects_resume(opt_reject, "mig-load",
-				       opt_dry_run && !opt_max_rejects_set ? -1 : opt_max_rejects,
+		cx.rj = rejects_resume(so.reject, "mig-load",
+				       opt_dry_run && so.max_rejects < 0 ? -1 : so.max_rejects,
 				       cx.ckpt_in ? cx.rej_bytes : -1, before);
 	}
-	progress_init(&cx.pg, opt_quiet ? 0 : opt_progress);
+	/* -q wins over --progress */
+	progress_init(&cx.pg, so.quiet ? 0 : so.progress ? 1 : -1);
 	xsql(&cx, "BEGIN");
 	cx.in_txn = 1;
 
@@ -1073,7 +1059,7 @@ int main(int argc, char **argv)
 		ledger_emit(&l, cx.w, "mig-load");
 		ledger_release(&l);
 	}
-	if (!opt_quiet)
+	if (!so.quiet)
 		summary(&cx);
 	rejects_close(cx.rj);
 	mig_writer_close(cx.w);

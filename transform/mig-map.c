@@ -24,6 +24,7 @@
 #include "expr.h"
 #include "json.h"
 #include "ledger.h"
+#include "opts.h"
 #include "progress.h"
 #include "rec.h"
 #include "rejects.h"
@@ -51,11 +52,10 @@ enum { ON_ERROR, ON_NULL, ON_REJECT };
 #define T_SAME MIG_T_COUNT		/* a function's type is its first argument's */
 #define T_NULL (MIG_T_COUNT + 1)	/* the null literal: keeps the column's type */
 
-static enum mig_format format = MIG_FMT_CSV;
+static struct std_opts so = STD_OPTS_INIT;
 static int on_error = ON_ERROR;
-static const char *input, *reject_path, *password_path;
-static long long max_rejects = -1;
-static int show_values, verbose, progress_force = -1, bcrypt_cost = 10;
+static const char *input, *password_path;
+static int bcrypt_cost = 10;
 
 struct val {
 	const char *p;
@@ -167,9 +167,9 @@ struct prog {
 	struct val *slots;
 };
 
-static _Noreturn void usage(FILE *fp, int code)
+static _Noreturn void usage(int code)
 {
-	fprintf(fp, "usage: mig-map [-v] [-F csv|ndjson] [-f rulesfile] [-i input] [--on-error error|null|reject]\n"
+	fprintf(code ? stderr : stdout, "usage: mig-map [-v] [-F csv|ndjson] [-f rulesfile] [-i input] [--on-error error|null|reject]\n"
 		    "               [--reject file] [--max-rejects n] [--passwords file] [--bcrypt-cost n]\n"
 		    "               [--show-values] [--progress] [-q] [rule ...]\n");
 	exit(code);
@@ -1363,10 +1363,10 @@ static int map_record(struct prog *p, struct ctx *c, const struct mig_item *it, 
 						return 1;
 					mig_writer_flush(w);
 					die(MIG_EXIT_DATA, "%s: %s, and that is more than %lld rejects", where, reason,
-					    max_rejects);
+					    so.max_rejects);
 				}
 				mig_writer_flush(w);
-				if (show_values) {
+				if (so.show_values) {
 					const struct node *a = s->expr->kind == N_FN && s->expr->nargs ?
 								       s->expr->args[0] : s->expr;
 
@@ -1428,23 +1428,17 @@ static FILE *open_passwords(const char *path)
 
 int main(int argc, char **argv)
 {
-	enum { O_ON_ERROR = 256, O_REJECT, O_MAX_REJECTS, O_SHOW_VALUES, O_PROGRESS, O_VERSION, O_PASSWORDS,
-	       O_COST };
+	enum { O_ON_ERROR = 256, O_PASSWORDS, O_COST };
 	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'F' },
+		STD_LONGOPTS_FORMAT,
 		{ "file", required_argument, NULL, 'f' },
 		{ "input", required_argument, NULL, 'i' },
 		{ "on-error", required_argument, NULL, O_ON_ERROR },
-		{ "reject", required_argument, NULL, O_REJECT },
-		{ "max-rejects", required_argument, NULL, O_MAX_REJECTS },
+		STD_LONGOPTS_REJECTS,
 		{ "passwords", required_argument, NULL, O_PASSWORDS },
 		{ "bcrypt-cost", required_argument, NULL, O_COST },
-		{ "show-values", no_argument, NULL, O_SHOW_VALUES },
-		{ "stats", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "progress", no_argument, NULL, O_PROGRESS },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, O_VERSION },
+		STD_LONGOPTS_BASE,
+		STD_LONGOPTS_STATS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rules rs = { STRMAP_INIT, NULL, 0 };
@@ -1469,10 +1463,6 @@ int main(int argc, char **argv)
 		setlocale(LC_CTYPE, "en_US.UTF-8");
 	while ((c = getopt_long(argc, argv, "F:f:i:vqh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'F':
-			if (mig_format_parse(optarg, &format) < 0)
-				usage(stderr, MIG_EXIT_USAGE);
-			break;
 		case 'i':
 			input = optarg;
 			break;
@@ -1490,42 +1480,20 @@ int main(int argc, char **argv)
 			else
 				die(MIG_EXIT_USAGE, "--on-error: '%s' is not error, null or reject", optarg);
 			break;
-		case O_REJECT:
-			reject_path = optarg;
-			break;
-		case O_MAX_REJECTS:
-			max_rejects = estrtonum(optarg, 0, (long long)(~0ULL >> 1), "--max-rejects");
-			break;
 		case O_PASSWORDS:
 			password_path = optarg;
 			break;
 		case O_COST:
 			bcrypt_cost = (int)estrtonum(optarg, 4, 31, "--bcrypt-cost");
 			break;
-		case O_SHOW_VALUES:
-			show_values = 1;
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case 'q':
-			progress_force = 0;
-			break;
-		case O_PROGRESS:
-			progress_force = 1;
-			break;
-		case 'h':
-			usage(stdout, MIG_EXIT_OK);
-		case O_VERSION:
-			print_version();
 		default:
-			usage(stderr, MIG_EXIT_USAGE);
+			if (!std_option(c, optarg, &so, usage))
+				usage(MIG_EXIT_USAGE);
 		}
 	}
-	if (on_error == ON_REJECT && !reject_path)
+	if (on_error == ON_REJECT && !so.reject)
 		die(MIG_EXIT_USAGE, "--on-error reject needs --reject FILE");
-	if (max_rejects >= 0 && !reject_path)
-		die(MIG_EXIT_USAGE, "--max-rejects needs --reject FILE");
+	std_opts_check(&so, 0);
 	for (i = 0; i < nfiles; i++)
 		parse_file(files[i], &rs);
 	for (i = (size_t)optind; i < (size_t)argc; i++) {
@@ -1544,10 +1512,11 @@ int main(int argc, char **argv)
 		ctx.cd = ecalloc(1, sizeof(*ctx.cd));
 	}
 	rd = mig_reader_open(input, 0);
-	w = mig_writer_new(1, "<stdout>", format, 0);
-	if (reject_path)
-		rj = rejects_open(reject_path, "mig-map", max_rejects);
-	progress_init(&pg, progress_force);
+	w = mig_writer_new(1, "<stdout>", so.format, 0);
+	if (so.reject)
+		rj = rejects_open(so.reject, "mig-map", so.max_rejects);
+	/* -q and --progress: the last one given wins */
+	progress_init(&pg, so.last);
 	progress_begin(&pg, "", 0);
 	while ((ret = mig_reader_next(rd, &it)) > 0) {
 		if (it.kind != MIG_RECORD && it.kind != MIG_HEADER) {
@@ -1590,7 +1559,7 @@ int main(int argc, char **argv)
 	}
 	progress_end(&pg);
 	free(hint_tag);
-	if (verbose)
+	if (so.verbose)
 		for (i = 0; i < ledger.n; i++) {
 			struct ledger_counts *lc = ledger_tag(&ledger, ledger.order[i]);
 

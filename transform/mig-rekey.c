@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ledger.h"
+#include "opts.h"
 #include "progress.h"
 #include "rec.h"
 #include "rejects.h"
@@ -17,17 +18,11 @@
 #include "util.h"
 #include "banned.h"
 
-static enum mig_format opt_format = MIG_FMT_CSV;
-static const char *opt_reject;
-static long long opt_max_rejects = -1;
-static int opt_show_values;
-static int opt_quiet;
-static int opt_progress;
-static int opt_verbose;
+static struct std_opts so = STD_OPTS_INIT;
 
-static void usage(FILE *fp, int code)
+static _Noreturn void usage(int code)
 {
-	fprintf(fp,
+	fprintf(code ? stderr : stdout,
 		"usage: mig-rekey [-k TAG.COLUMN=GEN] [--keep-old TAG.COLUMN] [-x TAG=FILE]\n"
 		"                 [-l NAME=FILE] [-r TAG.COLUMN=SOURCE[:COLUMN],...]\n"
 		"                 [-u TAG.COLUMN,...] [--unique-nocase TAG.COLUMN,...]\n"
@@ -251,21 +246,21 @@ static void refuse(struct run *run, const struct mig_item *it, struct ledger_cou
 
 	buf_reset(w);
 	buf_addf(w, "%s:%llu", it->hdr->tag, it->row);
-	if (!opt_reject) {
+	if (!so.reject) {
 		mig_writer_flush(run->w);
 		die(MIG_EXIT_DATA, "%s:%lu: %s: %s", mig_reader_name(run->r), it->line, it->hdr->tag, why);
 	}
 	if (rejects_add(run->rj, it->hdr, it->f, w->buf, why) < 0) {
 		mig_writer_flush(run->w);
 		die(MIG_EXIT_DATA, "%s:%lu: %s: %s; more than %lld rejects", mig_reader_name(run->r),
-		    it->line, it->hdr->tag, why, opt_max_rejects);
+		    it->line, it->hdr->tag, why, so.max_rejects);
 	}
 	lc->rejected++;
 }
 
 static void value_note(struct buf *b, const struct mig_field *f)
 {
-	if (!opt_show_values)
+	if (!so.show_values)
 		return;
 	buf_adds(b, " (value '");
 	buf_add(b, f->val, f->len);
@@ -560,10 +555,7 @@ static void verbose_report(const struct rules *rules)
 
 int main(int argc, char **argv)
 {
-	enum {
-		O_KEEP_OLD = 256, O_UNIQUE_NOCASE, O_REJECT, O_MAX_REJECTS, O_SHOW_VALUES, O_PROGRESS,
-		O_VERSION,
-	};
+	enum { O_KEEP_OLD = 256, O_UNIQUE_NOCASE };
 	static const struct option longopts[] = {
 		{ "key", required_argument, NULL, 'k' },
 		{ "keep-old", required_argument, NULL, O_KEEP_OLD },
@@ -576,15 +568,10 @@ int main(int argc, char **argv)
 		{ "on-missing", required_argument, NULL, 'm' },
 		{ "audit", required_argument, NULL, 'a' },
 		{ "rules", required_argument, NULL, 'f' },
-		{ "format", required_argument, NULL, 'F' },
-		{ "reject", required_argument, NULL, O_REJECT },
-		{ "max-rejects", required_argument, NULL, O_MAX_REJECTS },
-		{ "show-values", no_argument, NULL, O_SHOW_VALUES },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "progress", no_argument, NULL, O_PROGRESS },
-		{ "stats", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, O_VERSION },
+		STD_LONGOPTS_FORMAT,
+		STD_LONGOPTS_REJECTS,
+		STD_LONGOPTS_BASE,
+		STD_LONGOPTS_STATS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run run;
@@ -615,48 +602,24 @@ int main(int argc, char **argv)
 		case 'f':
 			rules_file(&run.rules, optarg);
 			break;
-		case 'F':
-			if (mig_format_parse(optarg, &opt_format) < 0)
-				usage(stderr, MIG_EXIT_USAGE);
-			break;
-		case O_REJECT:
-			opt_reject = optarg;
-			break;
-		case O_MAX_REJECTS:
-			opt_max_rejects = estrtonum(optarg, 0, (long long)(~0ULL >> 1), "--max-rejects");
-			break;
-		case O_SHOW_VALUES:
-			opt_show_values = 1;
-			break;
-		case 'q':
-			opt_quiet = 1;
-			break;
-		case O_PROGRESS:
-			opt_progress = 1;
-			break;
-		case 'v':
-			opt_verbose = 1;
-			break;
-		case 'h':
-			usage(stdout, 0);
-			break;
-		case O_VERSION:
-			print_version();
 		default:
-			usage(stderr, MIG_EXIT_USAGE);
+			if (!std_option(c, optarg, &so, usage))
+				usage(MIG_EXIT_USAGE);
 		}
 	}
 	if (argc - optind > 1)
-		usage(stderr, MIG_EXIT_USAGE);
-	rules_check(&run.rules, opt_reject != NULL);
+		usage(MIG_EXIT_USAGE);
+	/* no std_opts_check(): without --reject, --max-rejects has always been ignored here */
+	rules_check(&run.rules, so.reject != NULL);
 	if (run.rules.audit) {
 		xwalk_open(&run.audit, run.rules.audit, "tag,row,key,column,old,new");
 		run.have_audit = 1;
 	}
-	run.rj = rejects_open(opt_reject, "mig-rekey", opt_max_rejects);
+	run.rj = rejects_open(so.reject, "mig-rekey", so.max_rejects);
 	run.r = mig_reader_open(optind < argc ? argv[optind] : NULL, 0);
-	run.w = mig_writer_new(1, "<stdout>", opt_format, 0);
-	progress_init(&run.pg, opt_progress ? 1 : opt_quiet ? 0 : -1);
+	run.w = mig_writer_new(1, "<stdout>", so.format, 0);
+	/* --progress wins over -q */
+	progress_init(&run.pg, so.progress ? 1 : so.quiet ? 0 : -1);
 
 	while ((ret = mig_reader_next(run.r, &it)) > 0) {
 		if (it.kind == MIG_RECORD) {
@@ -722,7 +685,7 @@ int main(int argc, char **argv)
 	ledger_emit(&run.ledger, run.w, "mig-rekey");
 	mig_writer_close(run.w);
 	rejects_close(run.rj);
-	if (opt_verbose)
+	if (so.verbose)
 		verbose_report(&run.rules);
 	mig_reader_free(run.r);
 	rules_release(&run.rules);

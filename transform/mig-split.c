@@ -13,6 +13,7 @@
 
 #include "expr.h"
 #include "ledger.h"
+#include "opts.h"
 #include "progress.h"
 #include "rec.h"
 #include "rejects.h"
@@ -43,16 +44,14 @@ struct source {
 	struct ledger_counts *lc;
 };
 
-static enum mig_format format = MIG_FMT_CSV;
+static struct std_opts so = STD_OPTS_INIT;
 static enum unmatched unmatched = UN_ERROR;
 static char *unmatched_tag;
-static const char *input, *reject_path;
-static long long max_rejects = -1;
-static int show_values, verbose, quiet, progress_force = -1;
+static const char *input;
 
-static _Noreturn void usage(FILE *fp, int code)
+static _Noreturn void usage(int code)
 {
-	fprintf(fp, "usage: mig-split [-qv] [-F csv|ndjson] [-f rulesfile] [-i input] [--unmatched error|drop|pass|reject|TAG]\n"
+	fprintf(code ? stderr : stdout, "usage: mig-split [-qv] [-F csv|ndjson] [-f rulesfile] [-i input] [--unmatched error|drop|pass|reject|TAG]\n"
 		    "                 [--reject file] [--max-rejects n] [--show-values] [--progress] [rule ...]\n");
 	exit(code);
 }
@@ -294,7 +293,7 @@ static _Noreturn void no_route(const struct source *s, const struct mig_item *it
 	size_t i;
 
 	buf_addf(&b, "%s:%llu: record matched no route", it->hdr->tag, it->row);
-	if (show_values) {
+	if (so.show_values) {
 		for (i = 0; i < s->n; i++)
 			pred_columns(s->r[i]->pred, show_col, &c);
 		if (c.seen.count)
@@ -358,7 +357,7 @@ static void route_record(struct source *s, const struct mig_item *it, struct mig
 		if (rejects_add(rj, it->hdr, it->f, where, "record matched no route") < 0) {
 			mig_writer_flush(w);
 			die(MIG_EXIT_DATA, "%s: record matched no route, and that is more than %lld rejects",
-			    where, max_rejects);
+			    where, so.max_rejects);
 		}
 		s->lc->rejected++;
 		break;
@@ -384,7 +383,7 @@ static void account(struct source **order, size_t nsrc)
 			snprintf(name, sizeof(name), "to:%s", unmatched == UN_PASS ? s->tag : unmatched_tag);
 			ledger_add_extra(s->lc, name, s->unmatched);
 		}
-		if (verbose) {
+		if (so.verbose) {
 			for (j = 0; j < s->n; j++)
 				fprintf(stderr, "mig-split: %s -> %s: %llu (%s)\n", s->tag, s->r[j]->dst,
 					s->r[j]->count, s->r[j]->where);
@@ -396,20 +395,15 @@ static void account(struct source **order, size_t nsrc)
 
 int main(int argc, char **argv)
 {
-	enum { O_UNMATCHED = 256, O_REJECT, O_MAX_REJECTS, O_SHOW_VALUES, O_PROGRESS, O_VERSION };
+	enum { O_UNMATCHED = 256 };
 	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'F' },
+		STD_LONGOPTS_FORMAT,
 		{ "file", required_argument, NULL, 'f' },
 		{ "input", required_argument, NULL, 'i' },
 		{ "unmatched", required_argument, NULL, O_UNMATCHED },
-		{ "reject", required_argument, NULL, O_REJECT },
-		{ "max-rejects", required_argument, NULL, O_MAX_REJECTS },
-		{ "show-values", no_argument, NULL, O_SHOW_VALUES },
-		{ "stats", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "progress", no_argument, NULL, O_PROGRESS },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, O_VERSION },
+		STD_LONGOPTS_REJECTS,
+		STD_LONGOPTS_BASE,
+		STD_LONGOPTS_STATS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct strmap srcs = STRMAP_INIT;
@@ -431,10 +425,6 @@ int main(int argc, char **argv)
 	argv0 = "mig-split";
 	while ((c = getopt_long(argc, argv, "F:f:i:vqh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'F':
-			if (mig_format_parse(optarg, &format) < 0)
-				usage(stderr, MIG_EXIT_USAGE);
-			break;
 		case 'i':
 			input = optarg;
 			break;
@@ -457,37 +447,14 @@ int main(int argc, char **argv)
 			} else
 				die(MIG_EXIT_USAGE, "--unmatched: bad policy or tag '%s'", optarg);
 			break;
-		case O_REJECT:
-			reject_path = optarg;
-			break;
-		case O_MAX_REJECTS:
-			max_rejects = estrtonum(optarg, 0, (long long)(~0ULL >> 1), "--max-rejects");
-			break;
-		case O_SHOW_VALUES:
-			show_values = 1;
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case 'q':
-			quiet = 1;
-			progress_force = 0;
-			break;
-		case O_PROGRESS:
-			progress_force = 1;
-			break;
-		case 'h':
-			usage(stdout, MIG_EXIT_OK);
-		case O_VERSION:
-			print_version();
 		default:
-			usage(stderr, MIG_EXIT_USAGE);
+			if (!std_option(c, optarg, &so, usage))
+				usage(MIG_EXIT_USAGE);
 		}
 	}
-	if (unmatched == UN_REJECT && !reject_path)
+	if (unmatched == UN_REJECT && !so.reject)
 		die(MIG_EXIT_USAGE, "--unmatched reject needs --reject FILE");
-	if (max_rejects >= 0 && !reject_path)
-		die(MIG_EXIT_USAGE, "--max-rejects needs --reject FILE");
+	std_opts_check(&so, 0);
 	for (i = 0; i < nfiles; i++)
 		parse_file(files[i], &srcs, &order, &nsrc);
 	for (i = (size_t)optind; i < (size_t)argc; i++) {
@@ -497,10 +464,11 @@ int main(int argc, char **argv)
 	free(files);
 
 	rd = mig_reader_open(input, 0);
-	w = mig_writer_new(1, "<stdout>", format, 0);
-	if (reject_path)
-		rj = rejects_open(reject_path, "mig-split", max_rejects);
-	progress_init(&pg, progress_force);
+	w = mig_writer_new(1, "<stdout>", so.format, 0);
+	if (so.reject)
+		rj = rejects_open(so.reject, "mig-split", so.max_rejects);
+	/* -q and --progress: the last one given wins */
+	progress_init(&pg, so.last);
 	progress_begin(&pg, "", 0);
 	while ((ret = mig_reader_next(rd, &it)) > 0) {
 		if (it.kind != MIG_RECORD && it.kind != MIG_HEADER) {

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "opts.h"
 #include "util.h"
 #include "verify.h"
 
@@ -25,7 +26,7 @@ static const char usage_text[] =
 	"                  [-r report.json] [--sql file.sql] [-n keys] [--show-values]\n"
 	"                  [--progress] [check ...]\n";
 
-static void usage(int code)
+static _Noreturn void usage(int code)
 {
 	fputs(usage_text, code ? stderr : stdout);
 	exit(code);
@@ -439,13 +440,10 @@ int main(int argc, char **argv)
 		{ "report", required_argument, NULL, 'r' },
 		{ "sql", required_argument, NULL, 'S' },
 		{ "max-keys", required_argument, NULL, 'n' },
-		{ "show-values", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "progress", no_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		STD_LONGOPTS_BASE,
 		{ NULL, 0, NULL, 0 },
 	};
+	struct std_opts so = STD_OPTS_INIT;
 	struct vctx c;
 	struct spec *specs = NULL;
 	size_t nspecs = 0, i;
@@ -457,7 +455,6 @@ int main(int argc, char **argv)
 	argv0 = "mig-verify";
 	memset(&c, 0, sizeof(c));
 	c.max_keys = 10;
-	c.progress = -1;
 	while ((ch = getopt_long(argc, argv, "+s:t:d:f:e:r:n:qhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
@@ -492,25 +489,18 @@ int main(int argc, char **argv)
 		case 'n':
 			c.max_keys = (unsigned long)estrtonum(optarg, 0, 1000000, "--max-keys");
 			break;
-		case 'v':
-			c.show_values = 1;
-			break;
-		case 'q':
-			c.quiet = 1;
-			break;
-		case 'P':
-			c.progress = 1;
-			break;
-		case 'h':
-			usage(0);
-			break;
 		case 'V':
+			/* -V: mig-verify's own short spelling of --version */
 			print_version();
-			break;
 		default:
-			usage(MIG_EXIT_USAGE);
+			if (!std_option(ch, optarg, &so, usage))
+				usage(MIG_EXIT_USAGE);
 		}
 	}
+	c.show_values = so.show_values;
+	c.quiet = so.quiet;
+	/* -q quietens the summary, not the progress line */
+	c.progress = so.progress ? 1 : -1;
 	if (optind < argc) {
 		struct buf line = BUF_INIT;
 
