@@ -293,11 +293,15 @@ fi
 # ---------------------------------------------------------------- peers
 if want peers; then
 	say "peers: pgloader, Miller, the seeds' Python"
-	# pgloader: a straight copy of the same three v1 tables.
+	# pgloader: a straight copy of the same three v1 tables.  MariaDB's
+	# default 60 s net timeouts cut pgloader off at 1M users (it reads
+	# faster than PostgreSQL takes the rows, and the server gives up
+	# waiting on the stalled socket), hence the longer ones.
 	cat > "$WORK/pgloader.load" <<-EOF
 	LOAD DATABASE
 	  FROM mysql://root@unix:$MIG_MY_SOCK:3306/old_moh
 	  INTO postgresql://postgres@unix:$MIG_PG_SOCK:$MIG_PG_PORT/pgl
+	  SET MySQL PARAMETERS net_read_timeout = '3600', net_write_timeout = '3600'
 	  INCLUDING ONLY TABLE NAMES MATCHING 'users', 'appointments', 'medical_cases';
 	EOF
 	prep_pgl() { pg_newdb pgl; }
