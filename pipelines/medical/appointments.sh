@@ -11,22 +11,11 @@
 set -eu -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-step_init
 
-case ${1:-} in
-stream)
-	log "appointments: extract from $(db_kind "$SRC") source"
-	mig-extract -q "$SRC" appointments > "$S/v1_appointments.csv.part"
-	commit "$S/v1_appointments.csv"
+stream() {
+	extract_v1 appointments
 	mig-map -q -f "$here/rules/appointments.map" < "$S/v1_appointments.csv" |
-		mig-rekey -q -l patients="$X_PATIENT" -l users="$X_USER" \
-			-r appointments.patient_id=patients -r appointments.doctor_id=users \
-			-m error > "$S/appointments.csv.part"
-	commit "$S/appointments.csv"
-	log "appointments: $(stats_line "$S/appointments.csv" mig-rekey appointments)"
-	;;
-load)
-	load_table appointments ;;
-*)
-	echo "usage: appointments.sh stream|load" >&2; exit 2 ;;
-esac
+		rewire_people appointments
+}
+
+table_main appointments "$@"

@@ -10,12 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 step_init
 
 d=$(db_dialect "$DST")
-if [ "$d" = pg ]; then
-	q="SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'patients'"
-else
-	q="SELECT count(*) FROM information_schema.tables WHERE table_schema = database() AND table_name = 'patients'"
-fi
-if [ "$(db_query "$DST" "$q")" = 0 ]; then
+if ! has_v2_tables "$DST"; then
 	echo "dry-run: the target has no v2 tables; run 'make schema' first" >&2
 	exit 2
 fi

@@ -1,6 +1,8 @@
 # pipelines/medical/lib.sh - shell helpers shared by the medical pipeline's
-# scripts: which database a URL names, and running SQL there with the
-# database's own client (psql, mariadb).  Sourced, never run.
+# scripts: which database a URL names, running SQL there with the
+# database's own client (psql, mariadb), and the stages every per-table
+# script is made of (extract, rewire through the crosswalks, save, load),
+# so such a script states only its table and its rules.  Sourced, never run.
 #
 # URLs are the ones every mig tool takes (see dburl in mig-extract(1)):
 #   postgresql://...  postgres://...  (handed to psql whole; PG* variables,
@@ -89,6 +91,20 @@ db_dialect() {
 	db_kind "$1"
 }
 
+# True when URL's database already has the v2 tables (patients stands for
+# them: v1 has no such table).  A failed query ends the script: callers
+# test this in an if, where set -e would not.
+has_v2_tables() {
+	local q n
+	if [ "$(db_kind "$1")" = pg ]; then
+		q="SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'patients'"
+	else
+		q="SELECT count(*) FROM information_schema.tables WHERE table_schema = database() AND table_name = 'patients'"
+	fi
+	n=$(db_query "$1" "$q") || exit 2
+	[ "$n" != 0 ]
+}
+
 # Log a line with a UTC time stamp to $RUN/run.log and stderr.  Callers
 # pass counts and names, never row values or URLs with passwords.
 log() {
@@ -125,25 +141,64 @@ commit() {
 
 # Load $S/TABLE.csv into DST in checkpointed batches; rerunning the same
 # command after a crash finishes the job (mig-load(1), --checkpoint).  Mark
-# the table done only when the load and its count check passed.
+# the table done only when the load and its count check passed.  Loads of
+# different tables may run at once, deferred or not: mig-load locks each
+# table's deferred definitions on its own.
 load_table() {
-	local t=$1 opts=() lock
+	local t=$1 opts=()
 	if [ -n "${UPSERT:-}" ]; then opts+=(--upsert); fi
 	if [ -n "${DEFER:-}" ]; then opts+=(--defer-constraints); fi
 	log "$t: load into $(db_kind "$DST") target"
-	# On PostgreSQL a --defer-constraints load ends by re-creating every
-	# definition saved in _mig_load_deferred, other loads' included, so two
-	# at once trip over each other: they take turns (streams still build
-	# in parallel).  MariaDB's deferral is per session and needs no turns.
-	if [ -n "${DEFER:-}" ] && [ "$(db_kind "$DST")" = pg ]; then
-		lock=(flock "$RUN/load.lock")
-	else
-		lock=()
-	fi
-	"${lock[@]}" mig-load -q -b "${BATCH:-50000}" -c "$RUN/checkpoints/$t.json" "${opts[@]}" \
+	mig-load -q -b "${BATCH:-50000}" -c "$RUN/checkpoints/$t.json" "${opts[@]}" \
 		"$DST" "$S/$t.csv" > "$S/$t.loaded.csv"
 	log "$t: $(stats_line "$S/$t.loaded.csv" mig-load "$t")"
 	touch "$RUN/done/$t"
+}
+
+# What a per-table script calls last: table_main TABLE "$@".  The script
+# defines stream(), which writes TABLE's v2 stream to stdout; "stream" saves
+# that as $S/TABLE.csv, "load" loads the saved one into DST.
+table_main() {
+	local t=$1
+	step_init
+	case ${2:-} in
+	stream)
+		stream > "$S/$t.csv.part"
+		commit "$S/$t.csv"
+		log "$t: $(stats_line "$S/$t.csv" mig-rekey "$t")" ;;
+	load)
+		load_table "$t" ;;
+	*)
+		echo "usage: $t.sh stream|load" >&2; exit 2 ;;
+	esac
+}
+
+# Extract v1 TABLE from SRC to $S/v1_TABLE.csv, kept for verify and for
+# reruns of the later stages; prints nothing.
+extract_v1() {
+	log "$1: extract from $(db_kind "$SRC") source"
+	mig-extract -q "$SRC" "$1" > "$S/v1_$1.csv.part"
+	commit "$S/v1_$1.csv"
+}
+
+# Filter: TABLE's patient_id to the patient's UUID and doctor_id (NULL
+# stays NULL) to the staff member's new id, through the two crosswalks.  A
+# reference to nobody, or to a person of the wrong kind, stops the run
+# naming the row (mig-rekey --on-missing error).
+rewire_people() {
+	mig-rekey -q -l patients="$X_PATIENT" -l users="$X_USER" \
+		-r "$1.patient_id=patients" -r "$1.doctor_id=users" -m error
+}
+
+# Filter: new keys for the people of v2 table TABLE (users or patients):
+# id by KEYSPEC (mig-rekey -k), the v1 id kept in legacy_user_id and written
+# to crosswalk XWALK, emails made unique case-insensitively with every
+# change in audit/TABLE_email.csv.
+new_person_keys() {
+	local t=$1 keyspec=$2 xwalk=$3
+	mig-rekey -q -k "$t.id=$keyspec" --keep-old "$t.legacy_user_id" \
+		-x "$t=$xwalk" --unique-nocase "$t.email" \
+		-a "$RUN/audit/${t}_email.csv"
 }
 
 # The #!stats line of STAGE for TAG in a saved stream, without the prefix.

@@ -9,22 +9,11 @@
 set -eu -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-step_init
 
-case ${1:-} in
-stream)
-	log "medical_cases: extract from $(db_kind "$SRC") source"
-	mig-extract -q "$SRC" medical_cases > "$S/v1_medical_cases.csv.part"
-	commit "$S/v1_medical_cases.csv"
+stream() {
+	extract_v1 medical_cases
 	mig-map -q -f "$here/rules/medical_cases.map" < "$S/v1_medical_cases.csv" |
-		mig-rekey -q -l patients="$X_PATIENT" -l users="$X_USER" \
-			-r medical_cases.patient_id=patients -r medical_cases.doctor_id=users \
-			-m error > "$S/medical_cases.csv.part"
-	commit "$S/medical_cases.csv"
-	log "medical_cases: $(stats_line "$S/medical_cases.csv" mig-rekey medical_cases)"
-	;;
-load)
-	load_table medical_cases ;;
-*)
-	echo "usage: medical_cases.sh stream|load" >&2; exit 2 ;;
-esac
+		rewire_people medical_cases
+}
+
+table_main medical_cases "$@"

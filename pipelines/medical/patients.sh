@@ -10,19 +10,10 @@
 set -eu -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-step_init
 
-case ${1:-} in
-stream)
+stream() {
 	mig-map -q --on-error null -f "$here/rules/patients.map" < "$S/patients.split.csv" |
-		mig-rekey -q -k "patients.id=uuid5:$PATIENT_NS" --keep-old patients.legacy_user_id \
-			-x patients="$X_PATIENT" --unique-nocase patients.email \
-			-a "$RUN/audit/patients_email.csv" > "$S/patients.csv.part"
-	commit "$S/patients.csv"
-	log "patients: $(stats_line "$S/patients.csv" mig-rekey patients)"
-	;;
-load)
-	load_table patients ;;
-*)
-	echo "usage: patients.sh stream|load" >&2; exit 2 ;;
-esac
+		new_person_keys patients "uuid5:$PATIENT_NS" "$X_PATIENT"
+}
+
+table_main patients "$@"

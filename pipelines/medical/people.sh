@@ -16,9 +16,7 @@ staff="users -> users (id, role, full_name, email, phone, password_hash, created
 patients="users -> patients (id, full_name, email, phone, password_hash, date_of_birth, gender,
 	address, created_at, updated_at) where role = 'PATIENT'"
 
-log "people: extract v1 users from $(db_kind "$SRC") source"
-mig-extract -q "$SRC" users > "$S/v1_users.csv.part"
-commit "$S/v1_users.csv"
+extract_v1 users
 # Both routes at once, unmatched an error: the proof that roles partition users.
 mig-split -q "$staff" "$patients" < "$S/v1_users.csv" > "$S/people.csv.part"
 commit "$S/people.csv"

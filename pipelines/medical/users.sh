@@ -9,19 +9,10 @@
 set -eu -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-step_init
 
-case ${1:-} in
-stream)
+stream() {
 	mig-map -q --on-error null -f "$here/rules/users.map" < "$S/users.split.csv" |
-		mig-rekey -q -k users.id=seq:1 --keep-old users.legacy_user_id \
-			-x users="$X_USER" --unique-nocase users.email \
-			-a "$RUN/audit/users_email.csv" > "$S/users.csv.part"
-	commit "$S/users.csv"
-	log "users: $(stats_line "$S/users.csv" mig-rekey users)"
-	;;
-load)
-	load_table users ;;
-*)
-	echo "usage: users.sh stream|load" >&2; exit 2 ;;
-esac
+		new_person_keys users seq:1 "$X_USER"
+}
+
+table_main users "$@"

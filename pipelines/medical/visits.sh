@@ -9,21 +9,10 @@
 set -eu -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-step_init
 
-case ${1:-} in
-stream)
-	log "visits: extract from $(db_kind "$SRC") source"
-	mig-extract -q "$SRC" visits > "$S/v1_visits.csv.part"
-	commit "$S/v1_visits.csv"
-	mig-rekey -q -l patients="$X_PATIENT" -l users="$X_USER" \
-		-r visits.patient_id=patients -r visits.doctor_id=users \
-		-m error < "$S/v1_visits.csv" > "$S/visits.csv.part"
-	commit "$S/visits.csv"
-	log "visits: $(stats_line "$S/visits.csv" mig-rekey visits)"
-	;;
-load)
-	load_table visits ;;
-*)
-	echo "usage: visits.sh stream|load" >&2; exit 2 ;;
-esac
+stream() {
+	extract_v1 visits
+	rewire_people visits < "$S/v1_visits.csv"
+}
+
+table_main visits "$@"
