@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "civil.h"
 
 enum { TF_ISO, TF_DMY, TF_MDY, TF_UNIX };
 enum { TO_DATE, TO_TIMESTAMP, TO_TIMESTAMPTZ };
@@ -84,34 +85,6 @@ static int mdays(long y, int m)
 	return m == 2 && leap(y) ? 29 : dm[m - 1];
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
-static long long days_from_civil(long long y, int m, int d)
-{
-	long long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long long z, long *y, int *m, int *d)
-{
-	long long era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (long)(yoe + era * 400 + (*m <= 2));
-}
-
 /* The UTC second of w read as UTC, and back; no libc zone machinery. */
 static long long utc_seconds(const struct when *w)
 {
@@ -120,9 +93,10 @@ static long long utc_seconds(const struct when *w)
 
 static int utc_set(struct when *w, long long t, const char **why)
 {
-	long long days = (t >= 0 ? t : t - 86399) / 86400, rem = t - days * 86400;
+	long long days = (t >= 0 ? t : t - 86399) / 86400, rem = t - days * 86400, y;
 
-	civil_from_days(days, &w->y, &w->mo, &w->d);
+	civil_from_days(days, &y, &w->mo, &w->d);
+	w->y = (long)y;
 	w->h = (int)(rem / 3600);
 	w->mi = (int)(rem % 3600 / 60);
 	w->sec = (int)(rem % 60);
