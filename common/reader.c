@@ -549,16 +549,21 @@ static int has_highbit(const char *s, size_t n)
  * kept in r->raw (with the first) so libcsv can be handed the whole record;
  * r->raw is empty when only the first line was looked at.
  */
+/* Make room for k more bytes after the first d of r->store. */
+static inline void room(struct mig_reader *r, size_t d, size_t k)
+{
+	r->store.len = d;
+	buf_grow(&r->store, k);
+}
+
 static int csv_quoted_fast(struct mig_reader *r, const char *s, size_t n, int nl, size_t *nfp,
 			   int *high)
 {
 	const char *p = s, *e = s + n;
-	size_t nf = 0, d;
+	size_t nf = 0, d = 0;
 
 	buf_reset(&r->raw);
-	buf_reset(&r->store);
-	buf_grow(&r->store, 2 * n + 2);
-	d = 0;
+	room(r, 0, 2 * n + 2);
 	for (;;) {
 		size_t start = d;
 
@@ -569,7 +574,7 @@ static int csv_quoted_fast(struct mig_reader *r, const char *s, size_t n, int nl
 			for (;;) {
 				const char *q = find_byte(p, e, '"');
 
-				buf_grow(&r->store, (size_t)(q - p) + 2);
+				room(r, d, (size_t)(q - p) + 2);
 				memcpy(r->store.buf + d, p, (size_t)(q - p));
 				d += (size_t)(q - p);
 				p = q;
@@ -618,7 +623,7 @@ static int csv_quoted_fast(struct mig_reader *r, const char *s, size_t n, int nl
 
 			if (memchr(p, '"', (size_t)(q - p)))
 				goto fallback;
-			buf_grow(&r->store, (size_t)(q - p) + 2);
+			room(r, d, (size_t)(q - p) + 2);
 			memcpy(r->store.buf + d, p, (size_t)(q - p));
 			d += (size_t)(q - p);
 			r->fields[nf].null = d == start;
@@ -626,7 +631,7 @@ static int csv_quoted_fast(struct mig_reader *r, const char *s, size_t n, int nl
 		}
 		r->fields[nf].len = d - start;
 		r->offs[nf] = start;
-		buf_grow(&r->store, 2);
+		room(r, d, 2);
 		r->store.buf[d++] = '\0';
 		r->store.len = d;
 		nf++;
@@ -640,7 +645,7 @@ static int csv_quoted_fast(struct mig_reader *r, const char *s, size_t n, int nl
 			r->offs[nf] = d;
 			r->fields[nf].len = 0;
 			r->fields[nf].null = 1;
-			buf_grow(&r->store, 2);
+			room(r, d, 2);
 			r->store.buf[d++] = '\0';
 			r->store.len = d;
 			nf++;
