@@ -107,3 +107,10 @@ OUT
 	assert_same "$DATA/stream/corpus.csv" "$BATS_TEST_TMPDIR/c.csv"
 	run -1 $vg "$MIG_BUILD/tests/unit/streamcat" <(printf '@a,x\na,"open\n')
 }
+
+@test "the reader's CSV scanner agrees with libcsv on 40,000 random records" {
+	run -0 "$MIG_BUILD/tests/unit/test-csvdiff" 1 20000
+	[[ "$output" == "20000 records agree"* ]]
+	run -0 "$MIG_BUILD/tests/unit/test-csvdiff" 2026 20000
+	[[ "$output" == "20000 records agree"* ]]
+}

@@ -1,0 +1,192 @@
+/*
+ * test-csvdiff [SEED [N]] - differential test of the stream reader's CSV
+ * scanner against libcsv.  N random records (quoted and unquoted values,
+ * commas, doubled quotes, line breaks inside values, UTF-8, NULL versus
+ * empty), well-formed ones must come out of mig's reader with exactly the
+ * fields libcsv finds; a malformed one must make the reader fail where
+ * libcsv fails.  Exit 0 if they agree on everything.
+ */
+#include <csv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "rec.h"
+#include "util.h"
+
+struct lc {
+	struct buf flat;	/* fields of all records: len-prefixed, "N" for NULL */
+	int nrec;
+};
+
+static void lc_field(void *s, size_t n, void *data)
+{
+	struct lc *l = data;
+
+	if (!s)
+		buf_adds(&l->flat, "N|");
+	else
+		buf_addf(&l->flat, "%zu:", n), buf_add(&l->flat, s, n), buf_addc(&l->flat, '|');
+}
+
+static void lc_record(int c, void *data)
+{
+	struct lc *l = data;
+
+	(void)c;
+	buf_addc(&l->flat, '\n');
+	l->nrec++;
+}
+
+static int space_cr(unsigned char c)
+{
+	return c == '\r';
+}
+
+static int term_lf(unsigned char c)
+{
+	return c == '\n';
+}
+
+static unsigned long long rng;
+
+static unsigned rnd(unsigned n)
+{
+	rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (unsigned)((rng >> 33) % n);
+}
+
+static void value(struct buf *b, int malformed)
+{
+	static const char *const atoms[] = { "a", "b", " ", ",", "\"", "\n", "\xc3\xa9", "xyz", "1" };
+	struct buf v = BUF_INIT;
+	unsigned i, n = rnd(6);
+	int quote;
+
+	for (i = 0; i < n; i++)
+		buf_adds(&v, atoms[rnd(9)]);
+	quote = strpbrk(v.buf, ",\"\n") != NULL || (n == 0 && rnd(2)) || rnd(4) == 0;
+	if (malformed && rnd(2))
+		quote = 0;
+	if (!quote) {
+		if (!malformed) {
+			/* Unquoted: only what needs no quotes. */
+			for (i = 0; i < v.len; i++)
+				if (strchr(",\"\n", v.buf[i]))
+					v.buf[i] = 'q';
+		}
+		buf_add(b, v.buf, v.len);
+	} else {
+		buf_addc(b, '"');
+		for (i = 0; i < v.len; i++) {
+			if (v.buf[i] == '"')
+				buf_addc(b, '"');
+			buf_addc(b, v.buf[i]);
+		}
+		buf_addc(b, '"');
+		if (malformed)
+			buf_addc(b, 'x');
+	}
+	buf_release(&v);
+}
+
+/* Our reader's records of text as the same flat form; -1 if it failed. */
+static int mig_flat(const char *text, size_t len, struct buf *flat)
+{
+	char path[] = "/tmp/mig-csvdiff.XXXXXX";
+	int fd = mkstemp(path), ret;
+	struct mig_reader *r;
+	struct mig_item it;
+
+	if (fd < 0 || write_all(fd, text, len) < 0)
+		die(2, "temp file:");
+	close(fd);
+	r = mig_reader_open(path, MIG_R_KEEP_META);
+	while ((ret = mig_reader_next(r, &it)) > 0) {
+		size_t i;
+
+		if (it.kind != MIG_RECORD)
+			continue;
+		buf_addf(flat, "1:t|");
+		for (i = 0; i < it.hdr->ncols; i++) {
+			if (it.f[i].null)
+				buf_adds(flat, "N|");
+			else
+				buf_addf(flat, "%zu:", it.f[i].len), buf_add(flat, it.f[i].val, it.f[i].len),
+					buf_addc(flat, '|');
+		}
+		buf_addc(flat, '\n');
+	}
+	mig_reader_free(r);
+	unlink(path);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long long seed = argc > 1 ? strtoull(argv[1], NULL, 10) : 1;
+	long n = argc > 2 ? atol(argv[2]) : 20000, i, bad = 0, good = 0;
+
+	argv0 = "test-csvdiff";
+	rng = seed;
+	for (i = 0; i < n; i++) {
+		struct buf text = BUF_INIT, rec = BUF_INIT, ours = BUF_INIT;
+		struct csv_parser p;
+		struct lc l = { BUF_INIT, 0 };
+		int malformed = rnd(8) == 0, k, lcok, ret;
+		size_t done;
+
+		for (k = 0; k < 3; k++) {
+			buf_addc(&rec, ',');
+			value(&rec, malformed && k == 1);
+		}
+		buf_adds(&text, "@t,a,b,c\n");
+		buf_adds(&text, "t");
+		buf_add(&text, rec.buf, rec.len);
+		buf_addc(&text, '\n');
+		/* libcsv sees the record alone, as the reader does. */
+		csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL);
+		csv_set_space_func(&p, space_cr);
+		csv_set_term_func(&p, term_lf);
+		buf_addc(&l.flat, 0);
+		l.flat.len = 0;
+		done = csv_parse(&p, text.buf + 9, text.len - 9, lc_field, lc_record, &l);
+		lcok = done == text.len - 9 && csv_fini(&p, lc_field, lc_record, &l) == 0 && l.nrec == 1;
+		csv_free(&p);
+		ret = mig_flat(text.buf, text.len, &ours);
+		if (lcok && ret == 0 && strcmp(ours.buf, l.flat.buf)) {
+			fprintf(stderr, "seed %llu record %ld: fields differ\nlibcsv: %s\nmig:    %s\ninput: %s",
+				seed, i, l.flat.buf, ours.buf, text.buf);
+			return 1;
+		}
+		if (!lcok && ret == 0) {
+			fprintf(stderr, "seed %llu record %ld: libcsv refuses, mig accepts:\n%s", seed, i,
+				text.buf);
+			return 1;
+		}
+		if (lcok && ret < 0) {
+			/* Only a field-count difference may make the reader refuse. */
+			size_t bars = 0, j;
+
+			for (j = 0; j < l.flat.len; j++)
+				bars += l.flat.buf[j] == '|';
+			if (bars == 4) {
+				fprintf(stderr, "seed %llu record %ld: libcsv accepts, mig refuses:\n%s", seed,
+					i, text.buf);
+				return 1;
+			}
+		}
+		if (lcok && ret == 0)
+			good++;
+		else
+			bad++;
+		buf_release(&text);
+		buf_release(&rec);
+		buf_release(&ours);
+		buf_release(&l.flat);
+	}
+	printf("%ld records agree (%ld well-formed, %ld refused by both)\n", n, good, bad);
+	return 0;
+}
