@@ -185,18 +185,6 @@ const char *mig_reader_name(const struct mig_reader *r)
 	return r->name;
 }
 
-enum mig_format mig_reader_format(const struct mig_reader *r)
-{
-	return r->fmt;
-}
-
-const struct mig_header *mig_reader_header(const struct mig_reader *r, const char *tag)
-{
-	struct tagstate *ts = strmap_get(&r->tags, tag, strlen(tag));
-
-	return ts ? ts->vis : NULL;
-}
-
 /* Read more input; -1 on a read error. */
 static int fill(struct mig_reader *r)
 {
@@ -726,19 +714,14 @@ static int csv_slow(struct mig_reader *r, char *s, size_t n, int nl, struct mig_
 	return csv_slow_more(r, first, nl, high, it);
 }
 
-/* The same for a record whose lines csv_quoted_fast already read into r->raw. */
-static int csv_slow_raw(struct mig_reader *r, struct mig_item *it)
+/* The same for a record whose lines, from line first on, csv_quoted_fast
+ * already read into r->raw. */
+static int csv_slow_raw(struct mig_reader *r, unsigned long first, struct mig_item *it)
 {
 	char *p = r->raw.buf, *e = r->raw.buf + r->raw.len;
-	unsigned long first = r->lineno, line;
+	unsigned long line;
 	int high = has_highbit(p, r->raw.len), nl = 1, ret = 0;
 
-	/* r->lineno is the last line read; count back to the first. */
-	for (char *q = p; (q = memchr(q, '\n', (size_t)(e - q))); q++)
-		first--;
-	if (r->raw.len && e[-1] != '\n')
-		first--;
-	first++;
 	buf_reset(&r->store);
 	r->nf = 0;
 	r->rec_done = 0;
@@ -811,7 +794,7 @@ static int csv_next(struct mig_reader *r, char *s, size_t n, int nl, struct mig_
 		size_t i;
 
 		if (!csv_quoted_fast(r, s, n, nl, &nf, &high))
-			return r->raw.len ? csv_slow_raw(r, it) : csv_slow(r, s, n, nl, it);
+			return r->raw.len ? csv_slow_raw(r, first, it) : csv_slow(r, s, n, nl, it);
 		for (i = 0; i < nf; i++)
 			r->fields[i].val = r->store.buf + r->offs[i];
 		return csv_fields(r, nf, first, high, it);
@@ -1044,7 +1027,7 @@ static int json_record(struct mig_reader *r, const struct jmsg *m, unsigned long
 	const struct mig_header *h;
 	struct tagstate *ts;
 	const char *p, *e, *why;
-	size_t i, nset = 0;
+	size_t i;
 
 	if (!m->has_stream || jstr(r, &m->stream) < 0)
 		return fail(r, line, "RECORD message without a stream name");
@@ -1087,7 +1070,6 @@ static int json_record(struct mig_reader *r, const struct jmsg *m, unsigned long
 			return fail(r, line, "stream '%s' row %llu: column '%s' given twice", h->tag,
 				    ts->rows + 1, h->names[col]);
 		r->offs[col + 1] = r->store.len;
-		nset++;
 		if (v.kind == JV_NULL && h->types[col] != MIG_T_JSON) {
 			r->fields[col + 1].null = 1;
 		} else if (v.kind == JV_STRING && h->types[col] != MIG_T_JSON) {
@@ -1118,7 +1100,6 @@ static int json_record(struct mig_reader *r, const struct jmsg *m, unsigned long
 		if (p < e && *p == ',')
 			p = json_ws(p + 1, e);
 	}
-	(void)nset;
 	r->fields[0].val = h->tag;
 	r->fields[0].len = strlen(h->tag);
 	r->fields[0].null = 0;

@@ -117,9 +117,6 @@ int mig_reader_next(struct mig_reader *r, struct mig_item *it);
 const char *mig_reader_error(const struct mig_reader *r);
 /* The input's name for diagnostics ("<stdin>" for standard input). */
 const char *mig_reader_name(const struct mig_reader *r);
-enum mig_format mig_reader_format(const struct mig_reader *r);
-/* The current header of tag, or NULL. */
-const struct mig_header *mig_reader_header(const struct mig_reader *r, const char *tag);
 void mig_reader_free(struct mig_reader *r);
 /* Use an input buffer of n bytes (at least 1) before the first read: lets
  * the unit tests drive every refill and line-straddling path. */
@@ -127,8 +124,7 @@ void mig_reader_set_bufsize(struct mig_reader *r, size_t n);
 
 /* Writer flags. */
 enum {
-	MIG_W_SINGER = 1,	/* NDJSON: leave out the mig-only messages */
-	MIG_W_NO_VERSION = 2,	/* no version line (plain CSV files) */
+	MIG_W_NO_VERSION = 2,	/* no version line (a file being appended to) */
 };
 
 struct mig_writer;

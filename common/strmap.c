@@ -5,7 +5,7 @@
 #include "util.h"
 
 /* FNV-1a: tags and column names are short, so a simple hash is enough. */
-uint64_t strmap_hash(const void *p, size_t n)
+static uint64_t strmap_hash(const void *p, size_t n)
 {
 	const unsigned char *s = p;
 	uint64_t h = 1469598103934665603ULL;

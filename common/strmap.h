@@ -24,7 +24,6 @@ struct strmap {
 
 #define STRMAP_INIT { NULL, 0, 0 }
 
-uint64_t strmap_hash(const void *p, size_t n);
 /* The value stored under key, or NULL. */
 void *strmap_get(const struct strmap *m, const char *key, size_t klen);
 /* Store val under key, replacing; returns the previous value or NULL. */

@@ -86,7 +86,7 @@ static void start(struct mig_writer *w)
 		return;
 	if (w->fmt == MIG_FMT_CSV)
 		buf_adds(&w->out, "#!mig-stream " MIG_STREAM_VERSION "\n");
-	else if (!(w->flags & MIG_W_SINGER))
+	else
 		buf_adds(&w->out, "{\"type\":\"MIG_CONTROL\",\"control\":\"mig-stream\",\"text\":\""
 			 MIG_STREAM_VERSION "\"}\n");
 }
@@ -380,7 +380,7 @@ void mig_write_comment(struct mig_writer *w, const char *text, size_t len)
 		buf_addc(&w->out, '#');
 		buf_add(&w->out, text, len);
 		buf_addc(&w->out, '\n');
-	} else if (!(w->flags & MIG_W_SINGER)) {
+	} else {
 		buf_adds(&w->out, "{\"type\":\"MIG_COMMENT\",\"text\":");
 		json_quote(&w->out, text, len);
 		buf_adds(&w->out, "}\n");
@@ -405,7 +405,7 @@ void mig_write_control(struct mig_writer *w, const char *kw, const char *arg, si
 		if (json_raw(w, arg, arglen) < 0)
 			buf_adds(&w->out, "null");
 		buf_adds(&w->out, "}\n");
-	} else if (!(w->flags & MIG_W_SINGER)) {
+	} else {
 		buf_adds(&w->out, "{\"type\":\"MIG_CONTROL\",\"control\":");
 		json_quote(&w->out, kw, strlen(kw));
 		buf_adds(&w->out, ",\"text\":");

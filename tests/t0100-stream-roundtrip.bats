@@ -114,3 +114,18 @@ OUT
 	run -0 "$MIG_BUILD/tests/unit/test-csvdiff" 2026 20000
 	[[ "$output" == "20000 records agree"* ]]
 }
+
+@test "a UTF-8 byte order mark at the start and empty lines are ignored" {
+	printf '\xef\xbb\xbf@a,x\n\na,1\n\n\na,2\n' > "$BATS_TEST_TMPDIR/in.csv"
+	run -0 cat_ "$BATS_TEST_TMPDIR/in.csv"
+	[ "$output" = "$(printf '#!mig-stream 1\n@a,x\na,1\na,2')" ]
+	printf '\xef\xbb\xbf{"type":"SCHEMA","stream":"a","schema":{"properties":{"x":{"type":"string"}}}}\n\n{"type":"RECORD","stream":"a","record":{"x":"1"}}\n' > "$BATS_TEST_TMPDIR/in.json"
+	run -0 cat_ "$BATS_TEST_TMPDIR/in.json"
+	[ "$output" = "$(printf '#!mig-stream 1\n@a,x\na,1')" ]
+}
+
+@test "multi-line records keep their first line in errors after them" {
+	printf '@a,x,y\na,1,"two\nlines"\na,2\n' > "$BATS_TEST_TMPDIR/in.csv"
+	run -1 --separate-stderr cat_ "$BATS_TEST_TMPDIR/in.csv"
+	[ "$stderr" = "streamcat: $BATS_TEST_TMPDIR/in.csv:4: tag 'a' row 2 has 1 fields, its header has 2 columns" ]
+}

@@ -108,3 +108,8 @@ expect_error() {
 	printf '#!mig-stream 1\n@a,x,y\na,1,"multi\nline\r\nmore"\na,2,z\n' > "$BATS_TEST_TMPDIR/want"
 	cat_ "$BATS_TEST_TMPDIR/in" | cmp - "$BATS_TEST_TMPDIR/want"
 }
+
+@test "a value over lines that needs libcsv part-way still names its first line" {
+	expect_error '@a,x,y\na,1,"open\nmore\r\nstill\n' \
+		'2: unterminated quoted field: the stream ends inside it'
+}
