@@ -20,6 +20,9 @@
 #include "util.h"
 
 #define IN_CHUNK (1 << 20)
+/* Bytes past the buffer's end that the line splitter may load (and mask
+ * off): kept allocated and initialised so no load leaves the block. */
+#define IN_PAD 16
 
 struct tagstate {
 	struct mig_header *hdr;		/* as read, _mig_ columns included */
@@ -61,6 +64,8 @@ struct mig_reader {
 
 	struct buf scratch;
 	struct buf raw;		/* a multi-line record's text, for libcsv if needed */
+	size_t *qpos;		/* where a line's quotes are */
+	size_t qcap;
 };
 
 static int fail(struct mig_reader *r, unsigned long line, const char *fmt, ...)
@@ -103,7 +108,7 @@ struct mig_reader *mig_reader_fdopen(int fd, const char *name, unsigned flags)
 	r->name = estrdup(name);
 	r->flags = flags;
 	r->cap = IN_CHUNK;
-	r->in = emalloc(r->cap + 1);
+	r->in = ecalloc(1, r->cap + 1 + IN_PAD);
 	buf_init(&r->err);
 	buf_init(&r->store);
 	buf_init(&r->scratch);
@@ -159,6 +164,7 @@ void mig_reader_free(struct mig_reader *r)
 	buf_release(&r->scratch);
 	buf_release(&r->raw);
 	free(r->offs);
+	free(r->qpos);
 	free(r->fields);
 	free(r->out);
 	free(r->in);
@@ -172,7 +178,7 @@ void mig_reader_set_bufsize(struct mig_reader *r, size_t n)
 		return;
 	r->cap = n ? n : 1;
 	free(r->in);
-	r->in = emalloc(r->cap + 1);
+	r->in = ecalloc(1, r->cap + 1 + IN_PAD);
 }
 
 const char *mig_reader_error(const struct mig_reader *r)
@@ -197,8 +203,9 @@ static int fill(struct mig_reader *r)
 		r->pos = 0;
 	}
 	if (r->end == r->cap) {
+		r->in = erealloc(r->in, 2 * r->cap + 1 + IN_PAD);
+		memset(r->in + r->cap + 1 + IN_PAD, 0, r->cap);
 		r->cap *= 2;
-		r->in = erealloc(r->in, r->cap + 1);
 	}
 	do
 		n = read(r->fd, r->in + r->end, r->cap - r->end);
@@ -497,6 +504,7 @@ static void cb_field(void *s, size_t len, void *data)
 	r->offs[r->nf] = r->store.len;
 	r->fields[r->nf].len = len;
 	r->fields[r->nf].null = s == NULL;
+	r->fields[r->nf].plain = 0;
 	if (s)
 		buf_add(&r->store, s, len);
 	buf_addc(&r->store, '\0');
@@ -582,11 +590,6 @@ static int csv_quoted_fast(struct mig_reader *r, const char *s, size_t n, int nl
 					if (next_line(r, &ns, &nn, &nnl) <= 0)
 						return 0;
 					buf_add(&r->raw, ns, nn);
-					if (memchr(ns, '\r', nn)) {
-						if (nnl)
-							buf_addc(&r->raw, '\n');
-						return 0;
-					}
 					*high |= has_highbit(ns, nn);
 					s = ns;
 					n = nn;
@@ -606,15 +609,17 @@ static int csv_quoted_fast(struct mig_reader *r, const char *s, size_t n, int nl
 			if (p < e && *p != ',')
 				goto fallback;
 			r->fields[nf].null = 0;
+			r->fields[nf].plain = 0;
 		} else {
 			const char *q = find_byte(p, e, ',');
 
-			if (memchr(p, '"', (size_t)(q - p)))
+			if (find_quote_or_cr(p, (size_t)(q - p)))
 				goto fallback;
 			room(r, d, (size_t)(q - p) + 2);
 			memcpy(r->store.buf + d, p, (size_t)(q - p));
 			d += (size_t)(q - p);
 			r->fields[nf].null = d == start;
+			r->fields[nf].plain = 1;
 			p = q;
 		}
 		r->fields[nf].len = d - start;
@@ -633,6 +638,7 @@ static int csv_quoted_fast(struct mig_reader *r, const char *s, size_t n, int nl
 			r->offs[nf] = d;
 			r->fields[nf].len = 0;
 			r->fields[nf].null = 1;
+			r->fields[nf].plain = 1;
 			room(r, d, 2);
 			r->store.buf[d++] = '\0';
 			r->store.len = d;
@@ -766,10 +772,139 @@ static int csv_control(struct mig_reader *r, char *s, size_t n, struct mig_item 
 	return 1;
 }
 
+/* Bit i set when an odd number of bits at or below i are: which bytes of
+ * a block lie inside quotes, given the quote bits. */
+static inline unsigned prefix_xor16(unsigned x)
+{
+	x ^= x << 1;
+	x ^= x << 2;
+	x ^= x << 4;
+	x ^= x << 8;
+	return x & 0xffffu;
+}
+
+static inline void add_qpos(struct mig_reader *r, size_t nq, size_t at)
+{
+	if (nq >= r->qcap) {
+		r->qcap = r->qcap ? 2 * r->qcap : 64;
+		r->qpos = ereallocarray(r->qpos, r->qcap, sizeof(*r->qpos));
+	}
+	r->qpos[nq] = at;
+}
+
+/*
+ * A record on one line, split in one pass of sixteen-byte compares: the
+ * quote bits give, by a prefix XOR, which bytes lie inside quotes, so the
+ * commas outside them are the field boundaries, found without looking at
+ * a byte twice.  The same pass notes the quotes' places and the first
+ * byte above 0x7f, where UTF-8 checking has to start (*bad: the line is
+ * not UTF-8).  The last block reads into the line's LF, the following text
+ * or the buffer's pad, and masks off what is past the line.
+ *
+ * Values are then unquoted in place (shorter than their text, so nothing
+ * moves right) and NUL-terminated where their comma was.  Unquoted fields
+ * are plain: nothing in them needs quoting again.  Returns the field count,
+ * or 0, with the line untouched, for a record the other paths judge: a
+ * value running on past the line, a CR outside quotes, or quotes anywhere
+ * but around a whole value.
+ */
+static size_t split_line(struct mig_reader *r, char *s, size_t n, int *bad)
+{
+	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r');
+	size_t nf = 0, nq = 0, start = 0, i, hi = n, k, qi;
+	unsigned carry = 0;
+
+	for (i = 0; i < n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		unsigned keep = n - i >= 16 ? 0xffffu : (1u << (n - i)) - 1;
+		unsigned c = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)) & keep;
+		unsigned q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) & keep;
+		unsigned x = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, cr)) & keep;
+		unsigned h = (unsigned)_mm_movemask_epi8(v) & keep;
+
+		if (h && hi == n)
+			hi = i + (size_t)__builtin_ctz(h);
+		if (q | carry) {
+			unsigned inq = prefix_xor16(q) ^ (carry ? 0xffffu : 0);
+
+			c &= ~inq;
+			x &= ~inq;
+			carry = (unsigned)__builtin_parity(q) ^ carry;
+			for (; q; q &= q - 1)
+				add_qpos(r, nq++, i + (size_t)__builtin_ctz(q));
+		}
+		if (x)
+			return 0;
+		for (; c; c &= c - 1) {
+			size_t at = i + (size_t)__builtin_ctz(c);
+
+			if (nf + 1 >= r->fcap)
+				need_fields(r, nf + 2);
+			r->fields[nf] = (struct mig_field){ s + start, at - start, at == start, 1 };
+			nf++;
+			start = at + 1;
+		}
+	}
+	if (carry)
+		return 0;
+	if (nf + 1 >= r->fcap)
+		need_fields(r, nf + 2);
+	r->fields[nf] = (struct mig_field){ s + start, n - start, n == start, 1 };
+	nf++;
+	/* Quotes and commas are ASCII, so the line is valid UTF-8 exactly
+	 * when every value is; the per-field check only names the field. */
+	*bad = hi < n && !utf8_valid(s + hi, n - hi);
+	if (!nq) {
+		for (k = 0; k + 1 < nf; k++)
+			s[r->fields[k].val - s + r->fields[k].len] = '\0';
+		return nf;
+	}
+	/* Quotes: only around whole values, doubled inside them. */
+	for (k = 0, qi = 0; k < nf; k++) {
+		size_t a = (size_t)(r->fields[k].val - s), b = a + r->fields[k].len;
+
+		if (qi == nq || r->qpos[qi] >= b)
+			continue;
+		if (r->qpos[qi] != a || b - a < 2 || s[b - 1] != '"')
+			return 0;
+		for (qi++; qi < nq && r->qpos[qi] < b - 1; qi += 2)
+			if (qi + 1 >= nq || r->qpos[qi + 1] != r->qpos[qi] + 1 || r->qpos[qi + 1] >= b - 1)
+				return 0;
+		if (qi == nq || r->qpos[qi] != b - 1)
+			return 0;
+		qi++;
+	}
+	for (k = 0, qi = 0; k < nf; k++) {
+		struct mig_field *f = &r->fields[k];
+		size_t a = (size_t)(f->val - s), b = a + f->len, src = a + 1;
+		char *d = s + a;
+
+		if (qi == nq || r->qpos[qi] >= b) {
+			s[b] = '\0';
+			continue;
+		}
+		for (qi++; r->qpos[qi] < b - 1; qi += 2) {
+			size_t m = r->qpos[qi] + 1 - src;
+
+			memmove(d, s + src, m);
+			d += m;
+			src = r->qpos[qi] + 2;
+		}
+		qi++;
+		memmove(d, s + src, b - 1 - src);
+		d += b - 1 - src;
+		*d = '\0';
+		f->len = (size_t)(d - (s + a));
+		f->null = 0;
+		f->plain = 0;
+	}
+	return nf;
+}
+
 static int csv_next(struct mig_reader *r, char *s, size_t n, int nl, struct mig_item *it)
 {
 	size_t nf;
-	char *p, *e;
+	int bad;
 
 	if (!nl)
 		return fail(r, r->lineno, "truncated stream: the last line has no newline");
@@ -785,40 +920,19 @@ static int csv_next(struct mig_reader *r, char *s, size_t n, int nl, struct mig_
 		it->line = r->lineno;
 		return 1;
 	}
-	switch (find_quote_or_cr(s, n)) {
-	case '\r':
-		return csv_slow(r, s, n, nl, it);
-	case '"': {
+	if ((nf = split_line(r, s, n, &bad)))
+		return csv_fields(r, nf, r->lineno, bad, it);
+	{
 		unsigned long first = r->lineno;
-		int high = has_highbit(s, n);
+		int hb = has_highbit(s, n);
 		size_t i;
 
-		if (!csv_quoted_fast(r, s, n, nl, &nf, &high))
+		if (!csv_quoted_fast(r, s, n, nl, &nf, &hb))
 			return r->raw.len ? csv_slow_raw(r, first, it) : csv_slow(r, s, n, nl, it);
 		for (i = 0; i < nf; i++)
 			r->fields[i].val = r->store.buf + r->offs[i];
-		return csv_fields(r, nf, first, high, it);
+		return csv_fields(r, nf, first, hb, it);
 	}
-	}
-	/* Fast path: no quoting, split at commas in place. */
-	nf = 0;
-	p = s;
-	e = s + n;
-	for (;;) {
-		char *c = (char *)find_byte(p, e, ',');
-
-		if (nf >= r->fcap)
-			need_fields(r, nf + 1);
-		r->fields[nf].val = p;
-		r->fields[nf].len = (size_t)(c - p);
-		r->fields[nf].null = c == p;
-		nf++;
-		if (c == e)
-			break;
-		*c = '\0';
-		p = c + 1;
-	}
-	return csv_fields(r, nf, r->lineno, has_highbit(s, n), it);
 }
 
 /* ---- NDJSON ---- */
@@ -1103,8 +1217,11 @@ static int json_record(struct mig_reader *r, const struct jmsg *m, unsigned long
 	r->fields[0].val = h->tag;
 	r->fields[0].len = strlen(h->tag);
 	r->fields[0].null = 0;
-	for (i = 1; i <= h->ncols; i++)
+	r->fields[0].plain = 0;
+	for (i = 1; i <= h->ncols; i++) {
 		r->fields[i].val = r->offs[i] == SIZE_MAX ? "" : r->store.buf + r->offs[i];
+		r->fields[i].plain = 0;
+	}
 	return emit_record(r, ts, h->ncols + 1, line, it);
 }
 

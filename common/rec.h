@@ -68,6 +68,14 @@ struct mig_field {
 	const char *val;
 	size_t len;
 	int null;
+	/*
+	 * Set by the reader when val holds no comma, quote, CR or LF, so the
+	 * CSV writer copies it without looking.  It describes these bytes
+	 * only: a field is plain when copied whole from the reader, never
+	 * when val is set to anything else (leave it 0, as { v, n, null }
+	 * initialisers do).
+	 */
+	int plain;
 };
 
 /* A header with ncols unnamed columns; fill with mig_header_set. */

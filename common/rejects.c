@@ -108,9 +108,9 @@ int rejects_add(struct rejects *rj, const struct mig_header *h, const struct mig
 		rj->f = ereallocarray(rj->f, rj->fcap, sizeof(*rj->f));
 	}
 	memcpy(rj->f, f, n * sizeof(*f));
-	rj->f[n] = (struct mig_field){ rj->stage, strlen(rj->stage), 0 };
-	rj->f[n + 1] = (struct mig_field){ where, strlen(where), 0 };
-	rj->f[n + 2] = (struct mig_field){ reason, strlen(reason), 0 };
+	rj->f[n] = (struct mig_field){ rj->stage, strlen(rj->stage), 0, 0 };
+	rj->f[n + 1] = (struct mig_field){ where, strlen(where), 0, 0 };
+	rj->f[n + 2] = (struct mig_field){ reason, strlen(reason), 0, 0 };
 	mig_write_record(rj->w, x, rj->f);
 	return 0;
 }

@@ -72,8 +72,12 @@ int write_all(int fd, const void *buf, size_t len);
  */
 void each_rule_line(const char *path, void (*fn)(char *line, const char *where, void *arg), void *arg);
 
-/* The value of a hexadecimal digit, or -1. */
-int hexval(int c);
+/* Value of a hex digit (either case), or -1: a table, as it runs per byte. */
+extern const signed char hex_digit[256];
+static inline int hexval(int c)
+{
+	return hex_digit[(unsigned char)c];
+}
 
 /* Monotonic seconds, for progress and rates. */
 double now_seconds(void);

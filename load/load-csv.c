@@ -128,7 +128,7 @@ static int csv_prepare(struct target *tg, struct ltab *t, struct buf *err)
 		die(MIG_EXIT_SYSTEM, "%s: cannot create:", f->part ? tg->url.path : f->path);
 	names = ecalloc(t->hdr->ncols + 1, sizeof(*names));
 	for (i = 0; i < t->hdr->ncols; i++)
-		names[i] = (struct mig_field){ t->hdr->names[i], strlen(t->hdr->names[i]), 0 };
+		names[i] = (struct mig_field){ t->hdr->names[i], strlen(t->hdr->names[i]), 0, 0 };
 	csv_encode_row(t->hdr, names, &line);
 	free(names);
 	if (write_all(f->fd, line.buf, line.len) < 0)

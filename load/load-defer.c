@@ -397,7 +397,7 @@ static void orphan_row(void *arg, size_t n, char **v)
 	if (!rejects_has_file(o->rj) || n > 16)
 		return;
 	for (i = 0; i < n; i++)
-		f[i] = (struct mig_field){ v[i] ? v[i] : "", v[i] ? strlen(v[i]) : 0, !v[i] };
+		f[i] = (struct mig_field){ v[i] ? v[i] : "", v[i] ? strlen(v[i]) : 0, !v[i], 0 };
 	rejects_add(o->rj, o->h, f, o->where, o->reason);
 }
 

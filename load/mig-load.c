@@ -412,6 +412,7 @@ static int try_rows(struct ctx *cx, struct ltab *t, size_t lo, size_t hi, unsign
 			long long n = unpack_field(&p, &fs[j].val);
 
 			fs[j].null = n < 0;
+			fs[j].plain = 0;
 			fs[j].len = n < 0 ? 0 : (size_t)n;
 			if (n < 0)
 				fs[j].val = "";
@@ -475,6 +476,7 @@ static void reject_row(struct ctx *cx, struct ltab *t, size_t i, const char *rea
 		long long n = unpack_field(&p, &fs[j].val);
 
 		fs[j].null = n < 0;
+		fs[j].plain = 0;
 		fs[j].len = n < 0 ? 0 : (size_t)n;
 		if (n < 0)
 			fs[j].val = "";

@@ -162,6 +162,7 @@ struct prog {
 	size_t nin, nslots, nsteps, nout;
 	struct step *steps;
 	int *outslot;
+	unsigned char *untouched;	/* output i is input field outslot[i], as read */
 	struct mig_header *out;
 	struct mig_field *of;
 	struct val *slots;
@@ -1291,6 +1292,15 @@ static void bind(struct prog *p, const struct mig_header *h, struct mig_writer *
 	p->nout = lv.n;
 	p->outslot = ereallocarray(p->outslot, lv.n ? lv.n : 1, sizeof(int));
 	memcpy(p->outslot, lv.slots, lv.n * sizeof(int));
+	p->untouched = erealloc(p->untouched, lv.n ? lv.n : 1);
+	for (i = 0; i < lv.n; i++) {
+		size_t k;
+
+		p->untouched[i] = (size_t)lv.slots[i] < p->nin;
+		for (k = 0; k < p->nsteps && p->untouched[i]; k++)
+			if (p->steps[k].slot == lv.slots[i])
+				p->untouched[i] = 0;
+	}
 	p->of = ereallocarray(p->of, lv.n ? lv.n : 1, sizeof(*p->of));
 	p->slots = ereallocarray(p->slots, p->nslots ? p->nslots : 1, sizeof(*p->slots));
 	p->bound = h->id;
@@ -1386,6 +1396,9 @@ static int map_record(struct prog *p, struct ctx *c, const struct mig_item *it, 
 		p->of[i].val = v->p;
 		p->of[i].len = v->len;
 		p->of[i].null = v->null;
+		/* An input field no rule wrote keeps its bytes, so the writer
+		 * may copy a plain one without looking. */
+		p->of[i].plain = p->untouched[i] && it->f[p->outslot[i]].plain;
 	}
 	if (mig_write_record(w, p->out, p->of) < 0) {
 		mig_writer_flush(w);
@@ -1404,6 +1417,7 @@ static void prog_free(struct prog *p)
 	free(p->tag);
 	free(p->steps);
 	free(p->outslot);
+	free(p->untouched);
 	free(p->of);
 	free(p->slots);
 	mig_header_free(p->out);

@@ -332,7 +332,7 @@ static void make_unique(struct run *run, struct tagrule *t, const struct mig_ite
 	c = 2;
 	ni = keymap_add(&set->set, k, run->cb[j].len);
 	memcpy(keymap_val(&set->set, ni), &c, 8);
-	*f = (struct mig_field){ run->cb[j].buf, run->cb[j].len, 0 };
+	*f = (struct mig_field){ run->cb[j].buf, run->cb[j].len, 0, 0 };
 	ledger_add_extra(lc, "suffixed", 1);
 	if (run->have_audit) {
 		struct mig_field a[6];
@@ -340,11 +340,11 @@ static void make_unique(struct run *run, struct tagrule *t, const struct mig_ite
 
 		buf_reset(row);
 		buf_addf(row, "%llu", it->row);
-		a[0] = (struct mig_field){ t->tag, strlen(t->tag), 0 };
-		a[1] = (struct mig_field){ row->buf, row->len, 0 };
+		a[0] = (struct mig_field){ t->tag, strlen(t->tag), 0, 0 };
+		a[1] = (struct mig_field){ row->buf, row->len, 0, 0 };
 		a[2] = run->of[p->keyout >= 0 ? p->keyout : 0];
-		a[3] = (struct mig_field){ t->uniq[u].col, strlen(t->uniq[u].col), 0 };
-		a[4] = (struct mig_field){ run->tmp2.buf, run->tmp2.len, 0 };
+		a[3] = (struct mig_field){ t->uniq[u].col, strlen(t->uniq[u].col), 0, 0 };
+		a[4] = (struct mig_field){ run->tmp2.buf, run->tmp2.len, 0, 0 };
 		a[5] = *f;
 		xwalk_rowv(&run->audit, a, 6);
 	}
@@ -415,7 +415,7 @@ static void record(struct run *run, struct tagrule *t, const struct mig_item *it
 	struct buf *why = &run->tmp;
 
 	for (i = 0; i < nout; i++)
-		run->of[i] = p->from[i] >= 0 ? f[p->from[i]] : (struct mig_field){ "", 0, 1 };
+		run->of[i] = p->from[i] >= 0 ? f[p->from[i]] : (struct mig_field){ "", 0, 1, 0 };
 	if (t->has_key) {
 		kv = &f[p->keyin];
 		if (kv->null) {
@@ -462,7 +462,7 @@ static void record(struct run *run, struct tagrule *t, const struct mig_item *it
 		long *c;
 
 		for (c = p->refclear[i]; *c >= 0; c++)
-			run->of[*c] = (struct mig_field){ "", 0, 1 };
+			run->of[*c] = (struct mig_field){ "", 0, 1, 0 };
 		if (v->null)
 			continue;
 		for (k = 0; k < rr->nsrc; k++) {
@@ -477,7 +477,7 @@ static void record(struct run *run, struct tagrule *t, const struct mig_item *it
 				render_new(s->tag, (size_t)e, &run->cb[o]);
 			else
 				render_file(s->file, (size_t)e, &run->cb[o]);
-			run->of[o] = (struct mig_field){ run->cb[o].buf, run->cb[o].len, 0 };
+			run->of[o] = (struct mig_field){ run->cb[o].buf, run->cb[o].len, 0, 0 };
 			break;
 		}
 		if (k < rr->nsrc)
@@ -508,7 +508,7 @@ static void record(struct run *run, struct tagrule *t, const struct mig_item *it
 		new_key(run, t, keymap_val(&t->map, idx), kv, idx, it);
 		buf_reset(out);
 		render_new(t, idx, out);
-		run->of[p->keyout] = (struct mig_field){ out->buf, out->len, 0 };
+		run->of[p->keyout] = (struct mig_field){ out->buf, out->len, 0, 0 };
 		if (p->keepout >= 0)
 			run->of[p->keepout] = *kv;
 		if (t->xwpath)

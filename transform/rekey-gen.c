@@ -85,40 +85,33 @@ void gen_uuid5(const unsigned char ns[16], const char *name, size_t n, unsigned 
 
 void uuid_format(const unsigned char u[16], char out[37])
 {
+	/* Where byte i's two digits go: a key map writes one per reference. */
+	static const unsigned char at[16] = { 0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34 };
 	static const char hex[] = "0123456789abcdef";
-	int i, o = 0;
+	int i;
 
 	for (i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			out[o++] = '-';
-		out[o++] = hex[u[i] >> 4];
-		out[o++] = hex[u[i] & 15];
+		out[at[i]] = hex[u[i] >> 4];
+		out[at[i] + 1] = hex[u[i] & 15];
 	}
-	out[o] = '\0';
+	out[8] = out[13] = out[18] = out[23] = '-';
+	out[36] = '\0';
 }
 
 int uuid_parse36(const char *s, size_t n, unsigned char out[16])
 {
-	size_t i, o = 0;
+	static const unsigned char at[16] = { 0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34 };
+	int i, bad = 0;
 
-	if (n != 36)
+	if (n != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
 		return -1;
-	for (i = 0; i < 36;) {
-		int hi, lo;
+	for (i = 0; i < 16; i++) {
+		int hi = hexval(s[at[i]]), lo = hexval(s[at[i] + 1]);
 
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i++] != '-')
-				return -1;
-			continue;
-		}
-		hi = hexval((unsigned char)s[i]);
-		lo = hexval((unsigned char)s[i + 1]);
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[o++] = (unsigned char)(hi << 4 | lo);
-		i += 2;
+		bad |= hi | lo;
+		out[i] = (unsigned char)(hi << 4 | lo);
 	}
-	return 0;
+	return bad < 0 ? -1 : 0;
 }
 
 void csv_field(struct buf *b, const char *s, size_t n)

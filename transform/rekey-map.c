@@ -68,6 +68,14 @@ int canon_int(const char *s, size_t n, int64_t *v)
 	if (p == e || (*p == '0' && (e - p > 1 || neg)))
 		return -1;
 	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	if (e - p <= 18) {
+		/* Eighteen digits cannot overflow: no division per digit. */
+		for (; p < e; p++) {
+			if (*p < '0' || *p > '9')
+				return -1;
+			acc = acc * 10 + (uint64_t)(*p - '0');
+		}
+	}
 	for (; p < e; p++) {
 		if (*p < '0' || *p > '9')
 			return -1;

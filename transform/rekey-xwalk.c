@@ -100,8 +100,10 @@ void xwalk_close(struct xwalk_out *x)
 struct loadstate {
 	struct keymap *m;
 	const char *path;
-	unsigned long line;	/* line of the record being parsed */
-	unsigned long nl;	/* newlines consumed so far */
+	unsigned long line;	/* first line of the record being read */
+	unsigned long nl;	/* lines read so far */
+	int incsv;		/* libcsv is inside a record */
+	int done;		/* libcsv finished a record */
 	size_t nf;
 	struct buf f[2];
 	int null[2];
@@ -152,6 +154,50 @@ static void values_to_text(struct loadstate *st)
 	st->kind = MIG_T_TEXT;
 }
 
+/* One (old, new) row of the file, the header (line 1) skipped. */
+static void add_pair(struct loadstate *st, const char *old, size_t olen, int onull, const char *new,
+		     size_t nlen, int nnull)
+{
+	unsigned char u[16], *cell;
+	char canon[37];
+	int64_t v;
+	uint64_t ref;
+	enum mig_type k;
+
+	if (st->line == 1)
+		return;
+	if (onull || nnull || !olen || !nlen)
+		die(MIG_EXIT_DATA, "%s:%lu: empty key", st->path, st->line);
+	if (keymap_find(st->m, old, olen) >= 0)
+		die(MIG_EXIT_DATA, "%s:%lu: old key appears twice", st->path, st->line);
+	/*
+	 * UUIDs in canonical form take 16 bytes and integers 8, rather than
+	 * their text; a value that must be written back otherwise (upper
+	 * case, leading zeros) keeps its text.
+	 */
+	k = MIG_T_TEXT;
+	if (uuid_parse36(new, nlen, u) == 0) {
+		uuid_format(u, canon);
+		if (!memcmp(canon, new, 36))
+			k = MIG_T_UUID;
+	} else if (canon_int(new, nlen, &v) == 0) {
+		k = MIG_T_INT;
+	}
+	if (st->kind == MIG_T_ANY)
+		st->kind = k;
+	else if (st->kind != k && st->kind != MIG_T_TEXT)
+		values_to_text(st);
+	cell = keymap_val(st->m, keymap_add(st->m, old, olen));
+	if (st->kind == MIG_T_UUID) {
+		memcpy(cell, u, 16);
+	} else if (st->kind == MIG_T_INT) {
+		memcpy(cell, &v, 8);
+	} else {
+		ref = arena_add(&st->m->arena, new, nlen);
+		memcpy(cell, &ref, 8);
+	}
+}
+
 static void cb_field(void *s, size_t len, void *data)
 {
 	struct loadstate *st = data;
@@ -168,57 +214,56 @@ static void cb_field(void *s, size_t len, void *data)
 static void cb_record(int c, void *data)
 {
 	struct loadstate *st = data;
-	unsigned char u[16], *cell;
-	char canon[37];
-	int64_t v;
-	uint64_t ref;
-	enum mig_type k;
 
 	(void)c;
 	if (st->nf != 2)
 		die(MIG_EXIT_DATA, "%s:%lu: %zu fields, expected 2 (old,new)", st->path, st->line, st->nf);
-	if (st->line > 1) {
-		if (st->null[0] || st->null[1] || !st->f[0].len || !st->f[1].len)
-			die(MIG_EXIT_DATA, "%s:%lu: empty key", st->path, st->line);
-		if (keymap_find(st->m, st->f[0].buf, st->f[0].len) >= 0)
-			die(MIG_EXIT_DATA, "%s:%lu: old key appears twice", st->path, st->line);
-		/*
-		 * UUIDs in canonical form take 16 bytes and integers 8, rather
-		 * than their text; a value that must be written back otherwise
-		 * (upper case, leading zeros) keeps its text.
-		 */
-		k = MIG_T_TEXT;
-		if (uuid_parse36(st->f[1].buf, st->f[1].len, u) == 0) {
-			uuid_format(u, canon);
-			if (!memcmp(canon, st->f[1].buf, 36))
-				k = MIG_T_UUID;
-		} else if (canon_int(st->f[1].buf, st->f[1].len, &v) == 0) {
-			k = MIG_T_INT;
-		}
-		if (st->kind == MIG_T_ANY)
-			st->kind = k;
-		else if (st->kind != k && st->kind != MIG_T_TEXT)
-			values_to_text(st);
-		cell = keymap_val(st->m, keymap_add(st->m, st->f[0].buf, st->f[0].len));
-		if (st->kind == MIG_T_UUID) {
-			memcpy(cell, u, 16);
-		} else if (st->kind == MIG_T_INT) {
-			memcpy(cell, &v, 8);
-		} else {
-			ref = arena_add(&st->m->arena, st->f[1].buf, st->f[1].len);
-			memcpy(cell, &ref, 8);
-		}
-	}
+	add_pair(st, st->f[0].buf, st->f[0].len, st->null[0], st->f[1].buf, st->f[1].len, st->null[1]);
 	st->nf = 0;
-	/* called at the record's final newline, before the feeder counts it */
-	st->line = st->nl + 2;
+	st->done = 1;
+}
+
+/*
+ * One line of the file, LF included when it has one.  The common line,
+ * "old,new" without quotes or CRs, is split here; libcsv reads any other
+ * record, over as many lines as its quoted values span.
+ */
+static void xwalk_line(struct loadstate *st, struct csv_parser *p, char *s, size_t n)
+{
+	size_t body = n && s[n - 1] == '\n' ? n - 1 : n;
+	const char *comma;
+
+	st->nl++;
+	if (!st->incsv && !memchr(s, '"', body) && !memchr(s, '\r', body)) {
+		st->line = st->nl;
+		if (!body)
+			return;
+		comma = memchr(s, ',', body);
+		if (!comma || memchr(comma + 1, ',', body - (size_t)(comma + 1 - s))) {
+			size_t nf = 1, i;
+
+			for (i = 0; i < body; i++)
+				nf += s[i] == ',';
+			die(MIG_EXIT_DATA, "%s:%lu: %zu fields, expected 2 (old,new)", st->path, st->line, nf);
+		}
+		add_pair(st, s, (size_t)(comma - s), comma == s, comma + 1, body - (size_t)(comma + 1 - s),
+			 comma + 1 == s + body);
+		return;
+	}
+	if (!st->incsv)
+		st->line = st->nl;
+	st->done = 0;
+	if (csv_parse(p, s, n, cb_field, cb_record, st) != n)
+		die(MIG_EXIT_DATA, "%s:%lu: %s", st->path, st->line, csv_strerror(csv_error(p)));
+	st->incsv = !st->done;
 }
 
 void xwalk_load(struct keymap *m, const char *path, enum mig_type *type)
 {
-	struct loadstate st = { m, path, 1, 0, 0, { BUF_INIT, BUF_INIT }, { 0, 0 }, MIG_T_ANY };
+	struct loadstate st = { .m = m, .path = path, .line = 1, .f = { BUF_INIT, BUF_INIT }, .kind = MIG_T_ANY };
 	struct csv_parser p;
-	char buf[65536];
+	struct buf in = BUF_INIT;
+	size_t start = 0;
 	ssize_t n;
 	int fd;
 
@@ -227,34 +272,36 @@ void xwalk_load(struct keymap *m, const char *path, enum mig_type *type)
 		die(MIG_EXIT_SYSTEM, "%s: cannot open:", path);
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL) != 0)
 		die(MIG_EXIT_SYSTEM, "out of memory");
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		ssize_t i, start = 0;
+	for (;;) {
+		char *lf;
 
+		buf_grow(&in, 65536);
+		n = read(fd, in.buf + in.len, in.alloc - in.len - 1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			die(MIG_EXIT_SYSTEM, "%s: read error:", path);
 		}
-		/* feed line by line so a record's first line is known for messages */
-		for (i = 0; i < n; i++) {
-			if (buf[i] != '\n')
-				continue;
-			if (csv_parse(&p, buf + start, (size_t)(i + 1 - start), cb_field, cb_record, &st) !=
-			    (size_t)(i + 1 - start))
-				die(MIG_EXIT_DATA, "%s:%lu: %s", path, st.line, csv_strerror(csv_error(&p)));
-			st.nl++;
-			start = i + 1;
+		if (n == 0)
+			break;
+		in.len += (size_t)n;
+		while ((lf = memchr(in.buf + start, '\n', in.len - start))) {
+			xwalk_line(&st, &p, in.buf + start, (size_t)(lf + 1 - in.buf) - start);
+			start = (size_t)(lf + 1 - in.buf);
 		}
-		if (start < n && csv_parse(&p, buf + start, (size_t)(n - start), cb_field, cb_record, &st) !=
-					 (size_t)(n - start))
-			die(MIG_EXIT_DATA, "%s:%lu: %s", path, st.line, csv_strerror(csv_error(&p)));
+		memmove(in.buf, in.buf + start, in.len - start);
+		in.len -= start;
+		start = 0;
 	}
+	if (in.len)
+		xwalk_line(&st, &p, in.buf, in.len);
 	if (csv_fini(&p, cb_field, cb_record, &st) != 0)
 		die(MIG_EXIT_DATA, "%s:%lu: %s", path, st.line, csv_strerror(csv_error(&p)));
 	csv_free(&p);
 	close(fd);
-	if (st.line == 1)
+	if (st.nl == 0)
 		die(MIG_EXIT_DATA, "%s:1: no header line", path);
+	buf_release(&in);
 	buf_release(&st.f[0]);
 	buf_release(&st.f[1]);
 	*type = st.kind;

@@ -1,10 +1,13 @@
 /*
  * test-csvdiff [SEED [N]] - differential test of the stream reader's CSV
  * scanner against libcsv.  N random records (quoted and unquoted values,
- * commas, doubled quotes, line breaks inside values, UTF-8, NULL versus
- * empty), well-formed ones must come out of mig's reader with exactly the
- * fields libcsv finds; a malformed one must make the reader fail where
- * libcsv fails.  Exit 0 if they agree on everything.
+ * commas, doubled quotes, line breaks and CRs inside values, UTF-8, NULL
+ * versus empty, values long and short enough for every step of the
+ * sixteen- and eight-byte scans), well-formed ones must come out of mig's
+ * reader with exactly the fields libcsv finds; a malformed one must make
+ * the reader fail where libcsv fails.  Each accepted record is also
+ * written again by mig's writer and read back: the fields must survive.
+ * Exit 0 if they agree on everything.
  */
 #include <csv.h>
 #include <stdio.h>
@@ -60,21 +63,22 @@ static unsigned rnd(unsigned n)
 
 static void value(struct buf *b, int malformed)
 {
-	static const char *const atoms[] = { "a", "b", " ", ",", "\"", "\n", "\xc3\xa9", "xyz", "1" };
+	static const char *const atoms[] = { "a", "b", " ", ",", "\"", "\n", "\xc3\xa9", "xyz", "1", "\r",
+					     "abcdefghijklmnop", "2026-11-22 03:17:11" };
 	struct buf v = BUF_INIT;
-	unsigned i, n = rnd(6);
+	unsigned i, n = rnd(8);
 	int quote;
 
 	for (i = 0; i < n; i++)
-		buf_adds(&v, atoms[rnd(9)]);
-	quote = strpbrk(v.buf, ",\"\n") != NULL || (n == 0 && rnd(2)) || rnd(4) == 0;
+		buf_adds(&v, atoms[rnd(12)]);
+	quote = strpbrk(v.buf, ",\"\n\r") != NULL || (n == 0 && rnd(2)) || rnd(4) == 0;
 	if (malformed && rnd(2))
 		quote = 0;
 	if (!quote) {
 		if (!malformed) {
 			/* Unquoted: only what needs no quotes. */
 			for (i = 0; i < v.len; i++)
-				if (strchr(",\"\n", v.buf[i]))
+				if (strchr(",\"\n\r", v.buf[i]))
 					v.buf[i] = 'q';
 		}
 		buf_add(b, v.buf, v.len);
@@ -92,23 +96,32 @@ static void value(struct buf *b, int malformed)
 	buf_release(&v);
 }
 
-/* Our reader's records of text as the same flat form; -1 if it failed. */
-static int mig_flat(const char *text, size_t len, struct buf *flat)
+/*
+ * Our reader's records of text as the same flat form; -1 if it failed.
+ * With again set, the records are also written by mig's writer, and
+ * *again gets what it wrote.
+ */
+static int mig_flat(const char *text, size_t len, struct buf *flat, struct buf *again)
 {
-	char path[] = "/tmp/mig-csvdiff.XXXXXX";
-	int fd = mkstemp(path), ret;
+	char path[] = "/tmp/mig-csvdiff.XXXXXX", out[] = "/tmp/mig-csvdiff.XXXXXX";
+	int fd = mkstemp(path), ofd = again ? mkstemp(out) : -1, ret;
 	struct mig_reader *r;
+	struct mig_writer *w = NULL;
 	struct mig_item it;
 
-	if (fd < 0 || write_all(fd, text, len) < 0)
+	if (fd < 0 || write_all(fd, text, len) < 0 || (again && ofd < 0))
 		die(2, "temp file:");
 	close(fd);
+	if (again)
+		w = mig_writer_new(ofd, out, MIG_FMT_CSV, 0);
 	r = mig_reader_open(path, MIG_R_KEEP_META);
 	while ((ret = mig_reader_next(r, &it)) > 0) {
 		size_t i;
 
 		if (it.kind != MIG_RECORD)
 			continue;
+		if (w)
+			mig_write_record(w, it.hdr, it.f);
 		buf_addf(flat, "1:t|");
 		for (i = 0; i < it.hdr->ncols; i++) {
 			if (it.f[i].null)
@@ -121,6 +134,17 @@ static int mig_flat(const char *text, size_t len, struct buf *flat)
 	}
 	mig_reader_free(r);
 	unlink(path);
+	if (w) {
+		char chunk[4096];
+		ssize_t k;
+
+		mig_writer_close(w);
+		lseek(ofd, 0, SEEK_SET);
+		while ((k = read(ofd, chunk, sizeof(chunk))) > 0)
+			buf_add(again, chunk, (size_t)k);
+		close(ofd);
+		unlink(out);
+	}
 	return ret;
 }
 
@@ -132,7 +156,7 @@ int main(int argc, char **argv)
 	argv0 = "test-csvdiff";
 	rng = seed;
 	for (i = 0; i < n; i++) {
-		struct buf text = BUF_INIT, rec = BUF_INIT, ours = BUF_INIT;
+		struct buf text = BUF_INIT, rec = BUF_INIT, ours = BUF_INIT, written = BUF_INIT, back = BUF_INIT;
 		struct csv_parser p;
 		struct lc l = { BUF_INIT, 0 };
 		int malformed = rnd(8) == 0, k, lcok, ret;
@@ -155,7 +179,7 @@ int main(int argc, char **argv)
 		done = csv_parse(&p, text.buf + 9, text.len - 9, lc_field, lc_record, &l);
 		lcok = done == text.len - 9 && csv_fini(&p, lc_field, lc_record, &l) == 0 && l.nrec == 1;
 		csv_free(&p);
-		ret = mig_flat(text.buf, text.len, &ours);
+		ret = mig_flat(text.buf, text.len, &ours, &written);
 		if (lcok && ret == 0 && strcmp(ours.buf, l.flat.buf)) {
 			fprintf(stderr, "seed %llu record %ld: fields differ\nlibcsv: %s\nmig:    %s\ninput: %s",
 				seed, i, l.flat.buf, ours.buf, text.buf);
@@ -178,6 +202,11 @@ int main(int argc, char **argv)
 				return 1;
 			}
 		}
+		if (ret == 0 && (mig_flat(written.buf, written.len, &back, NULL) != 0 || strcmp(back.buf, ours.buf))) {
+			fprintf(stderr, "seed %llu record %ld: the writer's text reads back differently\ninput: %swritten: %s",
+				seed, i, text.buf, written.buf);
+			return 1;
+		}
 		if (lcok && ret == 0)
 			good++;
 		else
@@ -185,6 +214,8 @@ int main(int argc, char **argv)
 		buf_release(&text);
 		buf_release(&rec);
 		buf_release(&ours);
+		buf_release(&written);
+		buf_release(&back);
 		buf_release(&l.flat);
 	}
 	printf("%ld records agree (%ld well-formed, %ld refused by both)\n", n, good, bad);
