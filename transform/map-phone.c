@@ -53,18 +53,26 @@ const void *map_country(const char *iso)
 	return NULL;
 }
 
-/* The country whose calling code starts digits (the first listed wins: US for +1). */
+/* The country whose calling code starts digits, with digits left after
+ * it: the longest code wins, then the first listed (US for +1).  One pass
+ * of byte compares, as it runs once per international number. */
 static const struct country *by_code(const char *d, size_t n, size_t *cclen)
 {
-	size_t i, k;
+	const struct country *best = NULL;
+	size_t i, k, bestk = 0;
 
-	for (k = 3; k >= 1; k--)
-		for (i = 0; i < sizeof(countries) / sizeof(countries[0]); i++)
-			if (strlen(countries[i].cc) == k && k < n && !strncmp(d, countries[i].cc, k)) {
-				*cclen = k;
-				return &countries[i];
-			}
-	return NULL;
+	for (i = 0; i < sizeof(countries) / sizeof(countries[0]); i++) {
+		const char *cc = countries[i].cc;
+
+		for (k = 0; cc[k] && k < n && cc[k] == d[k]; k++)
+			;
+		if (!cc[k] && k < n && k > bestk) {
+			best = &countries[i];
+			bestk = k;
+		}
+	}
+	*cclen = bestk;
+	return best;
 }
 
 int map_phone(const char *s, size_t n, const void *country, struct buf *out, const char **why)
