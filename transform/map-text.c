@@ -55,6 +55,15 @@ int map_trim(const char *s, size_t n, struct buf *out)
 	return 0;
 }
 
+/* buf_addc without the terminating NUL, which the caller writes once at
+ * the end; room for rest more bytes is made when the buffer is full. */
+static inline void put_byte(struct buf *out, char c, size_t rest)
+{
+	if (out->len + 1 >= out->alloc)
+		buf_grow(out, rest + 1);
+	out->buf[out->len++] = c;
+}
+
 int map_case(const char *s, size_t n, int upper, struct buf *out)
 {
 	const char *e = s + n;
@@ -72,7 +81,7 @@ int map_case(const char *s, size_t n, int upper, struct buf *out)
 				c = (unsigned char)(c - 32);
 			else if (!upper && c >= 'A' && c <= 'Z')
 				c = (unsigned char)(c + 32);
-			buf_addc(out, (char)c);
+			put_byte(out, (char)c, (size_t)(e - s));
 			s++;
 			continue;
 		}
@@ -98,6 +107,7 @@ int map_case(const char *s, size_t n, int upper, struct buf *out)
 		}
 		s += k;
 	}
+	out->buf[out->len] = '\0';
 	return 0;
 }
 
@@ -115,10 +125,12 @@ int map_collapse(const char *s, size_t n, struct buf *out)
 			continue;
 		}
 		if (gap)
-			buf_addc(out, ' ');
+			put_byte(out, ' ', (size_t)(e - s) + 1);
 		gap = 0;
-		buf_addc(out, *s++);
+		put_byte(out, *s, (size_t)(e - s));
+		s++;
 	}
+	out->buf[out->len] = '\0';
 	return 0;
 }
 
