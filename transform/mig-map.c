@@ -343,6 +343,32 @@ static void lookup_key(const char *s, size_t n, int icase, struct buf *out, stru
 		buf_add(out, s, n);
 		return;
 	}
+	/* An ASCII key, as nearly all are: collapsed and lowered in one pass. */
+	{
+		size_t i, start = out->len;
+		int gap = 0;
+
+		buf_grow(out, n + 1);
+		for (i = 0; i < n; i++) {
+			unsigned char ch = (unsigned char)s[i];
+
+			if (ch >= 0x80) {
+				out->len = start;
+				goto unicode;
+			}
+			if (ch == ' ' || (ch >= '\t' && ch <= '\r')) {
+				gap = out->len > start;
+				continue;
+			}
+			if (gap)
+				out->buf[out->len++] = ' ';
+			gap = 0;
+			out->buf[out->len++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+		}
+		out->buf[out->len] = '\0';
+		return;
+	}
+unicode:
 	buf_reset(tmp);
 	map_collapse(s, n, tmp);
 	map_case(tmp->buf, tmp->len, 0, out);
@@ -1393,12 +1419,12 @@ static int map_record(struct prog *p, struct ctx *c, const struct mig_item *it, 
 	for (i = 0; i < p->nout; i++) {
 		const struct val *v = &p->slots[p->outslot[i]];
 
-		p->of[i].val = v->p;
-		p->of[i].len = v->len;
-		p->of[i].null = v->null;
-		/* An input field no rule wrote keeps its bytes, so the writer
-		 * may copy a plain one without looking. */
-		p->of[i].plain = p->untouched[i] && it->f[p->outslot[i]].plain;
+		/* An input field no rule wrote is copied whole, its plain mark
+		 * with it, so the writer copies a plain one without looking. */
+		if (p->untouched[i])
+			p->of[i] = it->f[p->outslot[i]];
+		else
+			p->of[i] = (struct mig_field){ v->p, v->len, v->null, 0 };
 	}
 	if (mig_write_record(w, p->out, p->of) < 0) {
 		mig_writer_flush(w);
