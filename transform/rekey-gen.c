@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <emmintrin.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
@@ -85,15 +86,24 @@ void gen_uuid5(const unsigned char ns[16], const char *name, size_t n, unsigned 
 
 void uuid_format(const unsigned char u[16], char out[37])
 {
-	/* Where byte i's two digits go: a key map writes one per reference. */
-	static const unsigned char at[16] = { 0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34 };
-	static const char hex[] = "0123456789abcdef";
-	int i;
+	/* Sixteen bytes to 32 hex digits in two SSE2 registers, then the
+	 * dashes: a key map writes one of these per reference. */
+	const __m128i low4 = _mm_set1_epi8(0x0f), nine = _mm_set1_epi8(9);
+	const __m128i zero = _mm_set1_epi8('0'), gap = _mm_set1_epi8('a' - '0' - 10);
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)u);
+	__m128i hi = _mm_and_si128(_mm_srli_epi16(v, 4), low4), lo = _mm_and_si128(v, low4);
+	__m128i a = _mm_unpacklo_epi8(hi, lo), b = _mm_unpackhi_epi8(hi, lo);
+	char h[32];
 
-	for (i = 0; i < 16; i++) {
-		out[at[i]] = hex[u[i] >> 4];
-		out[at[i] + 1] = hex[u[i] & 15];
-	}
+	a = _mm_add_epi8(a, _mm_add_epi8(zero, _mm_and_si128(_mm_cmpgt_epi8(a, nine), gap)));
+	b = _mm_add_epi8(b, _mm_add_epi8(zero, _mm_and_si128(_mm_cmpgt_epi8(b, nine), gap)));
+	_mm_storeu_si128((__m128i *)(void *)h, a);
+	_mm_storeu_si128((__m128i *)(void *)(h + 16), b);
+	memcpy(out, h, 8);
+	memcpy(out + 9, h + 8, 4);
+	memcpy(out + 14, h + 12, 4);
+	memcpy(out + 19, h + 16, 4);
+	memcpy(out + 24, h + 20, 12);
 	out[8] = out[13] = out[18] = out[23] = '-';
 	out[36] = '\0';
 }
