@@ -41,6 +41,7 @@ struct mig_reader {
 
 	char *in;
 	size_t cap, pos, end, scanned;
+	size_t keep;		/* 1 + offset of a record start fill() must keep, or 0 */
 	int eof;
 	unsigned long lineno;
 
@@ -196,11 +197,15 @@ static int fill(struct mig_reader *r)
 {
 	ssize_t n;
 
-	if (r->pos) {
-		memmove(r->in, r->in + r->pos, r->end - r->pos);
-		r->end -= r->pos;
-		r->scanned -= r->pos;
-		r->pos = 0;
+	size_t from = r->keep && r->keep - 1 < r->pos ? r->keep - 1 : r->pos;
+
+	if (from) {
+		memmove(r->in, r->in + from, r->end - from);
+		r->end -= from;
+		r->scanned -= from;
+		r->pos -= from;
+		if (r->keep)
+			r->keep -= from;
 	}
 	if (r->end == r->cap) {
 		r->in = erealloc(r->in, 2 * r->cap + 1 + IN_PAD);
@@ -804,11 +809,11 @@ static inline void add_qpos(struct mig_reader *r, size_t nq, size_t at)
  * Values are then unquoted in place (shorter than their text, so nothing
  * moves right) and NUL-terminated where their comma was.  Unquoted fields
  * are plain: nothing in them needs quoting again.  Returns the field count,
- * or 0, with the line untouched, for a record the other paths judge: a
- * value running on past the line, a CR outside quotes, or quotes anywhere
- * but around a whole value.
+ * or 0, with the line untouched: *open set when a quoted value runs on
+ * past the line, else for a record the other paths judge (a CR outside
+ * quotes, or quotes anywhere but around a whole value).
  */
-static size_t split_line(struct mig_reader *r, char *s, size_t n, int *bad)
+static size_t split_line(struct mig_reader *r, char *s, size_t n, int *bad, int *open)
 {
 	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r');
 	size_t nf = 0, nq = 0, start = 0, i, hi = n, k, qi;
@@ -845,6 +850,7 @@ static size_t split_line(struct mig_reader *r, char *s, size_t n, int *bad)
 			start = at + 1;
 		}
 	}
+	*open = carry;
 	if (carry)
 		return 0;
 	if (nf + 1 >= r->fcap)
@@ -905,6 +911,7 @@ static int csv_next(struct mig_reader *r, char *s, size_t n, int nl, struct mig_
 {
 	size_t nf;
 	int bad;
+	unsigned long first0 = r->lineno;
 
 	if (!nl)
 		return fail(r, r->lineno, "truncated stream: the last line has no newline");
@@ -920,8 +927,42 @@ static int csv_next(struct mig_reader *r, char *s, size_t n, int nl, struct mig_
 		it->line = r->lineno;
 		return 1;
 	}
-	if ((nf = split_line(r, s, n, &bad)))
-		return csv_fields(r, nf, r->lineno, bad, it);
+	for (;;) {
+		int open;
+
+		if ((nf = split_line(r, s, n, &bad, &open)))
+			return csv_fields(r, nf, first0, bad, it);
+		if (!open || !nl)
+			break;
+		/* A quoted value goes on: the next line joins this one where
+		 * it lies, the buffer keeping the record's start. */
+		{
+			size_t off = (size_t)(s - r->in);
+			char *ns;
+			size_t nn;
+			int ret;
+
+			r->keep = off + 1;
+			s[n] = '\n';
+			ret = next_line(r, &ns, &nn, &nl);
+			off = r->keep - 1;
+			r->keep = 0;
+			s = r->in + off;
+			if (ret < 0)
+				return -1;
+			if (ret == 0)
+				break;	/* the stream ends inside the value */
+			n = (size_t)(ns + nn - s);
+		}
+	}
+	if (r->lineno != first0) {
+		/* Lines joined: libcsv gets them one by one, for its line numbers. */
+		buf_reset(&r->raw);
+		buf_add(&r->raw, s, n);
+		if (nl)
+			buf_addc(&r->raw, '\n');
+		return csv_slow_raw(r, first0, it);
+	}
 	{
 		unsigned long first = r->lineno;
 		int hb = has_highbit(s, n);

@@ -30,6 +30,7 @@
 #include "rejects.h"
 #include "strmap.h"
 #include "util.h"
+#include "uuid5.h"
 
 /* The function library's helpers (map-*.c). */
 int map_trim(const char *s, size_t n, struct buf *out);
@@ -131,6 +132,7 @@ struct ctx {
 	const struct mig_item *it;
 	struct crypt_data *cd;
 	FILE *pw;
+	struct uuid5 u5;
 };
 
 enum rkind { R_TAGREN, R_COLREN, R_SET, R_DROP, R_KEEP };
@@ -401,7 +403,7 @@ static int f_uuid5(struct ctx *c, struct node *n, struct val *res)
 
 	if (n->av[1].null)
 		return *res = n->av[1], 0;
-	uuid_generate_sha1(u, n->ns, n->av[1].p, n->av[1].len);
+	uuid5_make(&c->u5, n->ns, n->av[1].p, n->av[1].len, u);
 	uuid_unparse_lower(u, text);
 	buf_add(&c->out, text, 36);
 	return put(c, res);
@@ -1545,6 +1547,7 @@ int main(int argc, char **argv)
 	memset(&ctx, 0, sizeof(ctx));
 	buf_init(&ctx.out);
 	buf_init(&ctx.tmp);
+	uuid5_init(&ctx.u5);
 	if (!(ctx.tz = map_tz_new()))
 		die(MIG_EXIT_SYSTEM, "out of memory");
 	if (password_path) {
@@ -1638,5 +1641,6 @@ int main(int argc, char **argv)
 	map_tz_free(ctx.tz);
 	buf_release(&ctx.out);
 	buf_release(&ctx.tmp);
+	uuid5_free(&ctx.u5);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include "rejects.h"
 #include "rekey.h"
 #include "util.h"
+#include "uuid5.h"
 #include "banned.h"
 
 static struct std_opts so = STD_OPTS_INIT;
@@ -45,6 +46,7 @@ struct run {
 	struct progress pg;
 	struct rng rng;
 	struct uuid7 u7;
+	struct uuid5 u5;
 	/* per-record scratch */
 	struct mig_field *of;
 	struct buf *cb;		/* one text buffer per output column */
@@ -400,7 +402,7 @@ static void new_key(struct run *run, struct tagrule *t, unsigned char *cell,
 		gen_uuid7(&run->u7, &run->rng, cell);
 		break;
 	case G_UUID5:
-		gen_uuid5(t->ns, old->val, old->len, cell);
+		uuid5_make(&run->u5, t->ns, old->val, old->len, cell);
 		break;
 	}
 }
@@ -588,6 +590,7 @@ int main(int argc, char **argv)
 	buf_init(&run.tmp2);
 	buf_init(&run.where);
 	run.ledger = (struct ledger)LEDGER_INIT;
+	uuid5_init(&run.u5);
 	while ((c = getopt_long(argc, argv, "k:x:l:r:u:d:m:a:f:F:qvh", longopts, NULL)) != -1) {
 		const char *name = NULL;
 
@@ -695,6 +698,7 @@ int main(int argc, char **argv)
 	free(run.cb);
 	free(run.of);
 	buf_release(&run.nk);
+	uuid5_free(&run.u5);
 	buf_release(&run.tmp);
 	buf_release(&run.tmp2);
 	buf_release(&run.where);

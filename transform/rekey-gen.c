@@ -4,7 +4,6 @@
 #include <sys/random.h>
 #include <time.h>
 
-#include <uuid.h>
 
 #include "rekey.h"
 #include "util.h"
@@ -77,11 +76,6 @@ void gen_uuid7(struct uuid7 *st, struct rng *r, unsigned char out[16])
 	out[6] = (unsigned char)(0x70 | (st->counter >> 8));
 	out[7] = (unsigned char)(st->counter & 0xff);
 	out[8] = (out[8] & 0x3f) | 0x80;
-}
-
-void gen_uuid5(const unsigned char ns[16], const char *name, size_t n, unsigned char out[16])
-{
-	uuid_generate_sha1(out, ns, name, n);
 }
 
 void uuid_format(const unsigned char u[16], char out[37])

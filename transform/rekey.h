@@ -89,7 +89,6 @@ struct uuid7 {
 };
 void gen_uuid4(struct rng *r, unsigned char out[16]);
 void gen_uuid7(struct uuid7 *st, struct rng *r, unsigned char out[16]);
-void gen_uuid5(const unsigned char ns[16], const char *name, size_t n, unsigned char out[16]);
 /* 36 lowercase characters plus NUL. */
 void uuid_format(const unsigned char u[16], char out[37]);
 /* Parse 8-4-4-4-12 hex (either case); 0 or -1. */
