@@ -33,7 +33,7 @@
 static const char *opt_ckpt;
 static struct std_opts so = STD_OPTS_INIT;	/* so.max_rejects >= 0: --max-rejects given */
 static long long opt_batch;
-static int opt_dry_run, opt_truncate, opt_defer;
+static int opt_dry_run, opt_truncate, opt_defer, opt_defer_keys;
 static int opt_upsert;
 static const char *opt_upsert_key;
 static char **opt_tables;	/* TAG=schema.table pairs */
@@ -63,7 +63,7 @@ struct ctx {
 static _Noreturn void usage(int code)
 {
 	fprintf(code ? stderr : stdout, "usage: mig-load [-nq] [-b rows] [-c file] [-F csv|ndjson] [-t tag=table]...\n"
-		"                [--upsert[=key]] [--truncate] [--defer-constraints]\n"
+		"                [--upsert[=key]] [--truncate] [--defer-constraints[=fk|all]]\n"
 		"                [--reject file] [--max-rejects n] [--show-values] [--progress]\n"
 		"                target [file]\n");
 	exit(code);
@@ -873,7 +873,7 @@ int main(int argc, char **argv)
 		{ "table", required_argument, NULL, 't' },
 		{ "upsert", optional_argument, NULL, 'U' },
 		{ "truncate", no_argument, NULL, 'T' },
-		{ "defer-constraints", no_argument, NULL, 'D' },
+		{ "defer-constraints", optional_argument, NULL, 'D' },
 		STD_LONGOPTS_REJECTS,
 		STD_LONGOPTS_BASE,
 		{ NULL, 0, NULL, 0 },
@@ -894,7 +894,13 @@ int main(int argc, char **argv)
 		case 't': add_table_opt(optarg); break;
 		case 'U': opt_upsert = 1; opt_upsert_key = optarg; break;
 		case 'T': opt_truncate = 1; break;
-		case 'D': opt_defer = 1; break;
+		case 'D':
+			opt_defer = 1;
+			if (optarg && !strcmp(optarg, "all"))
+				opt_defer_keys = 1;
+			else if (optarg && strcmp(optarg, "fk"))
+				die(MIG_EXIT_USAGE, "--defer-constraints=%s: fk or all expected", optarg);
+			break;
 		case STD_OPT_MAX_REJECTS:
 			/* its own wording of a bad number, older than std_option() */
 			so.max_rejects = estrtonum(optarg, 0, LLONG_MAX, "max rejects");
@@ -910,6 +916,9 @@ int main(int argc, char **argv)
 		die(MIG_EXIT_USAGE, "--dry-run runs one transaction: no --batch-size or --checkpoint");
 	/* --max-rejects 0 alone is meaningful: row isolation, stop at the first bad row */
 	std_opts_check(&so, 1);
+	/* ON CONFLICT finds the row to update through the unique index. */
+	if (opt_upsert && opt_defer_keys)
+		die(MIG_EXIT_USAGE, "--upsert needs its unique key while rows go in: not with --defer-constraints=all");
 
 	memset(&cx, 0, sizeof(cx));
 	buf_init(&cx.err);
@@ -923,6 +932,7 @@ int main(int argc, char **argv)
 	cx.tg.isolate = opt_dry_run || so.reject || so.max_rejects >= 0;
 	cx.tg.dry_run = opt_dry_run;
 	cx.tg.defer = opt_defer;
+	cx.tg.defer_keys = opt_defer_keys;
 	if (cx.tg.url.kind == DB_CSV && (opt_upsert || opt_defer))
 		die(MIG_EXIT_USAGE, "%s: --upsert and --defer-constraints need a database target", cx.tg.url.shown);
 	cx.r = mig_reader_open(argc - optind == 2 ? argv[optind + 1] : NULL, 0);
