@@ -743,18 +743,6 @@ static int try_key(struct target *tg, const struct saved *s, const char *sql, co
 	return 0;
 }
 
-/*
- * The rebuild's session: sorting for index builds and key checks wants
- * memory (PostgreSQL's 64MB default spills to disk at a few million rows);
- * the larger of the server's setting and 512MB, for this transaction only.
- */
-static void tune_session(struct target *tg)
-{
-	xexec(tg, "SELECT set_config('maintenance_work_mem', CASE WHEN pg_size_bytes(current_setting("
-		  "'maintenance_work_mem')) < 512 * 1024 * 1024 THEN '512MB' ELSE current_setting("
-		  "'maintenance_work_mem') END, true)");
-}
-
 static void restore(struct target *tg, struct savedlist *l, struct rejects *rj, int *orphans)
 {
 	struct buf b = BUF_INIT, err = BUF_INIT;
@@ -762,8 +750,6 @@ static void restore(struct target *tg, struct savedlist *l, struct rejects *rj, 
 	int keyfail = 0;
 	size_t i;
 
-	if (l->n)
-		tune_session(tg);
 	/* Keys first: foreign keys need the key they reference. */
 	for (i = 0; i < l->n; i++) {
 		const struct saved *s = &l->v[i];
