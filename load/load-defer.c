@@ -451,6 +451,28 @@ static void defer_keys(struct target *tg, const struct cat_table *ct, const char
 	buf_release(&b);
 }
 
+int defer_keys_left(struct target *tg, const char *schema, const char *table)
+{
+	struct buf q = BUF_INIT;
+	PGresult *res;
+	int any;
+
+	if (tg->url.kind != DB_PG || !saved_table_exists(tg))
+		return 0;
+	buf_adds(&q, "SELECT 1 FROM " DEFER_TABLE " WHERE kind = 'key' AND table_name = ");
+	lit(tg->conn, &q, table);
+	if (schema) {
+		buf_adds(&q, " AND schema_name = ");
+		lit(tg->conn, &q, schema);
+	}
+	buf_adds(&q, " LIMIT 1");
+	res = PQexec(tg->conn, q.buf);
+	any = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
+	PQclear(res);
+	buf_release(&q);
+	return any;
+}
+
 void defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *orphans)
 {
 	const struct cat_table *ct = t->cat;

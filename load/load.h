@@ -155,6 +155,12 @@ void defer_start(struct target *tg);
  * run left dropped.  Orphans found then go to rj and set *orphans.
  */
 void defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *orphans);
+/*
+ * Whether a --defer-constraints=all run left the primary key or a unique
+ * constraint of table (schema NULL: any) dropped: the catalog read at start
+ * does not show them, and an upsert needs them.
+ */
+int defer_keys_left(struct target *tg, const char *schema, const char *table);
 /* Re-create what was deferred for tabs; orphans are counted and go to rj. */
 void defer_finish(struct target *tg, struct ltab **tabs, size_t ntabs, struct rejects *rj, int *orphans);
 

@@ -718,6 +718,12 @@ static void prepare(struct ctx *cx, struct ltab *t, const struct mig_header *h)
 	if (pending(cx, t) || cx->active)
 		flush_all(cx);
 	t->hdr = h;
+	if (!t->prepared && cx->tg.upsert && defer_keys_left(&cx->tg, t->schema, t->table)) {
+		if (cx->in_txn)
+			cx->tg.ops->exec(&cx->tg, "ROLLBACK", &cx->err);
+		die(MIG_EXIT_USAGE, "%s: a --defer-constraints=all run was stopped with the table's keys dropped, and "
+		    "--upsert needs them: finish that run, or run mig-load without --upsert first", t->tag);
+	}
 	buf_reset(&cx->err);
 	if (cx->tg.ops->prepare(&cx->tg, t, &cx->err) < 0) {
 		struct buf e = BUF_INIT;

@@ -92,6 +92,23 @@ kill3() {
 	[ "$(pgq "$db" "SELECT count(*), count(DISTINCT id) FROM big")" = "200000	200000" ]
 }
 
+@test "=all killed, then --upsert: refused until the keys are back" {
+	make_tables
+	mig-load -q --defer-constraints=all -b 20000 -c "$ck" "$url" "$in" >"$BATS_TEST_TMPDIR/states" &
+	pid=$!
+	for i in $(seq 1 200); do grep -q state "$BATS_TEST_TMPDIR/states" && break; sleep 0.05; done
+	kill -9 $pid; wait $pid || true
+	n=$(pgq "$db" "SELECT count(*) FROM big")
+	printf '@big,id:int,v:text,p:int\nbig,7919,changed,1\n' >"$BATS_TEST_TMPDIR/up"
+	run -2 --separate-stderr mig-load -q --upsert "$url" "$BATS_TEST_TMPDIR/up"
+	[ "$stderr" = 'mig-load: big: a --defer-constraints=all run was stopped with the table'"'"'s keys dropped, and --upsert needs them: finish that run, or run mig-load without --upsert first' ]
+	[ "$(pgq "$db" "SELECT count(*) FROM big")" = "$n" ]
+	# a run without --upsert (here: no rows) puts them back; then the upsert works
+	printf '@big,id:int,v:text,p:int\n' | mig-load -q "$url" >/dev/null 2>&1
+	run -0 mig-load -q --upsert "$url" "$BATS_TEST_TMPDIR/up"
+	[ "$(pgq "$db" "SELECT v FROM big WHERE id = 7919")" = changed ]
+}
+
 @test "=all: duplicate keys: reported, committed, left saved; a rerun after the fix restores them" {
 	pg_newdb "$db"
 	url=$(pg_url "$db")
