@@ -21,6 +21,15 @@
  * a table's leftovers only if it gets the lock at once; if a live run
  * holds it, the definitions are that run's to put back.
  *
+ * --defer-constraints=all also drops the table's primary key and unique
+ * constraints (pg_get_constraintdef), with the foreign keys of other
+ * tables that reference them (kind "rfk", saved under the loaded table,
+ * whose lock guards them).  They come back first: keys, then indexes,
+ * then foreign keys.  A key that cannot be rebuilt because of duplicate
+ * rows is reported (how many keys, the keys themselves only with
+ * --show-values) and stays saved, with the foreign keys that need it, so
+ * a run after the duplicates are fixed puts it back.
+ *
  * MariaDB: FOREIGN_KEY_CHECKS=0 for the session (nothing to restore after
  * a kill), and an orphan query per foreign key at the end.  SQLite does
  * not enforce foreign keys unless asked (PRAGMA foreign_keys): nothing to
@@ -284,6 +293,186 @@ static void restore_leftovers(struct target *tg, const struct cat_table *ct, str
 	free_saved(&l);
 }
 
+static int fk_exists(struct target *tg, const char *qt, const char *name)
+{
+	struct buf q = BUF_INIT;
+	PGresult *res;
+	int there;
+
+	buf_adds(&q, "SELECT 1 FROM pg_constraint WHERE contype = 'f' AND conrelid = ");
+	lit(tg->conn, &q, qt);
+	buf_adds(&q, "::regclass AND conname = ");
+	lit(tg->conn, &q, name);
+	res = PQexec(tg->conn, q.buf);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		struct buf e = BUF_INIT;
+
+		buf_adds(&e, PQerrorMessage(tg->conn));
+		PQclear(res);
+		tg->ops->exec(tg, "ROLLBACK", &q);
+		die(MIG_EXIT_DB, "%s: --defer-constraints: %s", tg->url.shown, e.buf);
+	}
+	there = PQntuples(res) > 0;
+	PQclear(res);
+	buf_release(&q);
+	return there;
+}
+
+struct rows {
+	char **v;		/* nrows * ncols values, NULL for NULL */
+	size_t nrows, ncols;
+};
+
+static void rows_cb(void *arg, size_t n, char **v)
+{
+	struct rows *r = arg;
+	size_t i;
+
+	if (n != r->ncols)
+		return;
+	r->v = ereallocarray(r->v, (r->nrows + 1) * r->ncols, sizeof(*r->v));
+	for (i = 0; i < n; i++)
+		r->v[r->nrows * r->ncols + i] = dupn(v[i]);
+	r->nrows++;
+}
+
+static void rows_free(struct rows *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nrows * r->ncols; i++)
+		free(r->v[i]);
+	free(r->v);
+	r->v = NULL;
+	r->nrows = 0;
+}
+
+static void xquery(struct target *tg, const char *sql, struct rows *r)
+{
+	struct buf err = BUF_INIT;
+
+	if (tg->ops->query(tg, sql, rows_cb, r, &err) < 0) {
+		struct buf e = BUF_INIT;
+
+		tg->ops->exec(tg, "ROLLBACK", &e);
+		die(MIG_EXIT_DB, "%s: --defer-constraints: %s", tg->url.shown, err.buf);
+	}
+	buf_release(&err);
+}
+
+/* Column names of a constraint's conkey/confkey, one a line, in key order. */
+#define KEYCOLS(arr, rel) \
+	"(SELECT string_agg(a.attname, E'\\n' ORDER BY u.o) FROM unnest(k." arr ") WITH ORDINALITY u(n, o) " \
+	"JOIN pg_attribute a ON a.attrelid = k." rel " AND a.attnum = u.n)"
+
+static void save_row(struct target *tg, struct buf *b, const struct cat_table *ct, const char *kind,
+		     const char *name, const char *def, const char *cols, const char *ref, const char *refcols,
+		     const char *keycols)
+{
+	buf_reset(b);
+	buf_adds(b, "INSERT INTO " DEFER_TABLE " (schema_name, table_name, kind, name, def, cols, ref, ref_cols, key_cols) VALUES (");
+	lit(tg->conn, b, ct->schema);
+	buf_adds(b, ", ");
+	lit(tg->conn, b, ct->name);
+	buf_adds(b, ", ");
+	lit(tg->conn, b, kind);
+	buf_adds(b, ", ");
+	lit(tg->conn, b, name);
+	buf_adds(b, ", ");
+	lit(tg->conn, b, def);
+	buf_adds(b, ", ");
+	lit(tg->conn, b, cols);
+	buf_adds(b, ", ");
+	lit(tg->conn, b, ref);
+	buf_adds(b, ", ");
+	lit(tg->conn, b, refcols);
+	buf_adds(b, ", ");
+	lit(tg->conn, b, keycols);
+	buf_adds(b, ")");
+	xexec(tg, b->buf);
+}
+
+/*
+ * --defer-constraints=all: save and drop the foreign keys of other tables
+ * that reference qt (they depend on its keys: kind "rfk", key_cols holds
+ * the referencing table's schema and name, one a line), then qt's primary
+ * key and unique constraints (kind "key").  Read from the live catalog,
+ * not the one read at start: a table loaded earlier in this run may have
+ * taken some of them already.
+ */
+static void defer_keys(struct target *tg, const struct cat_table *ct, const char *qt)
+{
+	struct rows r = { NULL, 0, 6 };
+	struct buf q = BUF_INIT, b = BUF_INIT;
+	size_t i;
+
+	buf_adds(&q, "SELECT n.nspname, c.relname, k.conname, pg_get_constraintdef(k.oid), " KEYCOLS("conkey", "conrelid")
+		 ", " KEYCOLS("confkey", "confrelid") " FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
+		 "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE k.contype = 'f' AND k.conrelid <> k.confrelid "
+		 "AND k.confrelid = ");
+	lit(tg->conn, &q, qt);
+	buf_adds(&q, "::regclass ORDER BY 1, 2, 3");
+	xquery(tg, q.buf, &r);
+	for (i = 0; i < r.nrows; i++) {
+		char **v = &r.v[i * r.ncols];
+		char *rt = pg_q(tg, v[0], v[1]), *qn = db_pg_ident(tg->conn, v[2]);
+		struct buf where = BUF_INIT;
+
+		buf_addf(&where, "%s\n%s", v[0], v[1]);
+		save_row(tg, &b, ct, "rfk", v[2], v[3], v[4], qt, v[5], where.buf);
+		buf_reset(&b);
+		buf_addf(&b, "ALTER TABLE %s DROP CONSTRAINT %s", rt, qn);
+		xexec(tg, b.buf);
+		buf_release(&where);
+		free(rt);
+		free(qn);
+	}
+	rows_free(&r);
+	r.ncols = 3;
+	buf_reset(&q);
+	buf_adds(&q, "SELECT k.conname, pg_get_constraintdef(k.oid), " KEYCOLS("conkey", "conrelid")
+		 " FROM pg_constraint k WHERE k.contype IN ('p', 'u') AND k.conrelid = ");
+	lit(tg->conn, &q, qt);
+	/* the primary key first: it is what most foreign keys reference */
+	buf_adds(&q, "::regclass ORDER BY k.contype, k.conname");
+	xquery(tg, q.buf, &r);
+	for (i = 0; i < r.nrows; i++) {
+		char **v = &r.v[i * r.ncols];
+		char *qn = db_pg_ident(tg->conn, v[0]);
+
+		save_row(tg, &b, ct, "key", v[0], v[1], v[2], NULL, NULL, NULL);
+		buf_reset(&b);
+		buf_addf(&b, "ALTER TABLE %s DROP CONSTRAINT %s", qt, qn);
+		xexec(tg, b.buf);
+		free(qn);
+	}
+	rows_free(&r);
+	buf_release(&q);
+	buf_release(&b);
+}
+
+int defer_keys_left(struct target *tg, const char *schema, const char *table)
+{
+	struct buf q = BUF_INIT;
+	PGresult *res;
+	int any;
+
+	if (tg->url.kind != DB_PG || !saved_table_exists(tg))
+		return 0;
+	buf_adds(&q, "SELECT 1 FROM " DEFER_TABLE " WHERE kind = 'key' AND table_name = ");
+	lit(tg->conn, &q, table);
+	if (schema) {
+		buf_adds(&q, " AND schema_name = ");
+		lit(tg->conn, &q, schema);
+	}
+	buf_adds(&q, " LIMIT 1");
+	res = PQexec(tg->conn, q.buf);
+	any = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
+	PQclear(res);
+	buf_release(&q);
+	return any;
+}
+
 void defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *orphans)
 {
 	const struct cat_table *ct = t->cat;
@@ -319,9 +508,16 @@ void defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *orp
 	qt = pg_q(tg, ct->schema, ct->name);
 	for (i = 0; i < ct->nfk; i++) {
 		const struct cat_fk *fk = &ct->fks[i];
-		char *cols = joinnl(fk->cols, fk->ncols), *rc = joinnl(fk->ref_cols, fk->ncols);
-		char *ref = pg_q(tg, fk->ref_schema, fk->ref_table), *qn = db_pg_ident(tg->conn, fk->name);
-		char *kc = ct->pk ? joinnl(ct->pk->cols, ct->pk->ncols) : NULL;
+		char *cols, *rc, *ref, *qn, *kc;
+
+		/* A table deferred with its keys (this run or another) took it already. */
+		if (!fk_exists(tg, qt, fk->name))
+			continue;
+		cols = joinnl(fk->cols, fk->ncols);
+		rc = joinnl(fk->ref_cols, fk->ncols);
+		ref = pg_q(tg, fk->ref_schema, fk->ref_table);
+		qn = db_pg_ident(tg->conn, fk->name);
+		kc = ct->pk ? joinnl(ct->pk->cols, ct->pk->ncols) : NULL;
 
 		buf_reset(&b);
 		buf_adds(&b, "INSERT INTO " DEFER_TABLE " (schema_name, table_name, kind, name, def, cols, ref, ref_cols, key_cols) VALUES (");
@@ -351,9 +547,12 @@ void defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *orp
 		free(qn);
 		free(kc);
 	}
+	if (tg->defer_keys)
+		defer_keys(tg, ct, qt);
 	for (i = 0; i < ct->nidx; i++) {
 		const struct cat_index *ix = &ct->idx[i];
 		char *qi = pg_q(tg, ct->schema, ix->name);
+		char *cols;
 
 		/* ON CONFLICT needs its unique index while the rows go in. */
 		if (!ix->def || (tg->upsert && ix->unique)) {
@@ -361,7 +560,9 @@ void defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *orp
 			continue;
 		}
 		buf_reset(&b);
-		buf_adds(&b, "INSERT INTO " DEFER_TABLE " (schema_name, table_name, kind, name, def) VALUES (");
+		/* the columns, for counting duplicates should a unique one fail */
+		cols = ix->ncols ? joinnl(ix->cols, ix->ncols) : NULL;
+		buf_adds(&b, "INSERT INTO " DEFER_TABLE " (schema_name, table_name, kind, name, def, cols) VALUES (");
 		lit(tg->conn, &b, ct->schema);
 		buf_adds(&b, ", ");
 		lit(tg->conn, &b, ct->name);
@@ -369,7 +570,10 @@ void defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *orp
 		lit(tg->conn, &b, ix->name);
 		buf_adds(&b, ", ");
 		lit(tg->conn, &b, ix->def);
+		buf_adds(&b, ", ");
+		lit(tg->conn, &b, cols);
 		buf_adds(&b, ")");
+		free(cols);
 		xexec(tg, b.buf);
 		buf_reset(&b);
 		buf_addf(&b, "DROP INDEX %s", qi);
@@ -473,30 +677,172 @@ static unsigned long long find_orphans(struct target *tg, const struct saved *s,
 	return o.n;
 }
 
+/* Count (and with --show-values list) the duplicate keys that stopped s. */
+static void report_dups(struct target *tg, const struct saved *s, const char *what)
+{
+	struct buf q = BUF_INIT, grp = BUF_INIT, err = BUF_INIT;
+	struct rows r = { NULL, 0, 2 };
+	char *qt = pg_q(tg, s->schema, s->table);
+	size_t ncols = 1, i, k;
+	const char *p;
+	int bad;
+
+	if (!s->cols || !*s->cols) {
+		warn("%s: %s %s: duplicate keys; not re-created, its definition stays in " DEFER_TABLE
+		     ": remove the duplicates and run mig-load again", s->table, what, s->name);
+		free(qt);
+		return;
+	}
+	for (p = s->cols; *p; p++)
+		ncols += *p == '\n';
+	qcols(tg, &grp, s->cols, "", ", ");
+	/* NULLs never collide in a unique key (NULLS NOT DISTINCT aside). */
+	buf_adds(&q, "SELECT count(*), coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM ");
+	buf_addf(&q, "%s WHERE ", qt);
+	qcols(tg, &q, s->cols, "", " IS NOT NULL AND ");
+	buf_addf(&q, " IS NOT NULL GROUP BY %s HAVING count(*) > 1) d", grp.buf);
+	bad = tg->ops->query(tg, q.buf, rows_cb, &r, &err) < 0 || r.nrows != 1;
+	if (bad)
+		warn("%s: %s %s: duplicate keys (cannot count them: %s); not re-created, its definition stays in "
+		     DEFER_TABLE ": remove the duplicates and run mig-load again", s->table, what, s->name, err.buf);
+	else
+		warn("%s: %s %s (%s): %s keys appear more than once (%s rows); not re-created, its definition stays in "
+		     DEFER_TABLE ": remove the duplicates and run mig-load again", s->table, what, s->name, grp.buf,
+		     r.v[0], r.v[1]);
+	rows_free(&r);
+	if (!bad && tg->show_values) {
+		r.ncols = ncols + 1;
+		buf_reset(&q);
+		buf_adds(&q, "SELECT ");
+		qcols(tg, &q, s->cols, "", "::text, ");
+		buf_addf(&q, "::text, count(*) FROM %s WHERE ", qt);
+		qcols(tg, &q, s->cols, "", " IS NOT NULL AND ");
+		buf_addf(&q, " IS NOT NULL GROUP BY %s HAVING count(*) > 1 ORDER BY %s", grp.buf, grp.buf);
+		buf_reset(&err);
+		if (tg->ops->query(tg, q.buf, rows_cb, &r, &err) < 0)
+			warn("%s: %s: cannot list the duplicate keys: %s", s->table, s->name, err.buf);
+		for (i = 0; i < r.nrows; i++) {
+			char **v = &r.v[i * r.ncols];
+			struct buf line = BUF_INIT;
+
+			for (k = 0; k < ncols; k++)
+				buf_addf(&line, "%s%s", k ? ", " : "", v[k]);
+			warn("%s: %s: key (%s)=(%s) in %s rows", s->table, s->name, grp.buf, line.buf, v[ncols]);
+			buf_release(&line);
+		}
+		rows_free(&r);
+	}
+	free(qt);
+	buf_release(&q);
+	buf_release(&grp);
+	buf_release(&err);
+}
+
+/*
+ * Run sql (re-creating s) under a savepoint.  1 when done; 0 when the rows
+ * break it (duplicates: reported, s stays saved); other failures end the run.
+ */
+static int try_key(struct target *tg, const struct saved *s, const char *sql, const char *what)
+{
+	struct buf err = BUF_INIT;
+
+	xexec(tg, "SAVEPOINT mig_key");
+	if (tg->ops->exec(tg, sql, &err) == 0) {
+		xexec(tg, "RELEASE SAVEPOINT mig_key");
+		buf_release(&err);
+		return 1;
+	}
+	if (!tg->data_err) {
+		struct buf e = BUF_INIT;
+
+		tg->ops->exec(tg, "ROLLBACK", &e);
+		die(MIG_EXIT_DB, "%s: --defer-constraints: %s", tg->url.shown, err.buf);
+	}
+	xexec(tg, "ROLLBACK TO SAVEPOINT mig_key");
+	xexec(tg, "RELEASE SAVEPOINT mig_key");
+	report_dups(tg, s, what);
+	buf_release(&err);
+	return 0;
+}
+
 static void restore(struct target *tg, struct savedlist *l, struct rejects *rj, int *orphans)
 {
 	struct buf b = BUF_INIT, err = BUF_INIT;
+	char *done = ecalloc(l->n ? l->n : 1, 1);
+	int keyfail = 0;
 	size_t i;
 
-	/* Indexes first: validating a foreign key wants the referenced side indexed. */
-	for (i = 0; i < l->n; i++) {
-		if (strcmp(l->v[i].kind, "index"))
-			continue;
-		xexec(tg, l->v[i].def);
-	}
+	/* Keys first: foreign keys need the key they reference. */
 	for (i = 0; i < l->n; i++) {
 		const struct saved *s = &l->v[i];
 		char *qt, *qn;
-		int notvalid;
 
-		if (strcmp(s->kind, "fk"))
+		if (strcmp(s->kind, "key"))
 			continue;
 		qt = pg_q(tg, s->schema, s->table);
+		qn = db_pg_ident(tg->conn, s->name);
+		buf_reset(&b);
+		buf_addf(&b, "ALTER TABLE %s ADD CONSTRAINT %s %s", qt, qn, s->def);
+		done[i] = try_key(tg, s, b.buf, strncmp(s->def, "PRIMARY KEY", 11) ? "unique constraint" : "primary key");
+		if (!done[i])
+			keyfail = *orphans = 1;
+		free(qt);
+		free(qn);
+	}
+	/* Then indexes: validating a foreign key wants the referenced side indexed. */
+	for (i = 0; i < l->n; i++) {
+		if (strcmp(l->v[i].kind, "index"))
+			continue;
+		if (!strncmp(l->v[i].def, "CREATE UNIQUE", 13)) {
+			done[i] = try_key(tg, &l->v[i], l->v[i].def, "unique index");
+			if (!done[i])
+				keyfail = *orphans = 1;
+		} else {
+			xexec(tg, l->v[i].def);
+			done[i] = 1;
+		}
+	}
+	for (i = 0; i < l->n; i++) {
+		const struct saved *s = &l->v[i];
+		struct saved o = *s;
+		char *qt, *qn, *rs = NULL, *rt = NULL;
+		int notvalid;
+
+		if (strcmp(s->kind, "fk") && strcmp(s->kind, "rfk"))
+			continue;
+		if (!strcmp(s->kind, "rfk")) {
+			/* another table's foreign key: key_cols is its schema and name */
+			const char *nl = s->keycols ? strchr(s->keycols, '\n') : NULL;
+
+			if (!nl)
+				die(MIG_EXIT_DB, "%s: " DEFER_TABLE ": row %s: no referencing table", tg->url.shown, s->ord);
+			rs = estrndup(s->keycols, (size_t)(nl - s->keycols));
+			rt = estrdup(nl + 1);
+			o.schema = rs;
+			o.table = rt;
+			o.keycols = NULL;
+		}
+		qt = pg_q(tg, o.schema, o.table);
 		qn = db_pg_ident(tg->conn, s->name);
 		notvalid = strstr(s->def, " NOT VALID") != NULL;
 		buf_reset(&b);
 		buf_addf(&b, "ALTER TABLE %s ADD CONSTRAINT %s %s%s", qt, qn, s->def, notvalid ? "" : " NOT VALID");
-		xexec(tg, b.buf);
+		if (keyfail) {
+			/* It may reference a key that did not come back: then it waits, saved, with it. */
+			xexec(tg, "SAVEPOINT mig_fk");
+			buf_reset(&err);
+			if (tg->ops->exec(tg, b.buf, &err) < 0) {
+				xexec(tg, "ROLLBACK TO SAVEPOINT mig_fk");
+				xexec(tg, "RELEASE SAVEPOINT mig_fk");
+				warn("%s: foreign key %s: not re-created (%s); its definition stays in " DEFER_TABLE,
+				     o.table, s->name, err.buf);
+				goto next;
+			}
+			xexec(tg, "RELEASE SAVEPOINT mig_fk");
+		} else {
+			xexec(tg, b.buf);
+		}
+		done[i] = 1;
 		if (!notvalid) {
 			xexec(tg, "SAVEPOINT mig_validate");
 			buf_reset(&b);
@@ -506,22 +852,28 @@ static void restore(struct target *tg, struct savedlist *l, struct rejects *rj, 
 				unsigned long long n;
 
 				xexec(tg, "ROLLBACK TO SAVEPOINT mig_validate");
-				n = find_orphans(tg, s, rj);
+				n = find_orphans(tg, &o, rj);
 				warn("%s: foreign key %s: %llu rows have no matching row in %s%s; left NOT VALID",
-				     s->table, s->name, n, s->ref, rejects_has_file(rj) ? " (keys in the rejects file)" : "");
+				     o.table, s->name, n, s->ref, rejects_has_file(rj) ? " (keys in the rejects file)" : "");
 				*orphans = 1;
 			}
 			xexec(tg, "RELEASE SAVEPOINT mig_validate");
 		}
+next:
 		free(qt);
 		free(qn);
+		free(rs);
+		free(rt);
 	}
 	for (i = 0; i < l->n; i++) {
+		if (!done[i])
+			continue;
 		buf_reset(&b);
 		buf_adds(&b, "DELETE FROM " DEFER_TABLE " WHERE ord = ");
 		lit(tg->conn, &b, l->v[i].ord);
 		xexec(tg, b.buf);
 	}
+	free(done);
 	buf_release(&b);
 	buf_release(&err);
 }

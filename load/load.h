@@ -105,6 +105,7 @@ struct target {
 	int show_values;
 	int isolate;		/* rows go through savepoints (rejects, dry run) */
 	int dry_run, defer;
+	int defer_keys;		/* --defer-constraints=all: primary keys and unique constraints too */
 	int data_err;		/* the last failure was about a row's data */
 	void *priv;		/* driver-wide state */
 };
@@ -149,10 +150,17 @@ void hide_my_values(struct buf *msg);
 void defer_start(struct target *tg);
 /*
  * A table's first header, in the load's transaction: with --defer-constraints
- * drop (and save) its foreign keys and indexes; without, put back what a
- * killed run left dropped.  Orphans found then go to rj and set *orphans.
+ * drop (and save) its foreign keys and indexes (=all: its keys too, and
+ * the foreign keys that reference them); without, put back what a killed
+ * run left dropped.  Orphans found then go to rj and set *orphans.
  */
 void defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *orphans);
+/*
+ * Whether a --defer-constraints=all run left the primary key or a unique
+ * constraint of table (schema NULL: any) dropped: the catalog read at start
+ * does not show them, and an upsert needs them.
+ */
+int defer_keys_left(struct target *tg, const char *schema, const char *table);
 /* Re-create what was deferred for tabs; orphans are counted and go to rj. */
 void defer_finish(struct target *tg, struct ltab **tabs, size_t ntabs, struct rejects *rj, int *orphans);
 

@@ -33,7 +33,7 @@
 static const char *opt_ckpt;
 static struct std_opts so = STD_OPTS_INIT;	/* so.max_rejects >= 0: --max-rejects given */
 static long long opt_batch;
-static int opt_dry_run, opt_truncate, opt_defer;
+static int opt_dry_run, opt_truncate, opt_defer, opt_defer_keys;
 static int opt_upsert;
 static const char *opt_upsert_key;
 static char **opt_tables;	/* TAG=schema.table pairs */
@@ -63,7 +63,7 @@ struct ctx {
 static _Noreturn void usage(int code)
 {
 	fprintf(code ? stderr : stdout, "usage: mig-load [-nq] [-b rows] [-c file] [-F csv|ndjson] [-t tag=table]...\n"
-		"                [--upsert[=key]] [--truncate] [--defer-constraints]\n"
+		"                [--upsert[=key]] [--truncate] [--defer-constraints[=fk|all]]\n"
 		"                [--reject file] [--max-rejects n] [--show-values] [--progress]\n"
 		"                target [file]\n");
 	exit(code);
@@ -293,10 +293,17 @@ static void ckpt_sql(struct ctx *cx)
 		/* Unchanged tags keep their row, but the rejects size moves for all. */
 		if (t->pos == t->cpos && t->cpos && !cx->rj_moved)
 			continue;
-		buf_reset(&cx->sql);
-		buf_addf(&cx->sql, "DELETE FROM %s WHERE run_id = '%s' AND tag = ", CKPT_TABLE, cx->run);
-		sql_quote(&cx->sql, t->tag, strlen(t->tag));
-		xsql(cx, cx->sql.buf);
+		/*
+		 * MariaDB: a DELETE that finds no row takes InnoDB gap locks, and
+		 * two first runs inserting into the gap they both locked deadlock;
+		 * ON DUPLICATE KEY UPDATE takes none.
+		 */
+		if (cx->tg.url.kind != DB_MY) {
+			buf_reset(&cx->sql);
+			buf_addf(&cx->sql, "DELETE FROM %s WHERE run_id = '%s' AND tag = ", CKPT_TABLE, cx->run);
+			sql_quote(&cx->sql, t->tag, strlen(t->tag));
+			xsql(cx, cx->sql.buf);
+		}
 		buf_reset(&cx->sql);
 		buf_addf(&cx->sql, "INSERT INTO %s VALUES ('%s', ", CKPT_TABLE, cx->run);
 		sql_quote(&cx->sql, t->tag, strlen(t->tag));
@@ -306,6 +313,9 @@ static void ckpt_sql(struct ctx *cx)
 		else
 			buf_adds(&cx->sql, "NULL");
 		buf_addf(&cx->sql, ", %lld)", cx->rej_bytes);
+		if (cx->tg.url.kind == DB_MY)
+			buf_adds(&cx->sql, " ON DUPLICATE KEY UPDATE pos = VALUES(pos), loaded = VALUES(loaded), "
+				 "rejected = VALUES(rejected), last_key = VALUES(last_key), rej_bytes = VALUES(rej_bytes)");
 		xsql(cx, cx->sql.buf);
 	}
 }
@@ -720,6 +730,12 @@ static void prepare(struct ctx *cx, struct ltab *t, const struct mig_header *h)
 	if (pending(cx, t) || cx->active)
 		flush_all(cx);
 	t->hdr = h;
+	if (!t->prepared && cx->tg.upsert && defer_keys_left(&cx->tg, t->schema, t->table)) {
+		if (cx->in_txn)
+			cx->tg.ops->exec(&cx->tg, "ROLLBACK", &cx->err);
+		die(MIG_EXIT_USAGE, "%s: a --defer-constraints=all run was stopped with the table's keys dropped, and "
+		    "--upsert needs them: finish that run, or run mig-load without --upsert first", t->tag);
+	}
 	buf_reset(&cx->err);
 	if (cx->tg.ops->prepare(&cx->tg, t, &cx->err) < 0) {
 		struct buf e = BUF_INIT;
@@ -875,7 +891,7 @@ int main(int argc, char **argv)
 		{ "table", required_argument, NULL, 't' },
 		{ "upsert", optional_argument, NULL, 'U' },
 		{ "truncate", no_argument, NULL, 'T' },
-		{ "defer-constraints", no_argument, NULL, 'D' },
+		{ "defer-constraints", optional_argument, NULL, 'D' },
 		STD_LONGOPTS_REJECTS,
 		STD_LONGOPTS_BASE,
 		{ NULL, 0, NULL, 0 },
@@ -896,7 +912,13 @@ int main(int argc, char **argv)
 		case 't': add_table_opt(optarg); break;
 		case 'U': opt_upsert = 1; opt_upsert_key = optarg; break;
 		case 'T': opt_truncate = 1; break;
-		case 'D': opt_defer = 1; break;
+		case 'D':
+			opt_defer = 1;
+			if (optarg && !strcmp(optarg, "all"))
+				opt_defer_keys = 1;
+			else if (optarg && strcmp(optarg, "fk"))
+				die(MIG_EXIT_USAGE, "--defer-constraints=%s: fk or all expected", optarg);
+			break;
 		case STD_OPT_MAX_REJECTS:
 			/* its own wording of a bad number, older than std_option() */
 			so.max_rejects = estrtonum(optarg, 0, LLONG_MAX, "max rejects");
@@ -912,6 +934,9 @@ int main(int argc, char **argv)
 		die(MIG_EXIT_USAGE, "--dry-run runs one transaction: no --batch-size or --checkpoint");
 	/* --max-rejects 0 alone is meaningful: row isolation, stop at the first bad row */
 	std_opts_check(&so, 1);
+	/* ON CONFLICT finds the row to update through the unique index. */
+	if (opt_upsert && opt_defer_keys)
+		die(MIG_EXIT_USAGE, "--upsert needs its unique key while rows go in: not with --defer-constraints=all");
 
 	memset(&cx, 0, sizeof(cx));
 	buf_init(&cx.err);
@@ -925,6 +950,7 @@ int main(int argc, char **argv)
 	cx.tg.isolate = opt_dry_run || so.reject || so.max_rejects >= 0;
 	cx.tg.dry_run = opt_dry_run;
 	cx.tg.defer = opt_defer;
+	cx.tg.defer_keys = opt_defer_keys;
 	if (cx.tg.url.kind == DB_CSV && (opt_upsert || opt_defer))
 		die(MIG_EXIT_USAGE, "%s: --upsert and --defer-constraints need a database target", cx.tg.url.shown);
 	cx.r = mig_reader_open(argc - optind == 2 ? argv[optind + 1] : NULL, 0);

@@ -13,8 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 stream() {
-	extract_v1 appointments
-	mig-map -q -f "$here/rules/appointments.map" < "$S/v1_appointments.csv" |
+	extract_v1 appointments | mig-map -q -f "$here/rules/appointments.map" |
 		rewire_people appointments
 }
 

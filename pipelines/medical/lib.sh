@@ -147,7 +147,13 @@ commit() {
 load_table() {
 	local t=$1 opts=()
 	if [ -n "${UPSERT:-}" ]; then opts+=(--upsert); fi
-	if [ -n "${DEFER:-}" ]; then opts+=(--defer-constraints); fi
+	# DEFER=all: keys too (the streams are unique by construction, see the
+	# Makefile), except under --upsert, whose ON CONFLICT needs them.
+	case ${DEFER:-} in
+	'') ;;
+	all) if [ -n "${UPSERT:-}" ]; then opts+=(--defer-constraints); else opts+=(--defer-constraints=all); fi ;;
+	*) opts+=(--defer-constraints) ;;
+	esac
 	log "$t: load into $(db_kind "$DST") target"
 	mig-load -q -b "${BATCH:-50000}" -c "$RUN/checkpoints/$t.json" "${opts[@]}" \
 		"$DST" "$S/$t.csv" > "$S/$t.loaded.csv"
@@ -164,6 +170,7 @@ table_main() {
 	case ${2:-} in
 	stream)
 		stream > "$S/$t.csv.part"
+		if [ -e "$S/v1_$t.csv.part" ]; then commit "$S/v1_$t.csv"; fi
 		commit "$S/$t.csv"
 		log "$t: $(stats_line "$S/$t.csv" mig-rekey "$t")" ;;
 	load)
@@ -173,12 +180,13 @@ table_main() {
 	esac
 }
 
-# Extract v1 TABLE from SRC to $S/v1_TABLE.csv, kept for verify and for
-# reruns of the later stages; prints nothing.
+# Extract v1 TABLE from SRC to stdout, the next stage reading it as it
+# comes, and keep a copy in $S/v1_TABLE.csv.part (for verify and for reruns
+# of the later stages), which the caller commits once its whole pipeline
+# succeeded (table_main does).
 extract_v1() {
 	log "$1: extract from $(db_kind "$SRC") source"
-	mig-extract -q "$SRC" "$1" > "$S/v1_$1.csv.part"
-	commit "$S/v1_$1.csv"
+	mig-extract -q "$SRC" "$1" | tee "$S/v1_$1.csv.part"
 }
 
 # Filter: TABLE's patient_id to the patient's UUID and doctor_id (NULL

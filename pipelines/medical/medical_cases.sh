@@ -11,8 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 stream() {
-	extract_v1 medical_cases
-	mig-map -q -f "$here/rules/medical_cases.map" < "$S/v1_medical_cases.csv" |
+	extract_v1 medical_cases | mig-map -q -f "$here/rules/medical_cases.map" |
 		rewire_people medical_cases
 }
 

@@ -16,13 +16,23 @@ staff="users -> users (id, role, full_name, email, phone, password_hash, created
 patients="users -> patients (id, full_name, email, phone, password_hash, date_of_birth, gender,
 	address, created_at, updated_at) where role = 'PATIENT'"
 
-extract_v1 users
-# Both routes at once, unmatched an error: the proof that roles partition users.
-mig-split -q "$staff" "$patients" < "$S/v1_users.csv" > "$S/people.csv.part"
+# One read of v1 users feeds three splits at once (tee into two FIFOs and
+# a pipe): both routes with unmatched an error, the proof that roles
+# partition users (people.csv), and one stream per v2 table, so each load
+# sees only its own tag.
+fifos=$(mktemp -d "$RUN/people.XXXXXX")
+trap 'rm -rf "$fifos"' EXIT
+mkfifo "$fifos/staff" "$fifos/patients"
+mig-split -q --unmatched drop "$staff" < "$fifos/staff" > "$S/users.split.csv.part" &
+p_staff=$!
+mig-split -q --unmatched drop "$patients" < "$fifos/patients" > "$S/patients.split.csv.part" &
+p_patients=$!
+extract_v1 users | tee "$fifos/staff" "$fifos/patients" |
+	mig-split -q "$staff" "$patients" > "$S/people.csv.part"
+wait "$p_staff"
+wait "$p_patients"
+commit "$S/v1_users.csv"
 commit "$S/people.csv"
 log "people: $(stats_line "$S/people.csv" mig-split users)"
-# Then one stream per v2 table, so each load sees only its own tag.
-mig-split -q --unmatched drop "$staff" < "$S/v1_users.csv" > "$S/users.split.csv.part"
-mig-split -q --unmatched drop "$patients" < "$S/v1_users.csv" > "$S/patients.split.csv.part"
 commit "$S/users.split.csv"
 commit "$S/patients.split.csv"

@@ -11,8 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 stream() {
-	extract_v1 prescriptions
-	rewire_people prescriptions < "$S/v1_prescriptions.csv"
+	extract_v1 prescriptions | rewire_people prescriptions
 }
 
 table_main prescriptions "$@"

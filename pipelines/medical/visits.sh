@@ -11,8 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 stream() {
-	extract_v1 visits
-	rewire_people visits < "$S/v1_visits.csv"
+	extract_v1 visits | rewire_people visits
 }
 
 table_main visits "$@"

@@ -1,0 +1,172 @@
+#!/usr/bin/env bats
+# mig-load --defer-constraints=all: primary keys, unique constraints and the
+# foreign keys that reference them dropped for the load and rebuilt after;
+# killed runs' definitions restored by the next run; duplicates reported
+# and left saved; refused with --upsert.
+
+load lib-common
+
+setup_file() {
+	awk 'BEGIN { print "@big,id:int,v:text,p:int"
+		for (i = 1; i <= 200000; i++) print "big," (i * 7919) % 200003 ",value number " i "," (i % 1000) + 1 }' \
+		>"$BATS_FILE_TMPDIR/big.stream"
+}
+
+setup() {
+	require_servers
+	db=$(test_db)
+	in=$BATS_FILE_TMPDIR/big.stream
+	ck=$BATS_TEST_TMPDIR/ck.json
+}
+
+# big (keys in random order) with a unique constraint, a unique and a plain
+# index, a foreign key to par, and kid's foreign key referencing big.
+make_tables() {
+	pg_newdb "$db"
+	url=$(pg_url "$db")
+	pgq "$db" "CREATE TABLE par (id int PRIMARY KEY); INSERT INTO par SELECT generate_series(1, 1000);
+		CREATE TABLE big (id bigint CONSTRAINT big_pk PRIMARY KEY, v text NOT NULL CONSTRAINT big_v_key UNIQUE,
+			p int CONSTRAINT big_p REFERENCES par ON DELETE CASCADE);
+		CREATE INDEX big_lv ON big (lower(v)); CREATE UNIQUE INDEX big_pv ON big (p, v) WHERE p > 0;
+		CREATE TABLE kid (id int PRIMARY KEY, big_id bigint CONSTRAINT kid_big REFERENCES big (id));
+		INSERT INTO kid VALUES (1, NULL)"
+}
+
+defs() {
+	pgq "$db" "SELECT conrelid::regclass, conname, pg_get_constraintdef(oid) FROM pg_constraint
+			WHERE conrelid IN ('big'::regclass, 'kid'::regclass) ORDER BY 1, 2;
+		SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('big', 'kid') ORDER BY 1"
+}
+
+kill3() {
+	local i pid
+	for i in 1 2 3; do
+		mig-load -q "$@" >>"$BATS_TEST_TMPDIR/states" 2>>"$BATS_TEST_TMPDIR/err" &
+		pid=$!
+		sleep "0.$(( (RANDOM % 16 + 1) * 5 ))"
+		kill -9 "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+}
+
+@test "=all: keys, indexes and referencing foreign keys are gone during the load and identical after" {
+	make_tables
+	defs >"$BATS_TEST_TMPDIR/before"
+	# kill once a batch is committed: the drops are committed with it
+	mig-load -q --defer-constraints=all -b 20000 -c "$ck" "$url" "$in" >"$BATS_TEST_TMPDIR/states" &
+	pid=$!
+	for i in $(seq 1 200); do grep -q state "$BATS_TEST_TMPDIR/states" && break; sleep 0.05; done
+	kill -9 $pid; wait $pid || true
+	[ "$(pgq "$db" "SELECT string_agg(kind || ' ' || name, ', ' ORDER BY ord) FROM _mig_load_deferred")" = \
+		'fk big_p, rfk kid_big, key big_pk, key big_v_key, index big_lv, index big_pv' ]
+	[ "$(pgq "$db" "SELECT count(*) FROM pg_constraint WHERE conrelid IN ('big'::regclass, 'kid'::regclass)")" = 1 ]
+	run -0 --separate-stderr mig-load -q --defer-constraints=all -b 20000 -c "$ck" "$url" "$in"
+	[ "$(pgq "$db" "SELECT count(*), count(DISTINCT id) FROM big")" = "200000	200000" ]
+	defs >"$BATS_TEST_TMPDIR/after"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	[ "$(pgq "$db" "SELECT count(*) FROM _mig_load_deferred")" = 0 ]
+}
+
+@test "=all: killed three times, rerun: rows once, definitions identical" {
+	make_tables
+	defs >"$BATS_TEST_TMPDIR/before"
+	kill3 --defer-constraints=all -b 10000 -c "$ck" "$url" "$in"
+	run -0 mig-load -q --defer-constraints=all -b 10000 -c "$ck" "$url" "$in"
+	[ "$(pgq "$db" "SELECT count(*), count(DISTINCT id), sum(id) FROM big")" = "200000	200000	20000123754" ]
+	defs >"$BATS_TEST_TMPDIR/after"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	[ "$(pgq "$db" "SELECT count(*) FROM _mig_load_deferred")" = 0 ]
+}
+
+@test "=all: a run without the option restores keys a killed run left dropped" {
+	make_tables
+	defs >"$BATS_TEST_TMPDIR/before"
+	mig-load -q --defer-constraints=all -b 20000 -c "$ck" "$url" "$in" >"$BATS_TEST_TMPDIR/states" &
+	pid=$!
+	for i in $(seq 1 200); do grep -q state "$BATS_TEST_TMPDIR/states" && break; sleep 0.05; done
+	kill -9 $pid; wait $pid || true
+	run -0 --separate-stderr mig-load -q -b 20000 -c "$ck" "$url" "$in"
+	[[ "$stderr" == *"re-creating 6 constraints and indexes left deferred by an earlier run" ]]
+	defs >"$BATS_TEST_TMPDIR/after"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	[ "$(pgq "$db" "SELECT count(*), count(DISTINCT id) FROM big")" = "200000	200000" ]
+}
+
+@test "=all killed, then --upsert: refused until the keys are back" {
+	make_tables
+	mig-load -q --defer-constraints=all -b 20000 -c "$ck" "$url" "$in" >"$BATS_TEST_TMPDIR/states" &
+	pid=$!
+	for i in $(seq 1 200); do grep -q state "$BATS_TEST_TMPDIR/states" && break; sleep 0.05; done
+	kill -9 $pid; wait $pid || true
+	n=$(pgq "$db" "SELECT count(*) FROM big")
+	printf '@big,id:int,v:text,p:int\nbig,7919,changed,1\n' >"$BATS_TEST_TMPDIR/up"
+	run -2 --separate-stderr mig-load -q --upsert "$url" "$BATS_TEST_TMPDIR/up"
+	[ "$stderr" = 'mig-load: big: a --defer-constraints=all run was stopped with the table'"'"'s keys dropped, and --upsert needs them: finish that run, or run mig-load without --upsert first' ]
+	[ "$(pgq "$db" "SELECT count(*) FROM big")" = "$n" ]
+	# a run without --upsert (here: no rows) puts them back; then the upsert works
+	printf '@big,id:int,v:text,p:int\n' | mig-load -q "$url" >/dev/null 2>&1
+	run -0 mig-load -q --upsert "$url" "$BATS_TEST_TMPDIR/up"
+	[ "$(pgq "$db" "SELECT v FROM big WHERE id = 7919")" = changed ]
+}
+
+@test "=all: duplicate keys: reported, committed, left saved; a rerun after the fix restores them" {
+	pg_newdb "$db"
+	url=$(pg_url "$db")
+	pgq "$db" "CREATE TABLE p (id int CONSTRAINT p_pk PRIMARY KEY, email text CONSTRAINT p_email_key UNIQUE, n int);
+		CREATE TABLE a (id int PRIMARY KEY, pid int CONSTRAINT a_pid REFERENCES p)"
+	cat >"$BATS_TEST_TMPDIR/in" <<-'EOF'
+	@p,id:int,email:text,n:int
+	p,1,ann@example.org,1
+	p,2,bo@example.org,2
+	p,2,cy@example.org,3
+	p,4,ann@example.org,4
+	p,5,ann@example.org,5
+	p,6,,6
+	p,7,,7
+	EOF
+	run -1 --separate-stderr mig-load -q --defer-constraints=all -c "$ck" "$url" "$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = 'mig-load: p: primary key p_pk ("id"): 1 keys appear more than once (2 rows); not re-created, its definition stays in _mig_load_deferred: remove the duplicates and run mig-load again
+mig-load: p: unique constraint p_email_key ("email"): 1 keys appear more than once (3 rows); not re-created, its definition stays in _mig_load_deferred: remove the duplicates and run mig-load again
+mig-load: a: foreign key a_pid: not re-created (there is no unique constraint matching given keys for referenced table "p"); its definition stays in _mig_load_deferred' ]
+	[ "$(pgq "$db" "SELECT count(*) FROM p")" = 7 ]
+	[ "$(pgq "$db" "SELECT string_agg(kind || ' ' || name, ', ' ORDER BY ord) FROM _mig_load_deferred")" = \
+		'rfk a_pid, key p_pk, key p_email_key' ]
+	# values only with --show-values
+	pgq "$db" "DELETE FROM p WHERE n = 3"
+	run -1 --separate-stderr mig-load -q --show-values -c "$ck" "$url" "$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = 'mig-load: p: re-creating 3 constraints and indexes left deferred by an earlier run
+mig-load: p: unique constraint p_email_key ("email"): 1 keys appear more than once (3 rows); not re-created, its definition stays in _mig_load_deferred: remove the duplicates and run mig-load again
+mig-load: p: p_email_key: key ("email")=(ann@example.org) in 3 rows' ]
+	# a_pid references the primary key, back now: it comes back with it
+	[ "$(pgq "$db" "SELECT string_agg(kind || ' ' || name, ', ' ORDER BY ord) FROM _mig_load_deferred")" = 'key p_email_key' ]
+	pgq "$db" "DELETE FROM p WHERE n IN (4, 5)"
+	run -0 --separate-stderr mig-load -q -c "$ck" "$url" "$BATS_TEST_TMPDIR/in"
+	[ "$(pgq "$db" "SELECT count(*) FROM _mig_load_deferred")" = 0 ]
+	[ "$(pgq "$db" "SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), ', ' ORDER BY conname) FROM pg_constraint
+		WHERE conrelid IN ('p'::regclass, 'a'::regclass) AND contype <> 'p' OR conname = 'p_pk'")" = \
+		'a_pid FOREIGN KEY (pid) REFERENCES p(id), p_email_key UNIQUE (email), p_pk PRIMARY KEY (id)' ]
+}
+
+@test "=all refused with --upsert, and a bad value, at usage time" {
+	run -2 --separate-stderr mig-load --upsert --defer-constraints=all postgresql:///nowhere </dev/null
+	[ "$stderr" = 'mig-load: --upsert needs its unique key while rows go in: not with --defer-constraints=all' ]
+	run -2 --separate-stderr mig-load --defer-constraints=keys postgresql:///nowhere </dev/null
+	[ "$stderr" = 'mig-load: --defer-constraints=keys: fk or all expected' ]
+	run -2 --separate-stderr mig-load --defer-constraints=all csv:"$BATS_TEST_TMPDIR/o" </dev/null
+	[[ "$stderr" == *"--upsert and --defer-constraints need a database target" ]]
+}
+
+@test "=all on MariaDB and SQLite: keys stay live, rows load" {
+	my_newdb "$db"
+	myq "$db" "CREATE TABLE t (id int PRIMARY KEY, e varchar(20) UNIQUE)"
+	printf '@t,id:int,e:text\nt,1,a\nt,2,b\n' >"$BATS_TEST_TMPDIR/in"
+	run -0 mig-load -q --defer-constraints=all "$(my_url "$db")" "$BATS_TEST_TMPDIR/in"
+	[ "$(myq "$db" "SELECT count(*) FROM t")" = 2 ]
+	printf '@t,id:int,e:text\nt,3,a\n' >"$BATS_TEST_TMPDIR/dup"
+	run -1 --separate-stderr mig-load -q --defer-constraints=all "$(my_url "$db")" "$BATS_TEST_TMPDIR/dup"
+	[ "$(myq "$db" "SELECT count(*) FROM t")" = 2 ]
+	dbf=$BATS_TEST_TMPDIR/t.db
+	sqlite3 "$dbf" "CREATE TABLE t (id integer PRIMARY KEY, e text UNIQUE)"
+	run -0 mig-load -q --defer-constraints=all "sqlite:$dbf" "$BATS_TEST_TMPDIR/in"
+	[ "$(sqlite3 "$dbf" "SELECT count(*) FROM t")" = 2 ]
+}
