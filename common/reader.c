@@ -819,6 +819,8 @@ static size_t split_line(struct mig_reader *r, char *s, size_t n, int *bad, int 
 	size_t nf = 0, nq = 0, start = 0, i, hi = n, k, qi;
 	unsigned carry = 0;
 
+	*open = 0;
+
 	for (i = 0; i < n; i += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
 		unsigned keep = n - i >= 16 ? 0xffffu : (1u << (n - i)) - 1;
