@@ -303,13 +303,22 @@ if want peers; then
 	LOAD DATABASE
 	  FROM mysql://root@unix:$MIG_MY_SOCK:3306/old_moh
 	  INTO postgresql://postgres@unix:$MIG_PG_SOCK:$MIG_PG_PORT/pgl
+	  WITH prefetch rows = 10000
 	  SET MySQL PARAMETERS net_read_timeout = '3600', net_write_timeout = '3600'
 	  INCLUDING ONLY TABLE NAMES MATCHING 'users', 'appointments', 'medical_cases';
 	EOF
+	# pgloader's Lisp heap (1 GB in Debian's build) runs out on the 3M
+	# appointments with its default 100,000 prefetched rows, hence fewer;
+	# should it still fail, the run goes on without its figure.
 	prep_pgl() { pg_newdb pgl; }
 	run_pgl() { (cd "$WORK" && tm pgloader --no-ssl-cert-verification -q "$WORK/pgloader.load" > "$WORK/pgloader.log" 2>&1) ||
-		{ cat "$WORK/pgloader.log" >&2; return 1; }; }
+		{ grep -a -m3 -E 'ERROR|FATAL|Heap exhausted' "$WORK/pgloader.log" >&2; touch "$WORK/pgloader.failed"; }; }
+	rm -f "$WORK/pgloader.failed"
 	measure peer "pgloader MariaDB->PG, straight copy" "$ROWS" "$SBYTES" prep_pgl run_pgl
+	if [ -f "$WORK/pgloader.failed" ]; then
+		sed -i '/pgloader MariaDB->PG/d' "$RES"
+		say "pgloader failed at this scale (above); no figure for it"
+	fi
 
 	# Miller on the same saved streams, as plain CSV (tag column and types
 	# taken off, untimed): the same filtering and mapping as mig-split and

@@ -369,25 +369,16 @@ static void save_row(struct target *tg, struct buf *b, const struct cat_table *c
 		     const char *name, const char *def, const char *cols, const char *ref, const char *refcols,
 		     const char *keycols)
 {
+	const char *v[] = { ct->schema, ct->name, kind, name, def, cols, ref, refcols, keycols };
+	size_t i;
+
 	buf_reset(b);
 	buf_adds(b, "INSERT INTO " DEFER_TABLE " (schema_name, table_name, kind, name, def, cols, ref, ref_cols, key_cols) VALUES (");
-	lit(tg->conn, b, ct->schema);
-	buf_adds(b, ", ");
-	lit(tg->conn, b, ct->name);
-	buf_adds(b, ", ");
-	lit(tg->conn, b, kind);
-	buf_adds(b, ", ");
-	lit(tg->conn, b, name);
-	buf_adds(b, ", ");
-	lit(tg->conn, b, def);
-	buf_adds(b, ", ");
-	lit(tg->conn, b, cols);
-	buf_adds(b, ", ");
-	lit(tg->conn, b, ref);
-	buf_adds(b, ", ");
-	lit(tg->conn, b, refcols);
-	buf_adds(b, ", ");
-	lit(tg->conn, b, keycols);
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		if (i)
+			buf_adds(b, ", ");
+		lit(tg->conn, b, v[i]);
+	}
 	buf_adds(b, ")");
 	xexec(tg, b->buf);
 }
