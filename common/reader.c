@@ -1,8 +1,10 @@
 /*
  * reader.c - the stream reader: line input, encoding detection, tag state,
- * and both decoders.  Tagged CSV lines without quotes or carriage returns
- * are split in place (the common case, and the fast one); any other record
- * goes through libcsv, which owns RFC 4180's quoting rules.
+ * and both decoders.  Tagged CSV records, quoted values and values running
+ * over several lines included, are split in place by one SSE2 pass
+ * (split_line); a record it refuses (a CR outside quotes, quotes anywhere
+ * but around a whole value) goes through libcsv, whose strict mode says
+ * what is wrong and where.
  */
 #include <csv.h>
 #include <emmintrin.h>
@@ -331,51 +333,6 @@ static struct tagstate *tag_state(struct mig_reader *r, const char *tag, size_t 
 	return r->last;
 }
 
-/*
- * The first byte at or after p equal to c, or e.  SSE2 is part of x86-64,
- * and sixteen bytes a compare is what lets the splitters keep up with a
- * pipe; the loads never pass e.
- */
-static inline const char *find_byte(const char *p, const char *e, char c)
-{
-	const __m128i k = _mm_set1_epi8(c);
-
-	while (e - p >= 16) {
-		unsigned m = (unsigned)_mm_movemask_epi8(
-			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), k));
-
-		if (m)
-			return p + __builtin_ctz(m);
-		p += 16;
-	}
-	while (p < e && *p != c)
-		p++;
-	return p;
-}
-
-/* '\r' if the line holds a CR, else '"' if it holds a quote, else 0. */
-static int find_quote_or_cr(const char *p, size_t n)
-{
-	const __m128i q = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r');
-	const char *e = p + n;
-	int quote = 0;
-
-	while (e - p >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-
-		if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, cr)))
-			return '\r';
-		quote |= _mm_movemask_epi8(_mm_cmpeq_epi8(v, q));
-		p += 16;
-	}
-	for (; p < e; p++) {
-		if (*p == '\r')
-			return '\r';
-		quote |= *p == '"';
-	}
-	return quote ? '"' : 0;
-}
-
 /* Finish a record whose fields (tag first) are in r->fields[0..nf). */
 static int emit_record(struct mig_reader *r, struct tagstate *ts, size_t nf, unsigned long line,
 		       struct mig_item *it)
@@ -541,125 +498,6 @@ static int has_highbit(const char *s, size_t n)
 	return (acc & 0x8080808080808080ULL) != 0;
 }
 
-/*
- * A record with quoted fields, split without libcsv: values are copied to
- * r->store with doubled quotes undone, and a quoted value may run on over
- * following lines.  Returns 1 when the record was split; 0 when it needs
- * libcsv (malformed quoting, which libcsv then reports, a carriage return,
- * or the end of the stream inside a value).  Lines read past the first are
- * kept in r->raw (with the first) so libcsv can be handed the whole record;
- * r->raw is empty when only the first line was looked at.
- */
-/* Make room for k more bytes after the first d of r->store. */
-static inline void room(struct mig_reader *r, size_t d, size_t k)
-{
-	r->store.len = d;
-	buf_grow(&r->store, k);
-}
-
-static int csv_quoted_fast(struct mig_reader *r, const char *s, size_t n, int nl, size_t *nfp,
-			   int *high)
-{
-	const char *p = s, *e = s + n;
-	size_t nf = 0, d = 0;
-
-	buf_reset(&r->raw);
-	room(r, 0, 2 * n + 2);
-	for (;;) {
-		size_t start = d;
-
-		if (nf >= r->fcap)
-			need_fields(r, nf + 1);
-		if (p < e && *p == '"') {
-			p++;
-			for (;;) {
-				const char *q = find_byte(p, e, '"');
-
-				room(r, d, (size_t)(q - p) + 2);
-				memcpy(r->store.buf + d, p, (size_t)(q - p));
-				d += (size_t)(q - p);
-				p = q;
-				if (p == e) {
-					/* The value goes on past the line: keep the
-					 * line break and read on. */
-					char *ns;
-					size_t nn;
-					int nnl;
-
-					if (!nl)
-						return 0;
-					if (!r->raw.len)
-						buf_add(&r->raw, s, n);
-					buf_addc(&r->raw, '\n');
-					r->store.buf[d++] = '\n';
-					if (next_line(r, &ns, &nn, &nnl) <= 0)
-						return 0;
-					buf_add(&r->raw, ns, nn);
-					*high |= has_highbit(ns, nn);
-					s = ns;
-					n = nn;
-					nl = nnl;
-					p = s;
-					e = s + n;
-					continue;
-				}
-				if (p + 1 < e && p[1] == '"') {
-					r->store.buf[d++] = '"';
-					p += 2;
-					continue;
-				}
-				p++;
-				break;
-			}
-			if (p < e && *p != ',')
-				goto fallback;
-			r->fields[nf].null = 0;
-			r->fields[nf].plain = 0;
-		} else {
-			const char *q = find_byte(p, e, ',');
-
-			if (find_quote_or_cr(p, (size_t)(q - p)))
-				goto fallback;
-			room(r, d, (size_t)(q - p) + 2);
-			memcpy(r->store.buf + d, p, (size_t)(q - p));
-			d += (size_t)(q - p);
-			r->fields[nf].null = d == start;
-			r->fields[nf].plain = 1;
-			p = q;
-		}
-		r->fields[nf].len = d - start;
-		r->offs[nf] = start;
-		room(r, d, 2);
-		r->store.buf[d++] = '\0';
-		r->store.len = d;
-		nf++;
-		if (p >= e)
-			break;
-		p++;	/* the comma */
-		if (p == e) {
-			/* A trailing comma: one more, NULL, field. */
-			if (nf >= r->fcap)
-				need_fields(r, nf + 1);
-			r->offs[nf] = d;
-			r->fields[nf].len = 0;
-			r->fields[nf].null = 1;
-			r->fields[nf].plain = 1;
-			room(r, d, 2);
-			r->store.buf[d++] = '\0';
-			r->store.len = d;
-			nf++;
-			break;
-		}
-	}
-	r->store.len = d;
-	*nfp = nf;
-	return 1;
-fallback:
-	if (r->raw.len && nl)
-		buf_addc(&r->raw, '\n');
-	return 0;
-}
-
 /* Feed one line (n bytes, LF at s[n] if nl) to libcsv: 1 record done, 0 more needed, -1. */
 static int csv_feed(struct mig_reader *r, char *s, size_t n, int nl, unsigned long line)
 {
@@ -725,8 +563,8 @@ static int csv_slow(struct mig_reader *r, char *s, size_t n, int nl, struct mig_
 	return csv_slow_more(r, first, nl, high, it);
 }
 
-/* The same for a record whose lines, from line first on, csv_quoted_fast
- * already read into r->raw. */
+/* The same for a record whose lines, from line first on, csv_next joined
+ * and copied into r->raw. */
 static int csv_slow_raw(struct mig_reader *r, unsigned long first, struct mig_item *it)
 {
 	char *p = r->raw.buf, *e = r->raw.buf + r->raw.len;
@@ -965,17 +803,7 @@ static int csv_next(struct mig_reader *r, char *s, size_t n, int nl, struct mig_
 			buf_addc(&r->raw, '\n');
 		return csv_slow_raw(r, first0, it);
 	}
-	{
-		unsigned long first = r->lineno;
-		int hb = has_highbit(s, n);
-		size_t i;
-
-		if (!csv_quoted_fast(r, s, n, nl, &nf, &hb))
-			return r->raw.len ? csv_slow_raw(r, first, it) : csv_slow(r, s, n, nl, it);
-		for (i = 0; i < nf; i++)
-			r->fields[i].val = r->store.buf + r->offs[i];
-		return csv_fields(r, nf, first, hb, it);
-	}
+	return csv_slow(r, s, n, nl, it);
 }
 
 /* ---- NDJSON ---- */
