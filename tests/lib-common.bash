@@ -29,3 +29,27 @@ test_db() {
 assert_same() {
 	diff -u "$1" "$2"
 }
+
+# mig-load ARGS... in the background, SIGKILLed after a random 0.05-0.8 s,
+# three times; its states and stderr are appended to $BATS_TEST_TMPDIR.
+load_kill3() {
+	local i pid
+	for i in 1 2 3; do
+		mig-load -q "$@" >>"$BATS_TEST_TMPDIR/states" 2>>"$BATS_TEST_TMPDIR/err" &
+		pid=$!
+		sleep "0.$(( (RANDOM % 16 + 1) * 5 ))"
+		kill -9 "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+}
+
+# mig-load ARGS... SIGKILLed once it has committed a batch (its first
+# #!state line), so whatever that batch's transaction did is committed.
+load_kill_after_batch() {
+	local i pid
+	mig-load -q "$@" >"$BATS_TEST_TMPDIR/states" &
+	pid=$!
+	for i in $(seq 1 200); do grep -q state "$BATS_TEST_TMPDIR/states" && break; sleep 0.05; done
+	kill -9 "$pid"
+	wait "$pid" || true
+}

@@ -21,18 +21,6 @@ setup() {
 	ck=$BATS_TEST_TMPDIR/ck.json
 }
 
-# Start the load, SIGKILL it after a random 0.05-0.8 s, three times.
-kill3() {
-	local i pid
-	for i in 1 2 3; do
-		mig-load -q "$@" >>"$BATS_TEST_TMPDIR/states" 2>>"$BATS_TEST_TMPDIR/err" &
-		pid=$!
-		sleep "0.$(( (RANDOM % 16 + 1) * 5 ))"
-		kill -9 "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
-}
-
 # Every state line promised only committed rows: its count is never above the table's.
 states_true() {
 	local n=$1 last
@@ -44,7 +32,7 @@ states_true() {
 	pg_newdb "$db"
 	url=$(pg_url "$db")
 	pgq "$db" "CREATE TABLE big (id bigint PRIMARY KEY, v text NOT NULL, p int)"
-	kill3 -b 10000 -c "$ck" "$url" "$in"
+	load_kill3 -b 10000 -c "$ck" "$url" "$in"
 	states_true "$(pgq "$db" "SELECT count(*) FROM big")"
 	run -0 --separate-stderr mig-load -b 10000 -c "$ck" "$url" "$in"
 	[ "$(pgq "$db" "SELECT count(*), count(DISTINCT id), sum(id) FROM big")" = "200000	200000	20000100000" ]
@@ -69,7 +57,7 @@ constraint_defs() {
 			CONSTRAINT big_v_len CHECK (length(v) < 100));
 		CREATE INDEX big_v ON big (lower(v)); CREATE UNIQUE INDEX big_pv ON big (p, v) WHERE p > 0"
 	constraint_defs >"$BATS_TEST_TMPDIR/before"
-	kill3 --defer-constraints -b 10000 -c "$ck" "$url" "$in"
+	load_kill3 --defer-constraints -b 10000 -c "$ck" "$url" "$in"
 	run -0 mig-load -q --defer-constraints -b 10000 -c "$ck" "$url" "$in"
 	[ "$(pgq "$db" "SELECT count(*), count(DISTINCT id), sum(id) FROM big")" = "200000	200000	20000100000" ]
 	constraint_defs >"$BATS_TEST_TMPDIR/after"
@@ -85,10 +73,7 @@ constraint_defs() {
 		CREATE INDEX big_v ON big (v)"
 	constraint_defs >"$BATS_TEST_TMPDIR/before"
 	# kill once it has committed a batch, so the drops are committed too
-	mig-load -q --defer-constraints -b 10000 -c "$ck" "$url" "$in" >"$BATS_TEST_TMPDIR/states" &
-	pid=$!
-	for i in $(seq 1 100); do grep -q state "$BATS_TEST_TMPDIR/states" && break; sleep 0.05; done
-	kill -9 $pid; wait $pid || true
+	load_kill_after_batch --defer-constraints -b 10000 -c "$ck" "$url" "$in"
 	[ "$(pgq "$db" "SELECT count(*) FROM _mig_load_deferred")" -gt 0 ]
 	run -0 --separate-stderr mig-load -q -b 10000 -c "$ck" "$url" "$in"
 	[[ "$stderr" == *"re-creating 2 constraints and indexes left deferred by an earlier run" ]]
@@ -120,7 +105,7 @@ ch,3,9,mig-load,constraint ch_pid,"no matching row in ""public"".""par"""' ]
 @test "SQLite: killed three times, rerun: each row exactly once" {
 	dbf=$BATS_TEST_TMPDIR/t.db
 	sqlite3 "$dbf" "CREATE TABLE big (id integer PRIMARY KEY, v text NOT NULL, p int)"
-	kill3 -b 5000 -c "$ck" "sqlite:$dbf" "$small"
+	load_kill3 -b 5000 -c "$ck" "sqlite:$dbf" "$small"
 	run -0 mig-load -q -b 5000 -c "$ck" "sqlite:$dbf" "$small"
 	[ "$(sqlite3 "$dbf" "SELECT count(*), count(DISTINCT id), sum(id) FROM big")" = "50000|50000|1250025000" ]
 }
@@ -129,14 +114,14 @@ ch,3,9,mig-load,constraint ch_pid,"no matching row in ""public"".""par"""' ]
 	my_newdb "$db"
 	url=$(my_url "$db")
 	myq "$db" "CREATE TABLE big (id bigint PRIMARY KEY, v text NOT NULL, p int)"
-	kill3 -b 5000 -c "$ck" "$url" "$small"
+	load_kill3 -b 5000 -c "$ck" "$url" "$small"
 	run -0 mig-load -q -b 5000 -c "$ck" "$url" "$small"
 	[ "$(myq "$db" "SELECT count(*), count(DISTINCT id), sum(id) FROM big")" = "50000	50000	1250025000" ]
 }
 
 @test "csv: killed three times, rerun: each row exactly once" {
 	dir=$BATS_TEST_TMPDIR/out
-	kill3 -b 5000 -c "$ck" "csv:$dir" "$small"
+	load_kill3 -b 5000 -c "$ck" "csv:$dir" "$small"
 	run -0 mig-load -q -b 5000 -c "$ck" "csv:$dir" "$small"
 	sed '1d; s/^big,//' "$small" >"$BATS_TEST_TMPDIR/want"
 	sed '1d' "$dir/big.csv" >"$BATS_TEST_TMPDIR/got"

@@ -38,25 +38,11 @@ defs() {
 		SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('big', 'kid') ORDER BY 1"
 }
 
-kill3() {
-	local i pid
-	for i in 1 2 3; do
-		mig-load -q "$@" >>"$BATS_TEST_TMPDIR/states" 2>>"$BATS_TEST_TMPDIR/err" &
-		pid=$!
-		sleep "0.$(( (RANDOM % 16 + 1) * 5 ))"
-		kill -9 "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
-}
-
 @test "=all: keys, indexes and referencing foreign keys are gone during the load and identical after" {
 	make_tables
 	defs >"$BATS_TEST_TMPDIR/before"
 	# kill once a batch is committed: the drops are committed with it
-	mig-load -q --defer-constraints=all -b 20000 -c "$ck" "$url" "$in" >"$BATS_TEST_TMPDIR/states" &
-	pid=$!
-	for i in $(seq 1 200); do grep -q state "$BATS_TEST_TMPDIR/states" && break; sleep 0.05; done
-	kill -9 $pid; wait $pid || true
+	load_kill_after_batch --defer-constraints=all -b 20000 -c "$ck" "$url" "$in"
 	[ "$(pgq "$db" "SELECT string_agg(kind || ' ' || name, ', ' ORDER BY ord) FROM _mig_load_deferred")" = \
 		'fk big_p, rfk kid_big, key big_pk, key big_v_key, index big_lv, index big_pv' ]
 	[ "$(pgq "$db" "SELECT count(*) FROM pg_constraint WHERE conrelid IN ('big'::regclass, 'kid'::regclass)")" = 1 ]
@@ -70,7 +56,7 @@ kill3() {
 @test "=all: killed three times, rerun: rows once, definitions identical" {
 	make_tables
 	defs >"$BATS_TEST_TMPDIR/before"
-	kill3 --defer-constraints=all -b 10000 -c "$ck" "$url" "$in"
+	load_kill3 --defer-constraints=all -b 10000 -c "$ck" "$url" "$in"
 	run -0 mig-load -q --defer-constraints=all -b 10000 -c "$ck" "$url" "$in"
 	[ "$(pgq "$db" "SELECT count(*), count(DISTINCT id), sum(id) FROM big")" = "200000	200000	20000123754" ]
 	defs >"$BATS_TEST_TMPDIR/after"
@@ -81,10 +67,7 @@ kill3() {
 @test "=all: a run without the option restores keys a killed run left dropped" {
 	make_tables
 	defs >"$BATS_TEST_TMPDIR/before"
-	mig-load -q --defer-constraints=all -b 20000 -c "$ck" "$url" "$in" >"$BATS_TEST_TMPDIR/states" &
-	pid=$!
-	for i in $(seq 1 200); do grep -q state "$BATS_TEST_TMPDIR/states" && break; sleep 0.05; done
-	kill -9 $pid; wait $pid || true
+	load_kill_after_batch --defer-constraints=all -b 20000 -c "$ck" "$url" "$in"
 	run -0 --separate-stderr mig-load -q -b 20000 -c "$ck" "$url" "$in"
 	[[ "$stderr" == *"re-creating 6 constraints and indexes left deferred by an earlier run" ]]
 	defs >"$BATS_TEST_TMPDIR/after"
@@ -94,10 +77,7 @@ kill3() {
 
 @test "=all killed, then --upsert: refused until the keys are back" {
 	make_tables
-	mig-load -q --defer-constraints=all -b 20000 -c "$ck" "$url" "$in" >"$BATS_TEST_TMPDIR/states" &
-	pid=$!
-	for i in $(seq 1 200); do grep -q state "$BATS_TEST_TMPDIR/states" && break; sleep 0.05; done
-	kill -9 $pid; wait $pid || true
+	load_kill_after_batch --defer-constraints=all -b 20000 -c "$ck" "$url" "$in"
 	n=$(pgq "$db" "SELECT count(*) FROM big")
 	printf '@big,id:int,v:text,p:int\nbig,7919,changed,1\n' >"$BATS_TEST_TMPDIR/up"
 	run -2 --separate-stderr mig-load -q --upsert "$url" "$BATS_TEST_TMPDIR/up"
