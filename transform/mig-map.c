@@ -403,6 +403,10 @@ static int f_uuid5(struct ctx *c, struct node *n, struct val *res)
 
 	if (n->av[1].null)
 		return *res = n->av[1], 0;
+	/* Made on first use: OpenSSL's providers cost 3.5 MB of RSS that
+	 * rules without uuid5() should not pay. */
+	if (!c->u5.ctx)
+		uuid5_init(&c->u5);
 	uuid5_make(&c->u5, n->ns, n->av[1].p, n->av[1].len, u);
 	uuid_unparse_lower(u, text);
 	buf_add(&c->out, text, 36);
@@ -1547,7 +1551,6 @@ int main(int argc, char **argv)
 	memset(&ctx, 0, sizeof(ctx));
 	buf_init(&ctx.out);
 	buf_init(&ctx.tmp);
-	uuid5_init(&ctx.u5);
 	if (!(ctx.tz = map_tz_new()))
 		die(MIG_EXIT_SYSTEM, "out of memory");
 	if (password_path) {
