@@ -13,14 +13,31 @@
 #include "catalog.h"
 #include "util.h"
 
-static PGresult *q(PGconn *c, const char *sql, int n, const char *const *params, struct buf *err)
+/*
+ * A reader's connection and error, and whether the last failure was one
+ * a retry may cure.  Functions such as pg_get_indexdef look objects up in
+ * the server's caches, not in the query's snapshot, so an index or
+ * constraint dropped by another session between the scan of pg_index and
+ * the lookup fails the whole query with an internal error (XX000, "cache
+ * lookup failed ...").  A load deferring another table's keys does just
+ * that, so the read is retried instead of giving up.
+ */
+struct rd {
+	PGconn *c;
+	struct buf *err;
+	int again;
+};
+
+static PGresult *q(struct rd *x, const char *sql, int n, const char *const *params)
 {
-	PGresult *r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+	PGresult *r = PQexecParams(x->c, sql, n, NULL, params, NULL, NULL, 0);
 
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		char *m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+		const char *m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+		const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 
-		cat_set_error(err, "catalog query failed: %s", m ? m : PQerrorMessage(c));
+		x->again = st && !strcmp(st, "XX000");
+		cat_set_error(x->err, "catalog query failed: %s", m ? m : PQerrorMessage(x->c));
 		PQclear(r);
 		return NULL;
 	}
@@ -106,13 +123,13 @@ static const char SQL_IDX[] =
 	"  WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype IN ('p','u','x')) "
 	"ORDER BY ic.relname";
 
-static int read_table(PGconn *c, const char *oid, struct cat_table *t, struct buf *err)
+static int read_table(struct rd *x, const char *oid, struct cat_table *t)
 {
 	const char *p[1] = { oid };
 	PGresult *r;
 	int i;
 
-	if (!(r = q(c, SQL_COLS, 1, p, err)))
+	if (!(r = q(x, SQL_COLS, 1, p)))
 		return -1;
 	for (i = 0; i < PQntuples(r); i++) {
 		struct cat_column *col = cat_add_column(t);
@@ -127,7 +144,7 @@ static int read_table(PGconn *c, const char *oid, struct cat_table *t, struct bu
 	}
 	PQclear(r);
 
-	if (!(r = q(c, SQL_CONS, 1, p, err)))
+	if (!(r = q(x, SQL_CONS, 1, p)))
 		return -1;
 	for (i = 0; i < PQntuples(r); i++) {
 		char type = *val(r, i, 1);
@@ -157,7 +174,7 @@ static int read_table(PGconn *c, const char *oid, struct cat_table *t, struct bu
 	}
 	PQclear(r);
 
-	if (!(r = q(c, SQL_IDX, 1, p, err)))
+	if (!(r = q(x, SQL_IDX, 1, p)))
 		return -1;
 	for (i = 0; i < PQntuples(r); i++) {
 		struct cat_index *x = cat_add_index(t);
@@ -183,20 +200,20 @@ static void fill(PGresult *r, int row, struct cat_table *t, char **oid)
 		t->est_rows = est < 0 ? -1 : est;
 }
 
-int cat_read_pg(PGconn *c, const char *const *tables, struct catalog *out, struct buf *err)
+static int read_catalog(struct rd *x, const char *const *tables, struct catalog *out)
 {
 	PGresult *r;
 	char *oid;
 	int i;
 
 	if (!tables) {
-		if (!(r = q(c, SQL_ALL, 0, NULL, err)))
+		if (!(r = q(x, SQL_ALL, 0, NULL)))
 			return -1;
 		for (i = 0; i < PQntuples(r); i++) {
 			struct cat_table *t = cat_add_table(out);
 
 			fill(r, i, t, &oid);
-			if (read_table(c, oid, t, err) < 0) {
+			if (read_table(x, oid, t) < 0) {
 				free(oid);
 				PQclear(r);
 				return -1;
@@ -214,24 +231,69 @@ int cat_read_pg(PGconn *c, const char *const *tables, struct catalog *out, struc
 		cat_split_name(*tables, &schema, &name);
 		p[0] = schema;
 		p[1] = name;
-		r = q(c, SQL_TABLE, 2, p, err);
+		r = q(x, SQL_TABLE, 2, p);
 		free(schema);
 		free(name);
 		if (!r)
 			return -1;
 		if (PQntuples(r) == 0) {
 			PQclear(r);
-			cat_set_error(err, "table '%s' does not exist", *tables);
+			cat_set_error(x->err, "table '%s' does not exist", *tables);
 			return -1;
 		}
 		t = cat_add_table(out);
 		fill(r, 0, t, &oid);
 		PQclear(r);
-		if (read_table(c, oid, t, err) < 0) {
+		if (read_table(x, oid, t) < 0) {
 			free(oid);
 			return -1;
 		}
 		free(oid);
 	}
 	return 0;
+}
+
+static int exec_ok(PGconn *c, const char *sql)
+{
+	PGresult *r = PQexec(c, sql);
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+
+	PQclear(r);
+	return ok;
+}
+
+#define CAT_TRIES 8
+
+int cat_read_pg(PGconn *c, const char *const *tables, struct catalog *out, struct buf *err)
+{
+	struct rd x = { c, err, 0 };
+	size_t keep = out->ntables;
+	int tries, r;
+
+	/*
+	 * Inside the caller's transaction a failed query would abort it, and
+	 * its snapshot would show the dropped object again on every retry:
+	 * the savepoint keeps the transaction usable, and CAT_AGAIN tells the
+	 * caller that a new transaction may succeed.
+	 */
+	if (PQtransactionStatus(c) == PQTRANS_INTRANS) {
+		if (!exec_ok(c, "SAVEPOINT mig_catalog")) {
+			cat_set_error(err, "catalog query failed: %s", PQerrorMessage(c));
+			return -1;
+		}
+		r = read_catalog(&x, tables, out);
+		if (r < 0)
+			exec_ok(c, "ROLLBACK TO SAVEPOINT mig_catalog");
+		exec_ok(c, "RELEASE SAVEPOINT mig_catalog");
+		return r < 0 && x.again ? CAT_AGAIN : r;
+	}
+	for (tries = 1;; tries++) {
+		x.again = 0;
+		r = read_catalog(&x, tables, out);
+		if (r == 0 || !x.again || tries == CAT_TRIES)
+			return r;
+		cat_truncate(out, keep);
+		/* 10, 20, 40 ... ms: the other session's DDL commits meanwhile. */
+		sleep_ms(10L << (tries - 1));
+	}
 }

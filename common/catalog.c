@@ -60,7 +60,7 @@ int catalog_read(const struct dburl *u, void *conn, const char *const *tables,
 	}
 	if (r < 0) {
 		catalog_release(out);
-		return -1;
+		return r == CAT_AGAIN ? r : -1;
 	}
 	if (!tables)
 		drop_bookkeeping(out);
@@ -76,6 +76,12 @@ struct cat_table *cat_add_table(struct catalog *c)
 	memset(t, 0, sizeof(*t));
 	t->est_rows = -1;
 	return t;
+}
+
+void cat_truncate(struct catalog *c, size_t n)
+{
+	while (c->ntables > n)
+		table_release(&c->tables[--c->ntables]);
 }
 
 struct cat_column *cat_add_column(struct cat_table *t)

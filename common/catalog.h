@@ -84,8 +84,13 @@ struct catalog {
  * optionally schema-qualified; NULL for every user table) over an open
  * connection: conn is a PGconn *, MYSQL * or sqlite3 * as u->kind says.
  * Returns 0, or -1 with a message in err (a table that does not exist is
- * an error naming it).
+ * an error naming it).  PostgreSQL objects dropped by another session
+ * while they are read make the read start over, up to a few times; inside
+ * the caller's transaction, whose snapshot would show them again, the
+ * read returns CAT_AGAIN instead (the message in err, the transaction
+ * still usable) and a new transaction may succeed.
  */
+#define CAT_AGAIN (-2)
 int catalog_read(const struct dburl *u, void *conn, const char *const *tables,
 		 struct catalog *out, struct buf *err);
 void catalog_release(struct catalog *c);
@@ -111,6 +116,8 @@ int cat_read_pg(PGconn *c, const char *const *tables, struct catalog *out, struc
 int cat_read_my(MYSQL *m, const char *const *tables, struct catalog *out, struct buf *err);
 int cat_read_sqlite(sqlite3 *db, const char *const *tables, struct catalog *out, struct buf *err);
 struct cat_table *cat_add_table(struct catalog *c);
+/* Release the tables from the n-th on (a reader's retry starts over). */
+void cat_truncate(struct catalog *c, size_t n);
 struct cat_column *cat_add_column(struct cat_table *t);
 struct cat_key *cat_add_uniq(struct cat_table *t);
 struct cat_fk *cat_add_fk(struct cat_table *t);

@@ -170,6 +170,13 @@ double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
 void each_rule_line(const char *path, void (*fn)(char *line, const char *where, void *arg), void *arg)
 {
 	FILE *fp = fopen(path, "r");

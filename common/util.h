@@ -81,5 +81,7 @@ static inline int hexval(int c)
 
 /* Monotonic seconds, for progress and rates. */
 double now_seconds(void);
+/* Sleep ms milliseconds (a retry's back-off); a signal cuts it short. */
+void sleep_ms(long ms);
 
 #endif

@@ -38,12 +38,21 @@ void x_run_jobs(struct xctx *x, const struct xsource *s)
 	struct catalog cat;
 	struct buf err = BUF_INIT, sql = BUF_INIT;
 	size_t i, nt = 0, ti = 0;
+	int r, tries;
 
-	s->begin(x, s->conn);
 	for (i = 0; i < x->njobs; i++)
 		if (x->jobs[i].table)
 			names[nt++] = x->jobs[i].table;
-	if (catalog_read(x->u, s->conn, nt || !x->o->schema ? names : NULL, &cat, &err) < 0)
+	/* Nothing is read before the catalog, so a new snapshot costs nothing. */
+	for (tries = 1;; tries++) {
+		s->begin(x, s->conn);
+		r = catalog_read(x->u, s->conn, nt || !x->o->schema ? names : NULL, &cat, &err);
+		if (r != CAT_AGAIN || tries == 8)
+			break;
+		s->end(x, s->conn);
+		sleep_ms(10L << (tries - 1));
+	}
+	if (r < 0)
 		die(MIG_EXIT_DB, "%s: %s", x->u->shown, err.buf);
 	if (x->o->schema) {
 		x_print_schema(x, &cat);

@@ -164,3 +164,26 @@ race() {
 	[ ! -s "$BATS_TEST_TMPDIR/e1" ] && [ ! -s "$BATS_TEST_TMPDIR/e2" ]
 	[ "$(myq "$db" "SELECT count(DISTINCT run_id) FROM _mig_load_checkpoint")" = 2 ]
 }
+
+# Another session creates and drops an index and a unique constraint of
+# an unrelated table, over and over, as a deferred load of that table
+# does.  The catalog read of a load (outside a transaction) and of an
+# extract (inside its snapshot) meets half-dropped objects: PostgreSQL's
+# "cache lookup failed" is retried, not reported.
+@test "PostgreSQL: loads and extracts read the catalog while another session drops keys and indexes" {
+	pgq "$db" "CREATE TABLE a (id int PRIMARY KEY, v text);
+		CREATE TABLE churn (id int PRIMARY KEY, v text, w text)"
+	for i in $(seq 1 20000); do
+		echo "CREATE INDEX ci ON churn (v, w); ALTER TABLE churn ADD CONSTRAINT cu UNIQUE (w);"
+		echo "DROP INDEX ci; ALTER TABLE churn DROP CONSTRAINT cu;"
+	done >"$BATS_TEST_TMPDIR/churn.sql"
+	psql -q "$url" -f "$BATS_TEST_TMPDIR/churn.sql" >/dev/null 2>&1 &
+	pid=$!
+	for i in $(seq 1 20); do
+		printf '@a,id:int,v:text\na,%d,x\n' "$i" | mig-load -q "$url"
+		mig-extract -s "$url" >/dev/null
+	done
+	kill "$pid"
+	pid=
+	[ "$(pgq "$db" "SELECT count(*) FROM a")" = 20 ]
+}
