@@ -35,11 +35,9 @@ int std_option(int c, const char *arg, struct std_opts *so, void (*usage)(int co
 		return 1;
 	case 'q':
 		so->quiet = 1;
-		so->last = 0;
 		return 1;
 	case STD_OPT_PROGRESS:
 		so->progress = 1;
-		so->last = 1;
 		return 1;
 	case 'h':
 		give_usage(usage, MIG_EXIT_OK);

@@ -49,10 +49,11 @@
  *   verbose      -v/--stats given
  *   quiet        -q/--quiet given
  *   progress     --progress given
- *   last         which of -q and --progress came last: 0 -q, 1 --progress,
- *                -1 neither.  Tools differ on how -q and --progress combine
- *                (quiet wins, progress wins, or the last one wins); each
- *                derives its progress_init() force from these three.
+ *
+ * std_progress() is the progress_init() force every tool uses: --progress
+ * shows progress, in whatever order it comes with -q (which still
+ * silences everything else); -q alone hides it; with neither it shows on
+ * a terminal.
  */
 #ifndef MIG_OPTS_H
 #define MIG_OPTS_H
@@ -87,14 +88,19 @@ struct std_opts {
 	enum mig_format format;
 	const char *reject;
 	long long max_rejects;
-	int show_values, verbose, quiet, progress, last;
+	int show_values, verbose, quiet, progress;
 };
 
-#define STD_OPTS_INIT { MIG_FMT_CSV, NULL, -1, 0, 0, 0, 0, -1 }
+#define STD_OPTS_INIT { MIG_FMT_CSV, NULL, -1, 0, 0, 0, 0 }
 
 /* Store the shared option c (argument arg) in so: 1, or 0 if c is not one. */
 int std_option(int c, const char *arg, struct std_opts *so, void (*usage)(int code));
 /* Die (exit 2) if --max-rejects is at least least_needing and --reject is missing. */
 void std_opts_check(const struct std_opts *so, long long least_needing);
+/* progress_init()'s force: 1 with --progress, else 0 with -q, else -1. */
+static inline int std_progress(const struct std_opts *so)
+{
+	return so->progress ? 1 : so->quiet ? 0 : -1;
+}
 
 #endif

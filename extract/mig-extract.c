@@ -246,7 +246,7 @@ int main(int argc, char **argv)
 	x.o = &opt;
 	x.u = &u;
 	x.ledger = &ledger;
-	progress_init(&prog, so.quiet ? 0 : so.progress ? 1 : -1);
+	progress_init(&prog, std_progress(&so));
 	x.prog = &prog;
 	if (!opt.schema)
 		x.w = mig_writer_new(STDOUT_FILENO, "<stdout>", opt.fmt, 0);

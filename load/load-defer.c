@@ -488,7 +488,11 @@ void defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *orp
 	if (tg->url.kind != DB_PG)
 		return;
 	/* Our turn with this table; saved rows now are a killed run's. */
-	lock_table(tg, ct->schema, ct->name, 1);
+	if (!lock_table(tg, ct->schema, ct->name, 0)) {
+		if (!tg->quiet)
+			warn("%s: waiting for another --defer-constraints load of this table to finish", t->tag);
+		lock_table(tg, ct->schema, ct->name, 1);
+	}
 	load_saved(tg, &l, ct->schema, ct->name);
 	if (l.n) {
 		/* An earlier run dropped them: the catalog no longer shows them. */

@@ -103,6 +103,7 @@ struct target {
 	const char *upsert_key;	/* NULL: plain insert */
 	int upsert;
 	int show_values;
+	int quiet;		/* -q: no notes on stderr */
 	int isolate;		/* rows go through savepoints (rejects, dry run) */
 	int dry_run, defer;
 	int defer_keys;		/* --defer-constraints=all: primary keys and unique constraints too */

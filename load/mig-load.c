@@ -947,6 +947,7 @@ int main(int argc, char **argv)
 	cx.tg.upsert = opt_upsert;
 	cx.tg.upsert_key = opt_upsert_key;
 	cx.tg.show_values = so.show_values;
+	cx.tg.quiet = so.quiet;
 	cx.tg.isolate = opt_dry_run || so.reject || so.max_rejects >= 0;
 	cx.tg.dry_run = opt_dry_run;
 	cx.tg.defer = opt_defer;
@@ -980,8 +981,7 @@ int main(int argc, char **argv)
 				       opt_dry_run && so.max_rejects < 0 ? -1 : so.max_rejects,
 				       cx.ckpt_in ? cx.rej_bytes : -1, before);
 	}
-	/* -q wins over --progress */
-	progress_init(&cx.pg, so.quiet ? 0 : so.progress ? 1 : -1);
+	progress_init(&cx.pg, std_progress(&so));
 	xsql(&cx, "BEGIN");
 	cx.in_txn = 1;
 

@@ -1561,8 +1561,7 @@ int main(int argc, char **argv)
 	w = mig_writer_new(1, "<stdout>", so.format, 0);
 	if (so.reject)
 		rj = rejects_open(so.reject, "mig-map", so.max_rejects);
-	/* -q and --progress: the last one given wins */
-	progress_init(&pg, so.last);
+	progress_init(&pg, std_progress(&so));
 	progress_begin(&pg, "", 0);
 	while ((ret = mig_reader_next(rd, &it)) > 0) {
 		if (it.kind != MIG_RECORD && it.kind != MIG_HEADER) {

@@ -622,7 +622,7 @@ int main(int argc, char **argv)
 	run.r = mig_reader_open(optind < argc ? argv[optind] : NULL, 0);
 	run.w = mig_writer_new(1, "<stdout>", so.format, 0);
 	/* --progress wins over -q */
-	progress_init(&run.pg, so.progress ? 1 : so.quiet ? 0 : -1);
+	progress_init(&run.pg, std_progress(&so));
 
 	while ((ret = mig_reader_next(run.r, &it)) > 0) {
 		if (it.kind == MIG_RECORD) {

@@ -499,8 +499,7 @@ int main(int argc, char **argv)
 	}
 	c.show_values = so.show_values;
 	c.quiet = so.quiet;
-	/* -q quietens the summary, not the progress line */
-	c.progress = so.progress ? 1 : -1;
+	c.progress = std_progress(&so);
 	if (optind < argc) {
 		struct buf line = BUF_INIT;
 
