@@ -53,27 +53,32 @@ static int read_table(MYSQL *m, struct cat_table *t, struct buf *err)
 	MYSQL_RES *r;
 	MYSQL_ROW row;
 	size_t i, nchecks = 0, nrules = 0;
-	char **checks = NULL, **rules = NULL;	/* rules: name, on delete, on update */
+	char **checks = NULL, **rules = NULL;	/* checks: name, clause; rules: name, on delete, on update */
+	char *json_used = NULL;
 	int rc = -1;
 
 	lit(m, &tn, t->name);
 	/*
-	 * JSON columns: the CHECK (json_valid(`col`)) MariaDB adds for the JSON
-	 * alias.  Read separately and matched here: a correlated subquery on
-	 * CHECK_CONSTRAINTS inside a COLUMNS query crashes MariaDB 10.11.
-	 * MySQL has a real JSON type and, before 8.0.16, no CHECK_CONSTRAINTS.
+	 * CHECK constraints, among them the CHECK (json_valid(`col`)) MariaDB
+	 * adds for the JSON alias, which marks a JSON column rather than
+	 * being listed as a check.  Read separately and matched here: a
+	 * correlated subquery on CHECK_CONSTRAINTS inside a COLUMNS query
+	 * crashes MariaDB 10.11.  MySQL has a real JSON type and, before
+	 * 8.0.16, no CHECK_CONSTRAINTS.
 	 */
 	if (strstr(mysql_get_server_info(m), "MariaDB")) {
-		buf_addf(&sql, "SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS "
-			 "WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = %s", tn.buf);
+		buf_addf(&sql, "SELECT CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS "
+			 "WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = %s ORDER BY CONSTRAINT_NAME", tn.buf);
 		if (!(r = q(m, &sql, err)))
 			goto fail;
-		while ((row = mysql_fetch_row(r)))
-			if (row[0] && !strncmp(row[0], "json_valid(", 11))
-				cat_push(&checks, &nchecks, row[0]);
+		while ((row = mysql_fetch_row(r))) {
+			cat_push(&checks, &nchecks, row[0] ? row[0] : "");
+			cat_push(&checks, &nchecks, row[1] ? row[1] : "");
+		}
 		mysql_free_result(r);
 		buf_reset(&sql);
 	}
+	json_used = ecalloc(nchecks / 2 + 1, 1);
 	buf_addf(&sql, "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, DATA_TYPE, EXTRA "
 		 "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s "
 		 "ORDER BY ORDINAL_POSITION", tn.buf);
@@ -94,9 +99,9 @@ static int read_table(MYSQL *m, struct cat_table *t, struct buf *err)
 			buf_adds(&want, "json_valid(");
 			ident(&want, row[0]);
 			buf_addc(&want, ')');
-			for (i = 0; i < nchecks; i++)
-				if (!strcmp(checks[i], want.buf))
-					json = 1;
+			for (i = 0; i + 1 < nchecks; i += 2)
+				if (!strcmp(checks[i + 1], want.buf))
+					json = json_used[i / 2] = 1;
 			buf_release(&want);
 		}
 		col->type = json ? MIG_T_JSON : cat_my_type(row[4], row[1], 1);
@@ -104,6 +109,15 @@ static int read_table(MYSQL *m, struct cat_table *t, struct buf *err)
 		col->autogen = row[5] && (strcasestr(row[5], "auto_increment") || strcasestr(row[5], "generated"));
 	}
 	mysql_free_result(r);
+	for (i = 0; i + 1 < nchecks; i += 2)
+		if (!json_used[i / 2]) {
+			struct cat_check *k = cat_add_check(t);
+			struct buf def = BUF_INIT;
+
+			buf_addf(&def, "CHECK (%s)", checks[i + 1]);
+			k->name = estrdup(checks[i]);
+			k->def = buf_detach(&def, NULL);
+		}
 
 	/*
 	 * Foreign key rules first, on their own: every information_schema
@@ -262,6 +276,7 @@ fail:
 	for (i = 0; i < nchecks; i++)
 		free(checks[i]);
 	free(checks);
+	free(json_used);
 	for (i = 0; i < nrules; i++)
 		free(rules[i]);
 	free(rules);

@@ -110,7 +110,7 @@ static const char SQL_CONS[] =
 	"con.confdeltype, con.confupdtype, pg_get_constraintdef(con.oid) "
 	"FROM pg_constraint con LEFT JOIN pg_class rc ON rc.oid = con.confrelid "
 	"LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace "
-	"WHERE con.conrelid = $1::oid AND con.contype IN ('p','u','f') "
+	"WHERE con.conrelid = $1::oid AND con.contype IN ('p','u','f','c') "
 	"ORDER BY con.contype, con.conname";
 
 static const char SQL_IDX[] =
@@ -149,7 +149,12 @@ static int read_table(struct rd *x, const char *oid, struct cat_table *t)
 	for (i = 0; i < PQntuples(r); i++) {
 		char type = *val(r, i, 1);
 
-		if (type == 'p' || type == 'u') {
+		if (type == 'c') {
+			struct cat_check *k = cat_add_check(t);
+
+			k->name = estrdup(val(r, i, 0));
+			k->def = cat_strdup0(val(r, i, 8));
+		} else if (type == 'p' || type == 'u') {
 			struct cat_key *k;
 
 			if (type == 'p')

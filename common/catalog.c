@@ -124,6 +124,16 @@ struct cat_index *cat_add_index(struct cat_table *t)
 	return x;
 }
 
+struct cat_check *cat_add_check(struct cat_table *t)
+{
+	struct cat_check *c;
+
+	t->chk = ereallocarray(t->chk, t->nchk + 1, sizeof(*t->chk));
+	c = &t->chk[t->nchk++];
+	memset(c, 0, sizeof(*c));
+	return c;
+}
+
 void cat_push(char ***v, size_t *n, const char *s)
 {
 	*v = ereallocarray(*v, *n + 1, sizeof(**v));
@@ -188,6 +198,11 @@ static void table_release(struct cat_table *t)
 		free(t->idx[i].def);
 	}
 	free(t->idx);
+	for (i = 0; i < t->nchk; i++) {
+		free(t->chk[i].name);
+		free(t->chk[i].def);
+	}
+	free(t->chk);
 }
 
 void catalog_release(struct catalog *c)
@@ -313,6 +328,18 @@ json_t *catalog_to_json(const struct catalog *c)
 			json_array_append_new(a, xo);
 		}
 		json_object_set_new(o, "indexes", a);
+		/* Only when there are some, as "autogen": older files read the same. */
+		if (t->nchk) {
+			a = json_array();
+			for (j = 0; j < t->nchk; j++) {
+				json_t *ko = json_object();
+
+				json_object_set_new(ko, "name", jstr(t->chk[j].name));
+				json_object_set_new(ko, "def", jstr(t->chk[j].def));
+				json_array_append_new(a, ko);
+			}
+			json_object_set_new(o, "checks", a);
+		}
 		json_array_append_new(tabs, o);
 	}
 	json_object_set_new(root, "tables", tabs);
@@ -472,6 +499,18 @@ static int table_from_json(const json_t *o, struct cat_table *t, struct buf *err
 		if (get_str(e, "name", 1, &x->name, err, where) < 0 ||
 		    get_strv(e, "columns", &x->cols, &x->ncols, err, where) < 0 ||
 		    get_str(e, "def", 1, &x->def, err, where) < 0)
+			return -1;
+	}
+	a = json_object_get(o, "checks");
+	if (a && !json_is_array(a))
+		return jerr(err, where, "member 'checks' must be an array");
+	json_array_foreach(a, i, e) {
+		struct cat_check *k = cat_add_check(t);
+
+		if (!json_is_object(e))
+			return jerr(err, where, "each check must be an object");
+		if (get_str(e, "name", 0, &k->name, err, where) < 0 ||
+		    get_str(e, "def", 0, &k->def, err, where) < 0)
 			return -1;
 	}
 	return 0;

@@ -58,6 +58,12 @@ struct cat_index {		/* secondary indexes, not backing a constraint */
 	char *def;		/* full CREATE INDEX statement where the server gives one */
 };
 
+struct cat_check {		/* CHECK constraint (not read from SQLite) */
+	char *name;
+	char *def;		/* "CHECK (...)" as the server spells it: PostgreSQL's
+				   pg_get_constraintdef, MariaDB's CHECK_CLAUSE */
+};
+
 struct cat_table {
 	char *schema;		/* NULL for SQLite and MariaDB (the database is the URL's) */
 	char *name;
@@ -70,6 +76,8 @@ struct cat_table {
 	struct cat_fk *fks;
 	size_t nidx;
 	struct cat_index *idx;
+	size_t nchk;
+	struct cat_check *chk;
 	long long est_rows;	/* -1 if unknown */
 };
 
@@ -122,6 +130,7 @@ struct cat_column *cat_add_column(struct cat_table *t);
 struct cat_key *cat_add_uniq(struct cat_table *t);
 struct cat_fk *cat_add_fk(struct cat_table *t);
 struct cat_index *cat_add_index(struct cat_table *t);
+struct cat_check *cat_add_check(struct cat_table *t);
 void cat_push(char ***v, size_t *n, const char *s);
 char *cat_strdup0(const char *s);
 void cat_split_name(const char *name, char **schema, char **table);

@@ -56,3 +56,37 @@ mig-verify: 1 passed, 0 failed, 0 errors" ]
 	run -2 --separate-stderr mig-verify -t "$(pg_url "$b")" schema bad.json DST
 	[[ "$stderr" == *"    bad.json:2: '}' expected near end of file"* ]]
 }
+
+@test "schema: CHECK constraints by name, their text within one dialect; saved by mig-extract --schema" {
+	pgq "$a" "ALTER TABLE users ADD CONSTRAINT users_id_check CHECK (id > 0);
+		ALTER TABLE users ADD CONSTRAINT users_role_check CHECK (role IN ('DOCTOR', 'NURSE', 'PATIENT'))"
+	pgq "$b" "ALTER TABLE users ADD CONSTRAINT users_id_check CHECK (id < 100);
+		ALTER TABLE users ADD CONSTRAINT users_name_check CHECK (full_name <> '')"
+	mig-extract --schema "$(pg_url "$a")" users > a.json
+	[ "$(jq -r '.tables[0].checks | map(.name + ": " + .def) | join("; ")' a.json)" = \
+		"users_id_check: CHECK ((id > 0)); users_role_check: CHECK ((role = ANY (ARRAY['DOCTOR'::text, 'NURSE'::text, 'PATIENT'::text])))" ]
+	# a table without checks has no member for them
+	mig-extract --schema "$(pg_url "$a")" appointments > app.json
+	[ "$(jq -r '.tables[0] | has("checks")' app.json)" = false ]
+	run -1 --separate-stderr mig-verify -t "$(pg_url "$b")" schema a.json DST md=diff.md json=diff.json
+	[ "$(jq -r '.differences[] | select(.change | startswith("check")) | [.change, .item, .from // "-", .to // "-"] | join(" | ")' diff.json)" = \
+"check changed | users_id_check | CHECK ((id > 0)) | CHECK ((id < 100))
+check removed | users_role_check | CHECK ((role = ANY (ARRAY['DOCTOR'::text, 'NURSE'::text, 'PATIENT'::text]))) | -
+check added | users_name_check | - | CHECK ((full_name <> ''::text))" ]
+	grep -q '^| check added | `users_name_check` |  | CHECK ((full_name <> '"''"'::text)) |$' diff.md
+	# MariaDB spells the same check its own way: names alone are compared
+	d=$(test_db d); my_newdb "$d"
+	myq "$d" "CREATE TABLE users (id bigint PRIMARY KEY, role text NOT NULL, full_name text, email text,
+		CONSTRAINT users_id_check CHECK (id > 0), CONSTRAINT users_role_check CHECK (role IN ('DOCTOR', 'NURSE', 'PATIENT')));
+		CREATE TABLE appointments (id bigint PRIMARY KEY, user_id bigint, at datetime, j json)"
+	run -1 --separate-stderr mig-verify -s "$(pg_url "$a")" -t "$(my_url "$d")" schema SRC DST json=my.json
+	[ "$(jq -r '[.differences[] | select(.change | startswith("check"))] | length' my.json)" = 0 ]
+	myq "$d" "ALTER TABLE users DROP CONSTRAINT users_role_check"
+	run -1 --separate-stderr mig-verify -s "$(pg_url "$a")" -t "$(my_url "$d")" schema SRC DST json=my.json
+	[ "$(jq -r '.differences[] | select(.change | startswith("check")) | .change + " " + .item' my.json)" = "check removed users_role_check" ]
+	# the JSON column's json_valid() is its type, not a check
+	mig-extract --schema "$(my_url "$d")" users appointments > my-schema.json
+	[ "$(jq -r '.tables[0].checks | map(.name + ": " + .def) | join("; ")' my-schema.json)" = 'users_id_check: CHECK (`id` > 0)' ]
+	[ "$(jq -r '.tables[1] | has("checks")' my-schema.json)" = false ]
+	[ "$(jq -r '.tables[1].columns[3].type' my-schema.json)" = json ]
+}

@@ -719,7 +719,39 @@ static void free_texts(char **v, size_t n)
 	free(v);
 }
 
-static void diff_table(json_t *items, const struct cat_table *a, const struct cat_table *b)
+static const struct cat_check *find_check(const struct cat_table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->nchk; i++)
+		if (!strcmp(t->chk[i].name, name))
+			return &t->chk[i];
+	return NULL;
+}
+
+/*
+ * CHECK constraints, matched by name.  Each server spells a condition its
+ * own way (PostgreSQL adds casts and ANY (ARRAY[...]), MariaDB keeps the
+ * text as written), so their texts are compared only when both sides are
+ * of one dialect (defs).
+ */
+static void diff_checks(json_t *items, const struct cat_table *a, const struct cat_table *b, int defs)
+{
+	const struct cat_check *o;
+	size_t i;
+
+	for (i = 0; i < a->nchk; i++) {
+		if (!(o = find_check(b, a->chk[i].name)))
+			change(items, a->name, "check removed", a->chk[i].name, a->chk[i].def, NULL);
+		else if (defs && strcmp(a->chk[i].def ? a->chk[i].def : "", o->def ? o->def : ""))
+			change(items, a->name, "check changed", a->chk[i].name, a->chk[i].def, o->def);
+	}
+	for (i = 0; i < b->nchk; i++)
+		if (!find_check(a, b->chk[i].name))
+			change(items, a->name, "check added", b->chk[i].name, NULL, b->chk[i].def);
+}
+
+static void diff_table(json_t *items, const struct cat_table *a, const struct cat_table *b, int checks)
 {
 	struct buf x = BUF_INIT, y = BUF_INIT;
 	size_t i, w;
@@ -785,6 +817,8 @@ static void diff_table(json_t *items, const struct cat_table *a, const struct ca
 		free_texts(ta, na);
 		free_texts(tb, nb);
 	}
+	if (checks)
+		diff_checks(items, a, b, checks > 1);
 	buf_release(&x);
 	buf_release(&y);
 }
@@ -911,7 +945,7 @@ void check_schema(struct vctx *c, const char *where, const char *args)
 	struct buf w = BUF_INIT, err = BUF_INIT, md = BUF_INIT, cols = BUF_INIT;
 	const char *p = args, *la, *lb;
 	char *side[2] = { NULL, NULL }, *mdpath = NULL, *jpath = NULL;
-	int nofail = 0, db, nside = 0;
+	int nofail = 0, db, nside = 0, checks;
 	struct catalog own[2];
 	const struct catalog *cat[2] = { NULL, NULL };
 	json_t *items = json_array();
@@ -948,6 +982,9 @@ void check_schema(struct vctx *c, const char *where, const char *args)
 		vcheck_end(&k, V_ERROR, "not run");
 		goto out;
 	}
+	/* SQLite's checks are not read: against it, none are compared. */
+	checks = streq(cat[0]->dialect, "sqlite") || streq(cat[1]->dialect, "sqlite") ? 0
+		: streq(cat[0]->dialect, cat[1]->dialect) ? 2 : 1;
 	for (i = 0; i < cat[0]->ntables; i++) {
 		const struct cat_table *a = &cat[0]->tables[i], *b = find_by_name(cat[1], a->name);
 
@@ -957,7 +994,7 @@ void check_schema(struct vctx *c, const char *where, const char *args)
 			change(items, a->name, "table removed", NULL, cols.buf, NULL);
 			continue;
 		}
-		diff_table(items, a, b);
+		diff_table(items, a, b, checks);
 	}
 	for (i = 0; i < cat[1]->ntables; i++)
 		if (!find_by_name(cat[0], cat[1]->tables[i].name)) {
