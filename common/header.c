@@ -117,11 +117,13 @@ int mig_header_equal(const struct mig_header *a, const struct mig_header *b)
 
 /*
  * UTF-8 as RFC 3629 defines it: no overlong forms, no surrogates, nothing
- * above U+10FFFF.  ASCII runs are skipped eight bytes at a time.
+ * above U+10FFFF.  ASCII runs are skipped eight bytes at a time.  Returns
+ * the length of the valid prefix (n when all of it is), so that an error
+ * can name the first bad byte.
  */
-int utf8_valid(const char *s, size_t n)
+size_t utf8_prefix(const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s, *e = p + n;
+	const unsigned char *b = (const unsigned char *)s, *p = b, *e = p + n;
 
 	while (p < e) {
 		unsigned c;
@@ -141,30 +143,35 @@ int utf8_valid(const char *s, size_t n)
 			p++;
 		} else if (c >= 0xc2 && c <= 0xdf) {
 			if (e - p < 2 || (p[1] & 0xc0) != 0x80)
-				return 0;
+				return (size_t)(p - b);
 			p += 2;
 		} else if (c >= 0xe0 && c <= 0xef) {
 			if (e - p < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
-				return 0;
+				return (size_t)(p - b);
 			if (c == 0xe0 && p[1] < 0xa0)
-				return 0;
+				return (size_t)(p - b);
 			if (c == 0xed && p[1] > 0x9f)
-				return 0;
+				return (size_t)(p - b);
 			p += 3;
 		} else if (c >= 0xf0 && c <= 0xf4) {
 			if (e - p < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
 			    (p[3] & 0xc0) != 0x80)
-				return 0;
+				return (size_t)(p - b);
 			if (c == 0xf0 && p[1] < 0x90)
-				return 0;
+				return (size_t)(p - b);
 			if (c == 0xf4 && p[1] > 0x8f)
-				return 0;
+				return (size_t)(p - b);
 			p += 4;
 		} else {
-			return 0;
+			return (size_t)(p - b);
 		}
 	}
-	return 1;
+	return n;
+}
+
+int utf8_valid(const char *s, size_t n)
+{
+	return utf8_prefix(s, n) == n;
 }
 
 /* RFC 8259 number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */

@@ -1,3 +1,4 @@
+#include <emmintrin.h>
 #include <string.h>
 
 #include "json.h"
@@ -13,6 +14,38 @@ const char *json_ws(const char *p, const char *end)
 	return p;
 }
 
+/*
+ * The end of a run of string text that JSON takes as it is: the first
+ * '"', '\\' or control character at or after p, or e.  Sixteen bytes at a
+ * time (unsigned v <= 0x1f is max(v, 0x1f) == 0x1f); *high is set when the
+ * run holds a byte above 0x7f, which only then needs a UTF-8 check.
+ */
+static const unsigned char *plain_run(const unsigned char *p, const unsigned char *e, int *high)
+{
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1f);
+	unsigned hi = 0;
+
+	while (e - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+					    _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
+		unsigned m = (unsigned)_mm_movemask_epi8(stop);
+
+		if (m) {
+			/* high bits before the stop only */
+			hi |= (unsigned)_mm_movemask_epi8(v) & ((1u << __builtin_ctz(m)) - 1);
+			*high = hi != 0;
+			return p + __builtin_ctz(m);
+		}
+		hi |= (unsigned)_mm_movemask_epi8(v);
+		p += 16;
+	}
+	while (p < e && *p != '"' && *p != '\\' && *p >= 0x20)
+		hi |= *p++ & 0x80;
+	*high = hi != 0;
+	return p;
+}
+
 static int scan_string(const char **pp, const char *end, struct json_val *v, const char **why)
 {
 	const unsigned char *p = (const unsigned char *)*pp + 1;
@@ -21,12 +54,13 @@ static int scan_string(const char **pp, const char *end, struct json_val *v, con
 
 	v->start = (const char *)p;
 	for (;;) {
-		const unsigned char *q = p;
+		int high;
+		const unsigned char *q = plain_run(p, e, &high);
+		/* where the first bad byte is, for the error's column */
+		size_t ok = high ? utf8_prefix((const char *)p, (size_t)(q - p)) : (size_t)(q - p);
 
-		while (q < e && *q != '"' && *q != '\\' && *q >= 0x20)
-			q++;
-		if (q > p && !utf8_valid((const char *)p, (size_t)(q - p))) {
-			*pp = (const char *)p;
+		if (ok < (size_t)(q - p)) {
+			*pp = (const char *)p + ok;
 			*why = "invalid UTF-8 in a string";
 			return -1;
 		}
@@ -60,7 +94,8 @@ static int scan_string(const char **pp, const char *end, struct json_val *v, con
 					return -1;
 				}
 			p += 5;
-		} else if (strchr("\"\\/bfnrt", *p) && *p) {
+		} else if (*p == '"' || *p == '\\' || *p == '/' || *p == 'b' || *p == 'f' || *p == 'n' || *p == 'r' ||
+			   *p == 't') {
 			p++;
 		} else {
 			*pp = (const char *)p;
@@ -88,9 +123,28 @@ static int scan(const char **pp, const char *end, struct json_val *v, const char
 	switch (*p) {
 	case '"':
 		return scan_string(pp, end, v, why);
-	case '{':
+	case '{': {
+		struct json_iter it;
+		struct json_val k, sub;
+		int r;
+
+		if (depth >= JSON_MAX_DEPTH) {
+			*why = "nesting too deep";
+			return -1;
+		}
+		json_object_begin(&it, p, end, depth);
+		while ((r = json_object_next(&it, &k, &sub, why)) > 0)
+			;
+		if (r < 0) {
+			*pp = it.p;
+			return -1;
+		}
+		v->kind = JV_OBJECT;
+		v->end = it.p;
+		*pp = it.p;
+		return 0;
+	}
 	case '[': {
-		char close = *p == '{' ? '}' : ']';
 		int first = 1;
 
 		if (depth >= JSON_MAX_DEPTH) {
@@ -102,27 +156,9 @@ static int scan(const char **pp, const char *end, struct json_val *v, const char
 			struct json_val sub;
 
 			p = json_ws(p, end);
-			if (p < end && *p == close && first) {
+			if (p < end && *p == ']' && first) {
 				p++;
 				break;
-			}
-			if (close == '}') {
-				if (p >= end || *p != '"') {
-					*pp = p;
-					*why = "expected a string key";
-					return -1;
-				}
-				if (scan_string(&p, end, &sub, why) < 0) {
-					*pp = p;
-					return -1;
-				}
-				p = json_ws(p, end);
-				if (p >= end || *p != ':') {
-					*pp = p;
-					*why = "expected ':'";
-					return -1;
-				}
-				p = json_ws(p + 1, end);
 			}
 			if (scan(&p, end, &sub, why, depth + 1) < 0) {
 				*pp = p;
@@ -134,16 +170,15 @@ static int scan(const char **pp, const char *end, struct json_val *v, const char
 				p++;
 				continue;
 			}
-			if (p < end && *p == close) {
+			if (p < end && *p == ']') {
 				p++;
 				break;
 			}
 			*pp = p;
-			*why = close == '}' ? "expected ',' or '}'" : "expected ',' or ']'";
+			*why = "expected ',' or ']'";
 			return -1;
 		}
-		v->kind = close == '}' ? JV_OBJECT : JV_ARRAY;
-		v->start = *pp;
+		v->kind = JV_ARRAY;
 		v->end = p;
 		*pp = p;
 		return 0;
@@ -175,7 +210,8 @@ static int scan(const char **pp, const char *end, struct json_val *v, const char
 	default: {
 		const char *q = p;
 
-		while (q < end && strchr("+-0123456789.eE", *q) && *q)
+		while (q < end && ((*q >= '0' && *q <= '9') || *q == '-' || *q == '+' || *q == '.' || *q == 'e' ||
+				   *q == 'E'))
 			q++;
 		if (q > p && json_number_valid(p, (size_t)(q - p))) {
 			v->kind = JV_NUMBER;
@@ -188,6 +224,58 @@ static int scan(const char **pp, const char *end, struct json_val *v, const char
 	}
 	*why = "invalid value";
 	return -1;
+}
+
+void json_object_begin(struct json_iter *it, const char *p, const char *end, int depth)
+{
+	it->p = p + 1;
+	it->end = end;
+	it->depth = depth;
+	it->first = 1;
+}
+
+int json_object_next(struct json_iter *it, struct json_val *k, struct json_val *v, const char **why)
+{
+	const char *p = json_ws(it->p, it->end), *end = it->end;
+
+	if (!it->first) {
+		if (p < end && *p == '}') {
+			it->p = p + 1;
+			return 0;
+		}
+		if (p >= end || *p != ',') {
+			it->p = p;
+			*why = "expected ',' or '}'";
+			return -1;
+		}
+		p = json_ws(p + 1, end);
+	} else if (p < end && *p == '}') {
+		it->p = p + 1;
+		return 0;
+	}
+	if (p >= end || *p != '"') {
+		it->p = p;
+		*why = "expected a string key";
+		return -1;
+	}
+	if (scan_string(&p, end, k, why) < 0) {
+		it->p = p;
+		return -1;
+	}
+	p = json_ws(p, end);
+	if (p >= end || *p != ':') {
+		it->p = p;
+		*why = "expected ':'";
+		return -1;
+	}
+	p = json_ws(p + 1, end);
+	if (scan(&p, end, v, why, it->depth + 1) < 0) {
+		it->p = p;
+		return -1;
+	}
+	it->first = 0;
+	it->p = p;
+	return 1;
 }
 
 int json_scan(const char **pp, const char *end, struct json_val *v, const char **why)
@@ -294,11 +382,10 @@ void json_quote(struct buf *out, const char *s, size_t n)
 	buf_grow(out, n + 2);
 	buf_addc(out, '"');
 	while (s < e) {
-		const char *q = s;
+		int high;
+		const char *q = (const char *)plain_run((const unsigned char *)s, (const unsigned char *)e, &high);
 		unsigned char c;
 
-		while (q < e && (unsigned char)*q >= 0x20 && *q != '"' && *q != '\\')
-			q++;
 		buf_add(out, s, (size_t)(q - s));
 		if (q >= e)
 			break;

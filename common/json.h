@@ -32,6 +32,20 @@ const char *json_ws(const char *p, const char *end);
  * *why set to a static message.
  */
 int json_scan(const char **pp, const char *end, struct json_val *v, const char **why);
+/*
+ * An object's members one at a time, each validated as it comes, so that
+ * a caller reading the members checks the object in the same pass:
+ * json_object_begin with p at the '{' (depth: the object's nesting, 0 at
+ * the top); json_object_next returns 1 with the next key and value, 0
+ * once past the closing '}' (it->p after it), or -1 with it->p at the
+ * offending byte and *why set.
+ */
+struct json_iter {
+	const char *p, *end;
+	int depth, first;
+};
+void json_object_begin(struct json_iter *it, const char *p, const char *end, int depth);
+int json_object_next(struct json_iter *it, struct json_val *k, struct json_val *v, const char **why);
 /* Append the decoded bytes of a string's span to out; -1 on a bad escape. */
 int json_unescape(const char *s, const char *end, struct buf *out);
 /* Append s as a quoted JSON string. */

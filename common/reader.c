@@ -843,17 +843,11 @@ static int json_type_of(struct mig_reader *r, const char *p, const char *e, enum
 	struct buf fmt = BUF_INIT, mig = BUF_INIT;
 	const char *why;
 	int ret = 0;
+	struct json_iter pi;
+	struct json_val k, v;
 
-	p = json_ws(p + 1, e);
-	while (p < e && *p != '}') {
-		struct json_val k, v;
-
-		if (json_scan(&p, e, &k, &why) < 0 || k.kind != JV_STRING)
-			goto bad;
-		p = json_ws(p, e);
-		p = json_ws(p + 1, e);
-		if (json_scan(&p, e, &v, &why) < 0)
-			goto bad;
+	json_object_begin(&pi, p, e, 0);
+	while (json_object_next(&pi, &k, &v, &why) > 0) {
 		if ((size_t)(k.end - k.start) == 4 && !memcmp(k.start, "type", 4)) {
 			if (v.kind == JV_STRING) {
 				types[nt++] = v.start;
@@ -881,9 +875,6 @@ static int json_type_of(struct mig_reader *r, const char *p, const char *e, enum
 			buf_add(&mig, v.start, (size_t)(v.end - v.start));
 			has_mig = 1;
 		}
-		p = json_ws(p, e);
-		if (p < e && *p == ',')
-			p = json_ws(p + 1, e);
 	}
 	if (has_mig) {
 		if (!mig.len)
@@ -930,8 +921,9 @@ bad:
 static int json_schema(struct mig_reader *r, const struct jmsg *m, unsigned long line,
 		       struct mig_item *it)
 {
-	const char *p = m->schema.start, *e = m->schema.end, *why;
-	struct json_val props = { 0 };
+	const char *why;
+	struct json_val props = { 0 }, k, v;
+	struct json_iter mi;
 	struct mig_header *h;
 	size_t n = 0, i;
 	char *tag;
@@ -943,45 +935,24 @@ static int json_schema(struct mig_reader *r, const struct jmsg *m, unsigned long
 		free(tag);
 		return fail(r, line, "SCHEMA message without a schema object");
 	}
-	p = json_ws(p + 1, e);
-	while (p < e && *p != '}') {
-		struct json_val k, v;
-
-		json_scan(&p, e, &k, &why);
-		p = json_ws(json_ws(p, e) + 1, e);
-		json_scan(&p, e, &v, &why);
+	json_object_begin(&mi, m->schema.start, m->schema.end, 0);
+	while (json_object_next(&mi, &k, &v, &why) > 0)
 		if (jstr_eq(&k, "properties") && v.kind == JV_OBJECT)
 			props = v;
-		p = json_ws(p, e);
-		if (p < e && *p == ',')
-			p = json_ws(p + 1, e);
-	}
 	if (props.kind != JV_OBJECT) {
 		fail(r, line, "SCHEMA of '%s' has no properties object", tag);
 		free(tag);
 		return -1;
 	}
 	/* Count the properties, then fill the header in their order. */
-	for (p = json_ws(props.start + 1, props.end); p < props.end && *p != '}';) {
-		struct json_val k, v;
-
-		json_scan(&p, props.end, &k, &why);
-		p = json_ws(json_ws(p, props.end) + 1, props.end);
-		json_scan(&p, props.end, &v, &why);
+	json_object_begin(&mi, props.start, props.end, 0);
+	while (json_object_next(&mi, &k, &v, &why) > 0)
 		n++;
-		p = json_ws(p, props.end);
-		if (p < props.end && *p == ',')
-			p = json_ws(p + 1, props.end);
-	}
 	h = mig_header_new(tag, n);
 	free(tag);
 	i = 0;
-	for (p = json_ws(props.start + 1, props.end); p < props.end && *p != '}';) {
-		struct json_val k, v;
-
-		json_scan(&p, props.end, &k, &why);
-		p = json_ws(json_ws(p, props.end) + 1, props.end);
-		json_scan(&p, props.end, &v, &why);
+	json_object_begin(&mi, props.start, props.end, 0);
+	while (json_object_next(&mi, &k, &v, &why) > 0) {
 		if (jstr(r, &k) < 0 || !r->scratch.len) {
 			mig_header_free(h);
 			return fail(r, line, "SCHEMA property with a bad name");
@@ -994,9 +965,6 @@ static int json_schema(struct mig_reader *r, const struct jmsg *m, unsigned long
 			return -1;
 		}
 		i++;
-		p = json_ws(p, props.end);
-		if (p < props.end && *p == ',')
-			p = json_ws(p + 1, props.end);
 	}
 	if (!install_header(r, h))
 		return 0;
@@ -1011,7 +979,9 @@ static int json_record(struct mig_reader *r, const struct jmsg *m, unsigned long
 {
 	const struct mig_header *h;
 	struct tagstate *ts;
-	const char *p, *e, *why;
+	struct json_iter ri;
+	struct json_val k, v;
+	const char *why;
 	size_t i;
 
 	if (!m->has_stream || jstr(r, &m->stream) < 0)
@@ -1029,15 +999,11 @@ static int json_record(struct mig_reader *r, const struct jmsg *m, unsigned long
 		r->fields[i].len = 0;
 		r->offs[i] = SIZE_MAX;
 	}
-	p = json_ws(m->record.start + 1, m->record.end);
-	e = m->record.end;
-	for (i = 0; p < e && *p != '}'; i++) {
-		struct json_val k, v;
+	/* Checked with the message: the members only need picking out. */
+	json_object_begin(&ri, m->record.start, m->record.end, 1);
+	for (i = 0; json_object_next(&ri, &k, &v, &why) > 0; i++) {
 		size_t col;
 
-		json_scan(&p, e, &k, &why);
-		p = json_ws(json_ws(p, e) + 1, e);
-		json_scan(&p, e, &v, &why);
 		if (jstr(r, &k) < 0)
 			return fail(r, line, "RECORD key is not a valid string");
 		/* Keys usually come in header order: try that column first. */
@@ -1081,9 +1047,6 @@ static int json_record(struct mig_reader *r, const struct jmsg *m, unsigned long
 			r->fields[col + 1].len = (size_t)(t - s);
 		}
 		buf_addc(&r->store, '\0');
-		p = json_ws(p, e);
-		if (p < e && *p == ',')
-			p = json_ws(p + 1, e);
 	}
 	r->fields[0].val = h->tag;
 	r->fields[0].len = strlen(h->tag);
@@ -1101,42 +1064,32 @@ static int json_next(struct mig_reader *r, char *s, size_t n, int nl, struct mig
 	const char *p = s, *e = s + n, *why;
 	unsigned long line = r->lineno;
 	struct jmsg m;
+	struct json_iter mi;
+	struct json_val k, v;
+	int ret;
 
-	(void)nl;
 	memset(&m, 0, sizeof(m));
 	p = json_ws(p, e);
 	if (p == e)
 		return 0;
 	if (*p != '{')
 		return fail(r, line, "NDJSON message is not an object");
-	{
-		struct json_val whole;
-		const char *q = p;
-
-		if (json_scan(&q, e, &whole, &why) < 0)
-			return fail(r, line, "JSON syntax error at column %zu: %s", (size_t)(q - s) + 1, why);
-		if (json_ws(q, e) != e)
-			return fail(r, line, "JSON syntax error at column %zu: text after the message",
-				    (size_t)(json_ws(q, e) - s) + 1);
-	}
-	if (!nl)
-		return fail(r, line, "truncated stream: the last line has no newline");
-	p = json_ws(p + 1, e);
-	while (p < e && *p != '}') {
-		struct json_val k, v;
-
-		json_scan(&p, e, &k, &why);
-		p = json_ws(json_ws(p, e) + 1, e);
-		json_scan(&p, e, &v, &why);
+	/* The members are picked out as the message is checked, in one pass. */
+	json_object_begin(&mi, p, e, 0);
+	while ((ret = json_object_next(&mi, &k, &v, &why)) > 0) {
 #define KEY(name, field) \
 	if (jstr_eq(&k, name)) { m.field = v; m.has_##field = 1; } else
 		KEY("type", type) KEY("stream", stream) KEY("record", record) KEY("schema", schema)
 		KEY("value", value) KEY("text", text) KEY("control", control) {}
 #undef KEY
-		p = json_ws(p, e);
-		if (p < e && *p == ',')
-			p = json_ws(p + 1, e);
 	}
+	if (ret < 0)
+		return fail(r, line, "JSON syntax error at column %zu: %s", (size_t)(mi.p - s) + 1, why);
+	if (json_ws(mi.p, e) != e)
+		return fail(r, line, "JSON syntax error at column %zu: text after the message",
+			    (size_t)(json_ws(mi.p, e) - s) + 1);
+	if (!nl)
+		return fail(r, line, "truncated stream: the last line has no newline");
 	if (!m.has_type || m.type.kind != JV_STRING)
 		return fail(r, line, "NDJSON message without a \"type\"");
 	if (jstr_eq(&m.type, "RECORD"))

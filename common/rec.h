@@ -167,6 +167,8 @@ int mig_count_hint(const struct mig_item *it, char **tag, unsigned long long *n)
 
 /* Validation helpers shared by the codecs and the tools. */
 int utf8_valid(const char *p, size_t n);
+/* How many bytes of p, from the start, are valid UTF-8. */
+size_t utf8_prefix(const char *p, size_t n);
 int json_number_valid(const char *p, size_t n);
 
 #endif

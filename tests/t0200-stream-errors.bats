@@ -113,3 +113,23 @@ expect_error() {
 	expect_error '@a,x,y\na,1,"open\nmore\r\nstill\n' \
 		'2: unterminated quoted field: the stream ends inside it'
 }
+
+# The string scanner takes sixteen bytes at a time: whatever ends a run of
+# plain text (a quote, an escape, a control character, a byte above 0x7f)
+# is found at every offset in a block and across blocks.
+@test "NDJSON strings: escapes, UTF-8, bad bytes and control characters at every offset" {
+	local k pad sch='{"type":"SCHEMA","stream":"a","schema":{"properties":{"x":{"type":"string"}}}}'
+	for k in $(seq 0 40); do
+		pad=$(printf '%*s' "$k" '' | tr ' ' p)
+		printf '%s\n{"type":"RECORD","stream":"a","record":{"x":"%s\\"q\\u00e9\xc3\xa9\\\\%s"}}\n' \
+			"$sch" "$pad" "$pad" > "$BATS_TEST_TMPDIR/ok"
+		run -0 --separate-stderr cat_ -f csv "$BATS_TEST_TMPDIR/ok"
+		[ "${lines[2]}" = "a,\"${pad}\"\"q$(printf '\xc3\xa9\xc3\xa9')\\${pad}\"" ] || { echo "offset $k: ${lines[2]}"; false; }
+		expect_error "$sch\n{\"type\":\"RECORD\",\"stream\":\"a\",\"record\":{\"x\":\"$pad\xff\"}}\n" \
+			"2: JSON syntax error at column $((46 + k)): invalid UTF-8 in a string"
+		expect_error "$sch\n{\"type\":\"RECORD\",\"stream\":\"a\",\"record\":{\"x\":\"$pad\xc3\xa9\x01\"}}\n" \
+			"2: JSON syntax error at column $((48 + k)): control character in a string"
+		expect_error "$sch\n{\"type\":\"RECORD\",\"stream\":\"a\",\"record\":{\"x\":\"$pad\\\\q\"}}\n" \
+			"2: JSON syntax error at column $((47 + k)): bad escape in a string"
+	done
+}
