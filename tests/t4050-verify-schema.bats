@@ -84,6 +84,12 @@ check added | users_name_check | - | CHECK ((full_name <> ''::text))" ]
 	myq "$d" "ALTER TABLE users DROP CONSTRAINT users_role_check"
 	run -1 --separate-stderr mig-verify -s "$(pg_url "$a")" -t "$(my_url "$d")" schema SRC DST json=my.json
 	[ "$(jq -r '.differences[] | select(.change | startswith("check")) | .change + " " + .item' my.json)" = "check removed users_role_check" ]
+	# SQLite's checks are not read, so none are compared against it
+	sqlite3 "$BATS_TEST_TMPDIR/s.db" "CREATE TABLE users (id bigint PRIMARY KEY, role text NOT NULL, full_name text,
+		email text, CONSTRAINT users_other_check CHECK (id < 9))"
+	run -1 --separate-stderr mig-verify -s "$(pg_url "$a")" -t "$BATS_TEST_TMPDIR/s.db" schema SRC DST json=sq.json
+	[ "$(jq -r '.differences[] | .change' sq.json | grep -c '^check')" = 0 ]
+	[ "$(jq -r '.differences[] | .change' sq.json | grep -c '^table removed')" = 1 ]
 	# the JSON column's json_valid() is its type, not a check
 	mig-extract --schema "$(my_url "$d")" users appointments > my-schema.json
 	[ "$(jq -r '.tables[0].checks | map(.name + ": " + .def) | join("; ")' my-schema.json)" = 'users_id_check: CHECK (`id` > 0)' ]
