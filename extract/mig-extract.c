@@ -309,13 +309,41 @@ static const struct cat_column *find_col(const struct cat_table *t, const char *
 	return NULL;
 }
 
-/* Split a CSV list ("5" or "7,\"a,b\"") into values. */
+/*
+ * The key's values, from a JSON array of strings, as mig-load's state
+ * gives last_key; 0 when s is not one.
+ */
+static size_t json_key(const char *s, char ***out)
+{
+	json_t *a = json_loads(s, 0, NULL), *e;
+	size_t n = 0, i;
+
+	if (!json_is_array(a) || !json_array_size(a)) {
+		json_decref(a);
+		return 0;
+	}
+	json_array_foreach(a, i, e)
+		if (!json_is_string(e)) {
+			json_decref(a);
+			return 0;
+		}
+	*out = ecalloc(json_array_size(a), sizeof(**out));
+	json_array_foreach(a, i, e)
+		(*out)[n++] = estrdup(json_string_value(e));
+	json_decref(a);
+	return n;
+}
+
+/* Split a key into values: a JSON array of strings, else a CSV list
+ * ("5" or "7,\"a,b\""). */
 static size_t split_key(const char *s, char ***out)
 {
 	struct buf b = BUF_INIT;
 	size_t n = 0;
 	char **v = NULL;
 
+	if (*s == '[' && (n = json_key(s, out)))
+		return n;
 	for (;;) {
 		buf_reset(&b);
 		if (*s == '"') {

@@ -75,6 +75,22 @@ setup() {
 	done
 }
 
+@test "--after takes the last_key of mig-load's state as it is" {
+	sq=$BATS_TEST_TMPDIR/a.db dst=$BATS_TEST_TMPDIR/b.db
+	sqlite3 "$sq" "CREATE TABLE c (k1 TEXT, k2 INT, PRIMARY KEY (k1, k2)); INSERT INTO c VALUES ('a', 1), ('a', 2), ('a,b', 1), ('b', 1)"
+	sqlite3 "$dst" "CREATE TABLE c (k1 TEXT, k2 INT, PRIMARY KEY (k1, k2))"
+	# three rows loaded: the state names the third
+	mig-extract -n 3 "$sq" c | mig-load -q "sqlite:$dst" >"$BATS_TEST_TMPDIR/loaded"
+	lk=$(sed -n 's/^#!state //p' "$BATS_TEST_TMPDIR/loaded" | jq -c .bookmarks.c.last_key)
+	[ "$lk" = '["a,b","1"]' ]
+	run -0 mig-extract --after "$lk" "$sq" c
+	[ "$(echo "$output" | grep '^c,' | tr '\n' ' ')" = 'c,b,1 ' ]
+	# a key that only looks like JSON is a CSV value
+	sqlite3 "$sq" "CREATE TABLE t (k TEXT PRIMARY KEY); INSERT INTO t VALUES ('[1]'), ('[2]'), ('[]')"
+	run -0 mig-extract --after '[1]' "$sq" t
+	[ "$(echo "$output" | grep '^t,' | tr '\n' ' ')" = 't,[2] t,[] ' ]
+}
+
 @test "--after needs as many values as the key has columns" {
 	db="$BATS_TEST_TMPDIR/a.db"
 	sqlite3 "$db" "CREATE TABLE c (k1 TEXT, k2 INT, PRIMARY KEY (k1, k2)); CREATE TABLE nokey (v INT)"
