@@ -267,8 +267,6 @@ static int exec_ok(PGconn *c, const char *sql)
 	return ok;
 }
 
-#define CAT_TRIES 8
-
 int cat_read_pg(PGconn *c, const char *const *tables, struct catalog *out, struct buf *err)
 {
 	struct rd x = { c, err, 0 };
@@ -298,7 +296,6 @@ int cat_read_pg(PGconn *c, const char *const *tables, struct catalog *out, struc
 		if (r == 0 || !x.again || tries == CAT_TRIES)
 			return r;
 		cat_truncate(out, keep);
-		/* 10, 20, 40 ... ms: the other session's DDL commits meanwhile. */
-		sleep_ms(10L << (tries - 1));
+		cat_wait(tries);	/* the other session's DDL commits meanwhile */
 	}
 }

@@ -78,6 +78,11 @@ struct cat_table *cat_add_table(struct catalog *c)
 	return t;
 }
 
+void cat_wait(int n)
+{
+	sleep_ms(10L << (n - 1));
+}
+
 void cat_truncate(struct catalog *c, size_t n)
 {
 	while (c->ntables > n)

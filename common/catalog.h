@@ -99,6 +99,9 @@ struct catalog {
  * still usable) and a new transaction may succeed.
  */
 #define CAT_AGAIN (-2)
+/* How often a read is tried, and the wait before try n + 1 (10 ms, 20 ms ...). */
+#define CAT_TRIES 8
+void cat_wait(int n);
 int catalog_read(const struct dburl *u, void *conn, const char *const *tables,
 		 struct catalog *out, struct buf *err);
 void catalog_release(struct catalog *c);

@@ -47,10 +47,10 @@ void x_run_jobs(struct xctx *x, const struct xsource *s)
 	for (tries = 1;; tries++) {
 		s->begin(x, s->conn);
 		r = catalog_read(x->u, s->conn, nt || !x->o->schema ? names : NULL, &cat, &err);
-		if (r != CAT_AGAIN || tries == 8)
+		if (r != CAT_AGAIN || tries == CAT_TRIES)
 			break;
 		s->end(x, s->conn);
-		sleep_ms(10L << (tries - 1));
+		cat_wait(tries);
 	}
 	if (r < 0)
 		die(MIG_EXIT_DB, "%s: %s", x->u->shown, err.buf);
