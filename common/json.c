@@ -120,6 +120,10 @@ static int scan(const char **pp, const char *end, struct json_val *v, const char
 	}
 	v->escaped = 0;
 	v->start = p;
+	if ((*p == '{' || *p == '[') && depth >= JSON_MAX_DEPTH) {
+		*why = "nesting too deep";
+		return -1;
+	}
 	switch (*p) {
 	case '"':
 		return scan_string(pp, end, v, why);
@@ -128,10 +132,6 @@ static int scan(const char **pp, const char *end, struct json_val *v, const char
 		struct json_val k, sub;
 		int r;
 
-		if (depth >= JSON_MAX_DEPTH) {
-			*why = "nesting too deep";
-			return -1;
-		}
 		json_object_begin(&it, p, end, depth);
 		while ((r = json_object_next(&it, &k, &sub, why)) > 0)
 			;
@@ -147,10 +147,6 @@ static int scan(const char **pp, const char *end, struct json_val *v, const char
 	case '[': {
 		int first = 1;
 
-		if (depth >= JSON_MAX_DEPTH) {
-			*why = "nesting too deep";
-			return -1;
-		}
 		p++;
 		for (;;) {
 			struct json_val sub;

@@ -133,3 +133,14 @@ expect_error() {
 			"2: JSON syntax error at column $((47 + k)): bad escape in a string"
 	done
 }
+
+@test "NDJSON nested deeper than 512 levels, arrays or objects" {
+	local sch='{"type":"SCHEMA","stream":"a","schema":{"properties":{"x":{}}}}' arr obj
+	arr=$(printf '%.0s[' $(seq 600))
+	obj=$(printf '%.0s{"a":' $(seq 600))
+	# the value starts at column 45 at depth 2; level 512 is its 511th bracket
+	expect_error "$sch\n{\"type\":\"RECORD\",\"stream\":\"a\",\"record\":{\"x\":$arr}}\n" \
+		"2: JSON syntax error at column $((45 + 510)): nesting too deep"
+	expect_error "$sch\n{\"type\":\"RECORD\",\"stream\":\"a\",\"record\":{\"x\":$obj}}\n" \
+		"2: JSON syntax error at column $((45 + 510 * 5)): nesting too deep"
+}

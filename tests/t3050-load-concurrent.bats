@@ -101,16 +101,21 @@ start_a() {
 	start_a --defer-constraints
 	mig-load --defer-constraints --upsert "$url" < <(rows a 50) >/dev/null 2>"$BATS_TEST_TMPDIR/second.err" 7>&- &
 	second=$!
+	mig-load -q --defer-constraints --upsert "$url" < <(rows a 50) >/dev/null 2>"$BATS_TEST_TMPDIR/third.err" 7>&- &
+	third=$!
 	sleep 1
 	# waiting for the first, not loading under it
 	kill -0 "$second"
+	kill -0 "$third"
 	exec 7>&-
 	wait "$pid"
 	pid=
 	wait "$second"
-	# it said why it waited, and nothing went wrong
+	wait "$third"
+	# it said why it waited, and nothing went wrong; with -q, nothing at all
 	[ "$(head -n 1 "$BATS_TEST_TMPDIR/second.err")" = "mig-load: a: waiting for another --defer-constraints load of this table to finish" ]
 	[ "$(sed 1d "$BATS_TEST_TMPDIR/second.err")" = "mig-load: a: 50 rows loaded, 0 rejected" ]
+	[ ! -s "$BATS_TEST_TMPDIR/third.err" ]
 	defs >"$BATS_TEST_TMPDIR/after"
 	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
 	[ "$(pgq "$db" "SELECT count(*) FROM _mig_load_deferred")" = 0 ]
