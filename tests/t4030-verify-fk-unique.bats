@@ -17,7 +17,7 @@ my_target() {
 @test "fk: no orphans in MariaDB passes" {
 	my_target
 	run -0 --separate-stderr mig-verify -t "$D" fk
-	[ "$stderr" = "ok    fk: 1 foreign keys, no orphans
+	[ "$output" = "ok    fk: 1 foreign keys, no orphans
 mig-verify: 1 passed, 0 failed, 0 errors" ]
 }
 
@@ -25,7 +25,7 @@ mig-verify: 1 passed, 0 failed, 0 errors" ]
 	my_target
 	myq "$dst" "SET foreign_key_checks = 0; INSERT INTO appointments VALUES (13, 'no-such-patient', NULL), (14, NULL, NULL)"
 	run -1 --separate-stderr mig-verify -t "$D" -r "$BATS_TEST_TMPDIR/r.json" fk DST appointments
-	[ "$stderr" = "FAIL  fk DST appointments: 1 of 1 foreign keys have orphans (1 rows)
+	[ "$output" = "FAIL  fk DST appointments: 1 of 1 foreign keys have orphans (1 rows)
     appointments.appointments_patient -> patients: 1 orphans; missing parents: no-such-patient
 mig-verify: 0 passed, 1 failed, 0 errors" ]
 	[ "$(jq -c '.checks[0].constraints[0] | [.constraint, .orphans]' "$BATS_TEST_TMPDIR/r.json")" = '["appointments_patient",1]' ]
@@ -54,7 +54,7 @@ mig-verify: 0 passed, 1 failed, 0 errors" ]
 @test "unique: every constraint of the catalog passes" {
 	my_target
 	run -0 --separate-stderr mig-verify -t "$D" unique
-	[ "$stderr" = "ok    unique: 5 keys, no duplicates
+	[ "$output" = "ok    unique: 5 keys, no duplicates
 mig-verify: 1 passed, 0 failed, 0 errors" ]
 }
 
@@ -62,7 +62,7 @@ mig-verify: 1 passed, 0 failed, 0 errors" ]
 	my_target
 	myq "$dst" "INSERT INTO users VALUES (7, 'NURSE', 'Ann Lee', NULL)"
 	run -1 --separate-stderr mig-verify -t "$D" unique 'DST.users(full_name)' 'users(role,full_name)'
-	[ "$stderr" = "FAIL  unique DST.users(full_name) users(role,full_name): 1 of 2 keys have duplicates (1 extra rows)
+	[ "$output" = "FAIL  unique DST.users(full_name) users(role,full_name): 1 of 2 keys have duplicates (1 extra rows)
     columns users(full_name): 1 values held by more than one row (1 extra rows)
 mig-verify: 0 passed, 1 failed, 0 errors" ]
 	run -1 --separate-stderr mig-verify --show-values -t "$D" unique 'users(full_name)'

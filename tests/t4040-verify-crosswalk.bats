@@ -17,7 +17,7 @@ setup() {
 
 @test "crosswalk: complete, one-to-one, all present" {
 	run -0 --separate-stderr mig-verify -s "$S" -t "$D" -r "$BATS_TEST_TMPDIR/r.json" -e "$rule"
-	[ "$stderr" = "ok    $rule: 3 rows; 3 source keys; one-to-one, complete, all present
+	[ "$output" = "ok    $rule: 3 rows; 3 source keys; one-to-one, complete, all present
 mig-verify: 1 passed, 0 failed, 0 errors" ]
 	[ "$(jq -c '.checks[0] | [.function, .injective, .complete, .present, .rows]' "$BATS_TEST_TMPDIR/r.json")" = "[true,true,true,true,3]" ]
 }
@@ -25,7 +25,7 @@ mig-verify: 1 passed, 0 failed, 0 errors" ]
 @test "crosswalk: a missing row is named (incomplete)" {
 	sed -i '/^3,/d' "$X"
 	run -1 --separate-stderr mig-verify -s "$S" -t "$D" -e "$rule"
-	[ "$stderr" = "FAIL  $rule: 2 rows, 3 source keys: 0 old keys repeated, 0 new keys repeated, 1 source keys missing, 0 unknown old keys, 0 new keys not in the target
+	[ "$output" = "FAIL  $rule: 2 rows, 3 source keys: 0 old keys repeated, 0 new keys repeated, 1 source keys missing, 0 unknown old keys, 0 new keys not in the target
     source key 3 has no crosswalk row (incomplete)
 mig-verify: 0 passed, 1 failed, 0 errors" ]
 }

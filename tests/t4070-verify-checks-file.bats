@@ -15,7 +15,7 @@ setup() {
 
 @test "checks file: seed 001's checks all pass; the report lists each with its figures" {
 	run -0 --separate-stderr mig-verify -s "$S" -t "$D" -f moh.checks -r "$BATS_TEST_TMPDIR/r.json"
-	[ "$(tail -n 1 <<< "$stderr")" = "mig-verify: 7 passed, 0 failed, 0 errors" ]
+	[ "$(tail -n 1 <<< "$output")" = "mig-verify: 7 passed, 0 failed, 0 errors" ]
 	[ "$(jq -r '[.result, .passed, .failed, .errors, (.checks | length)] | @tsv' "$BATS_TEST_TMPDIR/r.json")" = "pass	7	0	0	7" ]
 	[ "$(jq -r '[.checks[] | .check + "@" + .where + "=" + .status] | join(" ")' "$BATS_TEST_TMPDIR/r.json")" = \
 		"counts@moh.checks:2=pass counts@moh.checks:3=pass counts@moh.checks:4=pass crosswalk@moh.checks:5=pass fk@moh.checks:6=pass unique@moh.checks:7=pass unique@moh.checks:8=pass" ]
@@ -39,7 +39,7 @@ setup() {
 	    DST.users + DST.patients
 	EOT
 	run -0 --separate-stderr mig-verify -f "$BATS_TEST_TMPDIR/c.mig"
-	[[ "$stderr" == "ok    counts SRC.users = DST.users + DST.patients: 5 = 2 + 3"* ]]
+	[[ "$output" == "ok    counts SRC.users = DST.users + DST.patients: 5 = 2 + 3"* ]]
 }
 
 @test "--sql writes the checks as SQL a DBA can run, and runs nothing" {

@@ -58,11 +58,20 @@ static int parse_operand(struct vctx *c, const char *s, const char *e, struct op
 			break;
 		}
 	if (w && w < e) {
-		if (strncasecmp(w, "where", 5) || !isspace((unsigned char)w[5])) {
+		const char *cs = w + 5;
+
+		/* the operand ends at e: the condition is what lies between "where" and e */
+		if (e - w < 5 || strncasecmp(w, "where", 5) || (cs < e && !isspace((unsigned char)*cs))) {
 			buf_addf(err, "'%s': expected 'where CONDITION' after the table", o->text);
 			return -1;
 		}
-		o->cond = estrndup(vskip(w + 5), (size_t)(e - vskip(w + 5)));
+		while (cs < e && isspace((unsigned char)*cs))
+			cs++;
+		if (cs == e) {
+			buf_addf(err, "'%s': an empty condition after 'where'", o->text);
+			return -1;
+		}
+		o->cond = estrndup(cs, (size_t)(e - cs));
 	}
 	ref = estrndup(s, (size_t)((w ? p : e) - s));
 	o->d = vref(c, ref, strlen(ref), "DST", &o->table);
