@@ -105,7 +105,7 @@ j|'{\"a\": 1.5, \"b\": [true, null]}'|'{\"b\": [true, null], \"a\": 1}'"
 @test "stream: a deleted row and an extra row are named, values hidden" {
 	pg_things
 	pgq "$db" "DELETE FROM things WHERE id = 3; INSERT INTO things (id, t) VALUES (4, 'secret-value')"
-	run -1 --separate-stderr mig-verify -t "$url" -r "$BATS_TEST_TMPDIR/r.json" stream "$V/things.mig"
+	run -1 --separate-stderr mig-verify -t "$url" --report "$BATS_TEST_TMPDIR/r.json" stream "$V/things.mig"
 	cat > "$BATS_TEST_TMPDIR/expect" <<-EOT
 	FAIL  stream $V/things.mig: 1 of 1 tags differ (1 missing, 1 extra, 0 changed)
 	    things: 3 rows in the stream, 3 in DST.things; checksums PLACEHOLDER; columns differing: id, t

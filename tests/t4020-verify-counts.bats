@@ -13,7 +13,7 @@ setup() {
 }
 
 @test "counts: split and filtered rules pass with both figures" {
-	run -0 --separate-stderr mig-verify -s "$S" -t "$D" -r "$BATS_TEST_TMPDIR/r.json" \
+	run -0 --separate-stderr mig-verify -s "$S" -t "$D" --report "$BATS_TEST_TMPDIR/r.json" \
 		-e 'counts SRC.users = DST.users + DST.patients' \
 		-e "counts SRC.users where role = 'PATIENT' = DST.patients" \
 		-e "counts SRC.users where role <> 'PATIENT' and id + 0 > 0 = DST.users"

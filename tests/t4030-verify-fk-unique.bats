@@ -24,7 +24,7 @@ mig-verify: 1 passed, 0 failed, 0 errors" ]
 @test "fk: an orphan loaded with checks off is counted and its missing parent named (MariaDB)" {
 	my_target
 	myq "$dst" "SET foreign_key_checks = 0; INSERT INTO appointments VALUES (13, 'no-such-patient', NULL), (14, NULL, NULL)"
-	run -1 --separate-stderr mig-verify -t "$D" -r "$BATS_TEST_TMPDIR/r.json" fk DST appointments
+	run -1 --separate-stderr mig-verify -t "$D" --report "$BATS_TEST_TMPDIR/r.json" fk DST appointments
 	[ "$output" = "FAIL  fk DST appointments: 1 of 1 foreign keys have orphans (1 rows)
     appointments.appointments_patient -> patients: 1 orphans; missing parents: no-such-patient
 mig-verify: 0 passed, 1 failed, 0 errors" ]

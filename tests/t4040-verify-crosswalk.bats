@@ -16,7 +16,7 @@ setup() {
 }
 
 @test "crosswalk: complete, one-to-one, all present" {
-	run -0 --separate-stderr mig-verify -s "$S" -t "$D" -r "$BATS_TEST_TMPDIR/r.json" -e "$rule"
+	run -0 --separate-stderr mig-verify -s "$S" -t "$D" --report "$BATS_TEST_TMPDIR/r.json" -e "$rule"
 	[ "$output" = "ok    $rule: 3 rows; 3 source keys; one-to-one, complete, all present
 mig-verify: 1 passed, 0 failed, 0 errors" ]
 	[ "$(jq -c '.checks[0] | [.function, .injective, .complete, .present, .rows]' "$BATS_TEST_TMPDIR/r.json")" = "[true,true,true,true,3]" ]

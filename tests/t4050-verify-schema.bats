@@ -28,7 +28,7 @@ mig-verify: 1 passed, 0 failed, 0 errors" ]
 	mig-extract --schema "$(pg_url "$a")" > a.json
 	run -0 mig-verify -t "$(pg_url "$b")" schema a.json DST
 	change_b
-	run -1 --separate-stderr mig-verify -t "$(pg_url "$b")" -r r.json schema a.json DST md=diff.md json=diff.json
+	run -1 --separate-stderr mig-verify -t "$(pg_url "$b")" --report r.json schema a.json DST md=diff.md json=diff.json
 	assert_same "$V/schema-diff.md" diff.md
 	[[ "$output" == "FAIL  schema a.json DST md=diff.md json=diff.json: 6 differences"* ]]
 	[[ "$stderr" == *"    users: type changed email: text -> character varying(200)"* ]]

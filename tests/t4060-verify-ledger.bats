@@ -5,7 +5,7 @@ load lib-common
 V=$DATA/verify
 
 @test "ledger: a split, a drop and a reject are all accounted for" {
-	run -0 --separate-stderr mig-verify -r "$BATS_TEST_TMPDIR/r.json" ledger "$V/run-ok.mig"
+	run -0 --separate-stderr mig-verify --report "$BATS_TEST_TMPDIR/r.json" ledger "$V/run-ok.mig"
 	[ "$output" = "ok    ledger $V/run-ok.mig: 1 runs, 5 stages, every record accounted for
 mig-verify: 1 passed, 0 failed, 0 errors" ]
 	[ "$(jq -c '.checks[0].runs[0].boundaries[0].groups' "$BATS_TEST_TMPDIR/r.json")" = '[{"tags":"users","out":5,"in":5,"ok":true}]' ]

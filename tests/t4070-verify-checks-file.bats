@@ -14,7 +14,7 @@ setup() {
 }
 
 @test "checks file: seed 001's checks all pass; the report lists each with its figures" {
-	run -0 --separate-stderr mig-verify -s "$S" -t "$D" -f moh.checks -r "$BATS_TEST_TMPDIR/r.json"
+	run -0 --separate-stderr mig-verify -s "$S" -t "$D" -f moh.checks --report "$BATS_TEST_TMPDIR/r.json"
 	[ "$(tail -n 1 <<< "$output")" = "mig-verify: 7 passed, 0 failed, 0 errors" ]
 	[ "$(jq -r '[.result, .passed, .failed, .errors, (.checks | length)] | @tsv' "$BATS_TEST_TMPDIR/r.json")" = "pass	7	0	0	7" ]
 	[ "$(jq -r '[.checks[] | .check + "@" + .where + "=" + .status] | join(" ")' "$BATS_TEST_TMPDIR/r.json")" = \
@@ -24,7 +24,7 @@ setup() {
 
 @test "checks file: damage fails exactly the checks it should; -q shows only failures" {
 	myq "$dst" "SET foreign_key_checks = 0; DELETE FROM patients WHERE legacy_id = 3"
-	run -1 --separate-stderr mig-verify -q -s "$S" -t "$D" -f moh.checks -r "$BATS_TEST_TMPDIR/r.json"
+	run -1 --separate-stderr mig-verify -q -s "$S" -t "$D" -f moh.checks --report "$BATS_TEST_TMPDIR/r.json"
 	[ "$(grep -c '^FAIL' <<< "$stderr")" -eq 4 ]
 	[ "$(grep -c '^ok' <<< "$stderr")" -eq 0 ]
 	[ "$(jq -r '[.checks[] | .status] | join(" ")' "$BATS_TEST_TMPDIR/r.json")" = "fail fail pass fail fail pass pass" ]

@@ -21,7 +21,7 @@
 
 static struct std_opts so = STD_OPTS_INIT;
 
-enum { O_KEEP_OLD = 256, O_UNIQUE_NOCASE, O_DEDUPE, O_RULES };
+enum { O_KEEP_OLD = 256, O_UNIQUE_NOCASE, O_RULES };
 
 /* The rule options' long names are the rule names of a rules file. */
 static const struct mig_opt options[] = {
@@ -35,8 +35,7 @@ static const struct mig_opt options[] = {
 	{ 'r', 'r', "ref", required_argument, "TAG.COLUMN=SOURCE[:COLUMN],...", "rewrite a reference through SOURCE's keys", NULL },
 	{ 'u', 'u', "unique", required_argument, "TAG.COLUMN,...", "columns whose values must be unique", NULL },
 	{ O_UNIQUE_NOCASE, 0, "unique-nocase", required_argument, "TAG.COLUMN,...", "unique regardless of case", NULL },
-	{ O_DEDUPE, 0, "dedupe", required_argument, "'TAG on (COLUMN,...)'", "merge records equal on COLUMNs", NULL },
-	{ O_DEDUPE, 'd', NULL, required_argument, "RULE", NULL, "use --dedupe (-d means --db)" },
+	{ 'd', 'd', "dedupe", required_argument, "'TAG on (COLUMN,...)'", "merge records equal on COLUMNs", NULL },
 	{ 'm', 'm', "on-missing", required_argument, "error|null|drop|reject", "what a reference to no key becomes", NULL },
 	{ 'a', 'a', "audit", required_argument, "FILE", "write every changed value to FILE", NULL },
 	STD_OPTS_FORMAT,
@@ -613,7 +612,7 @@ int main(int argc, char **argv)
 				name = options[i].name;
 		switch (c) {
 		case 'k': case O_KEEP_OLD: case 'x': case 'l': case 'r': case 'u':
-		case O_UNIQUE_NOCASE: case O_DEDUPE: case 'm': case 'a':
+		case O_UNIQUE_NOCASE: case 'd': case 'm': case 'a':
 			rules_add(&run.rules, name, optarg, "");
 			fa.other_rules = 1;
 			break;

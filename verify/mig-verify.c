@@ -21,12 +21,13 @@
 #include "util.h"
 #include "verify.h"
 
-enum { O_SQL = 256, O_MAX_KEYS, O_REPORT };
+enum { O_SQL = 256, O_MAX_KEYS, O_REPORT, O_DB };
 
 static const struct mig_opt options[] = {
 	{ 's', 's', "source", required_argument, "URL", "the source database, alias SRC", NULL },
 	{ 't', 't', "target", required_argument, "URL", "the target database, alias DST", NULL },
-	{ 'd', 'd', "db", required_argument, "ALIAS=URL", "another database, named ALIAS in checks", NULL },
+	{ O_DB, 0, "db", required_argument, "ALIAS=URL", "another database, named ALIAS in checks", NULL },
+	{ O_DB, 'd', NULL, required_argument, "ALIAS=URL", NULL, "use --db (-d means --dedupe)" },
 	{ 'e', 'e', "check", required_argument, "CHECK", "a check, as in mig-verify(1); repeatable", NULL },
 	{ 'f', 'f', "file", required_argument, "FILE", "read checks from FILE (- for stdin); repeatable", NULL },
 	{ O_REPORT, 0, "report", required_argument, "FILE", "write the JSON report to FILE", NULL },
@@ -469,7 +470,7 @@ int main(int argc, char **argv)
 		case 't':
 			add_db(&c, "DST", 3, optarg, "--target");
 			break;
-		case 'd': {
+		case O_DB: {
 			const char *eq = strchr(optarg, '=');
 
 			if (!eq || eq == optarg)
