@@ -39,7 +39,7 @@ mig-verify: 0 passed, 1 failed, 0 errors" ]
 	run -0 mig-verify -t "$(pg_url "$db")" fk
 	pgq "$db" "SET session_replication_role = replica; INSERT INTO c VALUES (3, 1, 'y')"
 	run -1 --separate-stderr mig-verify -t "$(pg_url "$db")" fk DST.c
-	[[ "$stderr" == *"c.c_p -> p: 1 orphans; missing parents: 1,y"* ]]
+	[[ "$output" == *"c.c_p -> p: 1 orphans; missing parents: 1,y"* ]]
 }
 
 @test "fk: SQLite, where foreign keys are off unless asked" {
@@ -47,8 +47,8 @@ mig-verify: 0 passed, 1 failed, 0 errors" ]
 		CREATE TABLE c (id integer PRIMARY KEY, p_id integer REFERENCES p (id));
 		INSERT INTO p VALUES (1); INSERT INTO c VALUES (1, 1), (2, 7);"
 	run -1 --separate-stderr mig-verify -t "$BATS_TEST_TMPDIR/t.db" fk
-	[[ "$stderr" == *"1 of 1 foreign keys have orphans (1 rows)"* ]]
-	[[ "$stderr" == *"missing parents: 7"* ]]
+	[[ "$output" == *"1 of 1 foreign keys have orphans (1 rows)"* ]]
+	[[ "$output" == *"missing parents: 7"* ]]
 }
 
 @test "unique: every constraint of the catalog passes" {
@@ -66,13 +66,13 @@ mig-verify: 1 passed, 0 failed, 0 errors" ]
     columns users(full_name): 1 values held by more than one row (1 extra rows)
 mig-verify: 0 passed, 1 failed, 0 errors" ]
 	run -1 --separate-stderr mig-verify --show-values -t "$D" unique 'users(full_name)'
-	[[ "$stderr" == *"columns users(full_name): 1 values held by more than one row (1 extra rows): Ann Lee"* ]]
+	[[ "$output" == *"columns users(full_name): 1 values held by more than one row (1 extra rows): Ann Lee"* ]]
 }
 
 @test "unique: duplicates in SQLite" {
 	sqlite3 "$BATS_TEST_TMPDIR/t.db" "CREATE TABLE t (id int, email text); INSERT INTO t VALUES (1, 'a'), (1, 'b'), (2, 'c');"
 	run -1 --separate-stderr mig-verify -t "$BATS_TEST_TMPDIR/t.db" unique 't(id)' 't(email)'
-	[[ "$stderr" == *"1 of 2 keys have duplicates"* ]]
+	[[ "$output" == *"1 of 2 keys have duplicates"* ]]
 }
 
 @test "unique: an unknown table is an error" {
@@ -92,7 +92,7 @@ mig-verify: 0 passed, 1 failed, 0 errors" ]
 	run -0 mig-verify -t "$url" fk
 	run -0 mig-verify -t "$url" unique
 	run -1 --separate-stderr mig-verify -t "$url" fk "schema=$BATS_TEST_TMPDIR/before.json"
-	[[ "$stderr" == *"    c.c_p -> p: 1 orphans; missing parents: 9"* ]]
+	[[ "$output" == *"    c.c_p -> p: 1 orphans; missing parents: 9"* ]]
 	run -1 --separate-stderr mig-verify -t "$url" unique DST "schema=$BATS_TEST_TMPDIR/before.json"
-	[[ "$stderr" == *"    unique p(email): 1 values held by more than one row (1 extra rows)"$'\n'* ]]
+	[[ "$output" == *"    unique p(email): 1 values held by more than one row (1 extra rows)"$'\n'* ]]
 }

@@ -33,8 +33,8 @@ mig-verify: 0 passed, 1 failed, 0 errors" ]
 @test "crosswalk: an old key twice is not a function" {
 	echo "3,6f1c5a3e-0000-4000-8000-000000000005" >> "$X"
 	run -1 --separate-stderr mig-verify -s "$S" -t "$D" -e "$rule"
-	[[ "$stderr" == *"    old key 3 appears more than once (not a function)"* ]]
-	[[ "$stderr" == *"    new key 6f1c5a3e-0000-4000-8000-000000000005 appears more than once (not injective)"* ]]
+	[[ "$output" == *"    old key 3 appears more than once (not a function)"* ]]
+	[[ "$output" == *"    new key 6f1c5a3e-0000-4000-8000-000000000005 appears more than once (not injective)"* ]]
 }
 
 @test "crosswalk: a shared new key passes when declared many-to-one (dedupe)" {
@@ -47,15 +47,15 @@ mig-verify: 0 passed, 1 failed, 0 errors" ]
 @test "crosswalk: an old key the source does not have, a new key the target does not have" {
 	echo "99,6F1C5A3E-0000-4000-8000-000000000099" >> "$X"
 	run -1 --separate-stderr mig-verify -s "$S" -t "$D" -e "$rule"
-	[[ "$stderr" == *"    old key 99 is not a key of the source set"* ]]
-	[[ "$stderr" == *"    new key 6f1c5a3e-0000-4000-8000-000000000099 is not in the target table"* ]]
-	[[ "$stderr" == *"1 unknown old keys, 1 new keys not in the target"* ]]
+	[[ "$output" == *"    old key 99 is not a key of the source set"* ]]
+	[[ "$output" == *"    new key 6f1c5a3e-0000-4000-8000-000000000099 is not in the target table"* ]]
+	[[ "$output" == *"1 unknown old keys, 1 new keys not in the target"* ]]
 }
 
 @test "crosswalk: a patient deleted from the target" {
 	myq "$dst" "DELETE FROM appointments; DELETE FROM patients WHERE legacy_id = 5"
 	run -1 --separate-stderr mig-verify -s "$S" -t "$D" -e "$rule"
-	[[ "$stderr" == *"    new key 6f1c5a3e-0000-4000-8000-000000000005 is not in the target table"* ]]
+	[[ "$output" == *"    new key 6f1c5a3e-0000-4000-8000-000000000005 is not in the target table"* ]]
 }
 
 @test "crosswalk: a file without its header, keys with leading zeros" {

@@ -31,7 +31,7 @@ mig-verify: 1 passed, 0 failed, 0 errors" ]
 	run -1 --separate-stderr mig-verify -t "$(pg_url "$b")" --report r.json schema a.json DST md=diff.md json=diff.json
 	assert_same "$V/schema-diff.md" diff.md
 	[[ "$output" == "FAIL  schema a.json DST md=diff.md json=diff.json: 6 differences"* ]]
-	[[ "$stderr" == *"    users: type changed email: text -> character varying(200)"* ]]
+	[[ "$output" == *"    users: type changed email: text -> character varying(200)"* ]]
 	[ "$(jq -r '.differences | length' diff.json)" = 6 ]
 	[ "$(jq -r '.checks[0].differences[3] | .table + " " + .change + " " + .item' r.json)" = "users column added phone" ]
 }

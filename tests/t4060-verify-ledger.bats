@@ -26,7 +26,7 @@ mig-verify: 0 passed, 1 failed, 0 errors" ]
 	grep -q MIG_CONTROL "$BATS_TEST_TMPDIR/run.ndjson"
 	{ echo "mig-load: loading"; grep '^#!stats' "$V/run-ok.mig"; echo "done"; } > "$BATS_TEST_TMPDIR/run.log"
 	run -0 --separate-stderr mig-verify ledger "$BATS_TEST_TMPDIR/run.ndjson" "$BATS_TEST_TMPDIR/run.log"
-	[[ "$stderr" == *"2 runs, 10 stages, every record accounted for"* ]]
+	[[ "$output" == *"2 runs, 10 stages, every record accounted for"* ]]
 }
 
 @test "ledger: a merge needs a map rule, a fan-out a fanout declaration" {
@@ -41,8 +41,8 @@ mig-verify: 0 passed, 1 failed, 0 errors" ]
 	#!stats mig-load UserRole in=4 out=4 dropped=0 rejected=0
 	EOT
 	run -1 --separate-stderr mig-verify ledger "$BATS_TEST_TMPDIR/merge.mig"
-	[[ "$stderr" == *"mig-map -> mig-rekey: teachers: 2 written, 0 read"* ]]
-	[[ "$stderr" == *"stage mig-split, tag User: in=5 but out+dropped+rejected=9"* ]]
+	[[ "$output" == *"mig-map -> mig-rekey: teachers: 2 written, 0 read"* ]]
+	[[ "$output" == *"stage mig-split, tag User: in=5 but out+dropped+rejected=9"* ]]
 	run -0 mig-verify ledger "$BATS_TEST_TMPDIR/merge.mig" map teachers + parents '->' User fanout mig-split
 	run -0 mig-verify ledger "$BATS_TEST_TMPDIR/merge.mig" map mig-map: teachers+parents'->'User fanout mig-split
 }

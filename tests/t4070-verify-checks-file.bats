@@ -25,8 +25,8 @@ setup() {
 @test "checks file: damage fails exactly the checks it should; -q shows only failures" {
 	myq "$dst" "SET foreign_key_checks = 0; DELETE FROM patients WHERE legacy_id = 3"
 	run -1 --separate-stderr mig-verify -q -s "$S" -t "$D" -f moh.checks --report "$BATS_TEST_TMPDIR/r.json"
-	[ "$(grep -c '^FAIL' <<< "$stderr")" -eq 4 ]
-	[ "$(grep -c '^ok' <<< "$stderr")" -eq 0 ]
+	[ "$(grep -c '^FAIL' <<< "$output")" -eq 4 ]
+	[ "$(grep -c '^ok' <<< "$output")" -eq 0 ]
 	[ "$(jq -r '[.checks[] | .status] | join(" ")' "$BATS_TEST_TMPDIR/r.json")" = "fail fail pass fail fail pass pass" ]
 	[ "$(jq -r .result "$BATS_TEST_TMPDIR/r.json")" = fail ]
 }
