@@ -51,7 +51,7 @@ streams() {
 	make -s -C "$MED" MIG_BIN="$MIG_BIN" SRC="$(pg_url "$DB")" DST="$(pg_url "$dst")" RUN="$RUN" -j2 migrate 2>/dev/null
 	pgq "$dst" "DELETE FROM prescriptions WHERE id = 5"
 	run -2 --separate-stderr make -s -C "$MED" MIG_BIN="$MIG_BIN" SRC="$(pg_url "$DB")" DST="$(pg_url "$dst")" RUN="$RUN" verify
-	[[ "$output" == *"FAIL  counts SRC.prescriptions = DST.prescriptions: 100 != 99 (-1)"* ]]
-	[[ "$output" == *"mig-verify: 22 passed, 2 failed, 0 errors"* ]]
+	[[ "$stderr" == *"FAIL  counts SRC.prescriptions = DST.prescriptions: 100 != 99 (-1)"* ]]
+	[[ "$stderr" == *"mig-verify: 22 passed, 2 failed, 0 errors"* ]]
 	grep -q '^  "result": "fail",$' "$RUN/validation_report.json"
 }
