@@ -8,6 +8,7 @@
  * computed for it live in an arena that is reset, not freed, per record.
  */
 #include <csv.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
@@ -1470,16 +1471,30 @@ static void prog_free(struct prog *p)
 	free(p);
 }
 
+/*
+ * The passwords file holds secrets, so it must end up a private regular
+ * file of ours.  It is opened without O_TRUNC and checked before anything
+ * is changed: a symbolic link, a device (chmod of /dev/null would change
+ * it for the whole machine) or another user's file is refused untouched.
+ */
 static FILE *open_passwords(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+	struct stat st;
 	FILE *fp;
 
+	if (fd < 0 && errno == ELOOP)
+		die(MIG_EXIT_USAGE, "%s: --passwords will not write through a symbolic link", path);
 	if (fd < 0)
 		die(MIG_EXIT_SYSTEM, "%s: cannot create:", path);
-	/* An existing file keeps its mode on O_CREAT; these are secrets. */
-	if (fchmod(fd, 0600) < 0)
-		die(MIG_EXIT_SYSTEM, "%s: cannot chmod:", path);
+	if (fstat(fd, &st) < 0)
+		die(MIG_EXIT_SYSTEM, "%s: cannot stat:", path);
+	if (!S_ISREG(st.st_mode))
+		die(MIG_EXIT_USAGE, "%s: --passwords needs a regular file, not a device, pipe or socket", path);
+	if (st.st_uid != geteuid())
+		die(MIG_EXIT_USAGE, "%s: --passwords will not take over a file owned by another user", path);
+	if (fchmod(fd, 0600) < 0 || ftruncate(fd, 0) < 0)
+		die(MIG_EXIT_SYSTEM, "%s: cannot make it private and empty:", path);
 	if (!(fp = fdopen(fd, "w")))
 		die(MIG_EXIT_SYSTEM, "%s:", path);
 	fputs("tag,key,password\n", fp);

@@ -253,6 +253,23 @@ void vcheck_end(struct vcheck *k, enum vstatus st, const char *fmt, ...)
 	buf_release(&k->notes);
 }
 
+/*
+ * Take a check as given.  Its text ends up in the JSON report, which holds
+ * only UTF-8, so a check that is not UTF-8 is refused here, where it can
+ * still be named, and not half-way through the run.
+ */
+static void add_spec(struct spec **specs, size_t *nspecs, const char *where, const char *text, size_t len)
+{
+	size_t ok = utf8_prefix(text, len);
+
+	if (ok < len)
+		die(MIG_EXIT_USAGE, "%s:%zu: check is not valid UTF-8", where, ok + 1);
+	*specs = ereallocarray(*specs, *nspecs + 1, sizeof(**specs));
+	(*specs)[*nspecs].where = estrdup(where);
+	(*specs)[*nspecs].text = estrndup(text, len);
+	(*nspecs)++;
+}
+
 /* Read a checks file: one check per line, '#' comments, '\' continues. */
 static void read_checks(struct vctx *c, const char *path, struct spec **specs, size_t *nspecs)
 {
@@ -271,6 +288,9 @@ static void read_checks(struct vctx *c, const char *path, struct spec **specs, s
 		const char *p;
 
 		lineno++;
+		if (memchr(line, '\0', (size_t)n))
+			die(MIG_EXIT_USAGE, "%s:%lu:%zu: a NUL byte in a checks file", name, lineno,
+			    (size_t)((char *)memchr(line, '\0', (size_t)n) - line) + 1);
 		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
 		cont = n && line[n - 1] == '\\';
@@ -314,10 +334,8 @@ static void read_checks(struct vctx *c, const char *path, struct spec **specs, s
 				buf_release(&url);
 				buf_release(&where);
 			} else {
-				*specs = ereallocarray(*specs, *nspecs + 1, sizeof(**specs));
-				(*specs)[*nspecs].where = buf_detach(&where, NULL);
-				(*specs)[*nspecs].text = estrdup(text.buf);
-				(*nspecs)++;
+				add_spec(specs, nspecs, where.buf, text.buf, text.len);
+				buf_release(&where);
 			}
 			buf_release(&w);
 		}
@@ -482,10 +500,7 @@ int main(int argc, char **argv)
 			read_checks(&c, optarg, &specs, &nspecs);
 			break;
 		case 'e':
-			specs = ereallocarray(specs, nspecs + 1, sizeof(*specs));
-			specs[nspecs].where = estrdup("-e");
-			specs[nspecs].text = estrdup(optarg);
-			nspecs++;
+			add_spec(&specs, &nspecs, "-e", optarg, strlen(optarg));
 			break;
 		case O_REPORT:
 			report = optarg;
@@ -518,22 +533,12 @@ int main(int argc, char **argv)
 				buf_adds(&line, argv[i]);
 			}
 		}
-		specs = ereallocarray(specs, nspecs + 1, sizeof(*specs));
-		specs[nspecs].where = estrdup("<command line>");
-		specs[nspecs].text = buf_detach(&line, NULL);
-		nspecs++;
+		add_spec(&specs, &nspecs, "<command line>", line.buf, line.len);
+		buf_release(&line);
 	}
 	if (!nspecs) {
 		fputs("mig-verify: no checks given\n", stderr);
 		opts_usage(&cmd, MIG_EXIT_USAGE);
-	}
-	/* the report is JSON: a check that is not UTF-8 cannot be named in it */
-	for (i = 0; i < nspecs; i++) {
-		size_t n = strlen(specs[i].text), ok = utf8_prefix(specs[i].text, n);
-
-		if (ok < n)
-			die(MIG_EXIT_USAGE, "%s: byte %zu: not UTF-8 (0x%02x)", specs[i].where, ok + 1,
-			    (unsigned char)specs[i].text[ok]);
 	}
 	if (sqlpath) {
 		c.sql_name = sqlpath;
