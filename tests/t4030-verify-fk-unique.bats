@@ -75,9 +75,9 @@ mig-verify: 0 passed, 1 failed, 0 errors" ]
 	[[ "$output" == *"1 of 2 keys have duplicates"* ]]
 }
 
-@test "unique: an unknown table is an error" {
+@test "unique: an unknown table is a database error (exit 3)" {
 	my_target
-	run -2 --separate-stderr mig-verify -t "$D" unique nope
+	run -3 --separate-stderr mig-verify -t "$D" unique nope
 	[[ "$stderr" == *"<command line>: unique: no table 'nope' in DST"* ]]
 }
 
