@@ -132,10 +132,15 @@ static void xsql(struct ctx *cx, const char *sql)
 	buf_reset(&cx->err);
 	if (cx->tg.ops->exec(&cx->tg, sql, &cx->err) < 0) {
 		struct buf e = BUF_INIT;
+		/* A failed COMMIT has ended the transaction already. */
+		int commit = !strcmp(sql, "COMMIT");
 
 		buf_add(&e, cx->err.buf, cx->err.len);
-		if (cx->in_txn)
+		if (cx->in_txn && !commit)
 			cx->tg.ops->exec(&cx->tg, "ROLLBACK", &cx->err);
+		/* A constraint checked at commit (deferred) refused the rows: a data error. */
+		if (commit && cx->tg.data_err)
+			die(MIG_EXIT_DATA, "%s: at commit: %s", cx->tg.url.shown, e.buf);
 		die(MIG_EXIT_DB, "%s: %s", cx->tg.url.shown, e.buf);
 	}
 }
@@ -949,7 +954,12 @@ int main(int argc, char **argv)
 	cx.tg.quiet = so.quiet;
 	cx.tg.isolate = opt_dry_run || so.reject || so.max_rejects >= 0;
 	cx.tg.dry_run = opt_dry_run;
-	cx.tg.defer = opt_defer;
+	/*
+	 * A dry run checks every row against the constraints as they stand and
+	 * rolls back; deferring them would change the target (the saved
+	 * definitions live outside the load's transaction) and check less.
+	 */
+	cx.tg.defer = opt_dry_run ? 0 : opt_defer;
 	cx.tg.defer_keys = opt_defer_keys;
 	if (cx.tg.url.kind == DB_CSV && (opt_upsert || opt_defer))
 		die(MIG_EXIT_USAGE, "%s: --upsert and --defer-constraints need a database target", cx.tg.url.shown);
@@ -1062,6 +1072,14 @@ int main(int argc, char **argv)
 		}
 	}
 	if (opt_dry_run) {
+		/* What COMMIT would refuse (deferred foreign keys) is refused here too. */
+		buf_reset(&cx.err);
+		if (cx.tg.ops->check_deferred && cx.tg.ops->check_deferred(&cx.tg, &cx.err) < 0) {
+			if (!cx.tg.data_err)
+				die(MIG_EXIT_DB, "%s: %s", cx.tg.url.shown, cx.err.buf);
+			warn("%s: at commit: %s", cx.tg.url.shown, cx.err.buf);
+			cx.violations++;
+		}
 		xsql(&cx, "ROLLBACK");
 		cx.in_txn = 0;
 		if (cx.tg.url.kind == DB_CSV)

@@ -108,7 +108,7 @@ b@x	bee" ]
 	run -1 --separate-stderr mig-load --dry-run "$url" "$DATA/load/rejects.stream"
 	[ "$stderr" = 'mig-load: p:5: null value in column "v" of relation "p" violates not-null constraint
 mig-load: p:9: invalid input syntax for type integer
-mig-load: p:13: duplicate key value violates unique constraint "p_pkey"
+mig-load: p:13: duplicate key value violates unique constraint "p_pkey" (key (id))
 mig-load: p:17: new row for relation "p" violates check constraint "p_n_check"
 mig-load: p: 16 rows checked (rolled back), 4 rejected' ]
 	[ "$output" = '#!mig-stream 1
