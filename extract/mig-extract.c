@@ -31,42 +31,37 @@ static struct kv *wheres, *queries;
 static size_t nwheres, nqueries;
 
 enum {
-	OPT_AFTER = 256, OPT_SHARD, OPT_EXACT, OPT_NO_ORDER, OPT_TINYINT1, OPT_ZERO_DATE,
+	OPT_LIMIT = 256, OPT_SCHEMA, OPT_AFTER, OPT_SHARD, OPT_EXACT, OPT_NO_ORDER, OPT_TINYINT1, OPT_ZERO_DATE,
 	OPT_DELIM, OPT_QUOTE, OPT_NULL, OPT_ENCODING,
 };
 
-static const struct option longopts[] = {
-	STD_LONGOPTS_FORMAT,
-	{ "where", required_argument, NULL, 'w' },
-	{ "query", required_argument, NULL, 'Q' },
-	{ "limit", required_argument, NULL, 'n' },
-	{ "schema", no_argument, NULL, 's' },
-	{ "after", required_argument, NULL, OPT_AFTER },
-	{ "shard", required_argument, NULL, OPT_SHARD },
-	{ "exact-count", no_argument, NULL, OPT_EXACT },
-	{ "no-order", no_argument, NULL, OPT_NO_ORDER },
-	{ "tinyint1", required_argument, NULL, OPT_TINYINT1 },
-	{ "zero-date", required_argument, NULL, OPT_ZERO_DATE },
-	{ "delimiter", required_argument, NULL, OPT_DELIM },
-	{ "quote", required_argument, NULL, OPT_QUOTE },
-	{ "null", required_argument, NULL, OPT_NULL },
-	{ "encoding", required_argument, NULL, OPT_ENCODING },
-	STD_LONGOPTS_BASE,
-	{ NULL, 0, NULL, 0 },
+static const struct mig_opt options[] = {
+	STD_OPTS_FORMAT,
+	{ 'w', 'w', "where", required_argument, "TAG=COND", "extract only the rows of table TAG where COND holds", NULL },
+	{ 'Q', 'Q', "query", required_argument, "TAG=SQL", "extract the rows of query SQL as tag TAG", NULL },
+	{ OPT_LIMIT, 0, "limit", required_argument, "N", "extract at most N rows per table", NULL },
+	{ OPT_LIMIT, 'n', NULL, required_argument, "N", NULL, "use --limit (-n means --dry-run)" },
+	{ OPT_SCHEMA, 0, "schema", no_argument, NULL, "write the schema of the tables, no rows", NULL },
+	{ OPT_SCHEMA, 's', NULL, no_argument, NULL, NULL, "use --schema (-s means --source)" },
+	{ OPT_AFTER, 0, "after", required_argument, "KEY", "resume after the row whose key is KEY", NULL },
+	{ OPT_SHARD, 0, "shard", required_argument, "I/N", "extract the I-th of N key ranges", NULL },
+	{ OPT_EXACT, 0, "exact-count", no_argument, NULL, "count the rows exactly for the count hints", NULL },
+	{ OPT_NO_ORDER, 0, "no-order", no_argument, NULL, "do not order the rows by key", NULL },
+	{ OPT_TINYINT1, 0, "tinyint1", required_argument, "bool|int", "MariaDB TINYINT(1) as boolean or integer", NULL },
+	{ OPT_ZERO_DATE, 0, "zero-date", required_argument, "null|error", "MariaDB zero dates as NULL or an error", NULL },
+	{ OPT_DELIM, 0, "delimiter", required_argument, "C", "CSV source: field delimiter (tab: \\t)", NULL },
+	{ OPT_QUOTE, 0, "quote", required_argument, "C", "CSV source: quote character", NULL },
+	{ OPT_NULL, 0, "null", required_argument, "MARKER", "CSV source: the text that stands for NULL", NULL },
+	{ OPT_ENCODING, 0, "encoding", required_argument, "utf8|latin1", "CSV source: its character encoding", NULL },
+	STD_OPTS_BASE,
+	MIG_OPTS_END,
 };
 
-static const char usage_text[] =
-	"usage: mig-extract [-qs] [-F csv|ndjson] [-n limit] [-w tag=cond] [-Q tag=sql]\n"
-	"                   [--after key] [--shard i/n] [--exact-count] [--no-order]\n"
-	"                   [--tinyint1 bool|int] [--zero-date null|error]\n"
-	"                   [--delimiter c] [--quote c] [--null marker] [--encoding utf8|latin1]\n"
-	"                   [--progress] [--show-values] source [table[:col,...] ...]\n";
-
-static _Noreturn void usage(int code)
-{
-	fputs(usage_text, code ? stderr : stdout);
-	exit(code);
-}
+static const struct mig_cmd cmd = {
+	"mig-extract [options] source [table[:col,...] ...]",
+	"Read tables or queries from a database or CSV files and write them as a mig record stream.",
+	options, 0,
+};
 
 static void kv_add(struct kv **v, size_t *n, const char *arg, const char *what)
 {
@@ -130,23 +125,18 @@ int main(int argc, char **argv)
 	int c;
 
 	argv0 = "mig-extract";
-	while ((c = getopt_long(argc, argv, "F:w:Q:n:sqh", longopts, NULL)) != -1) {
+	while ((c = opts_next(argc, argv, &cmd)) != -1) {
 		switch (c) {
-		case 'F':
-			/* unlike std_option(), names the bad value */
-			if (mig_format_parse(optarg, &so.format) < 0)
-				die(MIG_EXIT_USAGE, "--format: expected csv or ndjson: '%s'", optarg);
-			break;
 		case 'w':
 			kv_add(&wheres, &nwheres, optarg, "--where");
 			break;
 		case 'Q':
 			kv_add(&queries, &nqueries, optarg, "--query");
 			break;
-		case 'n':
+		case OPT_LIMIT:
 			opt.limit = estrtonum(optarg, 0, (1LL << 62), "--limit");
 			break;
-		case 's':
+		case OPT_SCHEMA:
 			opt.schema = 1;
 			break;
 		case OPT_AFTER:
@@ -204,14 +194,13 @@ int main(int argc, char **argv)
 				die(MIG_EXIT_USAGE, "--encoding: expected utf8 or latin1: '%s'", optarg);
 			break;
 		default:
-			if (!std_option(c, optarg, &so, usage))
-				usage(MIG_EXIT_USAGE);
+			std_option(c, optarg, &so, &cmd);
 		}
 	}
 	opt.fmt = so.format;
 	opt.show_values = so.show_values;
 	if (optind >= argc)
-		usage(MIG_EXIT_USAGE);
+		opts_usage(&cmd, MIG_EXIT_USAGE);
 	if (dburl_parse(argv[optind], &u, &why) < 0)
 		die(MIG_EXIT_USAGE, "%s: %s", "source", why);
 	optind++;

@@ -48,7 +48,7 @@ pg_copy() {
 mig-load: users: unknown column 'zz' in table 'users' of $url
 mig-load: users: column 'name' of table 'users' is NOT NULL without a default and not in the stream" ]
 	[ "$(pgq "$db" "SELECT count(*) FROM users")" = 0 ]
-	run -1 --separate-stderr mig-load "$url" <<-'EOF'
+	run -3 --separate-stderr mig-load "$url" <<-'EOF'
 	@nosuch,id:int
 	nosuch,1
 	EOF

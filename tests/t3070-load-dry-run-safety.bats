@@ -21,11 +21,11 @@ setup() {
 	[ "$stderr" = "mig-load: sqlite:new.db: no such database file (a dry run creates none)" ]
 	[ ! -e new.db ]
 	# A real first load that fails takes away the file it created ...
-	run -1 --separate-stderr mig-load sqlite:new.db s.mig
+	run -3 --separate-stderr mig-load sqlite:new.db s.mig
 	[ ! -e new.db ] && [ ! -e new.db-journal ]
 	# ... but never a file that was there before.
 	sqlite3 old.db "CREATE TABLE other (x int)"
-	run -1 --separate-stderr mig-load sqlite:old.db s.mig
+	run -3 --separate-stderr mig-load sqlite:old.db s.mig
 	[ "$(sqlite3 old.db "SELECT count(*) FROM sqlite_master")" = 1 ]
 }
 

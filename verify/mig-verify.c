@@ -4,7 +4,7 @@
  * A run is a list of checks (command-line operands, -e lines, -f files in
  * the checks language of mig-verify(1)); each runs against the databases
  * the run names (SRC, DST, or aliases), records its figures in the JSON
- * report and prints one summary line on stderr.  Exit status follows
+ * report and prints one summary line on stdout (stderr for an error).  Exit status follows
  * cmp(1): 0 every check passed, 1 a check failed, 2 trouble (usage, an
  * unreadable file, a malformed check), 3 a database error.
  */
@@ -21,16 +21,30 @@
 #include "util.h"
 #include "verify.h"
 
-static const char usage_text[] =
-	"usage: mig-verify [-q] [-s url] [-t url] [-d alias=url] [-f checks.mig] [-e check]\n"
-	"                  [-r report.json] [--sql file.sql] [-n keys] [--show-values]\n"
-	"                  [--progress] [check ...]\n";
+enum { O_SQL = 256, O_MAX_KEYS, O_REPORT, O_DB };
 
-static _Noreturn void usage(int code)
-{
-	fputs(usage_text, code ? stderr : stdout);
-	exit(code);
-}
+static const struct mig_opt options[] = {
+	{ 's', 's', "source", required_argument, "URL", "the source database, alias SRC", NULL },
+	{ 't', 't', "target", required_argument, "URL", "the target database, alias DST", NULL },
+	{ O_DB, 0, "db", required_argument, "ALIAS=URL", "another database, named ALIAS in checks", NULL },
+	{ O_DB, 'd', NULL, required_argument, "ALIAS=URL", NULL, "use --db (-d means --dedupe)" },
+	{ 'e', 'e', "check", required_argument, "CHECK", "a check, as in mig-verify(1); repeatable", NULL },
+	{ 'f', 'f', "file", required_argument, "FILE", "read checks from FILE (- for stdin); repeatable", NULL },
+	{ O_REPORT, 0, "report", required_argument, "FILE", "write the JSON report to FILE", NULL },
+	{ O_REPORT, 'r', NULL, required_argument, "FILE", NULL, "use --report (-r means --ref)" },
+	{ O_SQL, 0, "sql", required_argument, "FILE", "write the checks as SQL to FILE, run nothing", NULL },
+	{ O_MAX_KEYS, 0, "max-keys", required_argument, "N", "name at most N differing keys per check", NULL },
+	{ O_MAX_KEYS, 'n', NULL, required_argument, "N", NULL, "use --max-keys (-n means --dry-run)" },
+	STD_OPTS_BASE,
+	MIG_OPTS_END,
+};
+
+/* options end at the first operand: a check's words may look like options */
+static const struct mig_cmd cmd = {
+	"mig-verify [options] [-e check]... [-f checks]... [check ...]",
+	"Prove that a migration lost and altered nothing: run checks, print their results on stdout.",
+	options, 1,
+};
 
 struct spec {
 	char *where;
@@ -224,10 +238,15 @@ void vcheck_end(struct vcheck *k, enum vstatus st, const char *fmt, ...)
 	}
 	json_object_set_new(k->obj, "summary", json_stringn(sum.buf, sum.len));
 	if (!c->quiet || st != V_PASS) {
-		fflush(stdout);
 		const char *rule = json_string_value(json_object_get(k->obj, "rule"));
+		/* results on stdout; a check that could not run is trouble, on stderr */
+		FILE *fp = st == V_ERROR ? stderr : stdout;
 
-		fprintf(stderr, "%-5s %s%s%s: %s\n%s", word, k->kind, *rule ? " " : "", rule, sum.buf, k->notes.buf);
+		if (fp == stderr)
+			fflush(stdout);
+		if (!rule)
+			rule = "";
+		fprintf(fp, "%-5s %s%s%s: %s\n%s", word, k->kind, *rule ? " " : "", rule, sum.buf, k->notes.buf);
 	}
 	json_array_append_new(c->checks, k->obj);
 	buf_release(&sum);
@@ -449,18 +468,6 @@ static void write_report(struct vctx *c, const char *path, const char *started, 
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "source", required_argument, NULL, 's' },
-		{ "target", required_argument, NULL, 't' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "file", required_argument, NULL, 'f' },
-		{ "check", required_argument, NULL, 'e' },
-		{ "report", required_argument, NULL, 'r' },
-		{ "sql", required_argument, NULL, 'S' },
-		{ "max-keys", required_argument, NULL, 'n' },
-		STD_LONGOPTS_BASE,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct std_opts so = STD_OPTS_INIT;
 	struct vctx c;
 	struct spec *specs = NULL;
@@ -473,7 +480,7 @@ int main(int argc, char **argv)
 	argv0 = "mig-verify";
 	memset(&c, 0, sizeof(c));
 	c.max_keys = 10;
-	while ((ch = getopt_long(argc, argv, "+s:t:d:f:e:r:n:qhV", longopts, NULL)) != -1) {
+	while ((ch = opts_next(argc, argv, &cmd)) != -1) {
 		switch (ch) {
 		case 's':
 			add_db(&c, "SRC", 3, optarg, "--source");
@@ -481,7 +488,7 @@ int main(int argc, char **argv)
 		case 't':
 			add_db(&c, "DST", 3, optarg, "--target");
 			break;
-		case 'd': {
+		case O_DB: {
 			const char *eq = strchr(optarg, '=');
 
 			if (!eq || eq == optarg)
@@ -495,21 +502,17 @@ int main(int argc, char **argv)
 		case 'e':
 			add_spec(&specs, &nspecs, "-e", optarg, strlen(optarg));
 			break;
-		case 'r':
+		case O_REPORT:
 			report = optarg;
 			break;
-		case 'S':
+		case O_SQL:
 			sqlpath = optarg;
 			break;
-		case 'n':
+		case O_MAX_KEYS:
 			c.max_keys = (unsigned long)estrtonum(optarg, 0, 1000000, "--max-keys");
 			break;
-		case 'V':
-			/* -V: mig-verify's own short spelling of --version */
-			print_version();
 		default:
-			if (!std_option(ch, optarg, &so, usage))
-				usage(MIG_EXIT_USAGE);
+			std_option(ch, optarg, &so, &cmd);
 		}
 	}
 	c.show_values = so.show_values;
@@ -535,7 +538,7 @@ int main(int argc, char **argv)
 	}
 	if (!nspecs) {
 		fputs("mig-verify: no checks given\n", stderr);
-		usage(MIG_EXIT_USAGE);
+		opts_usage(&cmd, MIG_EXIT_USAGE);
 	}
 	if (sqlpath) {
 		c.sql_name = sqlpath;
@@ -556,7 +559,7 @@ int main(int argc, char **argv)
 	if (c.sql && !c.nerror)
 		fprintf(stderr, "mig-verify: %zu checks written to %s\n", nspecs, sqlpath);
 	else if (!c.quiet || c.nfail || c.nerror)
-		fprintf(stderr, "mig-verify: %u passed, %u failed, %u errors\n", c.npass, c.nfail, c.nerror);
+		printf("mig-verify: %u passed, %u failed, %u errors\n", c.npass, c.nfail, c.nerror);
 	code = c.worst ? c.worst : c.nfail ? MIG_EXIT_DATA : MIG_EXIT_OK;
 	for (i = 0; i < nspecs; i++) {
 		free(specs[i].where);

@@ -11,7 +11,7 @@ cd "$RUN"
 log "verify: $(grep -c '^[a-z]' "$here/checks.mig") checks"
 mig-verify -q -s "$SRC" -t "$DST" -f "$here/checks.mig" --sql post_migration_checks.sql
 st=0
-mig-verify -s "$SRC" -t "$DST" -f "$here/checks.mig" -r validation_report.json 2> verify.out || st=$?
+mig-verify -s "$SRC" -t "$DST" -f "$here/checks.mig" --report validation_report.json >verify.out 2>&1 || st=$?
 cat verify.out >&2
 log "verify: $(tail -n 1 verify.out | sed 's/^mig-verify: //'), exit $st"
 exit "$st"
