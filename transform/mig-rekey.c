@@ -26,8 +26,8 @@ static _Noreturn void usage(int code)
 	fprintf(code ? stderr : stdout,
 		"usage: mig-rekey [-k TAG.COLUMN=GEN] [--keep-old TAG.COLUMN] [-x TAG=FILE]\n"
 		"                 [-l NAME=FILE] [-r TAG.COLUMN=SOURCE[:COLUMN],...]\n"
-		"                 [-u TAG.COLUMN,...] [--unique-nocase TAG.COLUMN,...]\n"
-		"                 [-d 'TAG on (COLUMN,...)'] [-m error|null|drop|reject]\n"
+		"                 [-u 'TAG.COLUMN,... [ACTION...]'] [--unique-nocase 'TAG.COLUMN,... [ACTION...]']\n"
+		"                 [-d 'TAG,... on (COLUMN,...|*) [OPTION...]'] [-m error|null|drop|reject]\n"
 		"                 [-a FILE] [-f RULES] [-F csv|ndjson] [--reject FILE]\n"
 		"                 [--max-rejects N] [--show-values] [-q] [--progress] [-v] [file]\n"
 		"GEN is keep, seq[:START], uuid4, uuid7 or uuid5:NAMESPACE\n");
