@@ -83,7 +83,7 @@ two_tables() {
 	mig-rekey -k sessions.id=seq:1 -k training_sessions.id=seq:1 -x sessions=s.csv \
 		-x training_sessions=ts.csv -d 'sessions, training_sessions on (trainer_id, starts_at)' \
 		-r payments.session_id=sessions -r payment_records.session_id=training_sessions two |
-	mig-split -q 'sessions -> session' 'training_sessions -> session' > out
+	mig-split -q -e 'sessions -> session' -e 'training_sessions -> session' > out
 	grep -v '^#' out > got
 	printf '%s\n' '@session,id:int,trainer_id:int,starts_at:timestamp' \
 		'session,1,7,2024-01-01 09:00:00' 'session,2,7,2024-01-02 09:00:00' \

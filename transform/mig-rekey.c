@@ -21,18 +21,35 @@
 
 static struct std_opts so = STD_OPTS_INIT;
 
-static _Noreturn void usage(int code)
-{
-	fprintf(code ? stderr : stdout,
-		"usage: mig-rekey [-k TAG.COLUMN=GEN] [--keep-old TAG.COLUMN] [-x TAG=FILE]\n"
-		"                 [-l NAME=FILE] [-r TAG.COLUMN=SOURCE[:COLUMN],...]\n"
-		"                 [-u 'TAG.COLUMN,... [ACTION...]'] [--unique-nocase 'TAG.COLUMN,... [ACTION...]']\n"
-		"                 [-d 'TAG,... on (COLUMN,...|*) [OPTION...]'] [-m error|null|drop|reject]\n"
-		"                 [-a FILE] [-f RULES] [-F csv|ndjson] [--reject FILE]\n"
-		"                 [--max-rejects N] [--show-values] [-q] [--progress] [-v] [file]\n"
-		"GEN is keep, seq[:START], uuid4, uuid7 or uuid5:NAMESPACE\n");
-	exit(code);
-}
+enum { O_KEEP_OLD = 256, O_UNIQUE_NOCASE, O_RULES };
+
+/* The rule options' long names are the rule names of a rules file. */
+static const struct mig_opt options[] = {
+	{ 'e', 'e', "rule", required_argument, "RULE", "a rule line, as in a rules file; repeatable", NULL },
+	{ 'f', 'f', "file", required_argument, "FILE", "read rules from FILE, one per line; repeatable", NULL },
+	{ O_RULES, 0, "rules", required_argument, "FILE", NULL, "use --file" },
+	{ 'k', 'k', "key", required_argument, "TAG.COLUMN=GEN", "give TAG new keys: keep, seq[:START], uuid4, uuid7, uuid5:NS", NULL },
+	{ O_KEEP_OLD, 0, "keep-old", required_argument, "TAG.COLUMN", "keep the old key in COLUMN", NULL },
+	{ 'x', 'x', "crosswalk", required_argument, "TAG=FILE", "write TAG's old and new keys to FILE", NULL },
+	{ 'l', 'l', "load-crosswalk", required_argument, "NAME=FILE", "read a crosswalk FILE to resolve references", NULL },
+	{ 'r', 'r', "ref", required_argument, "TAG.COLUMN=SOURCE[:COLUMN],...", "rewrite a reference through SOURCE's keys", NULL },
+	{ 'u', 'u', "unique", required_argument, "'TAG.COLUMN,... [ACTION...]'", "columns whose values must be unique; ACTION: suffix[:FORMAT], null, reject, error, seed:FILE, seed-db:TABLE.COLUMN=URL", NULL },
+	{ O_UNIQUE_NOCASE, 0, "unique-nocase", required_argument, "'TAG.COLUMN,... [ACTION...]'", "unique regardless of case", NULL },
+	{ 'd', 'd', "dedupe", required_argument, "'TAG,... on (COLUMN,...|*) [OPTION...]'", "merge records equal on COLUMNs; OPTION: match-nulls, keep:first|last|min:C|max:C|tags:T,..., fill[:C,...], ids:C", NULL },
+	{ 'm', 'm', "on-missing", required_argument, "error|null|drop|reject", "what a reference to no key becomes", NULL },
+	{ 'a', 'a', "audit", required_argument, "FILE", "write every changed value to FILE", NULL },
+	STD_OPTS_FORMAT,
+	STD_OPTS_REJECTS,
+	STD_OPTS_BASE,
+	STD_OPTS_STATS,
+	MIG_OPTS_END,
+};
+
+static const struct mig_cmd cmd = {
+	"mig-rekey [options] [-e rule]... [-f rulesfile]... [rule] [file]",
+	"Give records new keys and rewrite the references to them.",
+	options, 0,
+};
 
 /* Everything one run holds, passed around instead of globals. */
 struct run {
@@ -1048,33 +1065,29 @@ static void verbose_report(const struct rules *rules)
 	}
 }
 
+/* -e "NAME ARGUMENT": one line of a rules file, given inline. */
+static void rule_text(struct rules *r, const char *text)
+{
+	const char *p = text + strspn(text, " \t");
+	size_t n = strcspn(p, " \t");
+	char *name = estrndup(p, n);
+
+	p += n;
+	p += strspn(p, " \t");
+	rules_add(r, name, p, "-e: ");
+	free(name);
+}
+
 int main(int argc, char **argv)
 {
-	enum { O_KEEP_OLD = 256, O_UNIQUE_NOCASE };
-	static const struct option longopts[] = {
-		{ "key", required_argument, NULL, 'k' },
-		{ "keep-old", required_argument, NULL, O_KEEP_OLD },
-		{ "crosswalk", required_argument, NULL, 'x' },
-		{ "load-crosswalk", required_argument, NULL, 'l' },
-		{ "ref", required_argument, NULL, 'r' },
-		{ "unique", required_argument, NULL, 'u' },
-		{ "unique-nocase", required_argument, NULL, O_UNIQUE_NOCASE },
-		{ "dedupe", required_argument, NULL, 'd' },
-		{ "on-missing", required_argument, NULL, 'm' },
-		{ "audit", required_argument, NULL, 'a' },
-		{ "rules", required_argument, NULL, 'f' },
-		STD_LONGOPTS_FORMAT,
-		STD_LONGOPTS_REJECTS,
-		STD_LONGOPTS_BASE,
-		STD_LONGOPTS_STATS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct run run;
 	struct mig_item it;
 	const struct mig_header *lasthdr = NULL;
 	struct tagrule *lastrule = NULL;
 	struct ledger_counts *lastcounts = NULL;
+	struct filter_args fa = FILTER_ARGS_INIT;
 	int c, ret, i;
+	size_t k;
 
 	argv0 = "mig-rekey";
 	memset(&run, 0, sizeof(run));
@@ -1084,28 +1097,35 @@ int main(int argc, char **argv)
 	buf_init(&run.where);
 	run.ledger = (struct ledger)LEDGER_INIT;
 	uuid5_init(&run.u5);
-	while ((c = getopt_long(argc, argv, "k:x:l:r:u:d:m:a:f:F:qvh", longopts, NULL)) != -1) {
+	while ((c = opts_next(argc, argv, &cmd)) != -1) {
 		const char *name = NULL;
 
-		for (i = 0; longopts[i].name; i++)
-			if (longopts[i].val == c)
-				name = longopts[i].name;
+		for (i = 0; options[i].val; i++)
+			if (options[i].val == c && options[i].name)
+				name = options[i].name;
 		switch (c) {
 		case 'k': case O_KEEP_OLD: case 'x': case 'l': case 'r': case 'u':
 		case O_UNIQUE_NOCASE: case 'd': case 'm': case 'a':
 			rules_add(&run.rules, name, optarg, "");
+			fa.other_rules = 1;
 			break;
-		case 'f':
-			rules_file(&run.rules, optarg);
+		case 'e':
+			filter_rule(&fa, optarg, 0);
+			break;
+		case 'f': case O_RULES:
+			filter_rule(&fa, optarg, 1);
 			break;
 		default:
-			if (!std_option(c, optarg, &so, usage))
-				usage(MIG_EXIT_USAGE);
+			std_option(c, optarg, &so, &cmd);
 		}
 	}
-	if (argc - optind > 1)
-		usage(MIG_EXIT_USAGE);
-	/* no std_opts_check(): without --reject, --max-rejects has always been ignored here */
+	filter_operands(&fa, argc, argv, &cmd);
+	for (k = 0; k < fa.nrules; k++)
+		if (fa.rules[k].is_file)
+			rules_file(&run.rules, fa.rules[k].text);
+		else
+			rule_text(&run.rules, fa.rules[k].text);
+	std_opts_check(&so);
 	rules_check(&run.rules, so.reject != NULL);
 	load_seeds(&run);
 	if (run.rules.audit) {
@@ -1113,7 +1133,8 @@ int main(int argc, char **argv)
 		run.have_audit = 1;
 	}
 	run.rj = rejects_open(so.reject, "mig-rekey", so.max_rejects);
-	run.r = mig_reader_open(optind < argc ? argv[optind] : NULL, 0);
+	run.r = mig_reader_open(fa.input, 0);
+	filter_args_release(&fa);
 	run.w = mig_writer_new(1, "<stdout>", so.format, 0);
 	/* --progress wins over -q */
 	progress_init(&run.pg, std_progress(&so));
