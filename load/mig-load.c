@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -160,6 +161,43 @@ static void sql_quote(struct buf *b, const char *s, size_t n)
 
 /* ---- checkpoint file ---- */
 
+/*
+ * One run at a time per checkpoint: two runs resuming from the same file
+ * would both load the rows after it.  The lock is flock(2) on CKPT.lock,
+ * a file that is never renamed (the checkpoint itself is replaced by
+ * rename, so a lock on it would not be seen by a run opening the new
+ * one), taken before the target is touched and dropped by the kernel when
+ * the process ends, however it ends.  The lock file keeps the holder's
+ * pid for the message; it stays behind, empty of meaning once unlocked.
+ */
+static void ckpt_lock(void)
+{
+	struct buf path = BUF_INIT, pid = BUF_INIT;
+	char held[32] = "";
+	ssize_t n;
+	int fd;
+
+	buf_addf(&path, "%s.lock", opt_ckpt);
+	fd = open(path.buf, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		die(MIG_EXIT_SYSTEM, "%s: cannot open the checkpoint lock:", path.buf);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK)
+			die(MIG_EXIT_SYSTEM, "%s: cannot lock:", path.buf);
+		n = pread(fd, held, sizeof(held) - 1, 0);
+		held[n > 0 ? n : 0] = '\0';
+		held[strcspn(held, "\n")] = '\0';
+		die(MIG_EXIT_USAGE, "%s: checkpoint in use by another run%s%s%s: nothing done", opt_ckpt,
+		    *held ? " (pid " : "", held, *held ? ")" : "");
+	}
+	buf_addf(&pid, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid.buf, pid.len, 0) != (ssize_t)pid.len)
+		die(MIG_EXIT_SYSTEM, "%s: write error:", path.buf);
+	/* fd stays open, and so the lock held, until the process ends */
+	buf_release(&path);
+	buf_release(&pid);
+}
+
 static void ckpt_write(struct ctx *cx, int done)
 {
 	json_t *j = json_object(), *tags = json_object();
@@ -189,7 +227,7 @@ static void ckpt_write(struct ctx *cx, int done)
 	s = json_dumps(j, JSON_SORT_KEYS | JSON_INDENT(1));
 	json_decref(j);
 	/* Write beside, fsync, rename: a kill leaves the old file or the new one. */
-	buf_addf(&path, "%s.tmp", opt_ckpt);
+	buf_addf(&path, "%s.tmp%ld", opt_ckpt, (long)getpid());
 	fd = open(path.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		die(MIG_EXIT_SYSTEM, "%s: cannot create:", path.buf);
@@ -965,6 +1003,8 @@ int main(int argc, char **argv)
 		die(MIG_EXIT_USAGE, "%s: --upsert and --defer-constraints need a database target", cx.tg.url.shown);
 	cx.r = mig_reader_open(argc - optind == 2 ? argv[optind + 1] : NULL, 0);
 	cx.w = mig_writer_new(1, "<stdout>", so.format, 0);
+	if (opt_ckpt)
+		ckpt_lock();
 	switch (cx.tg.url.kind) {
 	case DB_PG: pg_open(&cx.tg); break;
 	case DB_MY: my_open(&cx.tg); break;
