@@ -24,10 +24,22 @@ LIBOBJ = $(LIBSRC:%.c=$(BUILD)/%.o)
 HDR = $(wildcard common/*.h $(STAGES:%=%/*.h))
 UNITSRC = $(wildcard tests/unit/*.c)
 UNITBIN = $(UNITSRC:%.c=$(BUILD)/%)
-MAN = $(wildcard man/*.1 man/*.5)
+MAN = $(wildcard man/*.1 man/*.5 man/*.7)
+# mig.c, the one command over the tools, belongs to no stage and is no
+# library code: it sits at the top, as git.c does in git.
+MIG = $(BINDIR)/mig
+COMPLETION = $(BUILD)/mig.bash
 TESTS = $(sort $(wildcard tests/t[0-9][0-9][0-9][0-9]-*.bats))
 
-all: $(BIN) $(UNITBIN)
+all: $(BIN) $(MIG) $(COMPLETION) $(UNITBIN)
+
+$(MIG): $(BUILD)/mig.o $(LIB)
+	@mkdir -p $(BINDIR)
+	$(CC) $(LDFLAGS) -o $@ $(BUILD)/mig.o $(LIB) $(LDLIBS)
+
+# generated from the tools' option tables (mig-TOOL --list-options)
+$(COMPLETION): $(MIG) $(BIN)
+	$(MIG) completion > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/%.o: %.c $(HDR)
 	@mkdir -p $(dir $@)
@@ -61,20 +73,27 @@ check-san:
 lint-man:
 	@out=$$(mandoc -Tlint -Wwarning $(MAN) 2>&1); if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
 
+# make demo PIPELINE=fitness: another pipeline's tour (medical by default)
+PIPELINE = medical
 demo: deps all
-	@sh pipelines/medical/demo.sh
+	@test -x pipelines/$(PIPELINE)/demo.sh || { echo "make demo: no pipeline '$(PIPELINE)' (pipelines/*/demo.sh)" >&2; exit 2; }
+	@sh pipelines/$(PIPELINE)/demo.sh
 
 bench: deps all
 	@sh bench/run.sh
 
 install: all
-	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5
-	cp -f $(BIN) $(DESTDIR)$(PREFIX)/bin/
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5 \
+		$(DESTDIR)$(MANPREFIX)/man7 $(DESTDIR)$(BASHCOMPDIR)
+	cp -f $(BIN) $(MIG) $(DESTDIR)$(PREFIX)/bin/
 	for m in $(MAN); do cp -f $$m $(DESTDIR)$(MANPREFIX)/man$${m##*.}/; done
+	cp -f $(COMPLETION) $(DESTDIR)$(BASHCOMPDIR)/mig
+	for t in $(TOOLS); do ln -sf mig $(DESTDIR)$(BASHCOMPDIR)/$$t; done
 
 uninstall:
-	for t in $(TOOLS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$t $(DESTDIR)$(MANPREFIX)/man1/$$t.1; done
-	rm -f $(DESTDIR)$(MANPREFIX)/man5/mig-stream.5
+	for t in $(TOOLS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$t $(DESTDIR)$(MANPREFIX)/man1/$$t.1 $(DESTDIR)$(BASHCOMPDIR)/$$t; done
+	for m in $(MAN); do rm -f $(DESTDIR)$(MANPREFIX)/man$${m##*.}/$${m##*/}; done
+	rm -f $(DESTDIR)$(PREFIX)/bin/mig $(DESTDIR)$(BASHCOMPDIR)/mig
 
 clean:
 	rm -rf build bin

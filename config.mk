@@ -1,6 +1,8 @@
 # mig build configuration: edit here, or override on the make command line.
 PREFIX = /usr/local
 MANPREFIX = $(PREFIX)/share/man
+# bash-completion loads a command's completion from here by its name
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
 
 CC = cc
 CPPFLAGS = -D_GNU_SOURCE -Icommon -I/usr/include/postgresql -I/usr/include/mariadb -I/usr/include/uuid

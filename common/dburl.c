@@ -295,10 +295,12 @@ MYSQL *db_my_connect(const struct dburl *u)
 	return m;
 }
 
-sqlite3 *db_sqlite_open(const struct dburl *u, int writable)
+sqlite3 *db_sqlite_open(const struct dburl *u, int mode)
 {
 	sqlite3 *db = NULL;
-	int flags = writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+	int flags = mode == DB_SQLITE_READ    ? SQLITE_OPEN_READONLY
+		    : mode == DB_SQLITE_WRITE ? SQLITE_OPEN_READWRITE
+					      : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 
 	if (sqlite3_open_v2(u->path, &db, flags, NULL) != SQLITE_OK) {
 		char *msg = estrdup(db ? sqlite3_errmsg(db) : "out of memory");

@@ -44,7 +44,9 @@ void dburl_release(struct dburl *u);
 /* Connect or die (exit 3) naming the redacted URL and the server's reason. */
 PGconn *db_pg_connect(const struct dburl *u);
 MYSQL *db_my_connect(const struct dburl *u);
-sqlite3 *db_sqlite_open(const struct dburl *u, int writable);
+/* How db_sqlite_open opens the file: read only, read-write, or created if missing. */
+enum { DB_SQLITE_READ, DB_SQLITE_WRITE, DB_SQLITE_CREATE };
+sqlite3 *db_sqlite_open(const struct dburl *u, int mode);
 
 /* Quote an identifier for each dialect into a new string (caller frees). */
 char *db_pg_ident(PGconn *c, const char *name);

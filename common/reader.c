@@ -392,6 +392,8 @@ static int csv_header(struct mig_reader *r, size_t nf, unsigned long line, struc
 
 	if (r->fields[0].len < 2)
 		return fail(r, line, "header with an empty tag");
+	if (memchr(r->fields[0].val, '\0', r->fields[0].len))
+		return fail(r, line, "header tag holds a NUL byte");
 	h = mig_header_new(r->fields[0].val + 1, nf - 1);
 	for (i = 1; i < nf; i++) {
 		const char *s = r->fields[i].val;
@@ -416,6 +418,11 @@ static int csv_header(struct mig_reader *r, size_t nf, unsigned long line, struc
 		}
 		if (nlen == 0 || r->fields[i].null) {
 			fail(r, line, "header '%s' column %zu has no name", h->tag, i);
+			mig_header_free(h);
+			return -1;
+		}
+		if (memchr(s, '\0', nlen)) {
+			fail(r, line, "header '%s' column %zu: the name holds a NUL byte", h->tag, i);
 			mig_header_free(h);
 			return -1;
 		}
@@ -590,6 +597,46 @@ static int csv_slow_raw(struct mig_reader *r, unsigned long first, struct mig_it
 	return csv_slow_more(r, first, nl, high, it);
 }
 
+/*
+ * What every control line must be, whichever encoding brought it: a
+ * keyword without NUL, text that is UTF-8 without NUL (so that either
+ * writer can carry it and the other reader take it back), and for
+ * "state" a JSON value, because a checkpoint that does not parse is lost.
+ */
+static int control_check(struct mig_reader *r, unsigned long line, const char *kw, size_t kwlen, const char *arg,
+			 size_t arglen)
+{
+	size_t ok;
+
+	if (memchr(kw, '\0', kwlen) || memchr(arg, '\0', arglen))
+		return fail(r, line, "control line holds a NUL byte");
+	if ((ok = utf8_prefix(kw, kwlen)) < kwlen || (ok = utf8_prefix(arg, arglen)) < arglen)
+		return fail(r, line, "control line is not valid UTF-8 (byte %zu of its %s)", ok + 1,
+			    utf8_prefix(kw, kwlen) < kwlen ? "keyword" : "text");
+	if (kwlen == 5 && !memcmp(kw, "state", 5)) {
+		struct json_val v;
+		const char *p = arg, *end = arg + arglen, *why = "no text";
+
+		if (arglen && json_scan(&p, end, &v, &why) == 0)
+			why = json_ws(p, end) == end ? NULL : "text after the value";
+		if (why)
+			return fail(r, line, "#!state text is not one JSON value: %s", why);
+	}
+	return 0;
+}
+
+/* Comments too travel in both encodings. */
+static int comment_check(struct mig_reader *r, unsigned long line, const char *s, size_t n)
+{
+	size_t ok;
+
+	if (memchr(s, '\0', n))
+		return fail(r, line, "comment holds a NUL byte");
+	if ((ok = utf8_prefix(s, n)) < n)
+		return fail(r, line, "comment is not valid UTF-8 (byte %zu)", ok + 1);
+	return 0;
+}
+
 static int csv_control(struct mig_reader *r, char *s, size_t n, struct mig_item *it)
 {
 	char *sp = memchr(s, ' ', n);
@@ -605,6 +652,8 @@ static int csv_control(struct mig_reader *r, char *s, size_t n, struct mig_item 
 	}
 	if (!kw)
 		return fail(r, r->lineno, "control line without a keyword");
+	if (control_check(r, r->lineno, s, kw, sp ? sp + 1 : s + kw, sp ? n - kw - 1 : 0) < 0)
+		return -1;
 	s[kw] = '\0';
 	it->kind = MIG_CONTROL;
 	it->text = s;
@@ -761,6 +810,8 @@ static int csv_next(struct mig_reader *r, char *s, size_t n, int nl, struct mig_
 				s[--n] = '\0';
 			return csv_control(r, s + 2, n - 2, it);
 		}
+		if (comment_check(r, r->lineno, s + 1, n - 1) < 0)
+			return -1;
 		it->kind = MIG_COMMENT;
 		it->text = s + 1;
 		it->len = n - 1;
@@ -930,6 +981,8 @@ static int json_schema(struct mig_reader *r, const struct jmsg *m, unsigned long
 
 	if (!m->has_stream || jstr(r, &m->stream) < 0 || !r->scratch.len)
 		return fail(r, line, "SCHEMA message without a stream name");
+	if (memchr(r->scratch.buf, '\0', r->scratch.len))
+		return fail(r, line, "SCHEMA stream name holds a NUL byte");
 	tag = estrdup(r->scratch.buf);
 	if (m->schema.kind != JV_OBJECT) {
 		free(tag);
@@ -953,9 +1006,9 @@ static int json_schema(struct mig_reader *r, const struct jmsg *m, unsigned long
 	i = 0;
 	json_object_begin(&mi, props.start, props.end, 0);
 	while (json_object_next(&mi, &k, &v, &why) > 0) {
-		if (jstr(r, &k) < 0 || !r->scratch.len) {
+		if (jstr(r, &k) < 0 || !r->scratch.len || memchr(r->scratch.buf, '\0', r->scratch.len)) {
 			mig_header_free(h);
-			return fail(r, line, "SCHEMA property with a bad name");
+			return fail(r, line, "SCHEMA property with a bad name (empty, or holding a NUL byte)");
 		}
 		h->names[i] = estrdup(r->scratch.buf);
 		if (v.kind != JV_OBJECT) {
@@ -1113,6 +1166,8 @@ static int json_next(struct mig_reader *r, char *s, size_t n, int nl, struct mig
 	if (jstr_eq(&m.type, "MIG_COMMENT")) {
 		if (!m.has_text || jstr(r, &m.text) < 0)
 			return fail(r, line, "MIG_COMMENT message without a text");
+		if (comment_check(r, line, r->scratch.buf, r->scratch.len) < 0)
+			return -1;
 		buf_reset(&r->store);
 		buf_add(&r->store, r->scratch.buf, r->scratch.len);
 		it->kind = MIG_COMMENT;
@@ -1134,6 +1189,8 @@ static int json_next(struct mig_reader *r, char *s, size_t n, int nl, struct mig
 				return fail(r, line, "MIG_CONTROL message with a bad text");
 			buf_add(&r->store, r->scratch.buf, r->scratch.len);
 		}
+		if (control_check(r, line, r->store.buf, kwlen, r->store.buf + kwlen + 1, r->store.len - kwlen - 1) < 0)
+			return -1;
 		if (kwlen == 10 && !memcmp(r->store.buf, "mig-stream", 10)) {
 			if (strcmp(r->store.buf + kwlen + 1, MIG_STREAM_VERSION))
 				return fail(r, line, "unsupported stream version '%s' (this reader knows %s)",

@@ -7,10 +7,45 @@
  * (starting the snapshot, fetching a count, turning rows into records)
  * comes from the driver's struct xsource.
  */
+#include <stdio.h>
 #include <stdlib.h>
+
+#include <jansson.h>
 
 #include "extract.h"
 #include "util.h"
+
+void x_count(struct xctx *x, const char *tag, long long n)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	if (n < 0)
+		return;
+	if (x->o->limit >= 0 && n > x->o->limit)
+		n = x->o->limit;
+	/* the tag is one word: percent-encode space and '%' as the stats line does */
+	for (i = 0; tag[i]; i++) {
+		if (tag[i] == ' ' || tag[i] == '%' || tag[i] == '\n')
+			buf_addf(&b, "%%%02X", (unsigned char)tag[i]);
+		else
+			buf_addc(&b, tag[i]);
+	}
+	buf_addf(&b, " %lld", n);
+	mig_write_control(x->w, "count", b.buf, b.len);
+	buf_release(&b);
+}
+
+void x_print_schema(struct xctx *x, const struct catalog *c)
+{
+	json_t *j = catalog_to_json(c);
+
+	(void)x;
+	if (json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
+		die(MIG_EXIT_SYSTEM, "<stdout>: write error:");
+	putchar('\n');
+	json_decref(j);
+}
 
 /* The count hint of a job: exact when asked, else the catalog estimate where it still holds, else -1. */
 static long long job_count(struct xctx *x, const struct xsource *s, const struct xjob *j,

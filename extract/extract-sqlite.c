@@ -466,7 +466,7 @@ void extract_sqlite(struct xctx *x)
 
 	if (access(x->u->path, F_OK) < 0)
 		die(MIG_EXIT_DB, "%s: cannot open: no such file", x->u->shown);
-	db = db_sqlite_open(x->u, 0);
+	db = db_sqlite_open(x->u, DB_SQLITE_READ);
 	sqlite3_create_function(db, "mig_hash", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sq_hash, NULL, NULL);
 	s.conn = db;
 	x_run_jobs(x, &s);

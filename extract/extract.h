@@ -1,5 +1,7 @@
 /*
- * extract.h - what mig-extract's main hands its source drivers.
+ * extract.h - what the parts of mig-extract share: the options and jobs
+ * main hands a source driver, the driver's dialect and steps, and the
+ * helpers below the drivers.
  *
  * main parses options and operands into jobs (one per table or query, in
  * output order); a driver connects, and the shared job loop (x_run_jobs)
@@ -8,6 +10,16 @@
  * for what differs per database.  The CSV source has no catalog or
  * snapshot and runs its own loop.
  * Drivers die on errors with the exit codes of mig-extract(1).
+ *
+ * Calls go one way, down this list; a file calls nothing above it (the
+ * job loop reaches a driver only through the struct xsource it is given):
+ *
+ *   mig-extract.c      options, operands, jobs; calls a driver
+ *   extract-pg.c, extract-my.c, extract-sqlite.c, extract-csv.c
+ *                      the drivers
+ *   extract-jobs.c     the job loop, count hints, --schema's JSON
+ *   extract-sql.c      SELECT statements and the columns of a job
+ *   extract-text.c     value text: doubles, bytes
  */
 #ifndef MIG_EXTRACT_H
 #define MIG_EXTRACT_H
@@ -87,7 +99,7 @@ struct xsource {
 				   const struct cat_table *t, const struct mig_header *h, struct ledger_counts *lc);
 };
 
-/* Read the catalog and run every job (or print the schema) inside s's snapshot. */
+/* extract-jobs.c: read the catalog and run every job (or print the schema) inside s's snapshot. */
 void x_run_jobs(struct xctx *x, const struct xsource *s);
 
 void extract_pg(struct xctx *x);
@@ -95,7 +107,7 @@ void extract_my(struct xctx *x);
 void extract_sqlite(struct xctx *x);
 void extract_csv(struct xctx *x);
 
-/* Shared helpers (mig-extract.c). */
+/* extract-sql.c */
 /* The catalog column of job column i (all columns when j->cols is NULL); dies on an unknown one. */
 const struct cat_column *x_job_column(const struct xjob *j, const struct cat_table *t, size_t i);
 size_t x_job_ncols(const struct xjob *j, const struct cat_table *t);
@@ -107,10 +119,14 @@ void x_select(struct buf *sql, const struct xdialect *d, void *conn, const struc
 	      const struct cat_table *t, const struct xopt *o);
 /* Whether the job can use the catalog estimate as its count hint. */
 int x_estimate_ok(const struct xjob *j, const struct xopt *o);
+
+/* extract-jobs.c */
 /* Write "#!count TAG N". */
 void x_count(struct xctx *x, const char *tag, long long n);
 /* Print the catalog as JSON on stdout. */
 void x_print_schema(struct xctx *x, const struct catalog *c);
+
+/* extract-text.c */
 /* Shortest text that reads back as the same double. */
 void x_double(struct buf *b, double d);
 /* \x + lowercase hex */

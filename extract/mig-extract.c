@@ -3,7 +3,6 @@
  * write them as a mig record stream (see mig-extract(1)).
  */
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,42 +30,37 @@ static struct kv *wheres, *queries;
 static size_t nwheres, nqueries;
 
 enum {
-	OPT_AFTER = 256, OPT_SHARD, OPT_EXACT, OPT_NO_ORDER, OPT_TINYINT1, OPT_ZERO_DATE,
+	OPT_LIMIT = 256, OPT_SCHEMA, OPT_AFTER, OPT_SHARD, OPT_EXACT, OPT_NO_ORDER, OPT_TINYINT1, OPT_ZERO_DATE,
 	OPT_DELIM, OPT_QUOTE, OPT_NULL, OPT_ENCODING,
 };
 
-static const struct option longopts[] = {
-	STD_LONGOPTS_FORMAT,
-	{ "where", required_argument, NULL, 'w' },
-	{ "query", required_argument, NULL, 'Q' },
-	{ "limit", required_argument, NULL, 'n' },
-	{ "schema", no_argument, NULL, 's' },
-	{ "after", required_argument, NULL, OPT_AFTER },
-	{ "shard", required_argument, NULL, OPT_SHARD },
-	{ "exact-count", no_argument, NULL, OPT_EXACT },
-	{ "no-order", no_argument, NULL, OPT_NO_ORDER },
-	{ "tinyint1", required_argument, NULL, OPT_TINYINT1 },
-	{ "zero-date", required_argument, NULL, OPT_ZERO_DATE },
-	{ "delimiter", required_argument, NULL, OPT_DELIM },
-	{ "quote", required_argument, NULL, OPT_QUOTE },
-	{ "null", required_argument, NULL, OPT_NULL },
-	{ "encoding", required_argument, NULL, OPT_ENCODING },
-	STD_LONGOPTS_BASE,
-	{ NULL, 0, NULL, 0 },
+static const struct mig_opt options[] = {
+	STD_OPTS_FORMAT,
+	{ 'w', 'w', "where", required_argument, "TAG=COND", "extract only the rows of table TAG where COND holds", NULL },
+	{ 'Q', 'Q', "query", required_argument, "TAG=SQL", "extract the rows of query SQL as tag TAG", NULL },
+	{ OPT_LIMIT, 0, "limit", required_argument, "N", "extract at most N rows per table", NULL },
+	{ OPT_LIMIT, 'n', NULL, required_argument, "N", NULL, "use --limit (-n means --dry-run)" },
+	{ OPT_SCHEMA, 0, "schema", no_argument, NULL, "write the schema of the tables, no rows", NULL },
+	{ OPT_SCHEMA, 's', NULL, no_argument, NULL, NULL, "use --schema (-s means --source)" },
+	{ OPT_AFTER, 0, "after", required_argument, "KEY", "resume after the row whose key is KEY", NULL },
+	{ OPT_SHARD, 0, "shard", required_argument, "I/N", "extract the I-th of N key ranges", NULL },
+	{ OPT_EXACT, 0, "exact-count", no_argument, NULL, "count the rows exactly for the count hints", NULL },
+	{ OPT_NO_ORDER, 0, "no-order", no_argument, NULL, "do not order the rows by key", NULL },
+	{ OPT_TINYINT1, 0, "tinyint1", required_argument, "bool|int", "MariaDB TINYINT(1) as boolean or integer", NULL },
+	{ OPT_ZERO_DATE, 0, "zero-date", required_argument, "null|error", "MariaDB zero dates as NULL or an error", NULL },
+	{ OPT_DELIM, 0, "delimiter", required_argument, "C", "CSV source: field delimiter (tab: \\t)", NULL },
+	{ OPT_QUOTE, 0, "quote", required_argument, "C", "CSV source: quote character", NULL },
+	{ OPT_NULL, 0, "null", required_argument, "MARKER", "CSV source: the text that stands for NULL", NULL },
+	{ OPT_ENCODING, 0, "encoding", required_argument, "utf8|latin1", "CSV source: its character encoding", NULL },
+	STD_OPTS_BASE,
+	MIG_OPTS_END,
 };
 
-static const char usage_text[] =
-	"usage: mig-extract [-qs] [-F csv|ndjson] [-n limit] [-w tag=cond] [-Q tag=sql]\n"
-	"                   [--after key] [--shard i/n] [--exact-count] [--no-order]\n"
-	"                   [--tinyint1 bool|int] [--zero-date null|error]\n"
-	"                   [--delimiter c] [--quote c] [--null marker] [--encoding utf8|latin1]\n"
-	"                   [--progress] [--show-values] source [table[:col,...] ...]\n";
-
-static _Noreturn void usage(int code)
-{
-	fputs(usage_text, code ? stderr : stdout);
-	exit(code);
-}
+static const struct mig_cmd cmd = {
+	"mig-extract [options] source [table[:col,...] ...]",
+	"Read tables or queries from a database or CSV files and write them as a mig record stream.",
+	options, 0,
+};
 
 static void kv_add(struct kv **v, size_t *n, const char *arg, const char *what)
 {
@@ -130,23 +124,18 @@ int main(int argc, char **argv)
 	int c;
 
 	argv0 = "mig-extract";
-	while ((c = getopt_long(argc, argv, "F:w:Q:n:sqh", longopts, NULL)) != -1) {
+	while ((c = opts_next(argc, argv, &cmd)) != -1) {
 		switch (c) {
-		case 'F':
-			/* unlike std_option(), names the bad value */
-			if (mig_format_parse(optarg, &so.format) < 0)
-				die(MIG_EXIT_USAGE, "--format: expected csv or ndjson: '%s'", optarg);
-			break;
 		case 'w':
 			kv_add(&wheres, &nwheres, optarg, "--where");
 			break;
 		case 'Q':
 			kv_add(&queries, &nqueries, optarg, "--query");
 			break;
-		case 'n':
+		case OPT_LIMIT:
 			opt.limit = estrtonum(optarg, 0, (1LL << 62), "--limit");
 			break;
-		case 's':
+		case OPT_SCHEMA:
 			opt.schema = 1;
 			break;
 		case OPT_AFTER:
@@ -204,14 +193,13 @@ int main(int argc, char **argv)
 				die(MIG_EXIT_USAGE, "--encoding: expected utf8 or latin1: '%s'", optarg);
 			break;
 		default:
-			if (!std_option(c, optarg, &so, usage))
-				usage(MIG_EXIT_USAGE);
+			std_option(c, optarg, &so, &cmd);
 		}
 	}
 	opt.fmt = so.format;
 	opt.show_values = so.show_values;
 	if (optind >= argc)
-		usage(MIG_EXIT_USAGE);
+		opts_usage(&cmd, MIG_EXIT_USAGE);
 	if (dburl_parse(argv[optind], &u, &why) < 0)
 		die(MIG_EXIT_USAGE, "%s: %s", "source", why);
 	optind++;
@@ -278,273 +266,4 @@ int main(int argc, char **argv)
 	dburl_release(&u);
 	fshut(stdout, "<stdout>");
 	return 0;
-}
-
-/* Helpers shared by the drivers */
-
-size_t x_job_ncols(const struct xjob *j, const struct cat_table *t)
-{
-	return j->cols ? j->ncols : t->ncols;
-}
-
-const struct cat_column *x_job_column(const struct xjob *j, const struct cat_table *t, size_t i)
-{
-	size_t k;
-
-	if (!j->cols)
-		return &t->cols[i];
-	for (k = 0; k < t->ncols; k++)
-		if (!strcmp(t->cols[k].name, j->cols[i]))
-			return &t->cols[k];
-	die(MIG_EXIT_USAGE, "%s: no column '%s'", j->tag, j->cols[i]);
-}
-
-static const struct cat_column *find_col(const struct cat_table *t, const char *name)
-{
-	size_t k;
-
-	for (k = 0; k < t->ncols; k++)
-		if (!strcmp(t->cols[k].name, name))
-			return &t->cols[k];
-	return NULL;
-}
-
-/*
- * The key's values, from a JSON array of strings, as mig-load's state
- * gives last_key; 0 when s is not one.
- */
-static size_t json_key(const char *s, char ***out)
-{
-	json_t *a = json_loads(s, 0, NULL), *e;
-	size_t n = 0, i;
-
-	if (!json_is_array(a) || !json_array_size(a)) {
-		json_decref(a);
-		return 0;
-	}
-	json_array_foreach(a, i, e)
-		if (!json_is_string(e)) {
-			json_decref(a);
-			return 0;
-		}
-	*out = ecalloc(json_array_size(a), sizeof(**out));
-	json_array_foreach(a, i, e)
-		(*out)[n++] = estrdup(json_string_value(e));
-	json_decref(a);
-	return n;
-}
-
-/* Split a key into values: a JSON array of strings, else a CSV list
- * ("5" or "7,\"a,b\""). */
-static size_t split_key(const char *s, char ***out)
-{
-	struct buf b = BUF_INIT;
-	size_t n = 0;
-	char **v = NULL;
-
-	if (*s == '[' && (n = json_key(s, out)))
-		return n;
-	for (;;) {
-		buf_reset(&b);
-		if (*s == '"') {
-			for (s++; *s; s++) {
-				if (*s == '"' && s[1] == '"')
-					buf_addc(&b, *s++);
-				else if (*s == '"')
-					break;
-				else
-					buf_addc(&b, *s);
-			}
-			if (*s != '"')
-				die(MIG_EXIT_USAGE, "--after: unterminated quote");
-			s++;
-		} else {
-			while (*s && *s != ',')
-				buf_addc(&b, *s++);
-		}
-		v = ereallocarray(v, n + 1, sizeof(*v));
-		v[n++] = estrdup(b.buf);
-		if (!*s)
-			break;
-		if (*s != ',')
-			die(MIG_EXIT_USAGE, "--after: expected ',' after a quoted value");
-		s++;
-	}
-	buf_release(&b);
-	*out = v;
-	return n;
-}
-
-static int is_int_text(const char *s)
-{
-	if (*s == '-' || *s == '+')
-		s++;
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
-
-static void key_list(struct buf *sql, const struct xdialect *d, void *conn, const struct cat_key *pk)
-{
-	size_t i;
-
-	for (i = 0; i < pk->ncols; i++) {
-		char *id = d->ident(conn, pk->cols[i]);
-
-		if (i)
-			buf_adds(sql, ", ");
-		buf_adds(sql, id);
-		free(id);
-	}
-}
-
-void x_where(struct buf *sql, const struct xdialect *d, void *conn, const struct xjob *j,
-	     const struct cat_table *t, const struct xopt *o)
-{
-	const char *sep = " WHERE ";
-
-	if (j->where) {
-		buf_addf(sql, "%s(%s)", sep, j->where);
-		sep = " AND ";
-	}
-	if ((o->after || o->shard_n) && !t->pk)
-		die(MIG_EXIT_USAGE, "%s: --after and --shard need a primary key, and the table has none", j->tag);
-	if (o->after) {
-		char **v;
-		size_t n = split_key(o->after, &v), i;
-
-		if (n != t->pk->ncols)
-			die(MIG_EXIT_USAGE, "%s: --after: the primary key has %zu column%s, the key given %zu value%s",
-			    j->tag, t->pk->ncols, t->pk->ncols == 1 ? "" : "s", n, n == 1 ? "" : "s");
-		buf_addf(sql, "%s(", sep);
-		key_list(sql, d, conn, t->pk);
-		buf_adds(sql, ") > (");
-		for (i = 0; i < n; i++) {
-			const struct cat_column *c = find_col(t, t->pk->cols[i]);
-
-			if (i)
-				buf_adds(sql, ", ");
-			/* Integers go unquoted: MariaDB compares a string with an integer as doubles. */
-			if (c && c->type == MIG_T_INT && is_int_text(v[i]) && strlen(v[i]) < 40)
-				buf_adds(sql, v[i]);
-			else
-				d->literal(conn, sql, v[i]);
-			free(v[i]);
-		}
-		free(v);
-		buf_addc(sql, ')');
-		sep = " AND ";
-	}
-	if (o->shard_n > 1) {
-		buf_adds(sql, sep);
-		d->shard(conn, sql, t, o->shard_i - 1, o->shard_n);
-	}
-}
-
-void x_select(struct buf *sql, const struct xdialect *d, void *conn, const struct xjob *j,
-	      const struct cat_table *t, const struct xopt *o)
-{
-	size_t i, n = x_job_ncols(j, t);
-
-	buf_adds(sql, "SELECT ");
-	for (i = 0; i < n; i++) {
-		const struct cat_column *c = x_job_column(j, t, i);
-
-		if (i)
-			buf_adds(sql, ", ");
-		if (d->col_expr) {
-			d->col_expr(conn, sql, c);
-		} else {
-			char *id = d->ident(conn, c->name);
-
-			buf_adds(sql, id);
-			free(id);
-		}
-	}
-	buf_adds(sql, " FROM ");
-	d->from(conn, sql, t);
-	x_where(sql, d, conn, j, t, o);
-	if (o->order && t->pk) {
-		buf_adds(sql, " ORDER BY ");
-		key_list(sql, d, conn, t->pk);
-	}
-	if (o->limit >= 0)
-		buf_addf(sql, " LIMIT %lld", o->limit);
-}
-
-int x_estimate_ok(const struct xjob *j, const struct xopt *o)
-{
-	return j->table && !j->where && !o->after && o->shard_n <= 1;
-}
-
-void x_count(struct xctx *x, const char *tag, long long n)
-{
-	struct buf b = BUF_INIT;
-	size_t i;
-
-	if (n < 0)
-		return;
-	if (x->o->limit >= 0 && n > x->o->limit)
-		n = x->o->limit;
-	/* the tag is one word: percent-encode space and '%' as the stats line does */
-	for (i = 0; tag[i]; i++) {
-		if (tag[i] == ' ' || tag[i] == '%' || tag[i] == '\n')
-			buf_addf(&b, "%%%02X", (unsigned char)tag[i]);
-		else
-			buf_addc(&b, tag[i]);
-	}
-	buf_addf(&b, " %lld", n);
-	mig_write_control(x->w, "count", b.buf, b.len);
-	buf_release(&b);
-}
-
-void x_print_schema(struct xctx *x, const struct catalog *c)
-{
-	json_t *j = catalog_to_json(c);
-
-	(void)x;
-	if (json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
-		die(MIG_EXIT_SYSTEM, "<stdout>: write error:");
-	putchar('\n');
-	json_decref(j);
-}
-
-void x_double(struct buf *b, double d)
-{
-	char tmp[40];
-	int prec;
-
-	if (isnan(d)) {
-		buf_adds(b, "NaN");
-		return;
-	}
-	if (isinf(d)) {
-		buf_adds(b, d < 0 ? "-Infinity" : "Infinity");
-		return;
-	}
-	for (prec = 15; prec <= 17; prec++) {
-		snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
-		if (strtod(tmp, NULL) == d)
-			break;
-	}
-	buf_adds(b, tmp);
-}
-
-void x_hex(struct buf *b, const void *p, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *s = p;
-	size_t i;
-
-	buf_grow(b, 2 + 2 * n);
-	b->buf[b->len++] = '\\';
-	b->buf[b->len++] = 'x';
-	for (i = 0; i < n; i++) {
-		b->buf[b->len++] = hex[s[i] >> 4];
-		b->buf[b->len++] = hex[s[i] & 15];
-	}
-	b->buf[b->len] = '\0';
 }

@@ -294,13 +294,32 @@ void csv_encode_row(const struct mig_header *h, const struct mig_field *f, struc
 	buf_addc(out, '\n');
 }
 
+/*
+ * PostgreSQL quotes a row's value in two shapes: after a colon
+ * (invalid input syntax for type integer: "abc", and the bytes of an
+ * invalid encoding: 0xff) and as value "..." (value "4242424" is out of
+ * range for type smallint).  Names of tables, columns and constraints are
+ * quoted too, and stay.
+ */
 void hide_values(struct buf *msg)
 {
 	char *p = strstr(msg->buf, ": \"");
+	char *v;
 
+	if (!p)
+		p = strstr(msg->buf, ": 0x");
 	if (p) {
 		msg->len = (size_t)(p - msg->buf);
 		msg->buf[msg->len] = '\0';
+	}
+	while ((v = strstr(msg->buf, "value \"")) != NULL) {
+		char *end = strchr(v + 7, '"');
+
+		if (!end)
+			end = msg->buf + msg->len - 1;
+		/* keep "value", drop the quoted text and the blank before it */
+		memmove(v + 5, end + 1, (size_t)(msg->buf + msg->len - end));
+		msg->len -= (size_t)(end + 1 - (v + 5));
 	}
 }
 

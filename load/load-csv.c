@@ -268,6 +268,7 @@ void csv_open(struct target *tg, const char *ckpt_file)
 	tg->ops = &csv_ops;
 	tg->priv = ct;
 	ct->direct = ckpt_file != NULL;
-	if (mkdir(tg->url.path, 0777) < 0 && errno != EEXIST)
+	/* A dry run leaves the target as it found it: no directory where there was none. */
+	if (!tg->dry_run && mkdir(tg->url.path, 0777) < 0 && errno != EEXIST)
 		die(MIG_EXIT_SYSTEM, "%s: cannot create:", tg->url.path);
 }

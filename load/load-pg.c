@@ -48,6 +48,13 @@ static int pg_error(PGconn *c, PGresult *res, int show, struct buf *err, unsigne
 	} else if (d) {
 		buf_addf(err, " (%s)", d);
 	}
+	/* "Key (a, b)=(1, 2) is not present...": the columns name the key, the values stay hidden. */
+	if (!show && d && !strncmp(d, "Key (", 5)) {
+		const char *e = strstr(d, ")=(");
+
+		if (e)
+			buf_addf(err, " (key %.*s)", (int)(e + 1 - (d + 4)), d + 4);
+	}
 	if (badrow && ctx) {
 		/* "COPY users, line 42, column id: ..." */
 		const char *l = strstr(ctx, ", line ");
@@ -68,6 +75,11 @@ static int pg_exec(struct target *tg, const char *sql, struct buf *err)
 		ret = pg_error(tg->conn, res, tg->show_values, err, NULL, &tg->data_err);
 	PQclear(res);
 	return ret;
+}
+
+static int pg_check_deferred(struct target *tg, struct buf *err)
+{
+	return pg_exec(tg, "SET CONSTRAINTS ALL IMMEDIATE", err);
 }
 
 static int pg_query(struct target *tg, const char *sql, void (*fn)(void *, size_t, char **), void *arg,
@@ -339,6 +351,7 @@ const struct tgt_ops pg_ops = {
 	.ident = pg_ident,
 	.release = pg_release,
 	.close = pg_close,
+	.check_deferred = pg_check_deferred,
 };
 
 void pg_open(struct target *tg)

@@ -5,8 +5,11 @@
  * decoded to blobs and bools as 1/0; everything else is bound as text and
  * left to the column's affinity.
  */
+#include <sys/stat.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "load.h"
 #include "util.h"
@@ -31,6 +34,8 @@ static int sq_row_err(struct target *tg, struct buf *err)
 	return sq_err(tg->conn, err);
 }
 
+static void created_kept(void);
+
 static int sq_exec(struct target *tg, const char *sql, struct buf *err)
 {
 	char *msg = NULL;
@@ -40,6 +45,8 @@ static int sq_exec(struct target *tg, const char *sql, struct buf *err)
 		sqlite3_free(msg);
 		return -1;
 	}
+	if (!strcmp(sql, "COMMIT"))
+		created_kept();
 	return 0;
 }
 
@@ -278,8 +285,49 @@ const struct tgt_ops sqlite_ops = {
 	.close = sq_close,
 };
 
+/*
+ * A load that created the database file and fails before its first commit
+ * takes the file away again (atexit runs on every die()), so that a failed
+ * first load leaves no empty database behind to be mistaken for a target.
+ * A static because exit handlers take no argument.
+ */
+static char *created_path;
+
+static void remove_created(void)
+{
+	static const char *const ext[] = { "", "-journal", "-wal", "-shm" };
+	struct buf p = BUF_INIT;
+	size_t i;
+
+	if (!created_path)
+		return;
+	for (i = 0; i < sizeof(ext) / sizeof(*ext); i++) {
+		buf_reset(&p);
+		buf_addf(&p, "%s%s", created_path, ext[i]);
+		unlink(p.buf);
+	}
+	buf_release(&p);
+}
+
+/* Something is committed: the file is the user's now. */
+static void created_kept(void)
+{
+	free(created_path);
+	created_path = NULL;
+}
+
 void sqlite_open(struct target *tg)
 {
+	struct stat st;
+	int missing = strcmp(tg->url.path, ":memory:") && stat(tg->url.path, &st) < 0 && errno == ENOENT;
+
 	tg->ops = &sqlite_ops;
-	tg->conn = db_sqlite_open(&tg->url, 1);
+	/* A dry run leaves the target as it found it: no file where there was none. */
+	if (missing && tg->dry_run)
+		die(MIG_EXIT_DB, "%s: no such database file (a dry run creates none)", tg->url.shown);
+	tg->conn = db_sqlite_open(&tg->url, tg->dry_run ? DB_SQLITE_WRITE : DB_SQLITE_CREATE);
+	if (missing) {
+		created_path = estrdup(tg->url.path);
+		atexit(remove_created);
+	}
 }

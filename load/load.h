@@ -92,6 +92,11 @@ struct tgt_ops {
 	/* Free driver-private parts of t. */
 	void (*release)(struct target *tg, struct ltab *t);
 	void (*close)(struct target *tg);
+	/*
+	 * Optional: check now what COMMIT would check later (deferred
+	 * constraints), inside the open transaction.  0, or -1 with err set.
+	 */
+	int (*check_deferred)(struct target *tg, struct buf *err);
 };
 
 struct target {

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -60,14 +61,28 @@ struct ctx {
 	json_t *ckpt_in;	/* checkpoint read at start, NULL if none */
 };
 
-static _Noreturn void usage(int code)
-{
-	fprintf(code ? stderr : stdout, "usage: mig-load [-nq] [-b rows] [-c file] [-F csv|ndjson] [-t tag=table]...\n"
-		"                [--upsert[=key]] [--truncate] [--defer-constraints[=fk|all]]\n"
-		"                [--reject file] [--max-rejects n] [--show-values] [--progress]\n"
-		"                target [file]\n");
-	exit(code);
-}
+enum { O_TABLE = 256 };
+
+static const struct mig_opt options[] = {
+	{ 'b', 'b', "batch-size", required_argument, "ROWS", "commit every ROWS rows", NULL },
+	{ 'c', 'c', "checkpoint", required_argument, "FILE", "record progress in FILE and resume from it", NULL },
+	{ 'n', 'n', "dry-run", no_argument, NULL, "load in one transaction, report, and roll back", NULL },
+	STD_OPTS_FORMAT,
+	{ O_TABLE, 0, "table", required_argument, "TAG=[SCHEMA.]TABLE", "load tag TAG into TABLE; repeatable", NULL },
+	{ O_TABLE, 't', NULL, required_argument, "TAG=TABLE", NULL, "use --table (-t means --target)" },
+	{ 'U', 0, "upsert", optional_argument, "KEY", "update the rows whose KEY exists, insert the others", NULL },
+	{ 'T', 0, "truncate", no_argument, NULL, "empty each table before its first row", NULL },
+	{ 'D', 0, "defer-constraints", optional_argument, "fk|all", "check constraints after the rows are in", NULL },
+	STD_OPTS_REJECTS,
+	STD_OPTS_BASE,
+	MIG_OPTS_END,
+};
+
+static const struct mig_cmd cmd = {
+	"mig-load [options] target [file]",
+	"Load a mig record stream into a database or CSV files.",
+	options, 0,
+};
 
 static struct ltab *get_tab(struct ctx *cx, const char *tag)
 {
@@ -118,10 +133,15 @@ static void xsql(struct ctx *cx, const char *sql)
 	buf_reset(&cx->err);
 	if (cx->tg.ops->exec(&cx->tg, sql, &cx->err) < 0) {
 		struct buf e = BUF_INIT;
+		/* A failed COMMIT has ended the transaction already. */
+		int commit = !strcmp(sql, "COMMIT");
 
 		buf_add(&e, cx->err.buf, cx->err.len);
-		if (cx->in_txn)
+		if (cx->in_txn && !commit)
 			cx->tg.ops->exec(&cx->tg, "ROLLBACK", &cx->err);
+		/* A constraint checked at commit (deferred) refused the rows: a data error. */
+		if (commit && cx->tg.data_err)
+			die(MIG_EXIT_DATA, "%s: at commit: %s", cx->tg.url.shown, e.buf);
 		die(MIG_EXIT_DB, "%s: %s", cx->tg.url.shown, e.buf);
 	}
 }
@@ -140,6 +160,43 @@ static void sql_quote(struct buf *b, const char *s, size_t n)
 }
 
 /* ---- checkpoint file ---- */
+
+/*
+ * One run at a time per checkpoint: two runs resuming from the same file
+ * would both load the rows after it.  The lock is flock(2) on CKPT.lock,
+ * a file that is never renamed (the checkpoint itself is replaced by
+ * rename, so a lock on it would not be seen by a run opening the new
+ * one), taken before the target is touched and dropped by the kernel when
+ * the process ends, however it ends.  The lock file keeps the holder's
+ * pid for the message; it stays behind, empty of meaning once unlocked.
+ */
+static void ckpt_lock(void)
+{
+	struct buf path = BUF_INIT, pid = BUF_INIT;
+	char held[32] = "";
+	ssize_t n;
+	int fd;
+
+	buf_addf(&path, "%s.lock", opt_ckpt);
+	fd = open(path.buf, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		die(MIG_EXIT_SYSTEM, "%s: cannot open the checkpoint lock:", path.buf);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK)
+			die(MIG_EXIT_SYSTEM, "%s: cannot lock:", path.buf);
+		n = pread(fd, held, sizeof(held) - 1, 0);
+		held[n > 0 ? n : 0] = '\0';
+		held[strcspn(held, "\n")] = '\0';
+		die(MIG_EXIT_USAGE, "%s: checkpoint in use by another run%s%s%s: nothing done", opt_ckpt,
+		    *held ? " (pid " : "", held, *held ? ")" : "");
+	}
+	buf_addf(&pid, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid.buf, pid.len, 0) != (ssize_t)pid.len)
+		die(MIG_EXIT_SYSTEM, "%s: write error:", path.buf);
+	/* fd stays open, and so the lock held, until the process ends */
+	buf_release(&path);
+	buf_release(&pid);
+}
 
 static void ckpt_write(struct ctx *cx, int done)
 {
@@ -170,7 +227,7 @@ static void ckpt_write(struct ctx *cx, int done)
 	s = json_dumps(j, JSON_SORT_KEYS | JSON_INDENT(1));
 	json_decref(j);
 	/* Write beside, fsync, rename: a kill leaves the old file or the new one. */
-	buf_addf(&path, "%s.tmp", opt_ckpt);
+	buf_addf(&path, "%s.tmp%ld", opt_ckpt, (long)getpid());
 	fd = open(path.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		die(MIG_EXIT_SYSTEM, "%s: cannot create:", path.buf);
@@ -750,7 +807,10 @@ static void prepare(struct ctx *cx, struct ltab *t, const struct mig_header *h)
 			*nl = '\0';
 			warn("%s", p);
 		}
-		die(MIG_EXIT_DATA, "%s", p);
+		/* a table the database lacks is a database error, as in every tool */
+		buf_reset(&cx->err);
+		die(cx->tg.url.kind != DB_CSV && !find_table(&cx->tg, t, &cx->err) ? MIG_EXIT_DB : MIG_EXIT_DATA,
+		    "%s", p);
 	}
 	if (!t->prepared) {
 		/* A resumed tag was truncated by the run that committed its first rows. */
@@ -853,7 +913,7 @@ static void add_table_opt(const char *s)
 	const char *eq = strchr(s, '=');
 
 	if (!eq || eq == s || !eq[1])
-		usage(MIG_EXIT_USAGE);
+		die(MIG_EXIT_USAGE, "--table: expected TAG=TABLE: '%s'", s);
 	opt_tables = ereallocarray(opt_tables, opt_ntables + 1, sizeof(*opt_tables));
 	opt_tables[opt_ntables++] = (char *)s;
 }
@@ -883,19 +943,6 @@ static void ckpt_load_rows(struct ctx *cx)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "batch-size", required_argument, NULL, 'b' },
-		{ "checkpoint", required_argument, NULL, 'c' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		STD_LONGOPTS_FORMAT,
-		{ "table", required_argument, NULL, 't' },
-		{ "upsert", optional_argument, NULL, 'U' },
-		{ "truncate", no_argument, NULL, 'T' },
-		{ "defer-constraints", optional_argument, NULL, 'D' },
-		STD_LONGOPTS_REJECTS,
-		STD_LONGOPTS_BASE,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct ctx cx;
 	struct mig_item it;
 	const char *why, *cur_tag = NULL;
@@ -904,12 +951,12 @@ int main(int argc, char **argv)
 	size_t i;
 
 	argv0 = "mig-load";
-	while ((c = getopt_long(argc, argv, "b:c:nF:t:qh", longopts, NULL)) != -1) {
+	while ((c = opts_next(argc, argv, &cmd)) != -1) {
 		switch (c) {
 		case 'b': opt_batch = estrtonum(optarg, 1, LLONG_MAX, "batch size"); break;
 		case 'c': opt_ckpt = optarg; break;
 		case 'n': opt_dry_run = 1; break;
-		case 't': add_table_opt(optarg); break;
+		case O_TABLE: add_table_opt(optarg); break;
 		case 'U': opt_upsert = 1; opt_upsert_key = optarg; break;
 		case 'T': opt_truncate = 1; break;
 		case 'D':
@@ -919,21 +966,16 @@ int main(int argc, char **argv)
 			else if (optarg && strcmp(optarg, "fk"))
 				die(MIG_EXIT_USAGE, "--defer-constraints=%s: fk or all expected", optarg);
 			break;
-		case STD_OPT_MAX_REJECTS:
-			/* its own wording of a bad number, older than std_option() */
-			so.max_rejects = estrtonum(optarg, 0, LLONG_MAX, "max rejects");
-			break;
 		default:
-			if (!std_option(c, optarg, &so, usage))
-				usage(MIG_EXIT_USAGE);
+			std_option(c, optarg, &so, &cmd);
 		}
 	}
 	if (argc - optind < 1 || argc - optind > 2)
-		usage(MIG_EXIT_USAGE);
+		opts_usage(&cmd, MIG_EXIT_USAGE);
 	if (opt_dry_run && (opt_ckpt || opt_batch))
 		die(MIG_EXIT_USAGE, "--dry-run runs one transaction: no --batch-size or --checkpoint");
 	/* --max-rejects 0 alone is meaningful: row isolation, stop at the first bad row */
-	std_opts_check(&so, 1);
+	std_opts_check(&so);
 	/* ON CONFLICT finds the row to update through the unique index. */
 	if (opt_upsert && opt_defer_keys)
 		die(MIG_EXIT_USAGE, "--upsert needs its unique key while rows go in: not with --defer-constraints=all");
@@ -950,12 +992,19 @@ int main(int argc, char **argv)
 	cx.tg.quiet = so.quiet;
 	cx.tg.isolate = opt_dry_run || so.reject || so.max_rejects >= 0;
 	cx.tg.dry_run = opt_dry_run;
-	cx.tg.defer = opt_defer;
+	/*
+	 * A dry run checks every row against the constraints as they stand and
+	 * rolls back; deferring them would change the target (the saved
+	 * definitions live outside the load's transaction) and check less.
+	 */
+	cx.tg.defer = opt_dry_run ? 0 : opt_defer;
 	cx.tg.defer_keys = opt_defer_keys;
 	if (cx.tg.url.kind == DB_CSV && (opt_upsert || opt_defer))
 		die(MIG_EXIT_USAGE, "%s: --upsert and --defer-constraints need a database target", cx.tg.url.shown);
 	cx.r = mig_reader_open(argc - optind == 2 ? argv[optind + 1] : NULL, 0);
 	cx.w = mig_writer_new(1, "<stdout>", so.format, 0);
+	if (opt_ckpt)
+		ckpt_lock();
 	switch (cx.tg.url.kind) {
 	case DB_PG: pg_open(&cx.tg); break;
 	case DB_MY: my_open(&cx.tg); break;
@@ -1063,6 +1112,14 @@ int main(int argc, char **argv)
 		}
 	}
 	if (opt_dry_run) {
+		/* What COMMIT would refuse (deferred foreign keys) is refused here too. */
+		buf_reset(&cx.err);
+		if (cx.tg.ops->check_deferred && cx.tg.ops->check_deferred(&cx.tg, &cx.err) < 0) {
+			if (!cx.tg.data_err)
+				die(MIG_EXIT_DB, "%s: %s", cx.tg.url.shown, cx.err.buf);
+			warn("%s: at commit: %s", cx.tg.url.shown, cx.err.buf);
+			cx.violations++;
+		}
 		xsql(&cx, "ROLLBACK");
 		cx.in_txn = 0;
 		if (cx.tg.url.kind == DB_CSV)

@@ -6,7 +6,7 @@ set -eu
 
 pkgs="gcc make libc6-dev pkg-config libcsv-dev libjansson-dev libpq-dev libmariadb-dev
 libsqlite3-dev uuid-dev libssl-dev libcrypt-dev libxxhash-dev postgresql mariadb-server valgrind
-mariadb-client sqlite3 bats mandoc jq python3 time $*"
+mariadb-client sqlite3 bats mandoc jq python3 time libxml2-utils chromium $*"
 
 missing=
 for p in $pkgs; do

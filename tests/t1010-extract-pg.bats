@@ -36,7 +36,7 @@ setup() {
 
 @test "chosen columns, --where, --limit, order by primary key, tables in the order given" {
 	pgq "$db" "CREATE TABLE users (id int PRIMARY KEY, email text, role text); INSERT INTO users SELECT g, 'u' || g || '@x.org', CASE WHEN g % 2 = 0 THEN 'DOCTOR' ELSE 'PATIENT' END FROM generate_series(10, 1, -1) g" >/dev/null
-	run -0 mig-extract -n 2 -w "users=role = 'DOCTOR'" "$url" users:email,id types:id
+	run -0 mig-extract --limit 2 -w "users=role = 'DOCTOR'" "$url" users:email,id types:id
 	[ "$output" = '#!mig-stream 1
 @users,email:text,id:int
 users,u2@x.org,2

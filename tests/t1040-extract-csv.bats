@@ -25,7 +25,7 @@ line",NULL
 }
 
 @test "csv:DIR with chosen columns and --limit" {
-	run -0 mig-extract -n 1 "csv:$BATS_TEST_TMPDIR" people:name,id
+	run -0 mig-extract --limit 1 "csv:$BATS_TEST_TMPDIR" people:name,id
 	[ "$output" = '#!mig-stream 1
 @people,name:text,id:text
 people,"Lee, Bo",1

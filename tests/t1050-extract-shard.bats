@@ -80,7 +80,7 @@ setup() {
 	sqlite3 "$sq" "CREATE TABLE c (k1 TEXT, k2 INT, PRIMARY KEY (k1, k2)); INSERT INTO c VALUES ('a', 1), ('a', 2), ('a,b', 1), ('b', 1)"
 	sqlite3 "$dst" "CREATE TABLE c (k1 TEXT, k2 INT, PRIMARY KEY (k1, k2))"
 	# three rows loaded: the state names the third
-	mig-extract -n 3 "$sq" c | mig-load -q "sqlite:$dst" >"$BATS_TEST_TMPDIR/loaded"
+	mig-extract --limit 3 "$sq" c | mig-load -q "sqlite:$dst" >"$BATS_TEST_TMPDIR/loaded"
 	lk=$(sed -n 's/^#!state //p' "$BATS_TEST_TMPDIR/loaded" | jq -c .bookmarks.c.last_key)
 	[ "$lk" = '["a,b","1"]' ]
 	run -0 mig-extract --after "$lk" "$sq" c

@@ -254,7 +254,7 @@ EOF
 
 @test "split: a header that changes mid-stream is bound again" {
 	printf '@users,id:int,role\nusers,1,A\n@users,id:int,extra,role\nusers,2,x,B\nusers,3,y,A\n' >"$BATS_TEST_TMPDIR/in"
-	mig-split -i "$BATS_TEST_TMPDIR/in" 'users -> a(id, role) where role = A' --unmatched pass >"$BATS_TEST_TMPDIR/out"
+	mig-split --unmatched pass 'users -> a(id, role) where role = A' "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
 	cat >"$BATS_TEST_TMPDIR/want" <<'EOF'
 #!mig-stream 1
 @a,id:int,role
@@ -267,6 +267,6 @@ EOF
 	assert_same "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/out"
 	# The new header must still have the predicate's column.
 	printf '@users,id:int,role\nusers,1,A\n@users,id:int\nusers,2\n' >"$BATS_TEST_TMPDIR/in2"
-	run -2 --separate-stderr mig-split --input "$BATS_TEST_TMPDIR/in2" 'users where role = A'
+	run -2 --separate-stderr mig-split 'users where role = A' "$BATS_TEST_TMPDIR/in2"
 	[ "$stderr" = "mig-split: $BATS_TEST_TMPDIR/in2:3: tag 'users': unknown column 'role' (rule 1)" ]
 }

@@ -30,8 +30,8 @@ assert_ledger() {
 
 @test "map: rename, drop, keep, add, constants and tag rename" {
 	printf '@t,a:int,b:text,c:text\nt,1,x,y\nt,2,,""\n@u,z\nu,9\n' >"$BATS_TEST_TMPDIR/in"
-	mig-map 't.b -> bee' 'drop t.c' 't.k:numeric = 1.50' 't.n = null' "t.s = 'it''s'" \
-		't.f = false' 't.i = -7' 't.copy = a' 'keep t.copy, bee, k, n, s, f, i' 't -> T' \
+	mig-map -e 't.b -> bee' -e 'drop t.c' -e 't.k:numeric = 1.50' -e 't.n = null' -e "t.s = 'it''s'" \
+		-e 't.f = false' -e 't.i = -7' -e 't.copy = a' -e 'keep t.copy, bee, k, n, s, f, i' -e 't -> T' \
 		<"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
 	cat >"$BATS_TEST_TMPDIR/want" <<'EOF'
 #!mig-stream 1
@@ -48,8 +48,8 @@ EOF
 
 @test "map: rules apply in order, each seeing the columns as earlier rules left them" {
 	printf '@t,a\nt,  Mixed Case  \n' >"$BATS_TEST_TMPDIR/in"
-	run -0 --separate-stderr mig-map 't.a = trim(a)' 't.b = upper(a)' 't.a = lower(a)' 't.a -> c' \
-		"t.a = concat(b, '/', c)" <"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr mig-map -e 't.a = trim(a)' -e 't.b = upper(a)' -e 't.a = lower(a)' -e 't.a -> c' \
+		-e "t.a = concat(b, '/', c)" <"$BATS_TEST_TMPDIR/in"
 	[ "${lines[1]}" = '@t,c,b,a:text' ]
 	[ "${lines[2]}" = 't,mixed case,MIXED CASE,MIXED CASE/mixed case' ]
 }
@@ -64,14 +64,14 @@ EOF
 }
 
 @test "map: a value that cannot be converted stops the run by default" {
-	run -1 --separate-stderr mig-map 'contacts.phone = phone(phone, US)' 'contacts.joined = date(joined)' <"$D/dirty.csv"
+	run -1 --separate-stderr mig-map -e 'contacts.phone = phone(phone, US)' -e 'contacts.joined = date(joined)' <"$D/dirty.csv"
 	[ "$stderr" = "mig-map: contacts:2: column 'phone': phone(): not a phone number (letters or symbols)" ]
 	run -1 --separate-stderr mig-map 'contacts.phone = phone(phone, US)' --show-values <"$D/dirty.csv"
 	[ "$stderr" = "mig-map: contacts:2: column 'phone': phone(): not a phone number (letters or symbols) ('call me')" ]
 }
 
 @test "map: --on-error null" {
-	run -0 mig-map --on-error null 'contacts.phone = phone(phone, US)' 'contacts.joined = date(joined)' <"$D/dirty.csv"
+	run -0 mig-map --on-error null -e 'contacts.phone = phone(phone, US)' -e 'contacts.joined = date(joined)' <"$D/dirty.csv"
 	[ "${lines[3]}" = 'contacts,2,,' ]
 	[ "${lines[5]}" = '#!stats mig-map contacts in=3 out=3 dropped=0 rejected=0' ]
 }
@@ -225,7 +225,7 @@ EOF
 
 @test "map: a header that changes mid-stream is compiled again" {
 	printf '@users,id:int,role\nusers,1,A\n@users,role,id:int\nusers,B,2\n' >"$BATS_TEST_TMPDIR/in"
-	run -0 --separate-stderr mig-map -v -i "$BATS_TEST_TMPDIR/in" 'users.r = lower(role)' 'drop users.role'
+	run -0 --separate-stderr mig-map -v -e 'users.r = lower(role)' -e 'drop users.role' "$BATS_TEST_TMPDIR/in"
 	[ "$output" = "#!mig-stream 1
 @users,id:int,r
 users,1,a

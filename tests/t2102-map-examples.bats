@@ -27,7 +27,7 @@ first_example() {
 	grep -qx 'patients,1,Hypertension,I10' "$BATS_TEST_TMPDIR/out"
 	grep -qx 'patients,2,gout,mig-map,patients:2,column .condition_code.: ilookup(): no entry in the lookup table' "$BATS_TEST_TMPDIR/unknown.mig"
 	printf '@orders,id:int,total_text\norders,1,"$1,234.50"\n' |
-		mig-map 'orders.total:numeric = money(total_text)' 'drop orders.total_text' >"$BATS_TEST_TMPDIR/out"
+		mig-map -e 'orders.total:numeric = money(total_text)' -e 'drop orders.total_text' >"$BATS_TEST_TMPDIR/out"
 	grep -qx '@orders,id:int,total:numeric' "$BATS_TEST_TMPDIR/out"
 	grep -qx 'orders,1,1234.50' "$BATS_TEST_TMPDIR/out"
 }

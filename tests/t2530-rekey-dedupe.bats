@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # mig-rekey: --dedupe keeps the first record of each natural key and maps
-# the others' keys to it.
+# the others' keys to it (NULLs matching only with match-nulls).
 load lib-common
 
 setup() {
@@ -20,7 +20,7 @@ setup() {
 
 @test "duplicates dropped, their keys mapped to the kept record's new key" {
 	run --separate-stderr -0 mig-rekey -k session.id=seq:1 -x session=x.csv \
-		-d 'session on (trainer_id, starts_at)' -r payment.session_id=session in
+		-d 'session on (trainer_id, starts_at) match-nulls' -r payment.session_id=session in
 	printf '%s\n' "$output" > out
 	printf '%s\n' '#!mig-stream 1' '@session,id:int,trainer_id:int,starts_at:timestamp,title:text' \
 		'session,1,7,2024-01-01 09:00:00,Yoga' \
@@ -37,7 +37,7 @@ setup() {
 }
 
 @test "dedupe with keep and uuid5: the duplicate maps to the kept key" {
-	run -0 mig-rekey -k session.id=keep -x session=x.csv -d 'session on(trainer_id,starts_at)' in
+	run -0 mig-rekey -k session.id=keep -x session=x.csv -d 'session on(trainer_id,starts_at) match-nulls' in
 	grep -qx '101,1' x.csv && grep -qx '102,3' x.csv
 	run -0 mig-rekey -k session.id=uuid5:dns -x session=x.csv -d 'session on (trainer_id, starts_at)' in
 	[ "$(grep '^1,' x.csv | cut -d, -f2)" = "$(grep '^101,' x.csv | cut -d, -f2)" ]
@@ -46,7 +46,7 @@ setup() {
 
 @test "the same record twice is dropped once, with one crosswalk row" {
 	{ cat in; printf 'session,1,7,2024-01-01 09:00:00,Yoga\n'; } > in2
-	run -0 mig-rekey -k session.id=seq -x session=x.csv -d 'session on (trainer_id, starts_at)' in2
+	run -0 mig-rekey -k session.id=seq -x session=x.csv -d 'session on (trainer_id, starts_at) match-nulls' in2
 	printf '%s\n' "$output" | grep -qx '#!stats mig-rekey session in=7 out=4 dropped=3 rejected=0 deduped=3'
 	[ "$(grep -c '^1,' x.csv)" -eq 1 ]
 }
@@ -57,9 +57,9 @@ setup() {
 	[ "$stderr" = "mig-rekey: in:13: session: duplicate key in column 'id'" ]
 }
 
-@test "dedupe needs a key rule, and columns the tag has" {
-	run --separate-stderr -2 mig-rekey -d 'session on (trainer_id)'
-	[ "$stderr" = "mig-rekey: rule 'dedupe session on (trainer_id)': tag 'session' has no key rule" ]
+@test "dedupe needs columns the tag has; ids needs a key rule" {
+	run --separate-stderr -2 mig-rekey -d 'session on (trainer_id) ids:old_ids'
+	[ "$stderr" = "mig-rekey: rule 'dedupe session on (trainer_id) ids:old_ids': ids:old_ids needs a key rule for tag 'session'" ]
 	run --separate-stderr -2 mig-rekey -k session.id=seq -d 'session on (trainer, starts_at)' in
 	[ "$stderr" = "mig-rekey: in:1: tag 'session' has no column 'trainer' (rule 'dedupe session on (trainer, starts_at)')" ]
 }
@@ -83,7 +83,7 @@ two_tables() {
 	mig-rekey -k sessions.id=seq:1 -k training_sessions.id=seq:1 -x sessions=s.csv \
 		-x training_sessions=ts.csv -d 'sessions, training_sessions on (trainer_id, starts_at)' \
 		-r payments.session_id=sessions -r payment_records.session_id=training_sessions two |
-	mig-split -q 'sessions -> session' 'training_sessions -> session' > out
+	mig-split -q -e 'sessions -> session' -e 'training_sessions -> session' > out
 	grep -v '^#' out > got
 	printf '%s\n' '@session,id:int,trainer_id:int,starts_at:timestamp' \
 		'session,1,7,2024-01-01 09:00:00' 'session,2,7,2024-01-02 09:00:00' \

@@ -11,8 +11,8 @@ setup() {
 	cp "$DATA/rekey/man-visits.stream" visits.stream
 }
 
-@test "the man page has the five examples this test knows" {
-	[ "$(ls ex* | wc -l)" -eq 5 ]
+@test "the man page has the seven examples this test knows" {
+	[ "$(ls ex* | wc -l)" -eq 7 ]
 }
 
 @test "example 1 and 2: split users rekeyed, then visits through the crosswalk" {
@@ -41,4 +41,29 @@ setup() {
 	printf '%s\n' "$output" | grep -qx 'session,3,9,2024-01-03 09:00:00'
 	printf '%s\n' "$output" | grep -qx 'payment_records,1,2'
 	printf '%s\n' "$output" | grep -qx 'payment_records,2,3'
+}
+
+@test "example 6: contact and patient merged, actors' ids collected, links deduped, phones nulled" {
+	printf '%s\n' '@contact,id:int,email:text,phone:text,company:text' \
+		'contact,7,ann@x.org,+15125550123,Acme' 'contact,8,bob@x.org,+15125550123,' \
+		'@patient,id:int,email:text,phone:text,company:text' 'patient,1,ann@x.org,,' \
+		'@actor,id:int,name:text' 'actor,5,Ann' 'actor,9,Ann' \
+		'@film_actor,film_id:int,actor_id:int' 'film_actor,1,5' 'film_actor,1,9' > crm.stream
+	run --separate-stderr -0 bash ex6
+	printf '%s\n' "$output" | grep -qx 'patient,1,ann@x.org,+15125550123,Acme'
+	printf '%s\n' "$output" | grep -qx 'contact,2,bob@x.org,,'
+	printf '%s\n' "$output" | grep -qx 'actor,1,Ann,"{5,9}"'
+	[ "$(printf '%s\n' "$output" | grep -c '^film_actor,')" -eq 1 ]
+	grep -qx 'contact,2,2,phone,+15125550123,' phone_changes.csv
+	grep -qx '7,1' contacts.csv
+}
+
+@test "example 7: e-mails unique against the rows already in the target" {
+	require_servers
+	local db; db=$(test_db)
+	pg_newdb "$db"
+	pgq "$db" "CREATE TABLE users (id int, email text); INSERT INTO users VALUES (1, 'Admin@school.org')"
+	printf '%s\n' '@user,id:int,email:text' 'user,1,admin@school.org' > users.stream
+	TARGET=$(pg_url "$db") run --separate-stderr -0 bash ex7
+	printf '%s\n' "$output" | grep -qx 'user,1,admin+2@school.org'
 }

@@ -103,8 +103,8 @@ seed004_v1() {
 		-k students.id=uuid5:6ba7b812-9dad-11d1-80b4-00c04fd430c8 \
 		-r students.parent_id=parents \
 		--unique-nocase teachers.email,parents.email,students.email -a email_changes.csv < v1 |
-	mig-split -q 'teachers -> User (id, name, email)' 'parents -> User (id, name, email)' \
-		'students -> User (id, name, email)' 'students -> StudentParent (id as student_id, parent_id)' > v2
+	mig-split -q -e 'teachers -> User (id, name, email)' -e 'parents -> User (id, name, email)' \
+		-e 'students -> User (id, name, email)' -e 'students -> StudentParent (id as student_id, parent_id)' > v2
 
 	# every source record became one User
 	[ "$(grep -c '^User,' v2)" -eq 290 ]

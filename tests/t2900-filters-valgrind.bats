@@ -14,8 +14,8 @@ load lib-common
 	printf '@visits,id:int,person_id:int,reason\nvisits,10,2,"said ""hi"""\nvisits,11,3,\n' >>"$d/in"
 	$vg "$(command -v mig-split)" 'people -> staff (id, name, note) where role = '"'DOCTOR'" \
 		'people -> patients (id, name, note) where role = '"'PATIENT'" 'visits -> visits' <"$d/in" >"$d/split"
-	$vg "$(command -v mig-map)" 'patients.name = collapse(name)' 'patients.u = uuid5(dns, name)' \
-		'patients.first = split_name(name, first)' <"$d/split" >"$d/map"
+	$vg "$(command -v mig-map)" -e 'patients.name = collapse(name)' -e 'patients.u = uuid5(dns, name)' \
+		-e 'patients.first = split_name(name, first)' <"$d/split" >"$d/map"
 	$vg "$(command -v mig-rekey)" -k patients.id=uuid5:dns -x patients="$d/xw.csv" <"$d/map" >"$d/rekey"
 	$vg "$(command -v mig-rekey)" -l patients="$d/xw.csv" -r visits.person_id=patients -m error \
 		<"$d/rekey" >"$d/out"

@@ -48,7 +48,7 @@ pg_copy() {
 mig-load: users: unknown column 'zz' in table 'users' of $url
 mig-load: users: column 'name' of table 'users' is NOT NULL without a default and not in the stream" ]
 	[ "$(pgq "$db" "SELECT count(*) FROM users")" = 0 ]
-	run -1 --separate-stderr mig-load "$url" <<-'EOF'
+	run -3 --separate-stderr mig-load "$url" <<-'EOF'
 	@nosuch,id:int
 	nosuch,1
 	EOF
@@ -108,7 +108,7 @@ b@x	bee" ]
 	run -1 --separate-stderr mig-load --dry-run "$url" "$DATA/load/rejects.stream"
 	[ "$stderr" = 'mig-load: p:5: null value in column "v" of relation "p" violates not-null constraint
 mig-load: p:9: invalid input syntax for type integer
-mig-load: p:13: duplicate key value violates unique constraint "p_pkey"
+mig-load: p:13: duplicate key value violates unique constraint "p_pkey" (key (id))
 mig-load: p:17: new row for relation "p" violates check constraint "p_n_check"
 mig-load: p: 16 rows checked (rolled back), 4 rejected' ]
 	[ "$output" = '#!mig-stream 1

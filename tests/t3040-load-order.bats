@@ -131,7 +131,7 @@ mig-load: users: 2 rows loaded, 0 rejected' ]
 	pg_newdb "$db"
 	url=$(pg_url "$db")
 	pgq "$db" "CREATE TABLE users (id int PRIMARY KEY)"
-	run -1 --separate-stderr mig-load -q "$url" <<-'EOF'
+	run -3 --separate-stderr mig-load -q "$url" <<-'EOF'
 	@patients,id:int
 	@users,id:int
 	users,1

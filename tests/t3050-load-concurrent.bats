@@ -188,7 +188,7 @@ race() {
 	pid=$!
 	for i in $(seq 1 20); do
 		printf '@a,id:int,v:text\na,%d,x\n' "$i" | mig-load -q "$url"
-		mig-extract -s "$url" >/dev/null
+		mig-extract --schema "$url" >/dev/null
 	done
 	kill "$pid"
 	pid=

@@ -53,7 +53,7 @@ load lib-common
 	require_servers
 	db=$(test_db); pg_newdb "$db"
 	pgq "$db" "CREATE TABLE a (id int)"
-	run -3 --separate-stderr mig-verify -t "$(pg_url "$db")" -r "$BATS_TEST_TMPDIR/r.json" counts DST.a = DST.nope
+	run -3 --separate-stderr mig-verify -t "$(pg_url "$db")" --report "$BATS_TEST_TMPDIR/r.json" counts DST.a = DST.nope
 	[[ "$stderr" == *"ERROR counts DST.a = DST.nope: not run"* ]]
 	[[ "$stderr" == *'relation "nope" does not exist'* ]]
 	[ "$(jq -r '.result, .errors, .checks[0].status' "$BATS_TEST_TMPDIR/r.json" | tr '\n' ' ')" = "error 1 error " ]
@@ -67,9 +67,9 @@ load lib-common
 
 @test "the report can go to standard output; a report that cannot be written is exit 2" {
 	sqlite3 "$BATS_TEST_TMPDIR/t.db" "CREATE TABLE a (id int); INSERT INTO a VALUES (1)"
-	run -0 --separate-stderr mig-verify -q -r /dev/stdout -t "$BATS_TEST_TMPDIR/t.db" counts DST.a = DST.a
+	run -0 --separate-stderr mig-verify -q --report /dev/stdout -t "$BATS_TEST_TMPDIR/t.db" counts DST.a = DST.a
 	[ "$(jq -r '.result + " " + .checks[0].summary' <<< "$output")" = "pass 1 = 1" ]
-	run -2 --separate-stderr mig-verify -q -r /dev/full -t "$BATS_TEST_TMPDIR/t.db" counts DST.a = DST.a
+	run -2 --separate-stderr mig-verify -q --report /dev/full -t "$BATS_TEST_TMPDIR/t.db" counts DST.a = DST.a
 	[ "$stderr" = "mig-verify: /dev/full: write error: No space left on device" ]
 	[ -c /dev/full ]
 }

@@ -14,7 +14,7 @@ setup() {
 
 @test "canon: other spellings of every type compare equal" {
 	run -0 --separate-stderr mig-verify -t "$T" stream "$V/canon.mig"
-	[[ "$stderr" == "ok    stream $V/canon.mig: 1 tags, 3 rows, counts and checksums equal"* ]]
+	[[ "$output" == "ok    stream $V/canon.mig: 1 tags, 3 rows, counts and checksums equal"* ]]
 }
 
 # column, a different value in another spelling
@@ -35,12 +35,12 @@ by|X'00FE'"
 		cp "$T" "$BATS_TEST_TMPDIR/d.db"
 		sqlite3 "$BATS_TEST_TMPDIR/d.db" "UPDATE v SET \"$col\" = $val WHERE id = 1"
 		run -1 --separate-stderr mig-verify -t "$BATS_TEST_TMPDIR/d.db" stream "$V/canon.mig"
-		[[ "$stderr" == *"v: id=1: changed: $col"$'\n'* ]] || { echo "$col: $stderr"; return 1; }
+		[[ "$output" == *"v: id=1: changed: $col"$'\n'* ]] || { echo "$col: $stderr"; return 1; }
 	done <<< "$differ"
 }
 
 @test "canon: a value that is not of its type compares as it is" {
 	sqlite3 "$T" "UPDATE v SET ts = 'yesterday' WHERE id = 3"
 	run -1 --separate-stderr mig-verify --show-values -t "$T" stream "$V/canon.mig"
-	[[ "$stderr" == *'v: id=3: changed: ts (stream "1999-12-31 23:59:59.999999", target "yesterday")'* ]]
+	[[ "$output" == *'v: id=3: changed: ts (stream "1999-12-31 23:59:59.999999", target "yesterday")'* ]]
 }

@@ -24,20 +24,20 @@ my_things() {
 @test "stream: every type read back from PostgreSQL compares equal" {
 	pg_things
 	run -0 --separate-stderr mig-verify -t "$url" stream "$V/things.mig"
-	[ "$stderr" = "ok    stream $V/things.mig: 1 tags, 3 rows, counts and checksums equal
+	[ "$output" = "ok    stream $V/things.mig: 1 tags, 3 rows, counts and checksums equal
 mig-verify: 1 passed, 0 failed, 0 errors" ]
 }
 
 @test "stream: every type read back from MariaDB compares equal" {
 	my_things
 	run -0 --separate-stderr mig-verify -t "$url" stream "$V/things.mig"
-	[[ "$stderr" == "ok    stream "*"1 tags, 3 rows, counts and checksums equal"* ]]
+	[[ "$output" == "ok    stream "*"1 tags, 3 rows, counts and checksums equal"* ]]
 }
 
 @test "stream: every type read back from SQLite compares equal" {
 	sqlite3 "$BATS_TEST_TMPDIR/t.db" < "$V/things-sqlite.sql"
 	run -0 --separate-stderr mig-verify -t "$BATS_TEST_TMPDIR/t.db" stream "$V/things.mig"
-	[[ "$stderr" == "ok    stream "*"1 tags, 3 rows, counts and checksums equal"* ]]
+	[[ "$output" == "ok    stream "*"1 tags, 3 rows, counts and checksums equal"* ]]
 }
 
 @test "stream: an NDJSON stream compares like the CSV one" {
@@ -65,7 +65,7 @@ j|'{\"a\": 1, \"b\": [false, null]}'|'{\"a\": 1, \"b\": [true, null]}'"
 	while IFS='|' read -r col new old; do
 		pgq "$db" "UPDATE things SET $col = $new WHERE id = 1"
 		run -1 --separate-stderr mig-verify -t "$url" stream "$V/things.mig"
-		[[ "$stderr" == *"things: id=1: changed: $col"$'\n'* ]] || { echo "$col: $stderr"; return 1; }
+		[[ "$output" == *"things: id=1: changed: $col"$'\n'* ]] || { echo "$col: $stderr"; return 1; }
 		pgq "$db" "UPDATE things SET $col = $old WHERE id = 1"
 	done <<< "$changes_pg"
 	run -0 mig-verify -t "$url" stream "$V/things.mig"
@@ -89,7 +89,7 @@ j|'{\"a\": 1.5, \"b\": [true, null]}'|'{\"b\": [true, null], \"a\": 1}'"
 	while IFS='|' read -r col new old; do
 		myq "$db" "SET time_zone = '+00:00'; UPDATE things SET $col = $new WHERE id = 1"
 		run -1 --separate-stderr mig-verify -t "$url" stream "$V/things.mig"
-		[[ "$stderr" == *"things: id=1: changed: $col"$'\n'* ]] || { echo "$col: $stderr"; return 1; }
+		[[ "$output" == *"things: id=1: changed: $col"$'\n'* ]] || { echo "$col: $stderr"; return 1; }
 		myq "$db" "SET time_zone = '+00:00'; UPDATE things SET $col = $old WHERE id = 1"
 	done <<< "$changes_my"
 	run -0 mig-verify -t "$url" stream "$V/things.mig"
@@ -99,13 +99,13 @@ j|'{\"a\": 1.5, \"b\": [true, null]}'|'{\"b\": [true, null], \"a\": 1}'"
 	pg_things
 	pgq "$db" "UPDATE things SET t = NULL WHERE id = 2"
 	run -1 --separate-stderr mig-verify -t "$url" stream "$V/things.mig"
-	[[ "$stderr" == *"things: id=2: changed: t"* ]]
+	[[ "$output" == *"things: id=2: changed: t"* ]]
 }
 
 @test "stream: a deleted row and an extra row are named, values hidden" {
 	pg_things
 	pgq "$db" "DELETE FROM things WHERE id = 3; INSERT INTO things (id, t) VALUES (4, 'secret-value')"
-	run -1 --separate-stderr mig-verify -t "$url" -r "$BATS_TEST_TMPDIR/r.json" stream "$V/things.mig"
+	run -1 --separate-stderr mig-verify -t "$url" --report "$BATS_TEST_TMPDIR/r.json" stream "$V/things.mig"
 	cat > "$BATS_TEST_TMPDIR/expect" <<-EOT
 	FAIL  stream $V/things.mig: 1 of 1 tags differ (1 missing, 1 extra, 0 changed)
 	    things: 3 rows in the stream, 3 in DST.things; checksums PLACEHOLDER; columns differing: id, t
@@ -113,7 +113,7 @@ j|'{\"a\": 1.5, \"b\": [true, null]}'|'{\"b\": [true, null], \"a\": 1}'"
 	    things: id=3: missing from the target
 	mig-verify: 0 passed, 1 failed, 0 errors
 	EOT
-	sed 's/checksums [0-9a-f]* and [0-9a-f]*;/checksums PLACEHOLDER;/' <<< "$stderr" > "$BATS_TEST_TMPDIR/actual"
+	sed 's/checksums [0-9a-f]* and [0-9a-f]*;/checksums PLACEHOLDER;/' <<< "$output" > "$BATS_TEST_TMPDIR/actual"
 	assert_same "$BATS_TEST_TMPDIR/expect" "$BATS_TEST_TMPDIR/actual"
 	[ "$(jq -r '.checks[0].missing, .checks[0].extra, .checks[0].keys[1].key' "$BATS_TEST_TMPDIR/r.json" | tr '\n' ' ')" = "1 1 id=3 " ]
 	! grep -q secret-value "$BATS_TEST_TMPDIR/r.json"
@@ -123,24 +123,24 @@ j|'{\"a\": 1.5, \"b\": [true, null]}'|'{\"b\": [true, null], \"a\": 1}'"
 	pg_things
 	pgq "$db" "UPDATE things SET n = 12.51 WHERE id = 1"
 	run -1 --separate-stderr mig-verify -t "$url" stream "$V/things.mig"
-	[[ "$stderr" != *12.51* ]]
+	[[ "$output" != *12.51* ]]
 	run -1 --separate-stderr mig-verify --show-values -t "$url" stream "$V/things.mig"
-	[[ "$stderr" == *'things: id=1: changed: n (stream "12.5", target "12.51")'* ]]
+	[[ "$output" == *'things: id=1: changed: n (stream "12.5", target "12.51")'* ]]
 }
 
 @test "stream: --max-keys limits the keys named" {
 	pg_things
 	pgq "$db" "DELETE FROM things"
-	run -1 --separate-stderr mig-verify -n 1 -t "$url" stream "$V/things.mig"
-	[ "$(grep -c 'missing from the target' <<< "$stderr")" -eq 1 ]
-	[[ "$stderr" == *"(3 missing, 0 extra, 0 changed)"* ]]
+	run -1 --separate-stderr mig-verify --max-keys 1 -t "$url" stream "$V/things.mig"
+	[ "$(grep -c 'missing from the target' <<< "$output")" -eq 1 ]
+	[[ "$output" == *"(3 missing, 0 extra, 0 changed)"* ]]
 }
 
 @test "stream: TAG=TABLE(KEY) compares a tag with another table by another key" {
 	pg_things
 	pgq "$db" "ALTER TABLE things RENAME TO stuff; UPDATE stuff SET i = 0 WHERE id = 2"
 	run -1 --separate-stderr mig-verify -t "$url" stream "$V/things.mig" 'things=DST.stuff(u,d)'
-	[[ "$stderr" == *"things: u=00000000-0000-0000-0000-000000000000,d=1999-12-31: changed: i"* ]]
+	[[ "$output" == *"things: u=00000000-0000-0000-0000-000000000000,d=1999-12-31: changed: i"* ]]
 }
 
 @test "stream: a tag listed but absent from the stream must be an empty table" {
@@ -148,14 +148,14 @@ j|'{\"a\": 1.5, \"b\": [true, null]}'|'{\"b\": [true, null], \"a\": 1}'"
 	pgq "$db" "CREATE TABLE empty (id int); CREATE TABLE notempty (id int); INSERT INTO notempty VALUES (1)"
 	run -0 mig-verify -t "$url" stream "$V/things.mig" things empty
 	run -1 --separate-stderr mig-verify -t "$url" stream "$V/things.mig" things notempty
-	[[ "$stderr" == *"notempty: 0 rows in the stream, 1 in DST.notempty"* ]]
+	[[ "$output" == *"notempty: 0 rows in the stream, 1 in DST.notempty"* ]]
 }
 
 @test "stream: from standard input a mismatch is found but keys are not named" {
 	pg_things
 	pgq "$db" "UPDATE things SET i = 0 WHERE id = 1"
 	run -1 --separate-stderr mig-verify -t "$url" stream - < "$V/things.mig"
-	[[ "$stderr" == *"things: the stream was standard input: cannot read it again to name the rows"* ]]
+	[[ "$output" == *"things: the stream was standard input: cannot read it again to name the rows"* ]]
 }
 
 @test "stream: a malformed stream is trouble (exit 2) with file and line" {
@@ -180,7 +180,7 @@ j|'{\"a\": 1.5, \"b\": [true, null]}'|'{\"b\": [true, null], \"a\": 1}'"
 	run -0 mig-verify -t "$(pg_url "$db")" stream "$BATS_TEST_TMPDIR/p.mig"
 	pgq "$db" "UPDATE p SET name = 'c' WHERE id = 2"
 	run -1 --separate-stderr mig-verify -t "$(pg_url "$db")" stream "$BATS_TEST_TMPDIR/p.mig"
-	[[ "$stderr" == *"    p: id=2: changed: name"$'\n'* ]]
+	[[ "$output" == *"    p: id=2: changed: name"$'\n'* ]]
 }
 
 @test "stream: a tee'd stream through a FIFO is compared, its keys not narrowed" {
@@ -190,8 +190,8 @@ j|'{\"a\": 1.5, \"b\": [true, null]}'|'{\"b\": [true, null], \"a\": 1}'"
 	cat "$V/things.mig" > "$BATS_TEST_TMPDIR/fifo" &
 	run -1 --separate-stderr mig-verify -t "$url" stream "$BATS_TEST_TMPDIR/fifo"
 	wait
-	[[ "$stderr" == *"things: the stream was not a regular file: cannot read it again to name the rows"* ]]
-	[[ "$stderr" != *"extra in the target"* ]]
+	[[ "$output" == *"things: the stream was not a regular file: cannot read it again to name the rows"* ]]
+	[[ "$output" != *"extra in the target"* ]]
 }
 
 @test "stream: a header that changes mid-stream is followed by column name" {
@@ -200,7 +200,7 @@ j|'{\"a\": 1.5, \"b\": [true, null]}'|'{\"b\": [true, null], \"a\": 1}'"
 	run -0 mig-verify -t "$BATS_TEST_TMPDIR/h.db" stream "$BATS_TEST_TMPDIR/h.mig"
 	sqlite3 "$BATS_TEST_TMPDIR/h.db" "UPDATE t SET v = 'z' WHERE id = 3"
 	run -1 --separate-stderr mig-verify -t "$BATS_TEST_TMPDIR/h.db" stream "$BATS_TEST_TMPDIR/h.mig"
-	[[ "$stderr" == *"    t: id=3: changed: v"$'\n'* ]]
+	[[ "$output" == *"    t: id=3: changed: v"$'\n'* ]]
 	printf '#!mig-stream 1\n@t,id:int,v:text\nt,1,a\n@t,id:int\nt,2\n' > "$BATS_TEST_TMPDIR/h2.mig"
 	run -2 --separate-stderr mig-verify -t "$BATS_TEST_TMPDIR/h.db" stream "$BATS_TEST_TMPDIR/h2.mig"
 	[[ "$stderr" == *"    t: column 'v' missing from a later header of the tag"* ]]

@@ -13,11 +13,11 @@ setup() {
 }
 
 @test "counts: split and filtered rules pass with both figures" {
-	run -0 --separate-stderr mig-verify -s "$S" -t "$D" -r "$BATS_TEST_TMPDIR/r.json" \
+	run -0 --separate-stderr mig-verify -s "$S" -t "$D" --report "$BATS_TEST_TMPDIR/r.json" \
 		-e 'counts SRC.users = DST.users + DST.patients' \
 		-e "counts SRC.users where role = 'PATIENT' = DST.patients" \
 		-e "counts SRC.users where role <> 'PATIENT' and id + 0 > 0 = DST.users"
-	[ "$stderr" = "ok    counts SRC.users = DST.users + DST.patients: 5 = 2 + 3
+	[ "$output" = "ok    counts SRC.users = DST.users + DST.patients: 5 = 2 + 3
 ok    counts SRC.users where role = 'PATIENT' = DST.patients: 3 = 3
 ok    counts SRC.users where role <> 'PATIENT' and id + 0 > 0 = DST.users: 2 = 2
 mig-verify: 3 passed, 0 failed, 0 errors" ]
@@ -28,7 +28,7 @@ mig-verify: 3 passed, 0 failed, 0 errors" ]
 @test "counts: a deleted patient fails the rule, exit 1, both numbers shown" {
 	myq "$dst" "DELETE FROM appointments; DELETE FROM patients WHERE legacy_id = 3"
 	run -1 --separate-stderr mig-verify -s "$S" -t "$D" counts SRC.users = DST.users + DST.patients
-	[ "$stderr" = "FAIL  counts SRC.users = DST.users + DST.patients: 5 != 2 + 2 (-1)
+	[ "$output" = "FAIL  counts SRC.users = DST.users + DST.patients: 5 != 2 + 2 (-1)
 mig-verify: 0 passed, 1 failed, 0 errors" ]
 }
 
@@ -45,7 +45,7 @@ mig-verify: 0 passed, 1 failed, 0 errors" ]
 	counts old_moh.users = new_moh.users + new_moh.patients
 	EOT
 	run -0 --separate-stderr mig-verify -f "$BATS_TEST_TMPDIR/c.mig"
-	[[ "$stderr" == "ok    counts old_moh.users = new_moh.users + new_moh.patients: 5 = 2 + 3"* ]]
+	[[ "$output" == "ok    counts old_moh.users = new_moh.users + new_moh.patients: 5 = 2 + 3"* ]]
 }
 
 @test "counts: more than one '=' is a malformed rule" {

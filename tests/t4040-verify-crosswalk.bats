@@ -16,8 +16,8 @@ setup() {
 }
 
 @test "crosswalk: complete, one-to-one, all present" {
-	run -0 --separate-stderr mig-verify -s "$S" -t "$D" -r "$BATS_TEST_TMPDIR/r.json" -e "$rule"
-	[ "$stderr" = "ok    $rule: 3 rows; 3 source keys; one-to-one, complete, all present
+	run -0 --separate-stderr mig-verify -s "$S" -t "$D" --report "$BATS_TEST_TMPDIR/r.json" -e "$rule"
+	[ "$output" = "ok    $rule: 3 rows; 3 source keys; one-to-one, complete, all present
 mig-verify: 1 passed, 0 failed, 0 errors" ]
 	[ "$(jq -c '.checks[0] | [.function, .injective, .complete, .present, .rows]' "$BATS_TEST_TMPDIR/r.json")" = "[true,true,true,true,3]" ]
 }
@@ -25,7 +25,7 @@ mig-verify: 1 passed, 0 failed, 0 errors" ]
 @test "crosswalk: a missing row is named (incomplete)" {
 	sed -i '/^3,/d' "$X"
 	run -1 --separate-stderr mig-verify -s "$S" -t "$D" -e "$rule"
-	[ "$stderr" = "FAIL  $rule: 2 rows, 3 source keys: 0 old keys repeated, 0 new keys repeated, 1 source keys missing, 0 unknown old keys, 0 new keys not in the target
+	[ "$output" = "FAIL  $rule: 2 rows, 3 source keys: 0 old keys repeated, 0 new keys repeated, 1 source keys missing, 0 unknown old keys, 0 new keys not in the target
     source key 3 has no crosswalk row (incomplete)
 mig-verify: 0 passed, 1 failed, 0 errors" ]
 }
@@ -33,8 +33,8 @@ mig-verify: 0 passed, 1 failed, 0 errors" ]
 @test "crosswalk: an old key twice is not a function" {
 	echo "3,6f1c5a3e-0000-4000-8000-000000000005" >> "$X"
 	run -1 --separate-stderr mig-verify -s "$S" -t "$D" -e "$rule"
-	[[ "$stderr" == *"    old key 3 appears more than once (not a function)"* ]]
-	[[ "$stderr" == *"    new key 6f1c5a3e-0000-4000-8000-000000000005 appears more than once (not injective)"* ]]
+	[[ "$output" == *"    old key 3 appears more than once (not a function)"* ]]
+	[[ "$output" == *"    new key 6f1c5a3e-0000-4000-8000-000000000005 appears more than once (not injective)"* ]]
 }
 
 @test "crosswalk: a shared new key passes when declared many-to-one (dedupe)" {
@@ -47,15 +47,15 @@ mig-verify: 0 passed, 1 failed, 0 errors" ]
 @test "crosswalk: an old key the source does not have, a new key the target does not have" {
 	echo "99,6F1C5A3E-0000-4000-8000-000000000099" >> "$X"
 	run -1 --separate-stderr mig-verify -s "$S" -t "$D" -e "$rule"
-	[[ "$stderr" == *"    old key 99 is not a key of the source set"* ]]
-	[[ "$stderr" == *"    new key 6f1c5a3e-0000-4000-8000-000000000099 is not in the target table"* ]]
-	[[ "$stderr" == *"1 unknown old keys, 1 new keys not in the target"* ]]
+	[[ "$output" == *"    old key 99 is not a key of the source set"* ]]
+	[[ "$output" == *"    new key 6f1c5a3e-0000-4000-8000-000000000099 is not in the target table"* ]]
+	[[ "$output" == *"1 unknown old keys, 1 new keys not in the target"* ]]
 }
 
 @test "crosswalk: a patient deleted from the target" {
 	myq "$dst" "DELETE FROM appointments; DELETE FROM patients WHERE legacy_id = 5"
 	run -1 --separate-stderr mig-verify -s "$S" -t "$D" -e "$rule"
-	[[ "$stderr" == *"    new key 6f1c5a3e-0000-4000-8000-000000000005 is not in the target table"* ]]
+	[[ "$output" == *"    new key 6f1c5a3e-0000-4000-8000-000000000005 is not in the target table"* ]]
 }
 
 @test "crosswalk: a file without its header, keys with leading zeros" {

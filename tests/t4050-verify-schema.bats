@@ -19,7 +19,7 @@ change_b() {
 
 @test "schema: two identical live databases" {
 	run -0 --separate-stderr mig-verify -s "$(pg_url "$a")" -t "$(pg_url "$b")" schema SRC DST md=diff.md
-	[ "$stderr" = "ok    schema SRC DST md=diff.md: 0 differences
+	[ "$output" = "ok    schema SRC DST md=diff.md: 0 differences
 mig-verify: 1 passed, 0 failed, 0 errors" ]
 	grep -qx 'No differences.' diff.md
 }
@@ -28,10 +28,10 @@ mig-verify: 1 passed, 0 failed, 0 errors" ]
 	mig-extract --schema "$(pg_url "$a")" > a.json
 	run -0 mig-verify -t "$(pg_url "$b")" schema a.json DST
 	change_b
-	run -1 --separate-stderr mig-verify -t "$(pg_url "$b")" -r r.json schema a.json DST md=diff.md json=diff.json
+	run -1 --separate-stderr mig-verify -t "$(pg_url "$b")" --report r.json schema a.json DST md=diff.md json=diff.json
 	assert_same "$V/schema-diff.md" diff.md
-	[[ "$stderr" == "FAIL  schema a.json DST md=diff.md json=diff.json: 6 differences"* ]]
-	[[ "$stderr" == *"    users: type changed email: text -> character varying(200)"* ]]
+	[[ "$output" == "FAIL  schema a.json DST md=diff.md json=diff.json: 6 differences"* ]]
+	[[ "$output" == *"    users: type changed email: text -> character varying(200)"* ]]
 	[ "$(jq -r '.differences | length' diff.json)" = 6 ]
 	[ "$(jq -r '.checks[0].differences[3] | .table + " " + .change + " " + .item' r.json)" = "users column added phone" ]
 }
@@ -39,7 +39,7 @@ mig-verify: 1 passed, 0 failed, 0 errors" ]
 @test "schema: nofail documents the differences and passes" {
 	change_b
 	run -0 --separate-stderr mig-verify -s "$(pg_url "$a")" -t "$(pg_url "$b")" schema SRC DST md=diff.md nofail
-	[[ "$stderr" == "ok    schema SRC DST md=diff.md nofail: 6 differences (nofail)"* ]]
+	[[ "$output" == "ok    schema SRC DST md=diff.md nofail: 6 differences (nofail)"* ]]
 	grep -q '^| unique added | `email` |' diff.md
 }
 

@@ -5,8 +5,8 @@ load lib-common
 V=$DATA/verify
 
 @test "ledger: a split, a drop and a reject are all accounted for" {
-	run -0 --separate-stderr mig-verify -r "$BATS_TEST_TMPDIR/r.json" ledger "$V/run-ok.mig"
-	[ "$stderr" = "ok    ledger $V/run-ok.mig: 1 runs, 5 stages, every record accounted for
+	run -0 --separate-stderr mig-verify --report "$BATS_TEST_TMPDIR/r.json" ledger "$V/run-ok.mig"
+	[ "$output" = "ok    ledger $V/run-ok.mig: 1 runs, 5 stages, every record accounted for
 mig-verify: 1 passed, 0 failed, 0 errors" ]
 	[ "$(jq -c '.checks[0].runs[0].boundaries[0].groups' "$BATS_TEST_TMPDIR/r.json")" = '[{"tags":"users","out":5,"in":5,"ok":true}]' ]
 	[ "$(jq -c '[.checks[0].runs[0].boundaries[1].groups[] | .tags]' "$BATS_TEST_TMPDIR/r.json")" = '["users","patients"]' ]
@@ -14,7 +14,7 @@ mig-verify: 1 passed, 0 failed, 0 errors" ]
 
 @test "ledger: a lost record is found at its stage and its boundary" {
 	run -1 --separate-stderr mig-verify ledger "$V/run-lost.mig"
-	[ "$stderr" = "FAIL  ledger $V/run-lost.mig: 3 violations in 1 runs
+	[ "$output" = "FAIL  ledger $V/run-lost.mig: 3 violations in 1 runs
     $V/run-lost.mig: stage mig-rekey, tag patients: in=2 but out+dropped+rejected=1
     $V/run-lost.mig: stage mig-load, tag users: in=1 but out+dropped+rejected=2
     $V/run-lost.mig: mig-rekey -> mig-load: users: 2 written, 1 read
@@ -26,7 +26,7 @@ mig-verify: 0 passed, 1 failed, 0 errors" ]
 	grep -q MIG_CONTROL "$BATS_TEST_TMPDIR/run.ndjson"
 	{ echo "mig-load: loading"; grep '^#!stats' "$V/run-ok.mig"; echo "done"; } > "$BATS_TEST_TMPDIR/run.log"
 	run -0 --separate-stderr mig-verify ledger "$BATS_TEST_TMPDIR/run.ndjson" "$BATS_TEST_TMPDIR/run.log"
-	[[ "$stderr" == *"2 runs, 10 stages, every record accounted for"* ]]
+	[[ "$output" == *"2 runs, 10 stages, every record accounted for"* ]]
 }
 
 @test "ledger: a merge needs a map rule, a fan-out a fanout declaration" {
@@ -41,8 +41,8 @@ mig-verify: 0 passed, 1 failed, 0 errors" ]
 	#!stats mig-load UserRole in=4 out=4 dropped=0 rejected=0
 	EOT
 	run -1 --separate-stderr mig-verify ledger "$BATS_TEST_TMPDIR/merge.mig"
-	[[ "$stderr" == *"mig-map -> mig-rekey: teachers: 2 written, 0 read"* ]]
-	[[ "$stderr" == *"stage mig-split, tag User: in=5 but out+dropped+rejected=9"* ]]
+	[[ "$output" == *"mig-map -> mig-rekey: teachers: 2 written, 0 read"* ]]
+	[[ "$output" == *"stage mig-split, tag User: in=5 but out+dropped+rejected=9"* ]]
 	run -0 mig-verify ledger "$BATS_TEST_TMPDIR/merge.mig" map teachers + parents '->' User fanout mig-split
 	run -0 mig-verify ledger "$BATS_TEST_TMPDIR/merge.mig" map mig-map: teachers+parents'->'User fanout mig-split
 }

@@ -14,8 +14,8 @@ setup() {
 }
 
 @test "checks file: seed 001's checks all pass; the report lists each with its figures" {
-	run -0 --separate-stderr mig-verify -s "$S" -t "$D" -f moh.checks -r "$BATS_TEST_TMPDIR/r.json"
-	[ "$(tail -n 1 <<< "$stderr")" = "mig-verify: 7 passed, 0 failed, 0 errors" ]
+	run -0 --separate-stderr mig-verify -s "$S" -t "$D" -f moh.checks --report "$BATS_TEST_TMPDIR/r.json"
+	[ "$(tail -n 1 <<< "$output")" = "mig-verify: 7 passed, 0 failed, 0 errors" ]
 	[ "$(jq -r '[.result, .passed, .failed, .errors, (.checks | length)] | @tsv' "$BATS_TEST_TMPDIR/r.json")" = "pass	7	0	0	7" ]
 	[ "$(jq -r '[.checks[] | .check + "@" + .where + "=" + .status] | join(" ")' "$BATS_TEST_TMPDIR/r.json")" = \
 		"counts@moh.checks:2=pass counts@moh.checks:3=pass counts@moh.checks:4=pass crosswalk@moh.checks:5=pass fk@moh.checks:6=pass unique@moh.checks:7=pass unique@moh.checks:8=pass" ]
@@ -24,9 +24,9 @@ setup() {
 
 @test "checks file: damage fails exactly the checks it should; -q shows only failures" {
 	myq "$dst" "SET foreign_key_checks = 0; DELETE FROM patients WHERE legacy_id = 3"
-	run -1 --separate-stderr mig-verify -q -s "$S" -t "$D" -f moh.checks -r "$BATS_TEST_TMPDIR/r.json"
-	[ "$(grep -c '^FAIL' <<< "$stderr")" -eq 4 ]
-	[ "$(grep -c '^ok' <<< "$stderr")" -eq 0 ]
+	run -1 --separate-stderr mig-verify -q -s "$S" -t "$D" -f moh.checks --report "$BATS_TEST_TMPDIR/r.json"
+	[ "$(grep -c '^FAIL' <<< "$output")" -eq 4 ]
+	[ "$(grep -c '^ok' <<< "$output")" -eq 0 ]
 	[ "$(jq -r '[.checks[] | .status] | join(" ")' "$BATS_TEST_TMPDIR/r.json")" = "fail fail pass fail fail pass pass" ]
 	[ "$(jq -r .result "$BATS_TEST_TMPDIR/r.json")" = fail ]
 }
@@ -39,7 +39,7 @@ setup() {
 	    DST.users + DST.patients
 	EOT
 	run -0 --separate-stderr mig-verify -f "$BATS_TEST_TMPDIR/c.mig"
-	[[ "$stderr" == "ok    counts SRC.users = DST.users + DST.patients: 5 = 2 + 3"* ]]
+	[[ "$output" == "ok    counts SRC.users = DST.users + DST.patients: 5 = 2 + 3"* ]]
 }
 
 @test "--sql writes the checks as SQL a DBA can run, and runs nothing" {

@@ -80,13 +80,27 @@ struct prog {
 	struct lang_val *slots;
 };
 
-static _Noreturn void usage(int code)
-{
-	fprintf(code ? stderr : stdout, "usage: mig-map [-v] [-F csv|ndjson] [-f rulesfile] [-i input] [--on-error error|null|reject]\n"
-		    "               [--reject file] [--max-rejects n] [--passwords file] [--bcrypt-cost n]\n"
-		    "               [--show-values] [--progress] [-q] [rule ...]\n");
-	exit(code);
-}
+enum { O_ON_ERROR = 256, O_PASSWORDS, O_COST, O_INPUT };
+
+static const struct mig_opt options[] = {
+	{ 'e', 'e', "rule", required_argument, "RULE", "a map rule, as in mig-map(1); repeatable", NULL },
+	{ 'f', 'f', "file", required_argument, "FILE", "read map rules from FILE; repeatable", NULL },
+	{ O_INPUT, 'i', "input", required_argument, "FILE", NULL, "give the input file as an operand" },
+	{ O_ON_ERROR, 0, "on-error", required_argument, "error|null|reject", "what a value that fails a rule becomes", NULL },
+	STD_OPTS_FORMAT,
+	STD_OPTS_REJECTS,
+	{ O_PASSWORDS, 0, "passwords", required_argument, "FILE", "write the clear passwords that hash() made to FILE", NULL },
+	{ O_COST, 0, "bcrypt-cost", required_argument, "N", "bcrypt cost of hash(), 4 to 31", NULL },
+	STD_OPTS_BASE,
+	STD_OPTS_STATS,
+	MIG_OPTS_END,
+};
+
+static const struct mig_cmd cmd = {
+	"mig-map [options] [-e rule]... [-f rulesfile]... [rule] [file]",
+	"Rename, drop, compute and convert the columns of tagged records.",
+	options, 0,
+};
 
 static void rule_free(struct rule *r)
 {
@@ -582,9 +596,10 @@ static void prog_free(struct prog *p)
 }
 
 /*
- * The plain passwords are secrets, so the file is made 0600 -- but only a
- * regular file of this user's: a device (/dev/null), another user's file
- * or a symbolic link is refused rather than chmodded or followed.
+ * The passwords file holds secrets, so it must end up a private regular
+ * file of ours.  It is opened without O_TRUNC and checked before anything
+ * is changed: a symbolic link, a device (chmod of /dev/null would change
+ * it for the whole machine) or another user's file is refused untouched.
  */
 static FILE *open_passwords(const char *path)
 {
@@ -593,23 +608,17 @@ static FILE *open_passwords(const char *path)
 	FILE *fp;
 
 	if (fd < 0 && errno == ELOOP)
-		die(MIG_EXIT_USAGE, "%s: --passwords: is a symbolic link; give the file itself", path);
+		die(MIG_EXIT_USAGE, "%s: --passwords will not write through a symbolic link", path);
 	if (fd < 0)
 		die(MIG_EXIT_SYSTEM, "%s: cannot create:", path);
 	if (fstat(fd, &st) < 0)
 		die(MIG_EXIT_SYSTEM, "%s: cannot stat:", path);
 	if (!S_ISREG(st.st_mode))
-		die(MIG_EXIT_USAGE, "%s: --passwords: not a regular file; the plain passwords go to a file of their own",
-		    path);
+		die(MIG_EXIT_USAGE, "%s: --passwords needs a regular file, not a device, pipe or socket", path);
 	if (st.st_uid != geteuid())
-		die(MIG_EXIT_USAGE, "%s: --passwords: owned by another user; not changing its mode", path);
-	if (st.st_nlink > 1)
-		die(MIG_EXIT_USAGE, "%s: --passwords: has other hard links; not changing its mode", path);
-	/* An existing file keeps its mode on O_CREAT. */
-	if (fchmod(fd, 0600) < 0)
-		die(MIG_EXIT_SYSTEM, "%s: cannot chmod:", path);
-	if (ftruncate(fd, 0) < 0)
-		die(MIG_EXIT_SYSTEM, "%s: cannot truncate:", path);
+		die(MIG_EXIT_USAGE, "%s: --passwords will not take over a file owned by another user", path);
+	if (fchmod(fd, 0600) < 0 || ftruncate(fd, 0) < 0)
+		die(MIG_EXIT_SYSTEM, "%s: cannot make it private and empty:", path);
 	if (!(fp = fdopen(fd, "w")))
 		die(MIG_EXIT_SYSTEM, "%s:", path);
 	fputs("tag,key,password\n", fp);
@@ -618,19 +627,6 @@ static FILE *open_passwords(const char *path)
 
 int main(int argc, char **argv)
 {
-	enum { O_ON_ERROR = 256, O_PASSWORDS, O_COST };
-	static const struct option longopts[] = {
-		STD_LONGOPTS_FORMAT,
-		{ "file", required_argument, NULL, 'f' },
-		{ "input", required_argument, NULL, 'i' },
-		{ "on-error", required_argument, NULL, O_ON_ERROR },
-		STD_LONGOPTS_REJECTS,
-		{ "passwords", required_argument, NULL, O_PASSWORDS },
-		{ "bcrypt-cost", required_argument, NULL, O_COST },
-		STD_LONGOPTS_BASE,
-		STD_LONGOPTS_STATS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct map_opts mo = { .on_error = ON_ERROR, .lang = { .bcrypt_cost = 10 } };
 	struct rules rs = { STRMAP_INIT, NULL, 0, &mo.lang };
 	struct ledger ledger = LEDGER_INIT;
@@ -643,8 +639,9 @@ int main(int argc, char **argv)
 	struct progress pg;
 	struct mig_item it;
 	struct lang_ctx *ctx;
-	char **files = NULL, where[64];
-	size_t nfiles = 0, i;
+	struct filter_args fa = FILTER_ARGS_INIT;
+	char where[64];
+	size_t nrule = 0, i;
 	char *hint_tag = NULL;
 	unsigned long long hint = 0;
 	int c, ret;
@@ -652,14 +649,17 @@ int main(int argc, char **argv)
 	argv0 = "mig-map";
 	if (!setlocale(LC_CTYPE, "C.UTF-8"))
 		setlocale(LC_CTYPE, "en_US.UTF-8");
-	while ((c = getopt_long(argc, argv, "F:f:i:vqh", longopts, NULL)) != -1) {
+	while ((c = opts_next(argc, argv, &cmd)) != -1) {
 		switch (c) {
-		case 'i':
-			mo.input = optarg;
+		case O_INPUT:
+			fa.input = optarg;
+			fa.input_opt = 1;
+			break;
+		case 'e':
+			filter_rule(&fa, optarg, 0);
 			break;
 		case 'f':
-			files = ereallocarray(files, nfiles + 1, sizeof(char *));
-			files[nfiles++] = optarg;
+			filter_rule(&fa, optarg, 1);
 			break;
 		case O_ON_ERROR:
 			if (!strcmp(optarg, "error"))
@@ -679,20 +679,23 @@ int main(int argc, char **argv)
 			mo.lang.bcrypt_cost = (int)estrtonum(optarg, 4, 31, "--bcrypt-cost");
 			break;
 		default:
-			if (!std_option(c, optarg, &so, usage))
-				usage(MIG_EXIT_USAGE);
+			std_option(c, optarg, &so, &cmd);
 		}
 	}
+	filter_operands(&fa, argc, argv, &cmd);
+	mo.input = fa.input;
 	if (mo.on_error == ON_REJECT && !so.reject)
 		die(MIG_EXIT_USAGE, "--on-error reject needs --reject FILE");
-	std_opts_check(&so, 0);
-	for (i = 0; i < nfiles; i++)
-		parse_file(files[i], &rs);
-	for (i = (size_t)optind; i < (size_t)argc; i++) {
-		snprintf(where, sizeof(where), "rule %zu", i - (size_t)optind + 1);
-		parse_rules(argv[i], where, &rs);
+	std_opts_check(&so);
+	for (i = 0; i < fa.nrules; i++) {
+		if (fa.rules[i].is_file) {
+			parse_file(fa.rules[i].text, &rs);
+			continue;
+		}
+		snprintf(where, sizeof(where), "rule %zu", ++nrule);
+		parse_rules(fa.rules[i].text, where, &rs);
 	}
-	free(files);
+	filter_args_release(&fa);
 
 	if (mo.password_path)
 		mo.lang.passwords = open_passwords(mo.password_path);

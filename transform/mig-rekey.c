@@ -21,18 +21,35 @@
 
 static struct std_opts so = STD_OPTS_INIT;
 
-static _Noreturn void usage(int code)
-{
-	fprintf(code ? stderr : stdout,
-		"usage: mig-rekey [-k TAG.COLUMN=GEN] [--keep-old TAG.COLUMN] [-x TAG=FILE]\n"
-		"                 [-l NAME=FILE] [-r TAG.COLUMN=SOURCE[:COLUMN],...]\n"
-		"                 [-u TAG.COLUMN,...] [--unique-nocase TAG.COLUMN,...]\n"
-		"                 [-d 'TAG on (COLUMN,...)'] [-m error|null|drop|reject]\n"
-		"                 [-a FILE] [-f RULES] [-F csv|ndjson] [--reject FILE]\n"
-		"                 [--max-rejects N] [--show-values] [-q] [--progress] [-v] [file]\n"
-		"GEN is keep, seq[:START], uuid4, uuid7 or uuid5:NAMESPACE\n");
-	exit(code);
-}
+enum { O_KEEP_OLD = 256, O_UNIQUE_NOCASE, O_RULES };
+
+/* The rule options' long names are the rule names of a rules file. */
+static const struct mig_opt options[] = {
+	{ 'e', 'e', "rule", required_argument, "RULE", "a rule line, as in a rules file; repeatable", NULL },
+	{ 'f', 'f', "file", required_argument, "FILE", "read rules from FILE, one per line; repeatable", NULL },
+	{ O_RULES, 0, "rules", required_argument, "FILE", NULL, "use --file" },
+	{ 'k', 'k', "key", required_argument, "TAG.COLUMN=GEN", "give TAG new keys: keep, seq[:START], uuid4, uuid7, uuid5:NS", NULL },
+	{ O_KEEP_OLD, 0, "keep-old", required_argument, "TAG.COLUMN", "keep the old key in COLUMN", NULL },
+	{ 'x', 'x', "crosswalk", required_argument, "TAG=FILE", "write TAG's old and new keys to FILE", NULL },
+	{ 'l', 'l', "load-crosswalk", required_argument, "NAME=FILE", "read a crosswalk FILE to resolve references", NULL },
+	{ 'r', 'r', "ref", required_argument, "TAG.COLUMN=SOURCE[:COLUMN],...", "rewrite a reference through SOURCE's keys", NULL },
+	{ 'u', 'u', "unique", required_argument, "'TAG.COLUMN,... [ACTION...]'", "columns whose values must be unique; ACTION: suffix[:FORMAT], null, reject, error, seed:FILE, seed-db:TABLE.COLUMN=URL", NULL },
+	{ O_UNIQUE_NOCASE, 0, "unique-nocase", required_argument, "'TAG.COLUMN,... [ACTION...]'", "unique regardless of case", NULL },
+	{ 'd', 'd', "dedupe", required_argument, "'TAG,... on (COLUMN,...|*) [OPTION...]'", "merge records equal on COLUMNs; OPTION: match-nulls, keep:first|last|min:C|max:C|tags:T,..., fill[:C,...], ids:C", NULL },
+	{ 'm', 'm', "on-missing", required_argument, "error|null|drop|reject", "what a reference to no key becomes", NULL },
+	{ 'a', 'a', "audit", required_argument, "FILE", "write every changed value to FILE", NULL },
+	STD_OPTS_FORMAT,
+	STD_OPTS_REJECTS,
+	STD_OPTS_BASE,
+	STD_OPTS_STATS,
+	MIG_OPTS_END,
+};
+
+static const struct mig_cmd cmd = {
+	"mig-rekey [options] [-e rule]... [-f rulesfile]... [rule] [file]",
+	"Give records new keys and rewrite the references to them.",
+	options, 0,
+};
 
 /* Everything one run holds, passed around instead of globals. */
 struct run {
@@ -116,7 +133,7 @@ static void build_plan(struct run *run, struct tagrule *t, const struct mig_head
 		       unsigned long line)
 {
 	struct plan *p = &t->plan;
-	size_t nout = 0, cap = h->ncols + 1, i, j, k;
+	size_t nout = 0, cap = h->ncols + 2, i, j, k;
 	char **names;
 	enum mig_type *types;
 	long *from;
@@ -209,10 +226,36 @@ static void build_plan(struct run *run, struct tagrule *t, const struct mig_head
 		}
 		p->refclear[i][nclear] = -1;
 	}
-	p->ddin = ecalloc(t->dd ? t->dd->ncols + 1 : 1, sizeof(*p->ddin));
-	for (i = 0; t->dd && i < t->dd->ncols; i++)
-		if ((p->ddin[i] = mig_header_find(h, t->dd->cols[i])) < 0)
+	p->idsout = -1;
+	if (t->dd && t->dd->idscol) {
+		for (j = 0; j < nout && strcmp(names[j], t->dd->idscol); j++)
+			;
+		if (j == nout) {
+			names[nout] = t->dd->idscol;
+			from[nout++] = -1;
+		}
+		/* mig-stream's array of the old key's type, as PostgreSQL writes it */
+		types[j] = MIG_T_TEXT;
+		p->idsout = (long)j;
+	}
+	/* dedupe compares the values written (references already rewritten) */
+	p->ddin = ecalloc(nout + 1, sizeof(*p->ddin));
+	p->ndd = 0;
+	if (t->dd && !t->dd->ncols) {
+		for (j = 0; j < nout; j++)
+			if ((long)j != p->keyout && (long)j != p->keepout && (long)j != p->idsout)
+				p->ddin[p->ndd++] = (long)j;
+	}
+	for (i = 0; t->dd && i < t->dd->ncols; i++) {
+		for (j = 0; j < nout && strcmp(names[j], t->dd->cols[i]); j++)
+			;
+		if (j < nout)
+			p->ddin[p->ndd++] = (long)j;
+		else if ((c = mig_header_find(h, t->dd->cols[i])) >= 0)
+			p->ddin[p->ndd++] = -2 - c;
+		else
 			no_column(run, line, t->tag, t->dd->cols[i], "dedupe", t->dd->text);
+	}
 	p->uout = ecalloc(t->nuniq + 1, sizeof(*p->uout));
 	for (i = 0; i < t->nuniq; i++) {
 		for (j = 0; j < nout && strcmp(names[j], t->uniq[i].col); j++)
@@ -229,6 +272,19 @@ static void build_plan(struct run *run, struct tagrule *t, const struct mig_head
 	}
 	p->from = from;
 	p->hid = h->id;
+	if (t->dd && t->dd->hold) {
+		struct rules *ru = &run->rules;
+		struct heldhdr *hh = ecalloc(1, sizeof(*hh));
+
+		hh->h = mig_header_dup(p->out);
+		hh->keyout = p->keyout;
+		hh->idsout = p->idsout;
+		hh->uout = ecalloc(t->nuniq + 1, sizeof(*hh->uout));
+		memcpy(hh->uout, p->uout, t->nuniq * sizeof(*hh->uout));
+		ru->hhs = ereallocarray(ru->hhs, ru->nhhs + 1, sizeof(*ru->hhs));
+		ru->hhs[ru->nhhs++] = hh;
+		p->hh = hh;
+	}
 	free(names);
 	free(types);
 	if (nout > run->ofcap) {
@@ -241,23 +297,30 @@ static void build_plan(struct run *run, struct tagrule *t, const struct mig_head
 }
 
 /* Refuse a record: to the rejects file when there is one, else stop. */
-static void refuse(struct run *run, const struct mig_item *it, struct ledger_counts *lc,
-		   const char *why)
+static void refuse_fields(struct run *run, const struct mig_header *h, const struct mig_field *f,
+			  unsigned long long row, unsigned long line, struct ledger_counts *lc,
+			  const char *why)
 {
 	struct buf *w = &run->where;
 
 	buf_reset(w);
-	buf_addf(w, "%s:%llu", it->hdr->tag, it->row);
+	buf_addf(w, "%s:%llu", h->tag, row);
 	if (!so.reject) {
 		mig_writer_flush(run->w);
-		die(MIG_EXIT_DATA, "%s:%lu: %s: %s", mig_reader_name(run->r), it->line, it->hdr->tag, why);
+		die(MIG_EXIT_DATA, "%s:%lu: %s: %s", mig_reader_name(run->r), line, h->tag, why);
 	}
-	if (rejects_add(run->rj, it->hdr, it->f, w->buf, why) < 0) {
+	if (rejects_add(run->rj, h, f, w->buf, why) < 0) {
 		mig_writer_flush(run->w);
 		die(MIG_EXIT_DATA, "%s:%lu: %s: %s; more than %lld rejects", mig_reader_name(run->r),
-		    it->line, it->hdr->tag, why, so.max_rejects);
+		    line, h->tag, why, so.max_rejects);
 	}
 	lc->rejected++;
+}
+
+static void refuse(struct run *run, const struct mig_item *it, struct ledger_counts *lc,
+		   const char *why)
+{
+	refuse_fields(run, it->hdr, it->f, it->row, it->line, lc, why);
 }
 
 static void value_note(struct buf *b, const struct mig_field *f)
@@ -269,18 +332,51 @@ static void value_note(struct buf *b, const struct mig_field *f)
 	buf_adds(b, "')");
 }
 
-/* "+N" before the last '@' of an email, "-N" at the end of anything else. */
-static void suffixed(struct buf *out, const char *v, size_t n, unsigned long long c)
+/*
+ * The value with counter c: by the rule's format (%v value, %n counter,
+ * %l and %d the parts before and after the last '@'), else "+N" before
+ * the last '@' of an email and "-N" at the end of anything else.
+ */
+static void suffixed(struct buf *out, const char *fmt, const char *v, size_t n,
+		     unsigned long long c)
 {
 	const char *at = memrchr(v, '@', n);
+	size_t ln = at ? (size_t)(at - v) : n;
 
-	if (at && at > v) {
-		buf_add(out, v, (size_t)(at - v));
-		buf_addf(out, "+%llu", c);
-		buf_add(out, at, n - (size_t)(at - v));
-	} else {
-		buf_add(out, v, n);
-		buf_addf(out, "-%llu", c);
+	if (!fmt) {
+		if (at && at > v) {
+			buf_add(out, v, ln);
+			buf_addf(out, "+%llu", c);
+			buf_add(out, at, n - ln);
+		} else {
+			buf_add(out, v, n);
+			buf_addf(out, "-%llu", c);
+		}
+		return;
+	}
+	for (; *fmt; fmt++) {
+		if (*fmt != '%') {
+			buf_addc(out, *fmt);
+			continue;
+		}
+		switch (*++fmt) {
+		case 'v':
+			buf_add(out, v, n);
+			break;
+		case 'n':
+			buf_addf(out, "%llu", c);
+			break;
+		case 'l':
+			buf_add(out, v, ln);
+			break;
+		case 'd':
+			if (at)
+				buf_add(out, at + 1, n - ln - 1);
+			break;
+		default:
+			buf_addc(out, '%');
+			break;
+		}
 	}
 }
 
@@ -297,35 +393,159 @@ static const char *norm(struct buf *b, const char *v, size_t n, int nocase)
 	return b->buf;
 }
 
-static void make_unique(struct run *run, struct tagrule *t, const struct mig_item *it,
-			struct ledger_counts *lc, size_t u)
+/* Take a value into a uniqueness set (a seed): no change when it is there. */
+static void unique_seed(struct run *run, struct uniqset *set, const char *v, size_t n)
 {
-	struct plan *p = &t->plan;
+	const char *k = norm(&run->tmp, v, n, set->nocase);
+	uint64_t c = 2;
+
+	if (keymap_find(&set->set, k, n) < 0)
+		memcpy(keymap_val(&set->set, keymap_add(&set->set, k, n)), &c, 8);
+}
+
+/*
+ * Seed the uniqueness sets: every value of the first column of a mig
+ * stream file, or of a table's column as mig-extract reads it from the
+ * database (the target's rows already there).
+ */
+static void load_seeds(struct run *run)
+{
+	size_t i, j;
+
+	for (i = 0; i < run->rules.nsets; i++) {
+		struct uniqset *set = run->rules.sets[i];
+
+		for (j = 0; j < set->nseeds; j++) {
+			char *src = set->seeds[j], *eq, path[64];
+			struct mig_reader *r;
+			struct mig_item it;
+			FILE *pf = NULL;
+			int ret;
+
+			if (!strncmp(src, "db:", 3)) {
+				char exe[4096], *dot, *slash;
+				struct buf cmd = BUF_INIT;
+				ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+				/* the mig-extract beside this program reads TABLE:COLUMN */
+				exe[n > 0 ? n : 0] = '\0';
+				slash = strrchr(exe, '/');
+				if (slash)
+					slash[1] = '\0';
+				src += 3;
+				eq = strchr(src, '=');
+				*eq = '\0';
+				dot = strrchr(src, '.');
+				if (!dot || dot == src || !dot[1])
+					die(MIG_EXIT_USAGE, "unique seed-db:%s: expected TABLE.COLUMN=URL", src);
+				*dot = ':';
+				if (strchr(src, '\'') || strchr(eq + 1, '\''))
+					die(MIG_EXIT_USAGE, "unique seed-db: a quote in the table or URL");
+				buf_adds(&cmd, "exec '");
+				buf_adds(&cmd, slash ? exe : "");
+				buf_adds(&cmd, "mig-extract' -q '");
+				buf_adds(&cmd, eq + 1);
+				buf_adds(&cmd, "' '");
+				buf_adds(&cmd, src);
+				buf_adds(&cmd, "'");
+				pf = popen(cmd.buf, "r");
+				buf_release(&cmd);
+				if (!pf)
+					die(MIG_EXIT_SYSTEM, "unique seed-db: cannot run mig-extract");
+				snprintf(path, sizeof(path), "/dev/fd/%d", fileno(pf));
+				src = path;
+			}
+			r = mig_reader_open(src, 0);
+			while ((ret = mig_reader_next(r, &it)) > 0)
+				if (it.kind == MIG_RECORD && it.hdr->ncols && !it.f[0].null && it.f[0].len)
+					unique_seed(run, set, it.f[0].val, it.f[0].len);
+			if (ret < 0)
+				die(MIG_EXIT_DATA, "%s", mig_reader_error(r));
+			mig_reader_free(r);
+			if (pf && pclose(pf) != 0)
+				die(MIG_EXIT_DB, "unique seed-db: mig-extract failed");
+		}
+	}
+}
+
+static void audit_row(struct run *run, const char *tag, unsigned long long row,
+		      const struct mig_field *key, const char *col, const char *old, size_t on,
+		      const struct mig_field *nv)
+{
+	struct mig_field a[6];
+	struct buf *rb = &run->where;
+
+	if (!run->have_audit)
+		return;
+	buf_reset(rb);
+	buf_addf(rb, "%llu", row);
+	a[0] = (struct mig_field){ tag, strlen(tag), 0, 0 };
+	a[1] = (struct mig_field){ rb->buf, rb->len, 0, 0 };
+	a[2] = *key;
+	a[3] = (struct mig_field){ col, strlen(col), 0, 0 };
+	a[4] = (struct mig_field){ old, on, 0, 0 };
+	a[5] = *nv;
+	xwalk_rowv(&run->audit, a, 6);
+}
+
+/*
+ * Unique column u of a record about to be written (fields f of header h,
+ * column j): 0 when it may be written (perhaps changed), -1 when the rule
+ * rejects it (refused here).
+ */
+static int make_unique(struct run *run, struct tagrule *t, const struct mig_header *h,
+		       struct mig_field *f, long keyj, unsigned long long row, unsigned long line,
+		       struct ledger_counts *lc, size_t u, long j)
+{
 	struct uniqset *set = t->uniq[u].set;
-	long j = p->uout[u];
-	struct mig_field *f = &run->of[j];
+	struct mig_field *v = &f[j];
 	const char *k;
 	long long e;
 	uint64_t c;
 	size_t ni;
 
 	/* a suffix on nothing would invent a value: "" is left for mig-map's nullif */
-	if (f->null || !f->len)
-		return;
-	k = norm(&run->tmp, f->val, f->len, set->nocase);
-	e = keymap_find(&set->set, k, f->len);
+	if (v->null || !v->len)
+		return 0;
+	k = norm(&run->tmp, v->val, v->len, set->nocase);
+	e = keymap_find(&set->set, k, v->len);
 	if (e < 0) {
 		c = 2;
-		memcpy(keymap_val(&set->set, keymap_add(&set->set, k, f->len)), &c, 8);
-		return;
+		memcpy(keymap_val(&set->set, keymap_add(&set->set, k, v->len)), &c, 8);
+		return 0;
+	}
+	buf_reset(&run->tmp2);
+	buf_add(&run->tmp2, v->val, v->len);
+	switch (set->action) {
+	case UA_SUFFIX:
+		break;
+	case UA_NULL:
+		*v = (struct mig_field){ "", 0, 1, 0 };
+		ledger_add_extra(lc, "nulled", 1);
+		audit_row(run, t->tag, row, &f[keyj >= 0 ? keyj : 0], t->uniq[u].col, run->tmp2.buf,
+			  run->tmp2.len, v);
+		return 0;
+	case UA_REJECT:
+	case UA_ERROR: {
+		struct buf *why = &run->nk;
+
+		buf_reset(why);
+		buf_addf(why, "duplicate value in unique column '%s'", t->uniq[u].col);
+		if (so.show_values)
+			buf_addf(why, " (value '%.*s')", (int)run->tmp2.len, run->tmp2.buf);
+		if (set->action == UA_ERROR) {
+			mig_writer_flush(run->w);
+			die(MIG_EXIT_DATA, "%s:%lu: %s: %s", mig_reader_name(run->r), line, t->tag, why->buf);
+		}
+		refuse_fields(run, h, f, row, line, lc, why->buf);
+		return -1;
+	}
 	}
 	/* the next counter is kept per value, so n copies cost n tries, not n^2 */
 	memcpy(&c, keymap_val(&set->set, (size_t)e), 8);
-	buf_reset(&run->tmp2);
-	buf_add(&run->tmp2, f->val, f->len);
 	for (;;) {
 		buf_reset(&run->cb[j]);
-		suffixed(&run->cb[j], run->tmp2.buf, run->tmp2.len, c++);
+		suffixed(&run->cb[j], set->format, run->tmp2.buf, run->tmp2.len, c++);
 		k = norm(&run->tmp, run->cb[j].buf, run->cb[j].len, set->nocase);
 		if (keymap_find(&set->set, k, run->cb[j].len) < 0)
 			break;
@@ -334,40 +554,37 @@ static void make_unique(struct run *run, struct tagrule *t, const struct mig_ite
 	c = 2;
 	ni = keymap_add(&set->set, k, run->cb[j].len);
 	memcpy(keymap_val(&set->set, ni), &c, 8);
-	*f = (struct mig_field){ run->cb[j].buf, run->cb[j].len, 0, 0 };
+	*v = (struct mig_field){ run->cb[j].buf, run->cb[j].len, 0, 0 };
 	ledger_add_extra(lc, "suffixed", 1);
-	if (run->have_audit) {
-		struct mig_field a[6];
-		struct buf *row = &run->where;
-
-		buf_reset(row);
-		buf_addf(row, "%llu", it->row);
-		a[0] = (struct mig_field){ t->tag, strlen(t->tag), 0, 0 };
-		a[1] = (struct mig_field){ row->buf, row->len, 0, 0 };
-		a[2] = run->of[p->keyout >= 0 ? p->keyout : 0];
-		a[3] = (struct mig_field){ t->uniq[u].col, strlen(t->uniq[u].col), 0, 0 };
-		a[4] = (struct mig_field){ run->tmp2.buf, run->tmp2.len, 0, 0 };
-		a[5] = *f;
-		xwalk_rowv(&run->audit, a, 6);
-	}
+	audit_row(run, t->tag, row, &f[keyj >= 0 ? keyj : 0], t->uniq[u].col, run->tmp2.buf,
+		  run->tmp2.len, v);
+	return 0;
 }
 
-/* Natural key of a record: each column as a NULL mark or its length and bytes. */
-static void natural_key(struct buf *b, const struct plan *p, size_t n, const struct mig_field *f)
+/*
+ * Natural key of a record: each column as a NULL mark or its length and
+ * bytes.  -1 when a column is NULL and NULLs do not match: no duplicate.
+ */
+static int natural_key(struct buf *b, const struct plan *p, int nulls_match,
+		       const struct mig_field *in, const struct mig_field *out)
 {
 	size_t i;
 
 	buf_reset(b);
-	for (i = 0; i < n; i++) {
-		const struct mig_field *x = &f[p->ddin[i]];
+	for (i = 0; i < p->ndd; i++) {
+		long c = p->ddin[i];
+		const struct mig_field *x = c >= 0 ? &out[c] : &in[-2 - c];
 
 		if (x->null) {
+			if (!nulls_match)
+				return -1;
 			buf_addc(b, 'N');
 			continue;
 		}
 		buf_addf(b, "%zu:", x->len);
 		buf_add(b, x->val, x->len);
 	}
+	return 0;
 }
 
 static void new_key(struct run *run, struct tagrule *t, unsigned char *cell,
@@ -407,14 +624,73 @@ static void new_key(struct run *run, struct tagrule *t, unsigned char *cell,
 	}
 }
 
+/* Keep a record of a tag whose dedupe rule chooses a survivor at the end. */
+static void hold(struct run *run, struct tagrule *t, const struct mig_item *it,
+		 const struct mig_field *kv, long long gno, int head)
+{
+	struct rules *ru = &run->rules;
+	struct plan *p = &t->plan;
+	struct dedupe *dd = t->dd;
+	size_t n = p->out->ncols, bytes = sizeof(struct held) + n * sizeof(struct mig_field), i;
+	struct held *h;
+	char *q;
+
+	for (i = 0; i < n; i++)
+		bytes += run->of[i].null ? 0 : run->of[i].len + 1;
+	bytes += kv ? kv->len + 1 : 0;
+	h = ecalloc(1, bytes);
+	h->t = t;
+	h->hh = p->hh;
+	h->f = (struct mig_field *)(h + 1);
+	q = (char *)(h->f + n);
+	for (i = 0; i < n; i++) {
+		h->f[i] = run->of[i];
+		if (run->of[i].null)
+			continue;
+		memcpy(q, run->of[i].val, run->of[i].len);
+		h->f[i].val = q;
+		q += run->of[i].len + 1;
+	}
+	if (kv) {
+		memcpy(q, kv->val, kv->len);
+		h->old = q;
+		h->oldn = kv->len;
+	}
+	h->row = it->row;
+	h->line = it->line;
+	ru->held = ereallocarray(ru->held, ru->nheld + 1, sizeof(*ru->held));
+	ru->held[ru->nheld++] = h;
+	if (gno < 0)
+		return;
+	h->group = 1;
+	h->gno = (size_t)gno;
+	if ((size_t)gno >= dd->ngroups) {
+		size_t m = dd->ngroups ? dd->ngroups * 2 : 1024;
+
+		while (m <= (size_t)gno)
+			m *= 2;
+		dd->gfirst = ereallocarray(dd->gfirst, m, sizeof(*dd->gfirst));
+		dd->glast = ereallocarray(dd->glast, m, sizeof(*dd->glast));
+		dd->ngroups = m;
+	}
+	if (head) {
+		h->head = 1;
+		dd->gfirst[gno] = dd->glast[gno] = ru->nheld;
+	} else {
+		ru->held[dd->glast[gno] - 1]->next = ru->nheld;
+		dd->glast[gno] = ru->nheld;
+	}
+}
+
 static void record(struct run *run, struct tagrule *t, const struct mig_item *it,
 		   struct ledger_counts *lc)
 {
 	struct plan *p = &t->plan;
 	const struct mig_field *f = it->f, *kv = NULL;
 	size_t nout = p->out->ncols, i, k, idx = 0;
-	long long existing = -1;
+	long long existing = -1, gno = -1;
 	struct buf *why = &run->tmp;
+	int keyed = 0;
 
 	for (i = 0; i < nout; i++)
 		run->of[i] = p->from[i] >= 0 ? f[p->from[i]] : (struct mig_field){ "", 0, 1, 0 };
@@ -428,36 +704,6 @@ static void record(struct run *run, struct tagrule *t, const struct mig_item *it
 		}
 		existing = keymap_find(&t->map, kv->val, kv->len);
 	}
-	if (t->dd) {
-		long long d;
-
-		natural_key(&run->nk, p, t->dd->ncols, f);
-		d = keymap_find(&t->dd->set, run->nk.buf, run->nk.len);
-		if (d >= 0) {
-			uint64_t kept;
-			struct tagrule *kt;
-
-			memcpy(&kept, keymap_val(&t->dd->set, (size_t)d), 8);
-			kt = t->dd->tags[kept >> 32];
-			kept &= 0xffffffffu;
-			if (existing >= 0 && (kt != t || (uint64_t)existing != kept))
-				goto dupkey;
-			if (existing < 0) {
-				idx = keymap_add(&t->map, kv->val, kv->len);
-				memcpy(keymap_val(&t->map, idx), keymap_val(&kt->map, kept), t->map.vsize);
-				if (t->xwpath) {
-					buf_reset(&run->tmp2);
-					render_new(t, idx, &run->tmp2);
-					xwalk_row(&t->xw, kv->val, kv->len, run->tmp2.buf, run->tmp2.len);
-				}
-			}
-			lc->dropped++;
-			ledger_add_extra(lc, "deduped", 1);
-			return;
-		}
-	}
-	if (existing >= 0)
-		goto dupkey;
 	for (i = 0; i < t->nrefs; i++) {
 		struct refrule *rr = &t->refs[i];
 		const struct mig_field *v = &f[p->refin[i]];
@@ -503,6 +749,48 @@ static void record(struct run *run, struct tagrule *t, const struct mig_item *it
 			    why->buf);
 		}
 	}
+	/* after the references: rows that became the same through them are duplicates */
+	if (t->dd && natural_key(&run->nk, p, t->dd->nulls_match, f, run->of) == 0) {
+		long long d;
+
+		keyed = 1;
+		d = keymap_find(&t->dd->set, run->nk.buf, run->nk.len);
+		if (d >= 0) {
+			uint64_t kept;
+			struct tagrule *kt;
+
+			memcpy(&kept, keymap_val(&t->dd->set, (size_t)d), 8);
+			kt = t->dd->tags[kept >> 32];
+			kept &= 0xffffffffu;
+			if (t->has_key && existing >= 0 && (kt != t || (uint64_t)existing != kept))
+				goto dupkey;
+			if (t->has_key && existing < 0) {
+				idx = keymap_add(&t->map, kv->val, kv->len);
+				memcpy(keymap_val(&t->map, idx), keymap_val(&kt->map, kept), t->map.vsize);
+				if (t->xwpath) {
+					buf_reset(&run->tmp2);
+					render_new(t, idx, &run->tmp2);
+					xwalk_row(&t->xw, kv->val, kv->len, run->tmp2.buf, run->tmp2.len);
+				}
+			}
+			if (t->dd->hold) {
+				if (t->has_key) {
+					struct buf *out = &run->cb[p->keyout];
+
+					buf_reset(out);
+					render_new(t, existing >= 0 ? (size_t)existing : idx, out);
+					run->of[p->keyout] = (struct mig_field){ out->buf, out->len, 0, 0 };
+				}
+				hold(run, t, it, kv, d, 0);
+				return;
+			}
+			lc->dropped++;
+			ledger_add_extra(lc, "deduped", 1);
+			return;
+		}
+	}
+	if (existing >= 0)
+		goto dupkey;
 	if (t->has_key) {
 		struct buf *out = &run->cb[p->keyout];
 
@@ -515,15 +803,21 @@ static void record(struct run *run, struct tagrule *t, const struct mig_item *it
 			run->of[p->keepout] = *kv;
 		if (t->xwpath)
 			xwalk_row(&t->xw, kv->val, kv->len, out->buf, out->len);
-		if (t->dd) {
-			uint64_t v = (uint64_t)t->ddno << 32 | idx;
+	}
+	if (keyed) {
+		uint64_t v = (uint64_t)t->ddno << 32 | idx;
 
-			memcpy(keymap_val(&t->dd->set, keymap_add(&t->dd->set, run->nk.buf, run->nk.len)), &v,
-			       8);
-		}
+		gno = (long long)keymap_add(&t->dd->set, run->nk.buf, run->nk.len);
+		memcpy(keymap_val(&t->dd->set, (size_t)gno), &v, 8);
+	}
+	if (t->dd && t->dd->hold) {
+		hold(run, t, it, kv, gno, 1);
+		return;
 	}
 	for (i = 0; i < t->nuniq; i++)
-		make_unique(run, t, it, lc, i);
+		if (make_unique(run, t, p->out, run->of, p->keyout, it->row, it->line, lc, i,
+				p->uout[i]) < 0)
+			return;
 	if (mig_write_record(run->w, p->out, run->of) < 0) {
 		mig_writer_flush(run->w);
 		die(MIG_EXIT_DATA, "%s:%lu: %s", mig_reader_name(run->r), it->line,
@@ -536,6 +830,222 @@ dupkey:
 	buf_addf(why, "duplicate key in column '%s'", t->keycol);
 	value_note(why, kv);
 	refuse(run, it, lc, why->buf);
+}
+
+/* A column of a held record by name, or NULL when its header lacks it. */
+static const struct mig_field *held_col(const struct held *h, const char *name)
+{
+	int c = mig_header_find(h->hh->h, name);
+
+	return c < 0 ? NULL : &h->f[c];
+}
+
+static int num_text(const char *s, size_t n, double *d)
+{
+	char tmp[64], *e;
+
+	if (!n || n >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	*d = strtod(tmp, &e);
+	return *e ? -1 : 0;
+}
+
+/* Order of two values: numbers as numbers, anything else (ISO dates too) as bytes. */
+static int value_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	double x, y;
+	int c;
+
+	if (!num_text(a, an, &x) && !num_text(b, bn, &y))
+		return (x > y) - (x < y);
+	c = memcmp(a, b, an < bn ? an : bn);
+	return c ? c : (an > bn) - (an < bn);
+}
+
+/* Does a come before b in survivor order?  Ties keep stream order. */
+static int before(const struct dedupe *dd, const struct held *a, const struct held *b)
+{
+	const struct mig_field *x, *y;
+	size_t i, pa = dd->nprio, pb = dd->nprio;
+	int c;
+
+	switch (dd->keep) {
+	case SV_FIRST:
+		return 0;
+	case SV_LAST:
+		return 1;
+	case SV_TAGS:
+		for (i = 0; i < dd->nprio; i++) {
+			if (!strcmp(dd->prio[i], a->t->tag))
+				pa = i;
+			if (!strcmp(dd->prio[i], b->t->tag))
+				pb = i;
+		}
+		return pa < pb;
+	case SV_MIN:
+	case SV_MAX:
+		x = held_col(a, dd->keepcol);
+		y = held_col(b, dd->keepcol);
+		/* NULL (or no such column) loses either way */
+		if (!x || x->null)
+			return 0;
+		if (!y || y->null)
+			return 1;
+		c = value_cmp(x->val, x->len, y->val, y->len);
+		return dd->keep == SV_MIN ? c < 0 : c > 0;
+	}
+	return 0;
+}
+
+static int need_quote(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!n || (n == 4 && !strncasecmp(s, "null", 4)))
+		return 1;
+	for (i = 0; i < n; i++)
+		if (strchr("{},\"\\ \t\n\r", s[i]))
+			return 1;
+	return 0;
+}
+
+static int cmp_old(const struct held *a, const struct held *b)
+{
+	int64_t x, y;
+
+	if (!canon_int(a->old, a->oldn, &x) && !canon_int(b->old, b->oldn, &y))
+		return (x > y) - (x < y);
+	return value_cmp(a->old, a->oldn, b->old, b->oldn);
+}
+
+/* The group's old keys, ascending (as numbers when all are), as an array literal. */
+static void ids_array(struct buf *out, struct held **m, size_t n)
+{
+	struct held **v = ereallocarray(NULL, n, sizeof(*v));
+	size_t i, j, k;
+
+	memcpy(v, m, n * sizeof(*v));
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && cmp_old(v[j - 1], v[j]) > 0; j--) {
+			struct held *x = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = x;
+		}
+	buf_reset(out);
+	buf_addc(out, '{');
+	for (i = 0; i < n; i++) {
+		if (i && v[i]->oldn == v[i - 1]->oldn && !memcmp(v[i]->old, v[i - 1]->old, v[i]->oldn))
+			continue;
+		if (out->len > 1)
+			buf_addc(out, ',');
+		if (!need_quote(v[i]->old, v[i]->oldn)) {
+			buf_add(out, v[i]->old, v[i]->oldn);
+			continue;
+		}
+		buf_addc(out, '"');
+		for (k = 0; k < v[i]->oldn; k++) {
+			if (v[i]->old[k] == '"' || v[i]->old[k] == '\\')
+				buf_addc(out, '\\');
+			buf_addc(out, v[i]->old[k]);
+		}
+		buf_addc(out, '"');
+	}
+	buf_addc(out, '}');
+	free(v);
+}
+
+static int fills(const struct dedupe *dd, const char *col)
+{
+	size_t i;
+
+	if (!dd->nfill)
+		return 1;
+	for (i = 0; i < dd->nfill; i++)
+		if (!strcmp(dd->fillcols[i], col))
+			return 1;
+	return 0;
+}
+
+/* Write one held record, or its group's survivor filled from the others. */
+static void write_held(struct run *run, struct held *h)
+{
+	struct dedupe *dd = h->t->dd;
+	struct held **m = NULL, *sv;
+	size_t n = 0, i, j, c;
+	struct heldhdr *hh;
+	struct tagrule *t;
+	struct ledger_counts *lc;
+
+	if (h->group) {
+		size_t e;
+
+		for (e = dd->gfirst[h->gno]; e; e = run->rules.held[e - 1]->next) {
+			struct held *x = run->rules.held[e - 1];
+
+			m = ereallocarray(m, n + 1, sizeof(*m));
+			for (j = n; j > 0 && before(dd, x, m[j - 1]); j--)
+				m[j] = m[j - 1];
+			m[j] = x;
+			n++;
+		}
+	} else {
+		m = ereallocarray(NULL, 1, sizeof(*m));
+		m[n++] = h;
+	}
+	sv = m[0];
+	t = sv->t;
+	hh = sv->hh;
+	for (c = 0; c < hh->h->ncols; c++)
+		run->of[c] = sv->f[c];
+	if (dd->fill)
+		for (c = 0; c < hh->h->ncols; c++) {
+			if (!run->of[c].null || (long)c == hh->keyout || (long)c == hh->idsout ||
+			    !fills(dd, hh->h->names[c]))
+				continue;
+			for (i = 1; i < n; i++) {
+				const struct mig_field *v = held_col(m[i], hh->h->names[c]);
+
+				if (v && !v->null) {
+					run->of[c] = *v;
+					break;
+				}
+			}
+		}
+	if (hh->idsout >= 0) {
+		ids_array(&run->cb[hh->idsout], m, n);
+		run->of[hh->idsout] = (struct mig_field){ run->cb[hh->idsout].buf,
+							  run->cb[hh->idsout].len, 0, 0 };
+	}
+	for (i = 1; i < n; i++) {
+		lc = ledger_tag(&run->ledger, m[i]->t->tag);
+		lc->dropped++;
+		ledger_add_extra(lc, "deduped", 1);
+	}
+	lc = ledger_tag(&run->ledger, t->tag);
+	free(m);
+	for (i = 0; i < t->nuniq; i++)
+		if (make_unique(run, t, hh->h, run->of, hh->keyout, sv->row, sv->line, lc, i,
+				hh->uout[i]) < 0)
+			return;
+	if (mig_write_record(run->w, hh->h, run->of) < 0) {
+		mig_writer_flush(run->w);
+		die(MIG_EXIT_DATA, "%s:%lu: %s", mig_reader_name(run->r), sv->line,
+		    mig_writer_error(run->w));
+	}
+	lc->out++;
+}
+
+/* The held records, in stream order of their groups' first records. */
+static void flush_held(struct run *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->rules.nheld; i++)
+		if (!run->rules.held[i]->group || run->rules.held[i]->head)
+			write_held(run, run->rules.held[i]);
 }
 
 static void verbose_report(const struct rules *rules)
@@ -555,33 +1065,29 @@ static void verbose_report(const struct rules *rules)
 	}
 }
 
+/* -e "NAME ARGUMENT": one line of a rules file, given inline. */
+static void rule_text(struct rules *r, const char *text)
+{
+	const char *p = text + strspn(text, " \t");
+	size_t n = strcspn(p, " \t");
+	char *name = estrndup(p, n);
+
+	p += n;
+	p += strspn(p, " \t");
+	rules_add(r, name, p, "-e: ");
+	free(name);
+}
+
 int main(int argc, char **argv)
 {
-	enum { O_KEEP_OLD = 256, O_UNIQUE_NOCASE };
-	static const struct option longopts[] = {
-		{ "key", required_argument, NULL, 'k' },
-		{ "keep-old", required_argument, NULL, O_KEEP_OLD },
-		{ "crosswalk", required_argument, NULL, 'x' },
-		{ "load-crosswalk", required_argument, NULL, 'l' },
-		{ "ref", required_argument, NULL, 'r' },
-		{ "unique", required_argument, NULL, 'u' },
-		{ "unique-nocase", required_argument, NULL, O_UNIQUE_NOCASE },
-		{ "dedupe", required_argument, NULL, 'd' },
-		{ "on-missing", required_argument, NULL, 'm' },
-		{ "audit", required_argument, NULL, 'a' },
-		{ "rules", required_argument, NULL, 'f' },
-		STD_LONGOPTS_FORMAT,
-		STD_LONGOPTS_REJECTS,
-		STD_LONGOPTS_BASE,
-		STD_LONGOPTS_STATS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct run run;
 	struct mig_item it;
 	const struct mig_header *lasthdr = NULL;
 	struct tagrule *lastrule = NULL;
 	struct ledger_counts *lastcounts = NULL;
+	struct filter_args fa = FILTER_ARGS_INIT;
 	int c, ret, i;
+	size_t k;
 
 	argv0 = "mig-rekey";
 	memset(&run, 0, sizeof(run));
@@ -591,35 +1097,44 @@ int main(int argc, char **argv)
 	buf_init(&run.where);
 	run.ledger = (struct ledger)LEDGER_INIT;
 	uuid5_init(&run.u5);
-	while ((c = getopt_long(argc, argv, "k:x:l:r:u:d:m:a:f:F:qvh", longopts, NULL)) != -1) {
+	while ((c = opts_next(argc, argv, &cmd)) != -1) {
 		const char *name = NULL;
 
-		for (i = 0; longopts[i].name; i++)
-			if (longopts[i].val == c)
-				name = longopts[i].name;
+		for (i = 0; options[i].val; i++)
+			if (options[i].val == c && options[i].name)
+				name = options[i].name;
 		switch (c) {
 		case 'k': case O_KEEP_OLD: case 'x': case 'l': case 'r': case 'u':
 		case O_UNIQUE_NOCASE: case 'd': case 'm': case 'a':
 			rules_add(&run.rules, name, optarg, "");
+			fa.other_rules = 1;
 			break;
-		case 'f':
-			rules_file(&run.rules, optarg);
+		case 'e':
+			filter_rule(&fa, optarg, 0);
+			break;
+		case 'f': case O_RULES:
+			filter_rule(&fa, optarg, 1);
 			break;
 		default:
-			if (!std_option(c, optarg, &so, usage))
-				usage(MIG_EXIT_USAGE);
+			std_option(c, optarg, &so, &cmd);
 		}
 	}
-	if (argc - optind > 1)
-		usage(MIG_EXIT_USAGE);
-	/* no std_opts_check(): without --reject, --max-rejects has always been ignored here */
+	filter_operands(&fa, argc, argv, &cmd);
+	for (k = 0; k < fa.nrules; k++)
+		if (fa.rules[k].is_file)
+			rules_file(&run.rules, fa.rules[k].text);
+		else
+			rule_text(&run.rules, fa.rules[k].text);
+	std_opts_check(&so);
 	rules_check(&run.rules, so.reject != NULL);
+	load_seeds(&run);
 	if (run.rules.audit) {
 		xwalk_open(&run.audit, run.rules.audit, "tag,row,key,column,old,new");
 		run.have_audit = 1;
 	}
 	run.rj = rejects_open(so.reject, "mig-rekey", so.max_rejects);
-	run.r = mig_reader_open(optind < argc ? argv[optind] : NULL, 0);
+	run.r = mig_reader_open(fa.input, 0);
+	filter_args_release(&fa);
 	run.w = mig_writer_new(1, "<stdout>", so.format, 0);
 	/* --progress wins over -q */
 	progress_init(&run.pg, std_progress(&so));
@@ -679,6 +1194,7 @@ int main(int argc, char **argv)
 		die(MIG_EXIT_DATA, "%s", mig_reader_error(run.r));
 	}
 	progress_end(&run.pg);
+	flush_held(&run);
 	/* crosswalks are complete on disk before the stream says it is complete */
 	for (i = 0; i < (int)run.rules.ntags; i++)
 		if (run.rules.tags[i]->xwpath)

@@ -55,12 +55,26 @@ static enum unmatched unmatched = UN_ERROR;
 static char *unmatched_tag;
 static const char *input;
 
-static _Noreturn void usage(int code)
-{
-	fprintf(code ? stderr : stdout, "usage: mig-split [-qv] [-F csv|ndjson] [-f rulesfile] [-i input] [--unmatched error|drop|pass|reject|TAG]\n"
-		    "                 [--reject file] [--max-rejects n] [--show-values] [--progress] [rule ...]\n");
-	exit(code);
-}
+enum { O_UNMATCHED = 256, O_INPUT };
+
+static const struct mig_opt options[] = {
+	{ 'e', 'e', "rule", required_argument, "RULE", "a split rule, as in mig-split(1); repeatable", NULL },
+	{ 'f', 'f', "file", required_argument, "FILE", "read split rules from FILE; repeatable", NULL },
+	{ O_INPUT, 'i', "input", required_argument, "FILE", NULL, "give the input file as an operand" },
+	{ O_UNMATCHED, 0, "unmatched", required_argument, "error|drop|pass|reject|TAG",
+	  "what becomes of a record no rule matches", NULL },
+	STD_OPTS_FORMAT,
+	STD_OPTS_REJECTS,
+	STD_OPTS_BASE,
+	STD_OPTS_STATS,
+	MIG_OPTS_END,
+};
+
+static const struct mig_cmd cmd = {
+	"mig-split [options] [-e rule]... [-f rulesfile]... [rule] [file]",
+	"Route the records of a tag to several tags by condition.",
+	options, 0,
+};
 
 static void rule_fail(const char *where, struct lex *l)
 {
@@ -442,17 +456,6 @@ static void account(struct source **order, size_t nsrc)
 
 int main(int argc, char **argv)
 {
-	enum { O_UNMATCHED = 256 };
-	static const struct option longopts[] = {
-		STD_LONGOPTS_FORMAT,
-		{ "file", required_argument, NULL, 'f' },
-		{ "input", required_argument, NULL, 'i' },
-		{ "unmatched", required_argument, NULL, O_UNMATCHED },
-		STD_LONGOPTS_REJECTS,
-		STD_LONGOPTS_BASE,
-		STD_LONGOPTS_STATS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct strmap srcs = STRMAP_INIT;
 	struct source **order = NULL, *cs = NULL;
 	struct ledger_counts *clc = NULL;
@@ -463,21 +466,25 @@ int main(int argc, char **argv)
 	struct rejects *rj = NULL;
 	struct progress pg;
 	struct mig_item it;
-	char **files = NULL, where[64];
-	size_t nfiles = 0, nsrc = 0, i, j;
+	struct filter_args fa = FILTER_ARGS_INIT;
+	char where[64];
+	size_t nsrc = 0, nrule = 0, i, j;
 	char *hint_tag = NULL;
 	unsigned long long hint = 0;
 	int c, ret;
 
 	argv0 = "mig-split";
-	while ((c = getopt_long(argc, argv, "F:f:i:vqh", longopts, NULL)) != -1) {
+	while ((c = opts_next(argc, argv, &cmd)) != -1) {
 		switch (c) {
-		case 'i':
-			input = optarg;
+		case O_INPUT:
+			fa.input = optarg;
+			fa.input_opt = 1;
+			break;
+		case 'e':
+			filter_rule(&fa, optarg, 0);
 			break;
 		case 'f':
-			files = ereallocarray(files, nfiles + 1, sizeof(char *));
-			files[nfiles++] = optarg;
+			filter_rule(&fa, optarg, 1);
 			break;
 		case O_UNMATCHED:
 			if (!strcmp(optarg, "error"))
@@ -495,20 +502,23 @@ int main(int argc, char **argv)
 				die(MIG_EXIT_USAGE, "--unmatched: bad policy or tag '%s'", optarg);
 			break;
 		default:
-			if (!std_option(c, optarg, &so, usage))
-				usage(MIG_EXIT_USAGE);
+			std_option(c, optarg, &so, &cmd);
 		}
 	}
+	filter_operands(&fa, argc, argv, &cmd);
+	input = fa.input;
 	if (unmatched == UN_REJECT && !so.reject)
 		die(MIG_EXIT_USAGE, "--unmatched reject needs --reject FILE");
-	std_opts_check(&so, 0);
-	for (i = 0; i < nfiles; i++)
-		parse_file(files[i], &srcs, &order, &nsrc);
-	for (i = (size_t)optind; i < (size_t)argc; i++) {
-		snprintf(where, sizeof(where), "rule %zu", i - (size_t)optind + 1);
-		parse_rules(argv[i], where, &srcs, &order, &nsrc);
+	std_opts_check(&so);
+	for (i = 0; i < fa.nrules; i++) {
+		if (fa.rules[i].is_file) {
+			parse_file(fa.rules[i].text, &srcs, &order, &nsrc);
+			continue;
+		}
+		snprintf(where, sizeof(where), "rule %zu", ++nrule);
+		parse_rules(fa.rules[i].text, where, &srcs, &order, &nsrc);
 	}
-	free(files);
+	filter_args_release(&fa);
 
 	rd = mig_reader_open(input, 0);
 	w = mig_writer_new(1, "<stdout>", so.format, 0);

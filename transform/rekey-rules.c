@@ -235,11 +235,47 @@ static void rule_ref(struct rules *r, char *s, const char *where, const char *ar
 	rr->names = buf_detach(&names, NULL);
 }
 
+/*
+ * A unique rule's words after its columns: suffix[:FORMAT], null, reject,
+ * error, seed:FILE, seed-db:TABLE.COLUMN=URL (kept as "FILE", "db:...").
+ */
+static int unique_word(struct uniqset *set, const char *w, const char *where, const char *name,
+		       const char *arg)
+{
+	const char *p;
+
+	if (!strcmp(w, "suffix")) {
+		set->action = UA_SUFFIX;
+	} else if (!strncmp(w, "suffix:", 7)) {
+		set->action = UA_SUFFIX;
+		for (p = w + 7; *p; p++)
+			if (*p == '%' && !strchr("vnld%", *++p))
+				bad(where, name, arg, "format '%s': %%v, %%n, %%l, %%d or %%%% expected", w + 7);
+		if (!strstr(w + 7, "%n"))
+			bad(where, name, arg, "format '%s' has no %%n", w + 7);
+		free(set->format);
+		set->format = estrdup(w + 7);
+	} else if (!strcmp(w, "null")) {
+		set->action = UA_NULL;
+	} else if (!strcmp(w, "reject")) {
+		set->action = UA_REJECT;
+	} else if (!strcmp(w, "error")) {
+		set->action = UA_ERROR;
+	} else if ((!strncmp(w, "seed:", 5) && w[5]) ||
+		   (!strncmp(w, "seed-db:", 8) && (p = strchr(w, '=')) && p > w + 8 && p[1])) {
+		set->seeds = ereallocarray(set->seeds, set->nseeds + 1, sizeof(*set->seeds));
+		set->seeds[set->nseeds++] = estrdup(w + 5);
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
 static void rule_unique(struct rules *r, char *s, int nocase, const char *where, const char *name,
 			const char *arg)
 {
 	struct uniqset *set = ecalloc(1, sizeof(*set));
-	char *p, *save = NULL;
+	char *p, *save = NULL, *sp;
 	size_t i;
 
 	set->text = estrdup(arg);
@@ -247,6 +283,38 @@ static void rule_unique(struct rules *r, char *s, int nocase, const char *where,
 	keymap_init(&set->set, 8);
 	r->sets = ereallocarray(r->sets, r->nsets + 1, sizeof(*r->sets));
 	r->sets[r->nsets++] = set;
+	/* the columns end at the first word that is an option */
+	s = trim(s);
+	for (sp = s; *sp; sp++) {
+		char *w, *we, c;
+
+		if (!isspace((unsigned char)*sp))
+			continue;
+		for (w = sp; isspace((unsigned char)*w); w++)
+			;
+		for (we = w; *we && !isspace((unsigned char)*we); we++)
+			;
+		c = *we;
+		*we = '\0';
+		if (unique_word(set, w, where, name, arg)) {
+			*sp = '\0';
+			while (c) {
+				for (w = we + 1; isspace((unsigned char)*w); w++)
+					;
+				if (!*w)
+					break;
+				for (we = w; *we && !isspace((unsigned char)*we); we++)
+					;
+				c = *we;
+				*we = '\0';
+				if (!unique_word(set, w, where, name, arg))
+					bad(where, name, arg,
+					    "unknown option '%s' (suffix[:FORMAT], null, reject, error, seed:FILE, seed-db:TABLE.COLUMN=URL)", w);
+			}
+			break;
+		}
+		*we = c;
+	}
 	for (p = strtok_r(s, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
 		char *tag, *col;
 		struct tagrule *t;
@@ -262,10 +330,66 @@ static void rule_unique(struct rules *r, char *s, int nocase, const char *where,
 	}
 }
 
-/* "TAG[,TAG...] on (COLUMN, ...)" */
+/* "a,b,c" into a fresh array of trimmed, non-empty names. */
+static char **name_list(char *s, size_t *n, const char *where, const char *name, const char *arg)
+{
+	char **v = NULL, *q, *save = NULL;
+
+	*n = 0;
+	for (q = strtok_r(s, ",", &save); q; q = strtok_r(NULL, ",", &save)) {
+		q = trim(q);
+		if (!*q)
+			bad(where, name, arg, "empty name in a list");
+		v = ereallocarray(v, *n + 1, sizeof(*v));
+		v[(*n)++] = estrdup(q);
+	}
+	if (!*n)
+		bad(where, name, arg, "empty list");
+	return v;
+}
+
+/* The words after "on (...)": match-nulls, keep:WHO, fill[:COLUMNS], ids:COLUMN. */
+static void dedupe_opts(struct dedupe *dd, char *p, const char *where, const char *arg)
+{
+	char *w, *save = NULL;
+
+	for (w = strtok_r(p, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+		if (!strcmp(w, "match-nulls")) {
+			dd->nulls_match = 1;
+		} else if (!strcmp(w, "keep:first")) {
+			dd->keep = SV_FIRST;
+		} else if (!strcmp(w, "keep:last")) {
+			dd->keep = SV_LAST;
+		} else if (!strncmp(w, "keep:min:", 9) || !strncmp(w, "keep:max:", 9)) {
+			dd->keep = w[6] == 'i' ? SV_MIN : SV_MAX;
+			if (!w[9])
+				bad(where, "dedupe", arg, "'%s' names no column", w);
+			free(dd->keepcol);
+			dd->keepcol = estrdup(w + 9);
+		} else if (!strncmp(w, "keep:tags:", 10)) {
+			dd->keep = SV_TAGS;
+			dd->prio = name_list(w + 10, &dd->nprio, where, "dedupe", arg);
+		} else if (!strcmp(w, "fill")) {
+			dd->fill = 1;
+		} else if (!strncmp(w, "fill:", 5)) {
+			dd->fill = 1;
+			dd->fillcols = name_list(w + 5, &dd->nfill, where, "dedupe", arg);
+		} else if (!strncmp(w, "ids:", 4) && w[4]) {
+			free(dd->idscol);
+			dd->idscol = estrdup(w + 4);
+		} else {
+			bad(where, "dedupe", arg,
+			    "unknown option '%s' (match-nulls, keep:first|last|min:COLUMN|max:COLUMN|tags:TAG,..., fill[:COLUMN,...], ids:COLUMN)",
+			    w);
+		}
+	}
+	dd->hold = dd->keep != SV_FIRST || dd->fill || dd->idscol;
+}
+
+/* "TAG[,TAG...] on (COLUMN, ... | *) [OPTION ...]" */
 static void rule_dedupe(struct rules *r, char *s, const char *where, const char *arg)
 {
-	char *p = trim(s), *tags, *q, *save = NULL;
+	char *p = trim(s), *tags, *q, *e, *save = NULL;
 	struct dedupe *dd;
 
 	/* the tag list ends at the word "on" */
@@ -278,15 +402,16 @@ static void rule_dedupe(struct rules *r, char *s, const char *where, const char 
 		bad(where, "dedupe", arg, "expected TAG on (COLUMN, ...)");
 	*q = '\0';
 	p = trim(q + 3);
-	if (*p != '(' || p[strlen(p) - 1] != ')')
+	if (*p != '(' || !(e = strchr(p, ')')))
 		bad(where, "dedupe", arg, "expected TAG on (COLUMN, ...)");
-	p[strlen(p) - 1] = '\0';
+	*e = '\0';
 	p++;
 	dd = ecalloc(1, sizeof(*dd));
 	dd->text = estrdup(arg);
 	keymap_init(&dd->set, 8);
 	r->dds = ereallocarray(r->dds, r->ndds + 1, sizeof(*r->dds));
 	r->dds[r->ndds++] = dd;
+	dedupe_opts(dd, e + 1, where, arg);
 	for (q = strtok_r(tags, ",", &save); q; q = strtok_r(NULL, ",", &save)) {
 		struct tagrule *t;
 
@@ -303,16 +428,11 @@ static void rule_dedupe(struct rules *r, char *s, const char *where, const char 
 	}
 	if (!dd->ntags)
 		bad(where, "dedupe", arg, "empty tag");
-	save = NULL;
-	for (q = strtok_r(p, ",", &save); q; q = strtok_r(NULL, ",", &save)) {
-		q = trim(q);
-		if (!*q)
-			bad(where, "dedupe", arg, "empty column name");
-		dd->cols = ereallocarray(dd->cols, dd->ncols + 1, sizeof(*dd->cols));
-		dd->cols[dd->ncols++] = estrdup(q);
-	}
-	if (!dd->ncols)
+	if (!strcmp(trim(p), "*"))
+		return;
+	if (!*trim(p))
 		bad(where, "dedupe", arg, "no columns");
+	dd->cols = name_list(p, &dd->ncols, where, "dedupe", arg);
 }
 
 void rules_add(struct rules *r, const char *name, const char *arg, const char *where)
@@ -399,8 +519,16 @@ void rules_check(struct rules *r, int have_rejects)
 		if (!t->has_key && t->xwpath)
 			die(MIG_EXIT_USAGE, "rule 'crosswalk %s=%s': tag '%s' has no key rule", t->tag,
 			    t->xwpath, t->tag);
-		if (!t->has_key && t->dd)
-			die(MIG_EXIT_USAGE, "rule 'dedupe %s': tag '%s' has no key rule", t->dd->text, t->tag);
+		if (t->dd && t->dd->keep == SV_TAGS) {
+			for (j = 0; j < t->dd->nprio && strcmp(t->dd->prio[j], t->tag); j++)
+				;
+			if (j == t->dd->nprio)
+				die(MIG_EXIT_USAGE, "rule 'dedupe %s': keep:tags does not name '%s'",
+				    t->dd->text, t->tag);
+		}
+		if (t->dd && t->dd->idscol && !t->has_key)
+			die(MIG_EXIT_USAGE, "rule 'dedupe %s': ids:%s needs a key rule for tag '%s'",
+			    t->dd->text, t->dd->idscol, t->tag);
 		if (t->has_key && t->keepold && !strcmp(t->keepold, t->keycol))
 			die(MIG_EXIT_USAGE, "rule 'keep-old %s.%s': that is the key column", t->tag,
 			    t->keepold);
@@ -481,6 +609,7 @@ void plan_free(struct tagrule *t)
 	free(p->refclear);
 	free(p->uout);
 	memset(p, 0, sizeof(*p));
+	p->idsout = -1;
 }
 
 void rules_release(struct rules *r)
@@ -524,6 +653,10 @@ void rules_release(struct rules *r)
 	for (i = 0; i < r->nsets; i++) {
 		keymap_release(&r->sets[i]->set);
 		free(r->sets[i]->text);
+		free(r->sets[i]->format);
+		for (j = 0; j < r->sets[i]->nseeds; j++)
+			free(r->sets[i]->seeds[j]);
+		free(r->sets[i]->seeds);
 		free(r->sets[i]);
 	}
 	free(r->sets);
@@ -533,10 +666,29 @@ void rules_release(struct rules *r)
 		free(r->dds[i]->cols);
 		free(r->dds[i]->tags);
 		free(r->dds[i]->text);
+		free(r->dds[i]->keepcol);
+		for (j = 0; j < r->dds[i]->nprio; j++)
+			free(r->dds[i]->prio[j]);
+		free(r->dds[i]->prio);
+		for (j = 0; j < r->dds[i]->nfill; j++)
+			free(r->dds[i]->fillcols[j]);
+		free(r->dds[i]->fillcols);
+		free(r->dds[i]->idscol);
+		free(r->dds[i]->gfirst);
+		free(r->dds[i]->glast);
 		keymap_release(&r->dds[i]->set);
 		free(r->dds[i]);
 	}
 	free(r->dds);
+	for (i = 0; i < r->nheld; i++)
+		free(r->held[i]);
+	free(r->held);
+	for (i = 0; i < r->nhhs; i++) {
+		mig_header_free(r->hhs[i]->h);
+		free(r->hhs[i]->uout);
+		free(r->hhs[i]);
+	}
+	free(r->hhs);
 	free(r->audit);
 	memset(r, 0, sizeof(*r));
 }

@@ -156,19 +156,61 @@ struct refrule {
  * source tables of one target table merge.  Values: the kept record, as
  * its tag's number in tags (high 32 bits) and its entry in that tag's map.
  */
+enum survivor { SV_FIRST, SV_LAST, SV_MIN, SV_MAX, SV_TAGS };
+
 struct dedupe {
 	char *text;
-	char **cols;
+	char **cols;		/* NULL with ncols 0: every column but the key */
 	size_t ncols;
 	struct tagrule **tags;
 	size_t ntags;
 	struct keymap set;
+	int nulls_match;	/* NULL equals NULL (else a NULL never matches) */
+	enum survivor keep;
+	char *keepcol;		/* SV_MIN, SV_MAX */
+	char **prio;		/* SV_TAGS: tags, best first */
+	size_t nprio;
+	int fill;		/* NULLs of the survivor filled from its duplicates */
+	char **fillcols;	/* only these (all when nfill is 0) */
+	size_t nfill;
+	char *idscol;		/* the merged old keys, as an array */
+	int hold;		/* records held to the end: a survivor to choose */
+	/* per group (natural key entry): its held records, first and last */
+	size_t *gfirst, *glast, ngroups;
 };
+
+/* What a unique rule does to a later duplicate value. */
+enum uaction { UA_SUFFIX, UA_NULL, UA_REJECT, UA_ERROR };
 
 struct uniqset {
 	char *text;
 	int nocase;
+	enum uaction action;
+	char *format;		/* UA_SUFFIX: %v %n %l %d, NULL for the default */
+	char **seeds;		/* files or "URL TABLE.COLUMN" whose values are taken */
+	size_t nseeds;
 	struct keymap set;	/* normalised value -> next counter to try */
+};
+
+/* A record held until the end of the stream (a dedupe rule with hold). */
+struct heldhdr {
+	struct mig_header *h;	/* the tag's output header */
+	long keyout, idsout;
+	long *uout;		/* per unique column of the tag */
+};
+
+struct held {
+	struct tagrule *t;
+	struct heldhdr *hh;
+	struct mig_field *f;	/* values in one block after the fields */
+	char *old;		/* old key, NULL when the tag has none */
+	size_t oldn;
+	unsigned long long row;
+	unsigned long line;
+	size_t next;		/* next record of the group, 0 for none (index + 1) */
+	int group;		/* part of a group (else alone) */
+	int head;		/* the group's first record */
+	size_t gno;
 };
 
 struct uniqcol {
@@ -182,7 +224,10 @@ struct plan {
 	struct mig_header *out;
 	long *from;		/* per output column: input column, or -1 */
 	long keyin, keyout, keepout;
-	long *ddin;		/* dedupe columns */
+	long *ddin;		/* dedupe columns: output column, or -2 - input column */
+	size_t ndd;
+	long idsout;		/* the merged-ids column, or -1 */
+	struct heldhdr *hh;	/* this plan as held records see it */
 	long *refin;		/* per ref rule: input column */
 	long **refout;		/* per ref rule, per source: output column */
 	long **refclear;	/* per ref rule: output columns to clear, -1 ended */
@@ -203,7 +248,7 @@ struct tagrule {
 	struct keymap map;	/* old key -> seq, uuid, or entry number (keep) */
 	char *xwpath;
 	struct xwalk_out xw;
-	/* dedupe */
+	/* dedupe (also for a tag without a key: its whole records) */
 	struct dedupe *dd;
 	unsigned ddno;		/* this tag's number in dd->tags */
 	/* foreign keys and uniqueness */
@@ -225,6 +270,10 @@ struct rules {
 	size_t ndds;
 	enum on_missing on_missing;
 	char *audit;
+	struct held **held;
+	size_t nheld;
+	struct heldhdr **hhs;
+	size_t nhhs;
 };
 
 /*

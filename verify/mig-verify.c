@@ -4,7 +4,7 @@
  * A run is a list of checks (command-line operands, -e lines, -f files in
  * the checks language of mig-verify(1)); each runs against the databases
  * the run names (SRC, DST, or aliases), records its figures in the JSON
- * report and prints one summary line on stderr.  Exit status follows
+ * report and prints one summary line on stdout (stderr for an error).  Exit status follows
  * cmp(1): 0 every check passed, 1 a check failed, 2 trouble (usage, an
  * unreadable file, a malformed check), 3 a database error.
  */
@@ -21,31 +21,35 @@
 #include "util.h"
 #include "verify.h"
 
-static const char usage_text[] =
-	"usage: mig-verify [-q] [-s url] [-t url] [-d alias=url] [-f checks.mig] [-e check]\n"
-	"                  [-r report.json] [--sql file.sql] [-n keys] [--show-values]\n"
-	"                  [--progress] [check ...]\n";
+enum { O_SQL = 256, O_MAX_KEYS, O_REPORT, O_DB };
 
-static _Noreturn void usage(int code)
-{
-	fputs(usage_text, code ? stderr : stdout);
-	exit(code);
-}
+static const struct mig_opt options[] = {
+	{ 's', 's', "source", required_argument, "URL", "the source database, alias SRC", NULL },
+	{ 't', 't', "target", required_argument, "URL", "the target database, alias DST", NULL },
+	{ O_DB, 0, "db", required_argument, "ALIAS=URL", "another database, named ALIAS in checks", NULL },
+	{ O_DB, 'd', NULL, required_argument, "ALIAS=URL", NULL, "use --db (-d means --dedupe)" },
+	{ 'e', 'e', "check", required_argument, "CHECK", "a check, as in mig-verify(1); repeatable", NULL },
+	{ 'f', 'f', "file", required_argument, "FILE", "read checks from FILE (- for stdin); repeatable", NULL },
+	{ O_REPORT, 0, "report", required_argument, "FILE", "write the JSON report to FILE", NULL },
+	{ O_REPORT, 'r', NULL, required_argument, "FILE", NULL, "use --report (-r means --ref)" },
+	{ O_SQL, 0, "sql", required_argument, "FILE", "write the checks as SQL to FILE, run nothing", NULL },
+	{ O_MAX_KEYS, 0, "max-keys", required_argument, "N", "name at most N differing keys per check", NULL },
+	{ O_MAX_KEYS, 'n', NULL, required_argument, "N", NULL, "use --max-keys (-n means --dry-run)" },
+	STD_OPTS_BASE,
+	MIG_OPTS_END,
+};
+
+/* options end at the first operand: a check's words may look like options */
+static const struct mig_cmd cmd = {
+	"mig-verify [options] [-e check]... [-f checks]... [check ...]",
+	"Prove that a migration lost and altered nothing: run checks, print their results on stdout.",
+	options, 1,
+};
 
 struct spec {
 	char *where;
 	char *text;
 };
-
-struct vdb *vdb_find(struct vctx *c, const char *alias, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < c->ndbs; i++)
-		if (strlen(c->dbs[i]->alias) == n && !strncmp(c->dbs[i]->alias, alias, n))
-			return c->dbs[i];
-	return NULL;
-}
 
 static void add_db(struct vctx *c, const char *alias, size_t n, const char *url, const char *where)
 {
@@ -66,172 +70,21 @@ static void add_db(struct vctx *c, const char *alias, size_t n, const char *url,
 		die(MIG_EXIT_USAGE, "%s: database '%s': %s", where, d->alias, why);
 }
 
-static void free_db(struct vdb *d);
-
-struct vdb *vref(struct vctx *c, const char *s, size_t n, const char *dflt, char **table)
+/*
+ * Take a check as given.  Its text ends up in the JSON report, which holds
+ * only UTF-8, so a check that is not UTF-8 is refused here, where it can
+ * still be named, and not half-way through the run.
+ */
+static void add_spec(struct spec **specs, size_t *nspecs, const char *where, const char *text, size_t len)
 {
-	const char *dot = memchr(s, '.', n);
-	struct vdb *d;
+	size_t ok = utf8_prefix(text, len);
 
-	if (dot && (d = vdb_find(c, s, (size_t)(dot - s)))) {
-		*table = estrndup(dot + 1, n - (size_t)(dot - s) - 1);
-		return d;
-	}
-	*table = estrndup(s, n);
-	return vdb_find(c, dflt, strlen(dflt));
-}
-
-void vsql_lit(FILE *fp, const char *s)
-{
-	fputc('\'', fp);
-	for (; *s; s++) {
-		if (*s == '\'')
-			fputc('\'', fp);
-		fputc(*s, fp);
-	}
-	fputc('\'', fp);
-}
-
-const char *vskip(const char *p)
-{
-	while (*p == ' ' || *p == '\t')
-		p++;
-	return p;
-}
-
-int vtok(const char **pp, struct buf *out)
-{
-	const char *p = vskip(*pp);
-
-	buf_reset(out);
-	if (!*p) {
-		*pp = p;
-		return 0;
-	}
-	while (*p && *p != ' ' && *p != '\t') {
-		if (*p == '\'' || *p == '"') {
-			char q = *p++;
-
-			while (*p && *p != q)
-				buf_addc(out, *p++);
-			if (*p)
-				p++;
-		} else {
-			buf_addc(out, *p++);
-		}
-	}
-	*pp = p;
-	return 1;
-}
-
-void vcheck_begin(struct vcheck *k, struct vctx *c, const char *kind, const char *where, const char *rule)
-{
-	memset(k, 0, sizeof(*k));
-	k->ctx = c;
-	k->kind = kind;
-	k->where = where;
-	buf_init(&k->notes);
-	k->obj = json_object();
-	json_object_set_new(k->obj, "check", json_string(kind));
-	json_object_set_new(k->obj, "rule", json_string(rule));
-	json_object_set_new(k->obj, "where", json_string(where));
-	json_object_set_new(k->obj, "notes", json_array());
-}
-
-static void vnote(struct vcheck *k, const char *fmt, va_list ap)
-{
-	struct buf b = BUF_INIT;
-	va_list aq;
-	int n;
-
-	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
-	buf_grow(&b, (size_t)n + 1);
-	vsnprintf(b.buf, (size_t)n + 1, fmt, ap);
-	b.len = (size_t)n;
-	json_array_append_new(json_object_get(k->obj, "notes"), json_stringn(b.buf, b.len));
-	buf_adds(&k->notes, "    ");
-	buf_add(&k->notes, b.buf, b.len);
-	buf_addc(&k->notes, '\n');
-	buf_release(&b);
-}
-
-void vcheck_note(struct vcheck *k, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vnote(k, fmt, ap);
-	va_end(ap);
-}
-
-void vcheck_error(struct vcheck *k, int db, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vnote(k, fmt, ap);
-	va_end(ap);
-	if (db)
-		k->db_error = 1;
-	json_object_set_new(k->obj, "status", json_string("error"));
-}
-
-void vcheck_end(struct vcheck *k, enum vstatus st, const char *fmt, ...)
-{
-	struct vctx *c = k->ctx;
-	const char *word;
-	struct buf sum = BUF_INIT;
-	json_t *old = json_object_get(k->obj, "status");
-	va_list ap;
-
-	if (old && !strcmp(json_string_value(old), "error"))
-		st = V_ERROR;
-	va_start(ap, fmt);
-	{
-		va_list aq;
-		int n;
-
-		va_copy(aq, ap);
-		n = vsnprintf(NULL, 0, fmt, aq);
-		va_end(aq);
-		buf_grow(&sum, (size_t)n + 1);
-		vsnprintf(sum.buf, (size_t)n + 1, fmt, ap);
-		sum.len = (size_t)n;
-	}
-	va_end(ap);
-	switch (st) {
-	case V_PASS:
-		word = "ok";
-		c->npass++;
-		json_object_set_new(k->obj, "status", json_string("pass"));
-		break;
-	case V_FAIL:
-		word = "FAIL";
-		c->nfail++;
-		json_object_set_new(k->obj, "status", json_string("fail"));
-		break;
-	default:
-		word = "ERROR";
-		c->nerror++;
-		if (k->db_error)
-			c->worst = MIG_EXIT_DB;
-		else if (c->worst != MIG_EXIT_DB)
-			c->worst = MIG_EXIT_USAGE;
-		json_object_set_new(k->obj, "status", json_string("error"));
-		break;
-	}
-	json_object_set_new(k->obj, "summary", json_stringn(sum.buf, sum.len));
-	if (!c->quiet || st != V_PASS) {
-		fflush(stdout);
-		const char *rule = json_string_value(json_object_get(k->obj, "rule"));
-
-		fprintf(stderr, "%-5s %s%s%s: %s\n%s", word, k->kind, *rule ? " " : "", rule, sum.buf, k->notes.buf);
-	}
-	json_array_append_new(c->checks, k->obj);
-	buf_release(&sum);
-	buf_release(&k->notes);
+	if (ok < len)
+		die(MIG_EXIT_USAGE, "%s:%zu: check is not valid UTF-8", where, ok + 1);
+	*specs = ereallocarray(*specs, *nspecs + 1, sizeof(**specs));
+	(*specs)[*nspecs].where = estrdup(where);
+	(*specs)[*nspecs].text = estrndup(text, len);
+	(*nspecs)++;
 }
 
 /* Read a checks file: one check per line, '#' comments, '\' continues. */
@@ -252,6 +105,9 @@ static void read_checks(struct vctx *c, const char *path, struct spec **specs, s
 		const char *p;
 
 		lineno++;
+		if (memchr(line, '\0', (size_t)n))
+			die(MIG_EXIT_USAGE, "%s:%lu:%zu: a NUL byte in a checks file", name, lineno,
+			    (size_t)((char *)memchr(line, '\0', (size_t)n) - line) + 1);
 		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
 		cont = n && line[n - 1] == '\\';
@@ -295,10 +151,8 @@ static void read_checks(struct vctx *c, const char *path, struct spec **specs, s
 				buf_release(&url);
 				buf_release(&where);
 			} else {
-				*specs = ereallocarray(*specs, *nspecs + 1, sizeof(**specs));
-				(*specs)[*nspecs].where = buf_detach(&where, NULL);
-				(*specs)[*nspecs].text = estrdup(text.buf);
-				(*nspecs)++;
+				add_spec(specs, nspecs, where.buf, text.buf, text.len);
+				buf_release(&where);
 			}
 			buf_release(&w);
 		}
@@ -431,18 +285,6 @@ static void write_report(struct vctx *c, const char *path, const char *started, 
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "source", required_argument, NULL, 's' },
-		{ "target", required_argument, NULL, 't' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "file", required_argument, NULL, 'f' },
-		{ "check", required_argument, NULL, 'e' },
-		{ "report", required_argument, NULL, 'r' },
-		{ "sql", required_argument, NULL, 'S' },
-		{ "max-keys", required_argument, NULL, 'n' },
-		STD_LONGOPTS_BASE,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct std_opts so = STD_OPTS_INIT;
 	struct vctx c;
 	struct spec *specs = NULL;
@@ -455,7 +297,7 @@ int main(int argc, char **argv)
 	argv0 = "mig-verify";
 	memset(&c, 0, sizeof(c));
 	c.max_keys = 10;
-	while ((ch = getopt_long(argc, argv, "+s:t:d:f:e:r:n:qhV", longopts, NULL)) != -1) {
+	while ((ch = opts_next(argc, argv, &cmd)) != -1) {
 		switch (ch) {
 		case 's':
 			add_db(&c, "SRC", 3, optarg, "--source");
@@ -463,7 +305,7 @@ int main(int argc, char **argv)
 		case 't':
 			add_db(&c, "DST", 3, optarg, "--target");
 			break;
-		case 'd': {
+		case O_DB: {
 			const char *eq = strchr(optarg, '=');
 
 			if (!eq || eq == optarg)
@@ -475,26 +317,19 @@ int main(int argc, char **argv)
 			read_checks(&c, optarg, &specs, &nspecs);
 			break;
 		case 'e':
-			specs = ereallocarray(specs, nspecs + 1, sizeof(*specs));
-			specs[nspecs].where = estrdup("-e");
-			specs[nspecs].text = estrdup(optarg);
-			nspecs++;
+			add_spec(&specs, &nspecs, "-e", optarg, strlen(optarg));
 			break;
-		case 'r':
+		case O_REPORT:
 			report = optarg;
 			break;
-		case 'S':
+		case O_SQL:
 			sqlpath = optarg;
 			break;
-		case 'n':
+		case O_MAX_KEYS:
 			c.max_keys = (unsigned long)estrtonum(optarg, 0, 1000000, "--max-keys");
 			break;
-		case 'V':
-			/* -V: mig-verify's own short spelling of --version */
-			print_version();
 		default:
-			if (!std_option(ch, optarg, &so, usage))
-				usage(MIG_EXIT_USAGE);
+			std_option(ch, optarg, &so, &cmd);
 		}
 	}
 	c.show_values = so.show_values;
@@ -515,14 +350,12 @@ int main(int argc, char **argv)
 				buf_adds(&line, argv[i]);
 			}
 		}
-		specs = ereallocarray(specs, nspecs + 1, sizeof(*specs));
-		specs[nspecs].where = estrdup("<command line>");
-		specs[nspecs].text = buf_detach(&line, NULL);
-		nspecs++;
+		add_spec(&specs, &nspecs, "<command line>", line.buf, line.len);
+		buf_release(&line);
 	}
 	if (!nspecs) {
 		fputs("mig-verify: no checks given\n", stderr);
-		usage(MIG_EXIT_USAGE);
+		opts_usage(&cmd, MIG_EXIT_USAGE);
 	}
 	if (sqlpath) {
 		c.sql_name = sqlpath;
@@ -543,7 +376,7 @@ int main(int argc, char **argv)
 	if (c.sql && !c.nerror)
 		fprintf(stderr, "mig-verify: %zu checks written to %s\n", nspecs, sqlpath);
 	else if (!c.quiet || c.nfail || c.nerror)
-		fprintf(stderr, "mig-verify: %u passed, %u failed, %u errors\n", c.npass, c.nfail, c.nerror);
+		printf("mig-verify: %u passed, %u failed, %u errors\n", c.npass, c.nfail, c.nerror);
 	code = c.worst ? c.worst : c.nfail ? MIG_EXIT_DATA : MIG_EXIT_OK;
 	for (i = 0; i < nspecs; i++) {
 		free(specs[i].where);

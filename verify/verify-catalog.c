@@ -258,7 +258,7 @@ void check_fk(struct vctx *c, const char *where, const char *args)
 	}
 	for (i = 0; i < nnames; i++)
 		if (!catalog_find(cat, names[i])) {
-			vcheck_error(&k, 0, "%s: fk: no table '%s' in %s", where, names[i], d->alias);
+			vcheck_error(&k, 1, "%s: fk: no table '%s' in %s", where, names[i], d->alias);
 			vcheck_end(&k, V_ERROR, "not run");
 			goto out;
 		}
@@ -449,7 +449,7 @@ void check_unique(struct vctx *c, const char *where, const char *args)
 			*open = '\0';
 		t = catalog_find(cat, strip_alias(d, w.buf));
 		if (!t) {
-			vcheck_error(&k, 0, "%s: unique: no table '%s' in %s", where, strip_alias(d, w.buf), d->alias);
+			vcheck_error(&k, 1, "%s: unique: no table '%s' in %s", where, strip_alias(d, w.buf), d->alias);
 			vcheck_end(&k, V_ERROR, "not run");
 			goto out;
 		}

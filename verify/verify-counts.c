@@ -58,11 +58,18 @@ static int parse_operand(struct vctx *c, const char *s, const char *e, struct op
 			break;
 		}
 	if (w && w < e) {
-		if (strncasecmp(w, "where", 5) || !isspace((unsigned char)w[5])) {
+		const char *cond = w + 5 < e ? vskip(w + 5) : e;
+
+		/* the operand ends at e: what follows it (an '=', another operand) is no condition */
+		if (e - w < 5 || strncasecmp(w, "where", 5) || (w + 5 < e && !isspace((unsigned char)w[5]))) {
 			buf_addf(err, "'%s': expected 'where CONDITION' after the table", o->text);
 			return -1;
 		}
-		o->cond = estrndup(vskip(w + 5), (size_t)(e - vskip(w + 5)));
+		if (cond >= e) {
+			buf_addf(err, "'%s': expected a condition after 'where'", o->text);
+			return -1;
+		}
+		o->cond = estrndup(cond, (size_t)(e - cond));
 	}
 	ref = estrndup(s, (size_t)((w ? p : e) - s));
 	o->d = vref(c, ref, strlen(ref), "DST", &o->table);

@@ -50,7 +50,7 @@ void vdb_connect(struct vdb *d)
 		break;
 	case DB_SQLITE:
 		if (!d->lite)
-			d->lite = db_sqlite_open(&d->u, 0);
+			d->lite = db_sqlite_open(&d->u, DB_SQLITE_READ);
 		break;
 	default:
 		die(MIG_EXIT_USAGE, "%s: csv sources cannot be verified against; load them first", d->u.shown);

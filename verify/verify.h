@@ -4,9 +4,22 @@
  *
  * A check is one line of the checks language (mig-verify(1)); it is run by
  * one function that records its figures in a JSON object (the report
- * entry), prints one summary line on stderr and sets the check's status.
+ * entry), prints one summary line (stdout; stderr for an error) and sets
+ * the check's status.
  * Nothing in here prints row values unless the run was asked to
  * (--show-values); keys are named, values are not.
+ *
+ * Calls go one way, down this list; no file calls one above it:
+ *
+ *   mig-verify.c       options, checks files, picking each check's function,
+ *                      the JSON report
+ *   verify-counts.c, verify-stream.c, verify-crosswalk.c, verify-ledger.c
+ *                      the checks
+ *   verify-catalog.c   the fk, unique and schema checks, and each database's
+ *                      catalog, read once (which verify-stream.c uses too)
+ *   verify-check.c     one check's life: begin, notes, errors, end; the
+ *                      words of a check line; the databases it names
+ *   verify-db.c        connections and rows read back
  */
 #ifndef MIG_VERIFY_H
 #define MIG_VERIFY_H
@@ -15,6 +28,7 @@
 #include <stdio.h>
 
 #include "buf.h"
+#include "catalog.h"
 #include "dburl.h"
 #include "rec.h"
 
@@ -27,7 +41,7 @@ struct vdb {
 	PGconn *pg;
 	MYSQL *my;
 	sqlite3 *lite;
-	void *cat;		/* struct catalog *, read once on first use */
+	struct catalog *cat;	/* read once on first use (verify-catalog.c) */
 };
 
 struct vctx {
@@ -54,8 +68,11 @@ struct vcheck {
 	struct buf notes;	/* detail lines for the summary on stderr */
 };
 
-/* mig-verify.c */
+/* verify-check.c */
 struct vdb *vdb_find(struct vctx *c, const char *alias, size_t n);
+/* A table reference "[ALIAS.]NAME": the database (the one called dflt
+ * unless a declared alias leads) and the table name after it. */
+struct vdb *vref(struct vctx *c, const char *s, size_t n, const char *dflt, char **table);
 void vcheck_begin(struct vcheck *k, struct vctx *c, const char *kind, const char *where, const char *rule);
 /* Add a detail line (shown under the summary line and kept in "notes"). */
 void vcheck_note(struct vcheck *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -107,9 +124,5 @@ void check_ledger(struct vctx *c, const char *where, const char *args);
 void check_fk(struct vctx *c, const char *where, const char *args);
 void check_unique(struct vctx *c, const char *where, const char *args);
 void check_schema(struct vctx *c, const char *where, const char *args);
-
-/* A table reference "[ALIAS.]NAME": the database (the one called dflt
- * unless a declared alias leads) and the table name after it. */
-struct vdb *vref(struct vctx *c, const char *s, size_t n, const char *dflt, char **table);
 
 #endif

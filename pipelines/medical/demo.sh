@@ -45,7 +45,7 @@ echo "== verifying"
 m verify
 echo
 echo "== done in $(( $(date +%s) - start )) s; the files:"
-for f in schema_diff.md migration_plan.json post_migration_checks.sql validation_report.json \
+for f in report.html schema_diff.md migration_plan.json post_migration_checks.sql validation_report.json \
 	old_user_id__to__new_user_id.csv old_user_id__to__new_patient_id.csv run.log; do
 	[ -e "$work/run/$f" ] && printf '   %s\n' "$work/run/$f"
 done

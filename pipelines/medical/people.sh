@@ -28,7 +28,7 @@ p_staff=$!
 mig-split -q --unmatched drop "$patients" < "$fifos/patients" > "$S/patients.split.csv.part" &
 p_patients=$!
 extract_v1 users | tee "$fifos/staff" "$fifos/patients" |
-	mig-split -q "$staff" "$patients" > "$S/people.csv.part"
+	mig-split -q -e "$staff" -e "$patients" > "$S/people.csv.part"
 wait "$p_staff"
 wait "$p_patients"
 commit "$S/v1_users.csv"
