@@ -3,7 +3,12 @@
  * keys all exist.
  *
  *   crosswalk FILE [ALIAS.]TABLE(COL) [where COND] -> [ALIAS.]TABLE(COL) [many-to-one]
+ *   crosswalk FILE [+ FILE ...] SIDE [+ SIDE ...] -> [ALIAS.]TABLE(COL) [many-to-one]
  *
+ * A fan-in (several source tables into one target table) gives a union of
+ * source sides: with one file their keys together are its old keys; with
+ * one file per side (mig-rekey's crosswalk per tag, whose old keys may
+ * overlap) each file pairs with its side, the new keys of all together.
  * The left side is the source's rekeyed set (SRC unless an alias leads),
  * the right side the target's table (DST unless an alias leads).  FILE is
  * CSV with the old key first and the new key second; a first line whose
@@ -46,6 +51,7 @@ struct xread {
 	struct vcheck *k;
 	unsigned long long dup_old, dup_new, bad;
 	unsigned long named;
+	const char *prefix;	/* "TABLE:" before old keys of a paired file */
 };
 
 static void norm_key(const char *v, size_t n, struct buf *out)
@@ -129,6 +135,14 @@ static void cb_row(int c, void *data)
 	x->nf = 0;
 	x->rows++;
 	norm_key(x->f[0].buf, x->f[0].len, &k);
+	if (*x->prefix) {
+		/* a paired file's old keys are its table's: "TABLE:KEY" */
+		buf_reset(&x->f[0]);
+		buf_adds(&x->f[0], x->prefix);
+		buf_add(&x->f[0], k.buf, k.len);
+		buf_reset(&k);
+		buf_add(&k, x->f[0].buf, x->f[0].len);
+	}
 	e = xput(x->old, k.buf, k.len);
 	if (e->n == 2) {
 		x->dup_old++;
@@ -188,9 +202,9 @@ static struct vdb *parse_ref(struct vctx *c, const char *s, size_t n, const char
 /* Read every key of a column: mark those present, count the others. */
 static int scan_keys(struct vdb *d, const char *table, const char *col, const char *cond, struct strmap *m,
 		     unsigned long long *rows, unsigned long long *unknown, struct xread *x, const char *fmt,
-		     struct buf *err)
+		     const char *prefix, struct buf *err)
 {
-	struct buf sql = BUF_INIT, k = BUF_INIT;
+	struct buf sql = BUF_INIT, k = BUF_INIT, pk = BUF_INIT;
 	char *ti = vdb_ident(d, table), *ci = vdb_ident(d, col);
 	struct vrows *q;
 	const struct vfield *f;
@@ -214,26 +228,65 @@ static int scan_keys(struct vdb *d, const char *table, const char *col, const ch
 		else
 			norm_key(f[0].v, f[0].n, &k);
 		(*rows)++;
-		e = strmap_get(m, k.buf, k.len);
+		buf_reset(&pk);
+		buf_adds(&pk, prefix);
+		buf_add(&pk, k.buf, k.len);
+		e = strmap_get(m, pk.buf, pk.len);
 		if (e) {
 			e->found = 1;
 		} else if (unknown) {
 			(*unknown)++;
-			xnote(x, fmt, k.buf);
+			xnote(x, fmt, pk.buf);
 		}
 	}
 	vrows_close(q);
 	buf_release(&k);
+	buf_release(&pk);
 	return r < 0 ? -1 : 0;
 }
+
+/*
+ * Split the source sides at each '+' outside quotes and parentheses:
+ * "[ALIAS.]TABLE(COL) [where COND]" each.  Returns the count (at most max).
+ */
+static size_t split_sides(const char *s, const char *e, const char **from, const char **to, size_t max)
+{
+	size_t n = 0;
+	int depth = 0;
+	char q = 0;
+	const char *p, *start = s;
+
+	for (p = s; p < e; p++) {
+		if (q) {
+			if (*p == q)
+				q = 0;
+		} else if (*p == '\'' || *p == '"') {
+			q = *p;
+		} else if (*p == '(') {
+			depth++;
+		} else if (*p == ')') {
+			depth--;
+		} else if (*p == '+' && !depth && n + 1 < max) {
+			from[n] = start;
+			to[n++] = p;
+			start = p + 1;
+		}
+	}
+	from[n] = start;
+	to[n++] = e;
+	return n;
+}
+
+enum { XW_MAX = 16 };
 
 void check_crosswalk(struct vctx *c, const char *where, const char *args)
 {
 	struct vcheck k;
-	struct buf path = BUF_INIT, err = BUF_INIT;
-	const char *p = args, *arrow, *lhs, *w;
-	char *stab = NULL, *scol = NULL, *ttab = NULL, *tcol = NULL, *cond = NULL;
-	struct vdb *sd = NULL, *td = NULL;
+	struct buf path[XW_MAX], err = BUF_INIT, pre = BUF_INIT;
+	const char *p = args, *arrow, *lhs, *from[XW_MAX], *to[XW_MAX];
+	char *stab[XW_MAX] = { 0 }, *scol[XW_MAX] = { 0 }, *cond[XW_MAX] = { 0 };
+	char *ttab = NULL, *tcol = NULL;
+	struct vdb *sd[XW_MAX] = { 0 }, *td = NULL;
 	struct strmap old = STRMAP_INIT, new = STRMAP_INIT;
 	struct xread x;
 	unsigned long long srows = 0, trows = 0, missing = 0;
@@ -241,7 +294,8 @@ void check_crosswalk(struct vctx *c, const char *where, const char *args)
 	struct xleft absent = { &x, 0, "new key %s is not in the target table" };
 	struct csv_parser cp;
 	FILE *fp;
-	int ok, many = 0;
+	int ok = 1, many = 0;
+	size_t nfiles = 0, nsides = 0, i;
 
 	memset(&x, 0, sizeof(x));
 	buf_init(&x.f[0]);
@@ -250,22 +304,39 @@ void check_crosswalk(struct vctx *c, const char *where, const char *args)
 	x.new = &new;
 	x.c = c;
 	x.k = &k;
+	x.prefix = "";
+	for (i = 0; i < XW_MAX; i++)
+		buf_init(&path[i]);
 	vcheck_begin(&k, c, "crosswalk", where, args);
-	vtok(&p, &path);
+	vtok(&p, &path[nfiles++]);
+	/* more files: "FILE + FILE" */
+	for (;;) {
+		const char *q = vskip(p);
+
+		if (*q != '+' || !isspace((unsigned char)q[1]) || nfiles == XW_MAX)
+			break;
+		p = q + 1;
+		vtok(&p, &path[nfiles++]);
+	}
 	lhs = vskip(p);
 	arrow = strstr(lhs, "->");
 	if (arrow) {
-		const char *open = memchr(lhs, ')', (size_t)(arrow - lhs));
+		nsides = split_sides(lhs, arrow, from, to, XW_MAX);
+		for (i = 0; i < nsides; i++) {
+			const char *s = vskip(from[i]), *close = memchr(s, ')', (size_t)(to[i] - s)), *w;
 
-		w = open ? vskip(open + 1) : NULL;
-		if (w && w < arrow) {
-			if (strncasecmp(w, "where", 5) || !isspace((unsigned char)w[5]))
-				open = NULL;
-			else
-				cond = estrndup(vskip(w + 5), (size_t)(arrow - vskip(w + 5)));
+			w = close ? vskip(close + 1) : NULL;
+			if (w && w < to[i]) {
+				if (strncasecmp(w, "where", 5) || !isspace((unsigned char)w[5]))
+					close = NULL;
+				else
+					cond[i] = estrndup(vskip(w + 5), (size_t)(to[i] - vskip(w + 5)));
+			}
+			if (close)
+				sd[i] = parse_ref(c, s, (size_t)(close + 1 - s), "SRC", &stab[i], &scol[i]);
+			if (!sd[i])
+				ok = 0;
 		}
-		if (open)
-			sd = parse_ref(c, lhs, (size_t)(open + 1 - lhs), "SRC", &stab, &scol);
 		{
 			const char *r = vskip(arrow + 2);
 			size_t rn = strlen(r);
@@ -279,9 +350,18 @@ void check_crosswalk(struct vctx *c, const char *where, const char *args)
 			td = parse_ref(c, r, rn, "DST", &ttab, &tcol);
 		}
 	}
-	if (!path.len || !sd || !td) {
+	for (i = 0; i < nfiles; i++)
+		if (!path[i].len)
+			ok = 0;
+	if (!ok || !nsides || !td) {
 		vcheck_error(&k, 0, "%s: crosswalk: expected 'crosswalk FILE [SRC.]TABLE(COL) [where COND] -> [DST.]TABLE(COL)'%s",
-			     where, arrow && (!sd || !td) && (stab || ttab) ? " with both databases declared" : "");
+			     where, arrow && (!ok || !td) && (stab[0] || ttab) ? " with both databases declared" : "");
+		vcheck_end(&k, V_ERROR, "not run");
+		goto out;
+	}
+	if (nfiles > 1 && nfiles != nsides) {
+		vcheck_error(&k, 0, "%s: crosswalk: %zu files for %zu source tables: give one file, or one per table",
+			     where, nfiles, nsides);
 		vcheck_end(&k, V_ERROR, "not run");
 		goto out;
 	}
@@ -292,49 +372,70 @@ void check_crosswalk(struct vctx *c, const char *where, const char *args)
 		goto out;
 	}
 	x.many = many;
-	if (!(fp = fopen(path.buf, "r"))) {
-		vcheck_error(&k, 0, "%s: cannot open: %s", path.buf, strerror(errno));
-		vcheck_end(&k, V_ERROR, "not run");
-		goto out;
-	}
-	csv_init(&cp, CSV_APPEND_NULL);
-	{
-		char b[65536];
-		size_t n;
+	for (i = 0; i < nfiles; i++) {
+		buf_reset(&pre);
+		if (nfiles > 1)
+			buf_addf(&pre, "%s:", stab[i]);
+		x.prefix = pre.buf ? pre.buf : "";
+		x.header_done = 0;
+		if (!(fp = fopen(path[i].buf, "r"))) {
+			vcheck_error(&k, 0, "%s: cannot open: %s", path[i].buf, strerror(errno));
+			vcheck_end(&k, V_ERROR, "not run");
+			goto out;
+		}
+		csv_init(&cp, CSV_APPEND_NULL);
+		{
+			char b[65536];
+			size_t n;
 
-		while ((n = fread(b, 1, sizeof(b), fp)) > 0)
-			if (csv_parse(&cp, b, n, cb_field, cb_row, &x) != n)
-				break;
+			while ((n = fread(b, 1, sizeof(b), fp)) > 0)
+				if (csv_parse(&cp, b, n, cb_field, cb_row, &x) != n)
+					break;
+		}
+		ok = !ferror(fp) && csv_error(&cp) == CSV_SUCCESS;
+		csv_fini(&cp, cb_field, cb_row, &x);
+		csv_free(&cp);
+		fclose(fp);
+		if (!ok) {
+			vcheck_error(&k, 0, "%s: unreadable CSV after line %llu", path[i].buf, x.line);
+			vcheck_end(&k, V_ERROR, "not run");
+			goto out;
+		}
+		if (x.bad)
+			vcheck_note(&k, "%s: %llu lines without exactly two fields", path[i].buf, x.bad);
 	}
-	ok = !ferror(fp) && csv_error(&cp) == CSV_SUCCESS;
-	csv_fini(&cp, cb_field, cb_row, &x);
-	csv_free(&cp);
-	fclose(fp);
-	if (!ok) {
-		vcheck_error(&k, 0, "%s: unreadable CSV after line %llu", path.buf, x.line);
-		vcheck_end(&k, V_ERROR, "not run");
-		goto out;
+	for (i = 0; i < nsides; i++) {
+		buf_reset(&pre);
+		if (nfiles > 1)
+			buf_addf(&pre, "%s:", stab[i]);
+		if (scan_keys(sd[i], stab[i], scol[i], cond[i], &old, &srows, &missing, &x,
+			      "source key %s has no crosswalk row (incomplete)", pre.buf ? pre.buf : "", &err) < 0) {
+			vcheck_error(&k, 1, "%s: %s", sd[i]->u.shown, err.buf);
+			vcheck_end(&k, V_ERROR, "not run");
+			goto out;
+		}
 	}
-	if (x.bad)
-		vcheck_note(&k, "%s: %llu lines without exactly two fields", path.buf, x.bad);
-	if (scan_keys(sd, stab, scol, cond, &old, &srows, &missing, &x,
-		      "source key %s has no crosswalk row (incomplete)", &err) < 0) {
-		vcheck_error(&k, 1, "%s: %s", sd->u.shown, err.buf);
-		vcheck_end(&k, V_ERROR, "not run");
-		goto out;
-	}
-	if (scan_keys(td, ttab, tcol, NULL, &new, &trows, NULL, &x, NULL, &err) < 0) {
+	if (scan_keys(td, ttab, tcol, NULL, &new, &trows, NULL, &x, NULL, "", &err) < 0) {
 		vcheck_error(&k, 1, "%s: %s", td->u.shown, err.buf);
 		vcheck_end(&k, V_ERROR, "not run");
 		goto out;
 	}
 	strmap_each(&old, count_unfound, &unknown);
 	strmap_each(&new, count_unfound, &absent);
-	json_object_set_new(k.obj, "file", json_string(path.buf));
+	json_object_set_new(k.obj, "file", json_string(path[0].buf));
+	if (nfiles > 1) {
+		json_t *a = json_array();
+
+		for (i = 0; i < nfiles; i++)
+			json_array_append_new(a, json_string(path[i].buf));
+		json_object_set_new(k.obj, "files", a);
+	}
+	json_object_set_new(k.obj, "source_tables", json_integer((json_int_t)nsides));
 	json_object_set_new(k.obj, "rows", json_integer((json_int_t)x.rows));
 	json_object_set_new(k.obj, "malformed_lines", json_integer((json_int_t)x.bad));
 	json_object_set_new(k.obj, "source_keys", json_integer((json_int_t)srows));
 	json_object_set_new(k.obj, "target_rows", json_integer((json_int_t)trows));
+	json_object_set_new(k.obj, "new_keys", json_integer((json_int_t)new.count));
 	json_object_set_new(k.obj, "duplicate_old", json_integer((json_int_t)x.dup_old));
 	json_object_set_new(k.obj, "duplicate_new", json_integer((json_int_t)x.dup_new));
 	json_object_set_new(k.obj, "missing_old", json_integer((json_int_t)missing));
@@ -345,16 +446,23 @@ void check_crosswalk(struct vctx *c, const char *where, const char *args)
 	json_object_set_new(k.obj, "many_to_one", json_boolean(many));
 	json_object_set_new(k.obj, "complete", json_boolean(!missing && !unknown.count));
 	json_object_set_new(k.obj, "present", json_boolean(!absent.count));
-	if (many)
-		x.dup_new = 0;
-	if (!x.dup_old && !x.dup_new && !missing && !unknown.count && !absent.count && !x.bad)
-		vcheck_end(&k, V_PASS, "%llu rows; %llu source keys; one-to-one, complete, all present", x.rows,
-			   srows);
-	else
+	if (!x.dup_old && (many || !x.dup_new) && !missing && !unknown.count && !absent.count && !x.bad) {
+		/* the summary says what the JSON says: a merged map is not one-to-one */
+		if (x.dup_new)
+			vcheck_end(&k, V_PASS,
+				   "%llu rows; %llu source keys; many-to-one (%zu new keys, %llu old keys merged), complete, all present",
+				   x.rows, srows, new.count, x.rows - (unsigned long long)new.count);
+		else
+			vcheck_end(&k, V_PASS, "%llu rows; %llu source keys; one-to-one, complete, all present", x.rows,
+				   srows);
+	} else {
+		if (many)
+			x.dup_new = 0;
 		vcheck_end(&k, V_FAIL,
 			   "%llu rows, %llu source keys: %llu old keys repeated, %llu new keys repeated, "
 			   "%llu source keys missing, %llu unknown old keys, %llu new keys not in the target",
 			   x.rows, srows, x.dup_old, x.dup_new, missing, unknown.count, absent.count);
+	}
 out:
 	strmap_each(&old, free_xent, NULL);
 	strmap_each(&new, free_xent, NULL);
@@ -362,11 +470,14 @@ out:
 	strmap_release(&new);
 	buf_release(&x.f[0]);
 	buf_release(&x.f[1]);
-	buf_release(&path);
+	for (i = 0; i < XW_MAX; i++) {
+		buf_release(&path[i]);
+		free(stab[i]);
+		free(scol[i]);
+		free(cond[i]);
+	}
 	buf_release(&err);
-	free(stab);
-	free(scol);
+	buf_release(&pre);
 	free(ttab);
 	free(tcol);
-	free(cond);
 }

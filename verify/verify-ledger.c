@@ -20,6 +20,10 @@
  *            rule applies at the boundary after STAGE when given, else
  *            wherever its tags appear or disappear.
  *
+ * A record that a dedupe merged into another (mig-rekey's "deduped=N", a
+ * part of its "dropped") is counted as merged, not lost: per tag and in
+ * total, in the report and the summary.
+ *
  * Lines are taken from "#!stats " lines of tagged CSV and from MIG_CONTROL
  * stats messages of NDJSON, anywhere in the file (logs included).
  */
@@ -34,6 +38,7 @@
 struct lline {
 	char *tag;
 	unsigned long long in, out, dropped, rejected;
+	unsigned long long merged;	/* of dropped: merged by a dedupe */
 	size_t nto;		/* mig-split's routes: to:TAG=N extras */
 	char **to;
 	unsigned long long *ton;
@@ -101,6 +106,7 @@ static int add_line(struct linst **insts, size_t *n, char *payload)
 	cur->l[cur->n].out = sl.out;
 	cur->l[cur->n].dropped = sl.dropped;
 	cur->l[cur->n].rejected = sl.rejected;
+	cur->l[cur->n].merged = 0;
 	cur->l[cur->n].nto = 0;
 	cur->l[cur->n].to = NULL;
 	cur->l[cur->n].ton = NULL;
@@ -109,7 +115,9 @@ static int add_line(struct linst **insts, size_t *n, char *payload)
 		struct lline *l = &cur->l[cur->n];
 
 		for (i = 0; i < sl.nextra; i++)
-			if (!strncmp(sl.extra_names[i], "to:", 3)) {
+			if (!strcmp(sl.extra_names[i], "deduped"))
+				l->merged = sl.extra[i];
+			else if (!strncmp(sl.extra_names[i], "to:", 3)) {
 				l->to = ereallocarray(l->to, l->nto + 1, sizeof(char *));
 				l->ton = ereallocarray(l->ton, l->nto + 1, sizeof(*l->ton));
 				l->to[l->nto] = estrdup(sl.extra_names[i] + 3);
@@ -284,7 +292,7 @@ static void list_text(struct buf *b, char **l, size_t n)
 
 /* Check one run; returns the number of violations. */
 static unsigned long check_run(struct vcheck *k, const char *file, struct linst *s, size_t n, struct lrule *rules,
-			       size_t nrules, char **fanout, size_t nfan, json_t *jrun)
+			       size_t nrules, char **fanout, size_t nfan, json_t *jrun, unsigned long long *merged)
 {
 	unsigned long bad = 0;
 	size_t i, j, r, nfl = 0, afl = 0;
@@ -306,6 +314,8 @@ static unsigned long check_run(struct vcheck *k, const char *file, struct linst 
 			json_object_set_new(t, "in", json_integer((json_int_t)l->in));
 			json_object_set_new(t, "out", json_integer((json_int_t)l->out));
 			json_object_set_new(t, "dropped", json_integer((json_int_t)l->dropped));
+			json_object_set_new(t, "merged", json_integer((json_int_t)l->merged));
+			*merged += l->merged;
 			json_object_set_new(t, "rejected", json_integer((json_int_t)l->rejected));
 			json_object_set_new(t, "balanced", json_boolean(ok));
 			json_object_set_new(tags, l->tag, t);
@@ -392,7 +402,7 @@ void check_ledger(struct vctx *c, const char *where, const char *args)
 	struct lrule *rules = NULL;
 	int mode = 0;		/* 0 files, 1 map rule, 2 fanout */
 	unsigned long bad = 0;
-	unsigned long long stages = 0;
+	unsigned long long stages = 0, merged = 0;
 	json_t *runs = json_array();
 
 	vcheck_begin(&k, c, "ledger", where, args);
@@ -462,14 +472,18 @@ void check_ledger(struct vctx *c, const char *where, const char *args)
 			continue;
 		}
 		stages += n;
-		bad += check_run(&k, files[i], s, n, rules, nrules, fanout, nfan, jr);
+		bad += check_run(&k, files[i], s, n, rules, nrules, fanout, nfan, jr, &merged);
 		free_insts(s, n);
 	}
 	json_object_set_new(k.obj, "runs", runs);
 	runs = NULL;
 	json_object_set_new(k.obj, "violations", json_integer((json_int_t)bad));
+	json_object_set_new(k.obj, "merged", json_integer((json_int_t)merged));
 	if (bad)
 		vcheck_end(&k, V_FAIL, "%lu violations in %zu runs", bad, nfiles);
+	else if (merged)
+		vcheck_end(&k, V_PASS, "%zu runs, %llu stages, every record accounted for, %llu merged by dedupe",
+			   nfiles, stages, merged);
 	else
 		vcheck_end(&k, V_PASS, "%zu runs, %llu stages, every record accounted for", nfiles, stages);
 out:
