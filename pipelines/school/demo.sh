@@ -27,4 +27,7 @@ m setup
 echo "== what the migration will meet"
 m report
 cat "$work/run/pre_migration_report.json"
+echo "== migrating the schools, verifying"
+m migrate
+m verify
 echo "(the users, roles and profiles wait for features of the tools: see pipelines/school/README.md)"
