@@ -32,7 +32,9 @@ my_newdb old_moh
 pg_newdb new_moh
 src=$(my_url old_moh)
 dst=$(pg_url new_moh)
-m() { make -s -C "$here" MIG_BIN="$bin" DATA="$work/data" RUN="$work/run" SCALE="$scale" SRC="$src" DST="$dst" "$@"; }
+# the URLs go through the environment, as a password would
+export SRC=$src DST=$dst
+m() { make -s -C "$here" MIG_BIN="$bin" DATA="$work/data" RUN="$work/run" SCALE="$scale" "$@"; }
 
 echo "== generating $scale v1 users (with their appointments, visits, cases, prescriptions) into MariaDB old_moh"
 m data load-v1

@@ -5,7 +5,8 @@
 # so such a script states only its table and its rules.  Sourced, never run.
 #
 # URLs are the ones every mig tool takes (see dburl in mig-extract(1)):
-#   postgresql://...  postgres://...  (handed to psql whole; PG* variables,
+#   postgresql://...  postgres://...  (handed to psql less its password,
+#                                      which goes in PGPASSWORD; PG* variables,
 #                                      ~/.pgpass and service files apply)
 #   mysql://[user[:password]@][host][:port]/db?socket=PATH&option-file=PATH&group=NAME
 #   (mariadb:// alike).  A password in a URL reaches the client through
@@ -61,12 +62,44 @@ my_parse() {
 	return 0
 }
 
+# psql ARGS... against URL $1, its password (user:password@, password=...)
+# moved from the URL into PGPASSWORD, so that no command line shows it.
+pg_client() {
+	local url=$1 pw= rest userinfo q
+	shift
+	case $url in
+	*://*)
+		rest=${url#*://}
+		rest=${rest%%[/?]*}
+		case $rest in *@*)
+			userinfo=${rest%@*}
+			case $userinfo in *:*)
+				pw=$(printf '%s' "${userinfo#*:}" | sed 's/%\([0-9A-Fa-f][0-9A-Fa-f]\)/\\x\1/g' | xargs -0 printf '%b')
+				url=${url/"$userinfo@"/"${userinfo%%:*}@"} ;;
+			esac ;;
+		esac
+		q=$(_url_param "$url" password)
+		if [ -n "$q" ]; then
+			pw=$q
+			url=$(printf '%s' "$url" | sed -E 's/([?&])password=[^&]*(&|$)/\1/; s/[?&]$//')
+		fi ;;
+	*password=*)
+		pw=$(printf '%s\n' "$url" | sed -n "s/.*password=\\('\\([^']*\\)'\\|\\([^ ]*\\)\\).*/\\2\\3/p")
+		url=$(printf '%s' "$url" | sed -E "s/password=('[^']*'|[^ ]*)//") ;;
+	esac
+	if [ -n "$pw" ]; then
+		PGPASSWORD=$pw PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -d "$url" "$@"
+	else
+		PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -d "$url" "$@"
+	fi
+}
+
 # Run the SQL on stdin (or files given) against URL, stopping at the first error.
 db_sql() {
 	local url=$1; shift
 	case $(db_kind "$url") in
 	pg)
-		PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -d "$url" "${@/#/--file=}" ;;
+		pg_client "$url" "${@/#/--file=}" ;;
 	my)
 		my_parse "$url"
 		if [ $# -eq 0 ]; then
@@ -81,7 +114,7 @@ db_sql() {
 db_query() {
 	local url=$1; shift
 	case $(db_kind "$url") in
-	pg) PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -At -F "$(printf '\t')" -d "$url" -c "$*" ;;
+	pg) pg_client "$url" -At -F "$(printf '\t')" -c "$*" ;;
 	my) my_parse "$url"; mariadb "${MY_ARGS[@]}" --batch --skip-column-names "$MY_DB" -e "$*" ;;
 	esac
 }

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# load-v1.sh URL DATADIR - (re)create the old_moh (v1) tables at URL and
+# load-v1.sh [URL] DATADIR - (re)create the old_moh (v1) tables at URL
+# ($SRC when not given, which keeps a password off the command line) and
 # bulk-load gen-v1's files into them: COPY on PostgreSQL, LOAD DATA LOCAL
 # INFILE on MariaDB, then the foreign keys and indexes, checked once.
 set -eu -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-[ $# -eq 2 ] || { echo "usage: load-v1.sh URL DATADIR" >&2; exit 2; }
-url=$1 data=$(cd "$2" && pwd)
+case $# in
+1) url=${SRC:?usage: load-v1.sh [URL] DATADIR, or SRC=URL in the environment} data=$(cd "$1" && pwd) ;;
+2) url=$1 data=$(cd "$2" && pwd) ;;
+*) echo "usage: load-v1.sh [URL] DATADIR" >&2; exit 2 ;;
+esac
 d=$(db_dialect "$url")
 tables="users appointments visits medical_cases prescriptions"
 
