@@ -148,6 +148,12 @@ static void build_plan(struct run *run, struct tagrule *t, const struct mig_head
 	p->keyin = p->keyout = p->keepout = -1;
 	if (t->has_key && (p->keyin = mig_header_find(h, t->keycol)) < 0)
 		no_column(run, line, t->tag, t->keycol, "key", t->keytext);
+	p->tmplin = ecalloc(t->ntmpl + 1, sizeof(*p->tmplin));
+	for (i = 0; i < t->ntmpl; i++)
+		if (!t->tmpl[i].col)
+			p->tmplin[i] = -1;
+		else if ((p->tmplin[i] = mig_header_find(h, t->tmpl[i].text)) < 0)
+			no_column(run, line, t->tag, t->tmpl[i].text, "key", t->keytext);
 	p->refin = ecalloc(t->nrefs + 1, sizeof(*p->refin));
 	for (i = 0; i < t->nrefs; i++)
 		if ((p->refin[i] = mig_header_find(h, t->refs[i].col)) < 0)
@@ -794,8 +800,30 @@ static void record(struct run *run, struct tagrule *t, const struct mig_item *it
 	if (t->has_key) {
 		struct buf *out = &run->cb[p->keyout];
 
+		struct mig_field name = *kv;
+
+		/* the name comes from the template; the crosswalk keeps the old key */
+		if (t->ntmpl) {
+			buf_reset(&run->tmp2);
+			for (i = 0; i < t->ntmpl; i++) {
+				const struct mig_field *v = p->tmplin[i] >= 0 ? &f[p->tmplin[i]] : NULL;
+
+				if (!v) {
+					buf_adds(&run->tmp2, t->tmpl[i].text);
+					continue;
+				}
+				if (v->null) {
+					buf_reset(why);
+					buf_addf(why, "NULL in column '%s' of the key template", t->tmpl[i].text);
+					refuse(run, it, lc, why->buf);
+					return;
+				}
+				buf_add(&run->tmp2, v->val, v->len);
+			}
+			name = (struct mig_field){ run->tmp2.buf, run->tmp2.len, 0, 0 };
+		}
 		idx = keymap_add(&t->map, kv->val, kv->len);
-		new_key(run, t, keymap_val(&t->map, idx), kv, idx, it);
+		new_key(run, t, keymap_val(&t->map, idx), &name, idx, it);
 		buf_reset(out);
 		render_new(t, idx, out);
 		run->of[p->keyout] = (struct mig_field){ out->buf, out->len, 0, 0 };

@@ -116,6 +116,57 @@ static int parse_ns(const char *s, unsigned char ns[16])
 	return uuid_parse36(s, strlen(s), ns);
 }
 
+/*
+ * "'customer:' || id || '-' || branch": constants in single quotes ('' for
+ * a quote) and column names (bare or "double-quoted").  Replaced by the
+ * rule language's string expressions once it has them.
+ */
+static void parse_template(struct tagrule *t, const char *s, const char *where, const char *arg)
+{
+	struct buf b = BUF_INIT;
+
+	for (;;) {
+		struct tmplpart part = { NULL, 0 };
+
+		while (isspace((unsigned char)*s))
+			s++;
+		buf_reset(&b);
+		if (*s == '\'' || *s == '"') {
+			char q = *s++;
+
+			for (;; s++) {
+				if (!*s)
+					bad(where, "key", arg, "template: unterminated quote");
+				if (*s == q && s[1] == q)
+					buf_addc(&b, *s++);
+				else if (*s == q)
+					break;
+				else
+					buf_addc(&b, *s);
+			}
+			s++;
+			part.col = q == '"';
+		} else {
+			while (isalnum((unsigned char)*s) || *s == '_')
+				buf_addc(&b, *s++);
+			if (!b.len)
+				bad(where, "key", arg, "template: expected 'text' or a column at '%s'", s);
+			part.col = 1;
+		}
+		part.text = estrdup(b.len ? b.buf : "");
+		t->tmpl = ereallocarray(t->tmpl, t->ntmpl + 1, sizeof(*t->tmpl));
+		t->tmpl[t->ntmpl++] = part;
+		while (isspace((unsigned char)*s))
+			s++;
+		if (!*s)
+			break;
+		if (s[0] != '|' || s[1] != '|')
+			bad(where, "key", arg, "template: expected || at '%s'", s);
+		s += 2;
+	}
+	buf_release(&b);
+}
+
 static void rule_key(struct rules *r, char *s, const char *where, const char *arg)
 {
 	char *lhs, *gen, *tag, *col;
@@ -140,7 +191,21 @@ static void rule_key(struct rules *r, char *s, const char *where, const char *ar
 	} else if (!strcmp(gen, "uuid7")) {
 		t->gen = G_UUID7;
 	} else if (!strncmp(gen, "uuid5:", 6)) {
+		char *open = strchr(gen, '(');
+
 		t->gen = G_UUID5;
+		/* uuid5:NS(TEMPLATE): the name from columns and constants */
+		if (open) {
+			size_t n = strlen(open);
+
+			if (open[n - 1] != ')')
+				bad(where, "key", arg, "expected uuid5:NAMESPACE(TEMPLATE)");
+			open[n - 1] = '\0';
+			*open = '\0';
+			parse_template(t, open + 1, where, arg);
+			while (open > gen && isspace((unsigned char)open[-1]))
+				*--open = '\0';
+		}
 		if (parse_ns(gen + 6, t->ns) < 0)
 			bad(where, "key", arg, "namespace '%s' is not a UUID, dns, url, oid or x500", gen + 6);
 	} else {
@@ -600,6 +665,7 @@ void plan_free(struct tagrule *t)
 		mig_header_free(p->out);
 	free(p->from);
 	free(p->ddin);
+	free(p->tmplin);
 	for (i = 0; p->refout && i < t->nrefs; i++) {
 		free(p->refout[i]);
 		free(p->refclear[i]);
@@ -635,6 +701,9 @@ void rules_release(struct rules *r)
 			free(t->uniq[j].col);
 		free(t->uniq);
 		keymap_release(&t->map);
+		for (j = 0; j < t->ntmpl; j++)
+			free(t->tmpl[j].text);
+		free(t->tmpl);
 		free(t->keycol);
 		free(t->keytext);
 		free(t->keepold);

@@ -224,6 +224,7 @@ struct plan {
 	struct mig_header *out;
 	long *from;		/* per output column: input column, or -1 */
 	long keyin, keyout, keepout;
+	long *tmplin;		/* per template part: input column, or -1 */
 	long *ddin;		/* dedupe columns: output column, or -2 - input column */
 	size_t ndd;
 	long idsout;		/* the merged-ids column, or -1 */
@@ -232,6 +233,16 @@ struct plan {
 	long **refout;		/* per ref rule, per source: output column */
 	long **refclear;	/* per ref rule: output columns to clear, -1 ended */
 	long *uout;		/* per unique column: output column */
+};
+
+/*
+ * A name template: 'text' || column || ... (SQL's concatenation).  The
+ * small parser in rekey-rules.c reads only that form, until the rule
+ * language has string expressions.
+ */
+struct tmplpart {
+	char *text;		/* the constant, or the column name */
+	int col;		/* a column */
 };
 
 struct tagrule {
@@ -244,6 +255,8 @@ struct tagrule {
 	int seq_end;		/* seq was the largest int64 and is used */
 	struct tagrule *seqof;	/* the tag whose sequence this one shares */
 	unsigned char ns[16];
+	struct tmplpart *tmpl;	/* uuid5's name from a template, else the old key */
+	size_t ntmpl;
 	char *keepold;
 	struct keymap map;	/* old key -> seq, uuid, or entry number (keep) */
 	char *xwpath;
