@@ -500,6 +500,46 @@ static void rule_dedupe(struct rules *r, char *s, const char *where, const char 
 	dd->cols = name_list(p, &dd->ncols, where, "dedupe", arg);
 }
 
+/* "TAG.COLUMN=SOURCE.COLUMN by COLUMN [on KEY] [from FILE] [if-null]" */
+static void rule_lookup(struct rules *r, char *s, const char *where, const char *arg)
+{
+	char *lhs, *rhs, *tag, *col, *w, *save = NULL;
+	struct lookup *lk = ecalloc(1, sizeof(*lk));
+	struct tagrule *t;
+
+	lk->text = estrdup(arg);
+	keymap_init(&lk->map, 8);
+	r->lks = ereallocarray(r->lks, r->nlks + 1, sizeof(*r->lks));
+	r->lks[r->nlks++] = lk;
+	split_eq(s, &lhs, &rhs, where, "lookup", arg, "TAG.COLUMN=SOURCE.COLUMN by COLUMN");
+	tagcol(lhs, &tag, &col, where, "lookup", arg);
+	lk->col = estrdup(col);
+	t = tag_of(r, tag);
+	t->lk = ereallocarray(t->lk, t->nlk + 1, sizeof(*t->lk));
+	t->lk[t->nlk++] = lk;
+	w = strtok_r(rhs, " \t", &save);
+	tagcol(w, &tag, &col, where, "lookup", arg);
+	lk->src = estrdup(tag);
+	lk->srccol = estrdup(col);
+	while ((w = strtok_r(NULL, " \t", &save))) {
+		char **dst = !strcmp(w, "by") ? &lk->by : !strcmp(w, "on") ? &lk->on :
+			     !strcmp(w, "from") ? &lk->from : NULL;
+
+		if (!strcmp(w, "if-null")) {
+			lk->ifnull = 1;
+			continue;
+		}
+		if (!dst)
+			bad(where, "lookup", arg, "unknown word '%s' (by, on, from, if-null)", w);
+		if (!(w = strtok_r(NULL, " \t", &save)))
+			bad(where, "lookup", arg, "a name expected after the last word");
+		free(*dst);
+		*dst = estrdup(w);
+	}
+	if (!lk->by)
+		bad(where, "lookup", arg, "no 'by COLUMN'");
+}
+
 void rules_add(struct rules *r, const char *name, const char *arg, const char *where)
 {
 	char *s = estrdup(arg);
@@ -520,6 +560,8 @@ void rules_add(struct rules *r, const char *name, const char *arg, const char *w
 		rule_unique(r, s, 1, where, name, arg);
 	else if (!strcmp(name, "dedupe"))
 		rule_dedupe(r, s, where, arg);
+	else if (!strcmp(name, "lookup"))
+		rule_lookup(r, s, where, arg);
 	else if (!strcmp(name, "on-missing")) {
 		char *p = trim(s);
 
@@ -649,6 +691,26 @@ void rules_check(struct rules *r, int have_rejects)
 				b->seqof = a;
 		}
 	}
+	for (i = 0; i < r->nlks; i++) {
+		struct lookup *lk = r->lks[i];
+		struct tagrule *st;
+
+		lk->file = lk->from ? NULL : file_of(r, lk->src);
+		if (lk->file) {
+			if (strcmp(lk->srccol, "new"))
+				die(MIG_EXIT_USAGE, "rule 'lookup %s': a crosswalk's column is 'new'", lk->text);
+			continue;
+		}
+		/* records of the source tag pass through record() to be collected */
+		st = tag_of(r, lk->src);
+		if (!lk->on)
+			lk->on = estrdup(st->has_key ? st->keycol : "id");
+		if (!lk->from) {
+			lk->srctag = st;
+			st->lksrc = ereallocarray(st->lksrc, st->nlksrc + 1, sizeof(*st->lksrc));
+			st->lksrc[st->nlksrc++] = lk;
+		}
+	}
 	for (i = 0; i < r->nfiles; i++)
 		xwalk_load(&r->files[i]->map, r->files[i]->path, &r->files[i]->type);
 	for (i = 0; i < r->ntags; i++)
@@ -674,6 +736,8 @@ void plan_free(struct tagrule *t)
 	free(p->refout);
 	free(p->refclear);
 	free(p->uout);
+	free(p->lkby);
+	free(p->lkout);
 	memset(p, 0, sizeof(*p));
 	p->idsout = -1;
 }
@@ -700,6 +764,8 @@ void rules_release(struct rules *r)
 		for (j = 0; j < t->nuniq; j++)
 			free(t->uniq[j].col);
 		free(t->uniq);
+		free(t->lk);
+		free(t->lksrc);
 		keymap_release(&t->map);
 		for (j = 0; j < t->ntmpl; j++)
 			free(t->tmpl[j].text);
@@ -749,6 +815,21 @@ void rules_release(struct rules *r)
 		free(r->dds[i]);
 	}
 	free(r->dds);
+	for (i = 0; i < r->nlks; i++) {
+		struct lookup *lk = r->lks[i];
+
+		keymap_release(&lk->map);
+		arena_release(&lk->vals);
+		free(lk->text);
+		free(lk->col);
+		free(lk->src);
+		free(lk->srccol);
+		free(lk->by);
+		free(lk->on);
+		free(lk->from);
+		free(lk);
+	}
+	free(r->lks);
 	for (i = 0; i < r->nheld; i++)
 		free(r->held[i]);
 	free(r->held);
