@@ -176,6 +176,63 @@ static char *pg_shown(const char *s)
 	return buf_detach(&b, NULL);
 }
 
+static void blank(char *p, char *end)
+{
+	while (p < end)
+		*p++ = 'x';
+}
+
+static void scrub_one(char *s)
+{
+	char *p = strstr(s, "://"), *w;
+
+	if (p) {
+		char *slash, *at = NULL, *colon, *q;
+
+		p += 3;
+		slash = p + strcspn(p, "/?");
+		/* the last '@' before the path: the userinfo ends there */
+		for (q = p; q < slash; q++)
+			if (*q == '@')
+				at = q;
+		if (at && (colon = memchr(p, ':', (size_t)(at - p))))
+			blank(colon + 1, at);
+	}
+	for (w = s; (w = strstr(w, "password=")); ) {
+		char *v = w + 9, *e = v;
+
+		if (*v == '\'') {
+			for (e = v + 1; *e && *e != '\''; e++)
+				if (*e == '\\' && e[1])
+					e++;
+			if (*e)
+				e++;
+		} else {
+			e = v + strcspn(v, "& \t\n");
+		}
+		blank(v, e);
+		w = e;
+	}
+}
+
+void dburl_scrub_argv(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		struct dburl u;
+		const char *why;
+
+		if (!strstr(argv[i], "password=") && !strchr(argv[i], '@'))
+			continue;
+		if (dburl_parse(argv[i], &u, &why) < 0)
+			continue;
+		if (u.kind == DB_PG || u.kind == DB_MY)
+			scrub_one(argv[i]);
+		dburl_release(&u);
+	}
+}
+
 int dburl_parse(const char *s, struct dburl *u, const char **why)
 {
 	memset(u, 0, sizeof(*u));

@@ -40,6 +40,14 @@ struct dburl {
 /* Parse s; returns 0, or -1 with a message in *why (static). */
 int dburl_parse(const char *s, struct dburl *u, const char **why);
 void dburl_release(struct dburl *u);
+/*
+ * Overwrite, in place and with 'x's, every password in the database URLs
+ * among argv[1..argc-1] (user:PASSWORD@ and password=PASSWORD, in URIs and
+ * conninfo strings), so that ps and /proc/PID/cmdline no longer show them,
+ * as the MySQL client does.  Call it once the arguments are parsed: the
+ * tools keep copies.  Arguments that are not database URLs are left alone.
+ */
+void dburl_scrub_argv(int argc, char **argv);
 
 /* Connect or die (exit 3) naming the redacted URL and the server's reason. */
 PGconn *db_pg_connect(const struct dburl *u);

@@ -1,23 +1,11 @@
 /*
- * expr.h - the rule lexer and the record predicate language.
+ * expr.h - the rule lexer, and exact comparison of decimal texts.
  *
  * Rules are short texts given as arguments or lines of a rules file.  The
- * lexer turns one into tokens; the predicate parser builds a tree from
- * tokens; expr_bind resolves the tree's column names against a header
- * once, so that evaluating a record is index lookups and comparisons, with
- * no allocation.
- *
- * Predicates:
- *   pred := term { "or" term }      term := factor { "and" factor }
- *   factor := "not" factor | "(" pred ")" | test
- *   test := COL OP VALUE | COL ["not"] "in" "(" VALUE {"," VALUE} ")"
- *         | COL "is" ["not"] "null" | "true" | "false"
- *   OP := = != <> < > <= >= ~ !~ ~* !~*
- * COL is a bare word or a "double-quoted" name; VALUE a bare word or a
- * 'single-' or "double-quoted" string ('' and "" inside stand for one
- * quote).  Comparisons are numeric when the column's type is int, float
- * or numeric, byte-wise otherwise; logic is SQL's three-valued one: a
- * comparison with NULL is unknown, and only true selects.
+ * lexer turns one into tokens; the language (lang.h, mig-rules(7)) parses
+ * expressions from them.  Tokens: bare words (names, numbers), 'strings',
+ * "quoted names", ( ) , ; : -> and the operators = == != <> < > <= >= ~
+ * !~ ~* !~* + - * / % ||.
  *
  * Parsers never print or exit: they return -1 with the message and its
  * 1-based column in the lexer (lex_error, lex_errpos).  Out of memory
@@ -37,7 +25,10 @@ enum lex_tok {
 	LX_SEMI, LX_COLON, LX_ERR
 };
 
-enum expr_op { OP_EQ, OP_NE, OP_LT, OP_GT, OP_LE, OP_GE, OP_RE, OP_NRE, OP_REI, OP_NREI };
+enum expr_op {
+	OP_EQ, OP_NE, OP_LT, OP_GT, OP_LE, OP_GE, OP_RE, OP_NRE, OP_REI, OP_NREI,
+	OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_CAT
+};
 
 struct lex {
 	const char *s;
@@ -65,23 +56,6 @@ const char *lex_error(const struct lex *l);
 size_t lex_errpos(const struct lex *l);
 /* The current token as it appears in diagnostics. */
 const char *lex_what(const struct lex *l);
-
-struct pred;
-
-/* Parse a predicate at the current token; NULL on error.  Stops before a
- * token that cannot continue it (end, ';', ...). */
-struct pred *pred_parse(struct lex *l);
-void pred_free(struct pred *p);
-/*
- * Resolve the predicate's columns against h.  On an unknown column, or a
- * value that is not a number for a numeric column, return -1 with a
- * message in err.
- */
-int pred_bind(struct pred *p, const struct mig_header *h, struct buf *err);
-/* 1 if the record satisfies the bound predicate, 0 if false or unknown. */
-int pred_match(const struct pred *p, const struct mig_field *f);
-/* Call fn with each column name the predicate refers to. */
-void pred_columns(const struct pred *p, void (*fn)(const char *name, int idx, void *arg), void *arg);
 
 /*
  * Compare two decimal texts ([-+]digits[.digits][e[-+]digits], NaN,

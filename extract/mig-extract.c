@@ -202,6 +202,7 @@ int main(int argc, char **argv)
 		opts_usage(&cmd, MIG_EXIT_USAGE);
 	if (dburl_parse(argv[optind], &u, &why) < 0)
 		die(MIG_EXIT_USAGE, "%s: %s", "source", why);
+	dburl_scrub_argv(argc, argv);
 	optind++;
 
 	memset(&x, 0, sizeof(x));

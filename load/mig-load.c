@@ -984,8 +984,10 @@ int main(int argc, char **argv)
 	buf_init(&cx.err);
 	buf_init(&cx.sql);
 	buf_init(&cx.tmp);
+	/* not the URL itself in the message: it may hold a password */
 	if (dburl_parse(argv[optind], &cx.tg.url, &why) < 0)
-		die(MIG_EXIT_USAGE, "%s: %s", argv[optind], why);
+		die(MIG_EXIT_USAGE, "target: %s", why);
+	dburl_scrub_argv(argc, argv);
 	cx.tg.upsert = opt_upsert;
 	cx.tg.upsert_key = opt_upsert_key;
 	cx.tg.show_values = so.show_values;

@@ -166,10 +166,10 @@ EOF
 users where role in (A, B|rule 1:26: expected ',' or ')' in the list, found 'end of rule'
 users where role ~ '('|rule 1:20: bad regular expression: Unmatched ( or \(
 users -> (x)|rule 1:10: expected a tag after '->', found '('
-users where|rule 1:12: expected a column name, found 'end of rule'
+users where|rule 1:12: expected a value, a column or a function, found 'end of rule'
 users where role = 'x|rule 1:20: unterminated string
 users wher role = 1|rule 1:7: expected 'where', '->' or the end of the rule, found 'wher'
-users where role === 1|rule 1:20: expected a value, found '='
+users where role === 1|rule 1:20: expected a value, a column or a function, found '='
 users -> p(id,) where true|rule 1:15: expected a column name, found ')'
 users -> p(id, x as id)|rule 1:23: column 'id' twice in the projection
 users where role is nul|rule 1:21: expected 'null' after 'is', found 'nul'
@@ -188,7 +188,7 @@ EOF
 
 @test "split: columns are checked when the header arrives" {
 	run -2 --separate-stderr mig-split 'users where rol = 1' <"$D/users.csv"
-	[ "$stderr" = "mig-split: <stdin>:3: tag 'users': unknown column 'rol' (rule 1)" ]
+	[ "$stderr" = "mig-split: <stdin>:3: tag 'users': unknown column 'rol' (did you mean 'role'?) (rule 1)" ]
 	run -2 --separate-stderr mig-split 'users -> p(id, nme)' <"$D/users.csv"
 	[ "$stderr" = "mig-split: <stdin>:3: tag 'users': unknown column 'nme' (rule 1)" ]
 	run -2 --separate-stderr mig-split 'users where score > abc' <"$D/users.csv"

@@ -126,12 +126,12 @@ EOF
 		fi
 	done <<'EOF'
 t.a = lower(b|rule 1:14: expected ',' or ')' after an argument of lower(), found 'end of rule'
-t.a = frob(b)|rule 1:7: unknown function 'frob'
+t.a = frob(b)|rule 1:7: unknown function 'frob' (mig-map --functions lists them)
 t.a = lower(b, c)|rule 1:7: lower() takes 1 argument
-t.a = coalesce()|rule 1:7: coalesce() takes 1 to 64 arguments
+t.a = coalesce()|rule 1:7: coalesce() takes at least 1 argument
 t.a = split_name(b, second)|rule 1:21: split_name(): part must be first, middle, last or given
-t.a = phone(b, XX)|rule 1:16: phone(): unknown country 'XX' (see mig-map(1))
-t.a = date(b, ymd)|rule 1:15: date(): format must be iso, dmy, mdy or unix
+t.a = phone(b, 'XX')|rule 1:16: phone(): unknown country 'XX' (see mig-map(1))
+t.a = date(b, ymd)|rule 1:15: date(): format must be iso, dmy, mdy, unix or month
 t.a = date(b, lower(c))|rule 1:15: date(): argument 2 must be a constant format
 t.a = timestamptz(b, Mars/Base)|rule 1:22: timestamptz(): unknown time zone 'Mars/Base'
 t.a = timestamptz(b, '../etc/passwd')|rule 1:22: timestamptz(): unknown time zone '../etc/passwd'
@@ -171,7 +171,7 @@ EOF
 			return 1
 		fi
 	done <<'EOF'
-contacts.x = lower(phon)|unknown column 'phon'
+contacts.x = lower(phon)|unknown column 'phon' (did you mean 'phone'?)
 contacts.phon -> p|unknown column 'phon'
 drop contacts.id, nope|unknown column 'nope'
 keep contacts.id, id|column 'id' kept twice

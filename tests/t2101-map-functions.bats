@@ -210,7 +210,7 @@ email_from('{v}@School.Example')|Ann Lee|annlee@school.example
 email_from('{v}.x@school.example')||x@school.example
 email_from('{v}@school.example')|O'Brien-Smith|obrien-smith@school.example
 email_from('{v}@school.example')|..a..b..|a.b@school.example
-email_from('{v}@school.example')|Émile|mile@school.example
+email_from('{v}@school.example')|Émile|emile@school.example
 email_from('{v}@school.example')|!!!|!
 email_from('a@{v}')||!
 EOF

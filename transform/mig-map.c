@@ -22,7 +22,7 @@
 #include <uuid.h>
 #include <crypt.h>
 
-#include "expr.h"
+#include "lang.h"
 #include "json.h"
 #include "ledger.h"
 #include "opts.h"
@@ -33,107 +33,15 @@
 #include "util.h"
 #include "uuid5.h"
 
-/* The function library's helpers (map-*.c). */
-int map_trim(const char *s, size_t n, struct buf *out);
-int map_case(const char *s, size_t n, int upper, struct buf *out);
-int map_collapse(const char *s, size_t n, struct buf *out);
-int map_split_name(const char *s, size_t n, int part, struct buf *out);
-int map_email_clean(const char *s, size_t n, struct buf *out, const char **why);
-const void *map_country(const char *iso);
-int map_phone(const char *s, size_t n, const void *country, struct buf *out, const char **why);
-int map_time(const char *s, size_t n, int fmt, int to, const char *zone, void *tz, struct buf *out,
-	     const char **why);
-void *map_tz_new(void);
-void map_tz_free(void *tz);
-int map_money(const char *s, size_t n, char dec, struct buf *out, const char **why);
-
-enum { TF_ISO, TF_DMY, TF_MDY, TF_UNIX };
-enum { TO_DATE, TO_TIMESTAMP, TO_TIMESTAMPTZ };
 enum { ON_ERROR, ON_NULL, ON_REJECT };
 
-#define T_SAME MIG_T_COUNT		/* a function's type is its first argument's */
-#define T_NULL (MIG_T_COUNT + 1)	/* the null literal: keeps the column's type */
-
 static struct std_opts so = STD_OPTS_INIT;
-static int on_error = ON_ERROR;
-static const char *input, *password_path;
-static int bcrypt_cost = 10;
 
-struct val {
-	const char *p;
-	size_t len;
-	int null;
-};
-
-struct lookup {
-	struct strmap map;
-	int icase;
-};
-
-struct lkval {
-	size_t len;
-	int null;
-	char s[];
-};
-
-struct piece {
-	char *lit;		/* literal text, or NULL for a column */
-	char *col;
-	size_t pos;
-	int slot;
-};
-
-struct ctx;
-struct node;
-typedef int fn_eval(struct ctx *c, struct node *n, struct val *res);
-
-struct fndef {
-	const char *name;
-	int min, max;
-	int type;		/* enum mig_type, or T_SAME */
-	fn_eval *eval;
-	int iarg;		/* fixed parameter (upper/lower, date target) */
-};
-
-enum nkind { N_LIT, N_NULL, N_COL, N_FN };
-
-struct node {
-	enum nkind kind;
-	const struct fndef *fn;
-	struct node **args;
-	size_t nargs;
-	struct val *av;
-	char *text;
-	size_t len, pos;
-	int slot;
-	int type;
-	int bare;		/* N_COL from a bare word, not a "quoted" name */
-	/* Constants of a call, checked and prepared while parsing. */
-	int iarg;
-	const void *country;
-	char *zone;
-	struct lookup *lk;
-	uuid_t ns;
-	struct piece *pieces;
-	size_t npieces;
-};
-
-struct arena {
-	char **blk;
-	size_t *cap;
-	size_t n, cur, used;
-};
-
-struct ctx {
-	struct arena ar;
-	struct buf out, tmp;
-	struct val *slots;
-	const char *why;
-	void *tz;
-	const struct mig_item *it;
-	struct crypt_data *cd;
-	FILE *pw;
-	struct uuid5 u5;
+/* What the command line asked for, passed down. */
+struct map_opts {
+	int on_error;
+	const char *input, *password_path;
+	struct lang_opts lang;
 };
 
 enum rkind { R_TAGREN, R_COLREN, R_SET, R_DROP, R_KEEP };
@@ -145,13 +53,14 @@ struct rule {
 	size_t ncols;
 	int typed;
 	enum mig_type type;
-	struct node *expr;
+	struct lang_expr *expr;
 	char *where;
 };
 
 struct step {
 	int slot;
-	struct node *expr;
+	struct lang_expr *expr;
+	enum mig_type cast;	/* a typed output column: validated */
 	const char *col;
 	const char *where;
 };
@@ -168,7 +77,7 @@ struct prog {
 	unsigned char *untouched;	/* output i is input field outslot[i], as read */
 	struct mig_header *out;
 	struct mig_field *of;
-	struct val *slots;
+	struct lang_val *slots;
 };
 
 enum { O_ON_ERROR = 256, O_PASSWORDS, O_COST, O_INPUT };
@@ -193,756 +102,6 @@ static const struct mig_cmd cmd = {
 	options, 0,
 };
 
-/* Arena: blocks never move, so values stay put while a record is mapped. */
-
-static const char *arena_dup(struct arena *a, const char *s, size_t n)
-{
-	char *p;
-
-	while (a->cur < a->n && a->cap[a->cur] - a->used < n + 1) {
-		a->cur++;
-		a->used = 0;
-	}
-	if (a->cur == a->n) {
-		size_t cap = n + 1 > 65536 ? n + 1 : 65536;
-
-		a->blk = ereallocarray(a->blk, a->n + 1, sizeof(*a->blk));
-		a->cap = ereallocarray(a->cap, a->n + 1, sizeof(*a->cap));
-		a->blk[a->n] = emalloc(cap);
-		a->cap[a->n++] = cap;
-		a->used = 0;
-	}
-	p = a->blk[a->cur] + a->used;
-	memcpy(p, s, n);
-	p[n] = '\0';
-	a->used += n + 1;
-	return p;
-}
-
-static void arena_reset(struct arena *a)
-{
-	a->cur = 0;
-	a->used = 0;
-}
-
-static void arena_release(struct arena *a)
-{
-	size_t i;
-
-	for (i = 0; i < a->n; i++)
-		free(a->blk[i]);
-	free(a->blk);
-	free(a->cap);
-}
-
-/* Hand the function output in c->out over as the result. */
-static int put(struct ctx *c, struct val *res)
-{
-	res->p = arena_dup(&c->ar, c->out.buf, c->out.len);
-	res->len = c->out.len;
-	res->null = 0;
-	buf_reset(&c->out);
-	return 0;
-}
-
-static int fail(struct ctx *c, const char *why)
-{
-	buf_reset(&c->out);
-	c->why = why;
-	return -1;
-}
-
-/* The function library. */
-
-static int f_trim(struct ctx *c, struct node *n, struct val *res)
-{
-	if (n->av[0].null)
-		return *res = n->av[0], 0;
-	map_trim(n->av[0].p, n->av[0].len, &c->out);
-	return put(c, res);
-}
-
-static int f_case(struct ctx *c, struct node *n, struct val *res)
-{
-	if (n->av[0].null)
-		return *res = n->av[0], 0;
-	map_case(n->av[0].p, n->av[0].len, n->fn->iarg, &c->out);
-	return put(c, res);
-}
-
-static int f_collapse(struct ctx *c, struct node *n, struct val *res)
-{
-	if (n->av[0].null)
-		return *res = n->av[0], 0;
-	map_collapse(n->av[0].p, n->av[0].len, &c->out);
-	return put(c, res);
-}
-
-static int f_split_name(struct ctx *c, struct node *n, struct val *res)
-{
-	if (n->av[0].null)
-		return *res = n->av[0], 0;
-	if (map_split_name(n->av[0].p, n->av[0].len, n->iarg, &c->out)) {
-		res->null = 1, res->p = "", res->len = 0;
-		return 0;
-	}
-	return put(c, res);
-}
-
-static int f_phone(struct ctx *c, struct node *n, struct val *res)
-{
-	const char *why;
-
-	if (n->av[0].null)
-		return *res = n->av[0], 0;
-	if (map_phone(n->av[0].p, n->av[0].len, n->country, &c->out, &why) < 0)
-		return fail(c, why);
-	return put(c, res);
-}
-
-static int f_time(struct ctx *c, struct node *n, struct val *res)
-{
-	const char *why;
-
-	if (n->av[0].null)
-		return *res = n->av[0], 0;
-	if (map_time(n->av[0].p, n->av[0].len, n->iarg, n->fn->iarg, n->zone, c->tz, &c->out, &why) < 0)
-		return fail(c, why);
-	return put(c, res);
-}
-
-static int f_money(struct ctx *c, struct node *n, struct val *res)
-{
-	const char *why;
-
-	if (n->av[0].null)
-		return *res = n->av[0], 0;
-	if (map_money(n->av[0].p, n->av[0].len, (char)n->iarg, &c->out, &why) < 0)
-		return fail(c, why);
-	return put(c, res);
-}
-
-static int f_coalesce(struct ctx *c, struct node *n, struct val *res)
-{
-	size_t i;
-
-	(void)c;
-	for (i = 0; i < n->nargs; i++)
-		if (!n->av[i].null)
-			return *res = n->av[i], 0;
-	*res = n->av[n->nargs - 1];
-	return 0;
-}
-
-static int f_concat(struct ctx *c, struct node *n, struct val *res)
-{
-	size_t i;
-
-	for (i = 0; i < n->nargs; i++)
-		if (!n->av[i].null)
-			buf_add(&c->out, n->av[i].p, n->av[i].len);
-	return put(c, res);
-}
-
-static int f_nullif(struct ctx *c, struct node *n, struct val *res)
-{
-	(void)c;
-	*res = n->av[0];
-	if (!n->av[0].null && !n->av[1].null && n->av[0].len == n->av[1].len &&
-	    !memcmp(n->av[0].p, n->av[1].p, n->av[0].len))
-		res->null = 1, res->p = "", res->len = 0;
-	return 0;
-}
-
-static void lookup_key(const char *s, size_t n, int icase, struct buf *out, struct buf *tmp)
-{
-	if (!icase) {
-		buf_add(out, s, n);
-		return;
-	}
-	/* An ASCII key, as nearly all are: collapsed and lowered in one pass. */
-	{
-		size_t i, start = out->len;
-		int gap = 0;
-
-		buf_grow(out, n + 1);
-		for (i = 0; i < n; i++) {
-			unsigned char ch = (unsigned char)s[i];
-
-			if (ch >= 0x80) {
-				out->len = start;
-				goto unicode;
-			}
-			if (ch == ' ' || (ch >= '\t' && ch <= '\r')) {
-				gap = out->len > start;
-				continue;
-			}
-			if (gap)
-				out->buf[out->len++] = ' ';
-			gap = 0;
-			out->buf[out->len++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-		}
-		out->buf[out->len] = '\0';
-		return;
-	}
-unicode:
-	buf_reset(tmp);
-	map_collapse(s, n, tmp);
-	map_case(tmp->buf, tmp->len, 0, out);
-}
-
-static int f_lookup(struct ctx *c, struct node *n, struct val *res)
-{
-	const struct lkval *v;
-
-	if (n->av[0].null)
-		return *res = n->av[0], 0;
-	lookup_key(n->av[0].p, n->av[0].len, n->lk->icase, &c->out, &c->tmp);
-	v = strmap_get(&n->lk->map, c->out.buf, c->out.len);
-	buf_reset(&c->out);
-	if (!v) {
-		if (n->nargs > 2)
-			return *res = n->av[2], 0;
-		return fail(c, "no entry in the lookup table");
-	}
-	res->p = v->s;
-	res->len = v->len;
-	res->null = v->null;
-	return 0;
-}
-
-static int f_uuid5(struct ctx *c, struct node *n, struct val *res)
-{
-	uuid_t u;
-	char text[37];
-
-	if (n->av[1].null)
-		return *res = n->av[1], 0;
-	/* Made on first use: OpenSSL's providers cost 3.5 MB of RSS that
-	 * rules without uuid5() should not pay. */
-	if (!c->u5.ctx)
-		uuid5_init(&c->u5);
-	uuid5_make(&c->u5, n->ns, n->av[1].p, n->av[1].len, u);
-	uuid_unparse_lower(u, text);
-	buf_add(&c->out, text, 36);
-	return put(c, res);
-}
-
-static int f_email(struct ctx *c, struct node *n, struct val *res)
-{
-	const char *why;
-	size_t i;
-
-	buf_reset(&c->tmp);
-	for (i = 0; i < n->npieces; i++) {
-		if (n->pieces[i].lit) {
-			buf_adds(&c->tmp, n->pieces[i].lit);
-		} else {
-			const struct val *v = &c->slots[n->pieces[i].slot];
-
-			if (!v->null)
-				buf_add(&c->tmp, v->p, v->len);
-		}
-	}
-	if (map_email_clean(c->tmp.buf, c->tmp.len, &c->out, &why) < 0)
-		return fail(c, why);
-	return put(c, res);
-}
-
-static void csv_quoted(FILE *fp, const char *s, size_t n, int null)
-{
-	size_t i;
-
-	if (null)
-		return;
-	if (n && !memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) && !memchr(s, '\r', n)) {
-		fwrite(s, 1, n, fp);
-		return;
-	}
-	fputc('"', fp);
-	for (i = 0; i < n; i++) {
-		if (s[i] == '"')
-			fputc('"', fp);
-		fputc(s[i], fp);
-	}
-	fputc('"', fp);
-}
-
-static int f_password(struct ctx *c, struct node *n, struct val *res)
-{
-	static const char alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-	char pw[17], salt[CRYPT_GENSALT_OUTPUT_SIZE];
-	unsigned char rnd[64];
-	const char *hash;
-	size_t i, k = 0;
-
-	/* Rejection sampling keeps the 62 characters equally likely. */
-	while (k < 16) {
-		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-			die(MIG_EXIT_SYSTEM, "getrandom:");
-		for (i = 0; i < sizeof(rnd) && k < 16; i++)
-			if (rnd[i] < 248)
-				pw[k++] = alpha[rnd[i] % 62];
-	}
-	pw[16] = '\0';
-	if (!crypt_gensalt_rn("$2b$", (unsigned long)bcrypt_cost, NULL, 0, salt, sizeof(salt)))
-		die(MIG_EXIT_SYSTEM, "crypt_gensalt_rn:");
-	hash = crypt_rn(pw, salt, c->cd, sizeof(*c->cd));
-	if (!hash || hash[0] == '*')
-		die(MIG_EXIT_SYSTEM, "crypt_rn: bcrypt failed:");
-	csv_quoted(c->pw, c->it->hdr->tag, strlen(c->it->hdr->tag), 0);
-	fputc(',', c->pw);
-	csv_quoted(c->pw, n->av[0].p, n->av[0].len, n->av[0].null);
-	fputc(',', c->pw);
-	fputs(pw, c->pw);
-	fputc('\n', c->pw);
-	explicit_bzero(pw, sizeof(pw));
-	buf_adds(&c->out, hash);
-	return put(c, res);
-}
-
-static const struct fndef fns[] = {
-	{ "trim", 1, 1, T_SAME, f_trim, 0 },
-	{ "lower", 1, 1, T_SAME, f_case, 0 },
-	{ "upper", 1, 1, T_SAME, f_case, 1 },
-	{ "collapse", 1, 1, T_SAME, f_collapse, 0 },
-	{ "split_name", 2, 2, MIG_T_TEXT, f_split_name, 0 },
-	{ "phone", 1, 2, MIG_T_TEXT, f_phone, 0 },
-	{ "date", 1, 2, MIG_T_DATE, f_time, TO_DATE },
-	{ "timestamp", 1, 2, MIG_T_TIMESTAMP, f_time, TO_TIMESTAMP },
-	{ "timestamptz", 2, 3, MIG_T_TIMESTAMPTZ, f_time, TO_TIMESTAMPTZ },
-	{ "money", 1, 2, MIG_T_NUMERIC, f_money, 0 },
-	{ "coalesce", 1, 64, T_SAME, f_coalesce, 0 },
-	{ "default", 2, 2, T_SAME, f_coalesce, 0 },
-	{ "concat", 1, 64, MIG_T_TEXT, f_concat, 0 },
-	{ "nullif", 2, 2, T_SAME, f_nullif, 0 },
-	{ "lookup", 2, 3, MIG_T_TEXT, f_lookup, 0 },
-	{ "ilookup", 2, 3, MIG_T_TEXT, f_lookup, 1 },
-	{ "uuid5", 2, 2, MIG_T_UUID, f_uuid5, 0 },
-	{ "email_from", 1, 1, MIG_T_TEXT, f_email, 0 },
-	{ "password", 1, 1, MIG_T_TEXT, f_password, 0 },
-};
-
-/* Parsing. */
-
-static void free_val(const char *key, void *val, void *arg)
-{
-	(void)key;
-	(void)arg;
-	free(val);
-}
-
-static void node_free(struct node *n)
-{
-	size_t i;
-
-	if (!n)
-		return;
-	for (i = 0; i < n->nargs; i++)
-		node_free(n->args[i]);
-	free(n->args);
-	free(n->av);
-	free(n->text);
-	free(n->zone);
-	for (i = 0; i < n->npieces; i++) {
-		free(n->pieces[i].lit);
-		free(n->pieces[i].col);
-	}
-	free(n->pieces);
-	if (n->lk) {
-		strmap_each(&n->lk->map, free_val, NULL);
-		strmap_release(&n->lk->map);
-		free(n->lk);
-	}
-	free(n);
-}
-
-struct lkload {
-	struct lookup *lk;
-	const char *path;
-	struct buf key, tmp;
-	size_t field, line;
-	int keynull;
-	const char *err;
-	char errbuf[256];
-};
-
-static void lk_field(void *s, size_t len, void *data)
-{
-	struct lkload *L = data;
-	struct lkval *v, *old;
-
-	if (L->line == 0 || L->err) {
-		L->field++;
-		return;
-	}
-	if (L->field == 0) {
-		buf_reset(&L->key);
-		L->keynull = s == NULL;
-		if (s)
-			lookup_key(s, len, L->lk->icase, &L->key, &L->tmp);
-	} else if (L->field == 1 && !L->keynull) {
-		v = emalloc(sizeof(*v) + len + 1);
-		v->len = s ? len : 0;
-		v->null = s == NULL;
-		if (s)
-			memcpy(v->s, s, len);
-		v->s[v->len] = '\0';
-		old = strmap_put(&L->lk->map, L->key.buf, L->key.len, v);
-		if (old && (old->null != v->null || old->len != v->len || memcmp(old->s, v->s, v->len))) {
-			snprintf(L->errbuf, sizeof(L->errbuf), "%s:%zu: key '%s' appears twice with different values",
-				 L->path, L->line + 1, L->key.buf);
-			L->err = L->errbuf;
-		}
-		free(old);
-	}
-	L->field++;
-}
-
-static void lk_record(int c, void *data)
-{
-	struct lkload *L = data;
-
-	(void)c;
-	if (L->line > 0 && L->field < 2 && !L->err) {
-		snprintf(L->errbuf, sizeof(L->errbuf), "%s:%zu: a lookup row needs two columns, key and value",
-			 L->path, L->line + 1);
-		L->err = L->errbuf;
-	}
-	L->line++;
-	L->field = 0;
-}
-
-/* Load a two-column CSV file (a header line, then key,value rows). */
-static struct lookup *lookup_load(const char *path, int icase, const char **err)
-{
-	static char msg[512];
-	struct lkload L;
-	struct csv_parser p;
-	char chunk[65536];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
-		snprintf(msg, sizeof(msg), "cannot open lookup file '%s': %m", path);
-		*err = msg;
-		return NULL;
-	}
-	memset(&L, 0, sizeof(L));
-	L.lk = ecalloc(1, sizeof(*L.lk));
-	L.lk->icase = icase;
-	L.path = path;
-	buf_init(&L.key);
-	buf_init(&L.tmp);
-	if (csv_init(&p, CSV_STRICT | CSV_EMPTY_IS_NULL | CSV_APPEND_NULL) != 0)
-		die(MIG_EXIT_SYSTEM, "csv_init failed");
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		if (csv_parse(&p, chunk, (size_t)n, lk_field, lk_record, &L) != (size_t)n) {
-			snprintf(msg, sizeof(msg), "%s:%zu: %s", path, L.line + 1, csv_strerror(csv_error(&p)));
-			L.err = msg;
-			break;
-		}
-	if (n < 0) {
-		snprintf(msg, sizeof(msg), "%s: read error: %m", path);
-		L.err = msg;
-	}
-	if (!L.err && csv_fini(&p, lk_field, lk_record, &L) != 0) {
-		snprintf(msg, sizeof(msg), "%s:%zu: %s", path, L.line + 1, csv_strerror(csv_error(&p)));
-		L.err = msg;
-	}
-	csv_free(&p);
-	close(fd);
-	buf_release(&L.key);
-	buf_release(&L.tmp);
-	if (L.err) {
-		if (L.err == L.errbuf) {
-			snprintf(msg, sizeof(msg), "%s", L.errbuf);
-		}
-		*err = msg;
-		strmap_each(&L.lk->map, free_val, NULL);
-		strmap_release(&L.lk->map);
-		free(L.lk);
-		return NULL;
-	}
-	return L.lk;
-}
-
-static int is_number_word(const char *s)
-{
-	if (*s == '-' || *s == '+')
-		s++;
-	return (*s >= '0' && *s <= '9') || (*s == '.' && s[1] >= '0' && s[1] <= '9');
-}
-
-static struct node *parse_expr(struct lex *l);
-
-/* A constant argument may be a bare word: split_name(name, first). */
-static int const_arg(struct lex *l, struct node *n, size_t i, const char *what)
-{
-	struct node *a = n->args[i];
-
-	if (a->kind == N_COL) {
-		a->kind = N_LIT;
-		a->type = MIG_T_TEXT;
-		a->len = strlen(a->text);
-	}
-	if (a->kind != N_LIT) {
-		l->tpos = n->args[i]->pos;
-		return lex_fail(l, "%s(): argument %zu must be a constant %s", n->fn->name, i + 1, what);
-	}
-	return 0;
-}
-
-/* Check and prepare a call's constant arguments. */
-static int prepare_call(struct lex *l, struct node *n)
-{
-	const char *name = n->fn->name, *s, *err;
-	size_t i;
-
-	if (n->nargs < (size_t)n->fn->min || n->nargs > (size_t)n->fn->max) {
-		l->tpos = n->pos;
-		if (n->fn->min == n->fn->max)
-			return lex_fail(l, "%s() takes %d argument%s", name, n->fn->min, n->fn->min > 1 ? "s" : "");
-		return lex_fail(l, "%s() takes %d to %d arguments", name, n->fn->min, n->fn->max);
-	}
-	if (!strcmp(name, "split_name")) {
-		static const char *const parts[] = { "first", "middle", "last", "given" };
-
-		if (const_arg(l, n, 1, "part") < 0)
-			return -1;
-		for (i = 0; i < 4; i++)
-			if (!strcasecmp(n->args[1]->text, parts[i]))
-				break;
-		n->iarg = (int)i;
-		if (i == 4) {
-			l->tpos = n->args[1]->pos;
-			return lex_fail(l, "split_name(): part must be first, middle, last or given");
-		}
-	} else if (!strcmp(name, "phone")) {
-		if (n->nargs > 1) {
-			if (const_arg(l, n, 1, "country code") < 0)
-				return -1;
-			if (!(n->country = map_country(n->args[1]->text))) {
-				l->tpos = n->args[1]->pos;
-				return lex_fail(l, "phone(): unknown country '%s' (see mig-map(1))", n->args[1]->text);
-			}
-		}
-	} else if (!strcmp(name, "date") || !strcmp(name, "timestamp") || !strcmp(name, "timestamptz")) {
-		static const char *const fmts[] = { "iso", "dmy", "mdy", "unix" };
-		size_t fi = !strcmp(name, "timestamptz") ? 2 : 1;
-
-		if (fi == 2) {
-			struct stat st;
-			const char *dir = getenv("TZDIR");
-			char path[4096];
-
-			if (const_arg(l, n, 1, "time zone") < 0)
-				return -1;
-			s = n->args[1]->text;
-			snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", s);
-			if (!*s || *s == '/' || strstr(s, "..") || stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
-				l->tpos = n->args[1]->pos;
-				return lex_fail(l, "timestamptz(): unknown time zone '%s'", s);
-			}
-			n->zone = estrdup(s);
-		}
-		n->iarg = TF_ISO;
-		if (n->nargs > fi) {
-			if (const_arg(l, n, fi, "format") < 0)
-				return -1;
-			for (i = 0; i < 4; i++)
-				if (!strcasecmp(n->args[fi]->text, fmts[i]))
-					break;
-			if (i == 4) {
-				l->tpos = n->args[fi]->pos;
-				return lex_fail(l, "%s(): format must be iso, dmy, mdy or unix", name);
-			}
-			n->iarg = (int)i;
-		}
-	} else if (!strcmp(name, "money")) {
-		n->iarg = 0;
-		if (n->nargs > 1) {
-			if (const_arg(l, n, 1, "decimal separator") < 0)
-				return -1;
-			s = n->args[1]->text;
-			if (!strcmp(s, ".") || !strcmp(s, ","))
-				n->iarg = *s;
-			else if (strcmp(s, "auto")) {
-				l->tpos = n->args[1]->pos;
-				return lex_fail(l, "money(): decimal separator must be '.', ',' or 'auto'");
-			}
-		}
-	} else if (!strcmp(name, "lookup") || !strcmp(name, "ilookup")) {
-		if (const_arg(l, n, 1, "file name") < 0)
-			return -1;
-		if (!(n->lk = lookup_load(n->args[1]->text, n->fn->iarg, &err))) {
-			l->tpos = n->args[1]->pos;
-			return lex_fail(l, "%s", err);
-		}
-	} else if (!strcmp(name, "uuid5")) {
-		static const char *const named[][2] = {
-			{ "dns", "6ba7b810-9dad-11d1-80b4-00c04fd430c8" },
-			{ "url", "6ba7b811-9dad-11d1-80b4-00c04fd430c8" },
-			{ "oid", "6ba7b812-9dad-11d1-80b4-00c04fd430c8" },
-			{ "x500", "6ba7b814-9dad-11d1-80b4-00c04fd430c8" },
-		};
-
-		if (const_arg(l, n, 0, "namespace") < 0)
-			return -1;
-		s = n->args[0]->text;
-		for (i = 0; i < 4; i++)
-			if (!strcasecmp(s, named[i][0]))
-				s = named[i][1];
-		if (uuid_parse(s, n->ns) < 0) {
-			l->tpos = n->args[0]->pos;
-			return lex_fail(l, "uuid5(): namespace must be dns, url, oid, x500 or a UUID");
-		}
-	} else if (!strcmp(name, "email_from")) {
-		const char *p, *q;
-
-		if (const_arg(l, n, 0, "pattern") < 0)
-			return -1;
-		for (p = n->args[0]->text; *p; p = q) {
-			struct piece pc = { NULL, NULL, 0, -1 };
-
-			if (*p == '{') {
-				if (!(q = strchr(p, '}')) || q == p + 1) {
-					l->tpos = n->args[0]->pos;
-					return lex_fail(l, "email_from(): '{' without a column name and '}'");
-				}
-				pc.col = estrndup(p + 1, (size_t)(q - p - 1));
-				pc.pos = n->args[0]->pos;
-				q++;
-			} else {
-				q = strchr(p, '{');
-				if (!q)
-					q = p + strlen(p);
-				pc.lit = estrndup(p, (size_t)(q - p));
-			}
-			n->pieces = ereallocarray(n->pieces, n->npieces + 1, sizeof(*n->pieces));
-			n->pieces[n->npieces++] = pc;
-		}
-		if (!strchr(n->args[0]->text, '@')) {
-			l->tpos = n->args[0]->pos;
-			return lex_fail(l, "email_from(): the pattern has no '@'");
-		}
-	} else if (!strcmp(name, "password")) {
-		if (!password_path) {
-			l->tpos = n->pos;
-			return lex_fail(l, "password() needs --passwords FILE for the plain passwords");
-		}
-	}
-	return 0;
-}
-
-static struct node *parse_primary(struct lex *l)
-{
-	struct node *n = ecalloc(1, sizeof(*n));
-	size_t i;
-
-	n->slot = -1;
-	n->pos = l->tpos;
-	if (l->tok == LX_STR) {
-		n->kind = N_LIT;
-		n->type = MIG_T_TEXT;
-		n->text = estrndup(l->text.buf, l->text.len);
-		n->len = l->text.len;
-		lex_next(l);
-		return n;
-	}
-	if (l->tok == LX_QID) {
-		n->kind = N_COL;
-		n->text = estrdup(l->text.buf);
-		lex_next(l);
-		return n;
-	}
-	if (l->tok != LX_WORD) {
-		lex_fail(l, "expected a value, a column or a function, found '%s'", lex_what(l));
-		free(n);
-		return NULL;
-	}
-	if (lex_is(l, "null")) {
-		n->kind = N_NULL;
-		n->type = T_NULL;
-		lex_next(l);
-		return n;
-	}
-	if (lex_is(l, "true") || lex_is(l, "false")) {
-		n->kind = N_LIT;
-		n->type = MIG_T_BOOL;
-		n->text = estrdup(lex_is(l, "true") ? "t" : "f");
-		n->len = 1;
-		lex_next(l);
-		return n;
-	}
-	if (is_number_word(l->text.buf)) {
-		int cmp;
-
-		if (num_compare(l->text.buf, l->text.len, "0", 1, &cmp) < 0) {
-			lex_fail(l, "'%s' is not a number (quote text: '...')", l->text.buf);
-			free(n);
-			return NULL;
-		}
-		n->kind = N_LIT;
-		n->type = strpbrk(l->text.buf, ".eE") ? MIG_T_NUMERIC : MIG_T_INT;
-		n->text = estrndup(l->text.buf, l->text.len);
-		n->len = l->text.len;
-		lex_next(l);
-		return n;
-	}
-	n->text = estrdup(l->text.buf);
-	lex_next(l);
-	if (l->tok != LX_LP) {
-		n->kind = N_COL;
-		n->bare = 1;
-		return n;
-	}
-	n->kind = N_FN;
-	for (i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)
-		if (!strcasecmp(n->text, fns[i].name))
-			n->fn = &fns[i];
-	if (!n->fn) {
-		l->tpos = n->pos;
-		lex_fail(l, "unknown function '%s'", n->text);
-		node_free(n);
-		return NULL;
-	}
-	lex_next(l);
-	if (l->tok != LX_RP) {
-		for (;;) {
-			struct node *a = parse_expr(l);
-
-			if (!a) {
-				node_free(n);
-				return NULL;
-			}
-			n->args = ereallocarray(n->args, n->nargs + 1, sizeof(*n->args));
-			n->args[n->nargs++] = a;
-			if (l->tok == LX_RP)
-				break;
-			if (l->tok != LX_COMMA) {
-				lex_fail(l, "expected ',' or ')' after an argument of %s(), found '%s'", n->fn->name,
-					 lex_what(l));
-				node_free(n);
-				return NULL;
-			}
-			lex_next(l);
-		}
-	}
-	lex_next(l);
-	n->av = ecalloc(n->nargs ? n->nargs : 1, sizeof(*n->av));
-	if (prepare_call(l, n) < 0) {
-		node_free(n);
-		return NULL;
-	}
-	return n;
-}
-
-static struct node *parse_expr(struct lex *l)
-{
-	return parse_primary(l);
-}
-
 static void rule_free(struct rule *r)
 {
 	size_t i;
@@ -955,7 +114,7 @@ static void rule_free(struct rule *r)
 	for (i = 0; i < r->ncols; i++)
 		free(r->cols[i]);
 	free(r->cols);
-	node_free(r->expr);
+	lang_free(r->expr);
 	free(r->where);
 	free(r);
 }
@@ -1029,30 +188,31 @@ static int json_valid(const char *s, size_t n)
 }
 
 /* Can a constant be stored in a column of type t?  (Checked where cheap.) */
-static int literal_fits(const struct node *n, enum mig_type t)
+static int literal_fits(const struct lang_val *n, enum mig_type t)
 {
 	uuid_t u;
 	int cmp;
 
 	switch (t) {
 	case MIG_T_INT:
-		return num_compare(n->text, n->len, "0", 1, &cmp) == 0 && !strpbrk(n->text, ".eE");
+		return num_compare(n->p, n->len, "0", 1, &cmp) == 0 && !strpbrk(n->p, ".eE");
 	case MIG_T_FLOAT:
 	case MIG_T_NUMERIC:
-		return num_compare(n->text, n->len, "0", 1, &cmp) == 0;
+		return num_compare(n->p, n->len, "0", 1, &cmp) == 0;
 	case MIG_T_BOOL:
-		return !strcmp(n->text, "t") || !strcmp(n->text, "f");
+		return !strcmp(n->p, "t") || !strcmp(n->p, "f");
 	case MIG_T_UUID:
-		return n->len == 36 && uuid_parse(n->text, u) == 0;
+		return n->len == 36 && uuid_parse(n->p, u) == 0;
 	case MIG_T_JSON:
-		return json_valid(n->text, n->len);
+		return json_valid(n->p, n->len);
 	default:
 		return 1;
 	}
 }
 
-static int parse_rule_into(struct lex *l, struct rule *r)
+static int parse_rule_into(struct lex *l, struct rule *r, const struct lang_opts *o)
 {
+	struct lang_val k;
 	int kw = -1;
 
 	if (lex_is(l, "drop") || lex_is(l, "keep")) {
@@ -1100,11 +260,11 @@ static int parse_rule_into(struct lex *l, struct rule *r)
 		return lex_fail(l, "expected '=' or '->' after '%s.%s', found '%s'", r->tag, r->col, lex_what(l));
 	lex_next(l);
 	r->kind = R_SET;
-	if (!(r->expr = parse_expr(l)))
+	if (!(r->expr = lang_parse(l, o)))
 		return -1;
-	if (r->typed && r->expr->kind == N_LIT && !literal_fits(r->expr, r->type)) {
-		l->tpos = r->expr->pos;
-		return lex_fail(l, "'%s' is not a valid %s", r->expr->text, mig_type_name(r->type));
+	if (r->typed && lang_constant(r->expr, &k) && !literal_fits(&k, r->type)) {
+		l->tpos = lang_pos(r->expr);
+		return lex_fail(l, "'%s' is not a valid %s", k.p, mig_type_name(r->type));
 	}
 	return 0;
 }
@@ -1113,6 +273,7 @@ struct rules {
 	struct strmap progs;
 	struct prog **order;
 	size_t n;
+	const struct lang_opts *lang;
 };
 
 static void add_rule(struct rules *rs, struct rule *r)
@@ -1145,7 +306,7 @@ static void parse_rules(const char *text, const char *where, struct rules *rs)
 		}
 		r = ecalloc(1, sizeof(*r));
 		r->where = estrdup(where);
-		if (parse_rule_into(&l, r) == 0 && l.tok != LX_EOF && l.tok != LX_SEMI)
+		if (parse_rule_into(&l, r, rs->lang) == 0 && l.tok != LX_EOF && l.tok != LX_SEMI)
 			lex_fail(&l, "expected the end of the rule, found '%s'", lex_what(&l));
 		if (lex_error(&l)[0]) {
 			rule_free(r);
@@ -1207,41 +368,38 @@ static _Noreturn void bind_fail(const struct bindctx *b, const char *fmt, const 
 	die(MIG_EXIT_USAGE, "%s:%lu: tag '%s': %s (%s)", b->input, b->line, b->tag, msg, b->r->where);
 }
 
-/* Resolve columns in n; return its type. */
-static int bind_node(struct node *n, const struct live *lv, const struct bindctx *b)
+static int live_resolve(const char *name, void *arg, enum mig_type *type)
 {
-	size_t i;
-	int k, t = MIG_T_TEXT;
+	const struct live *lv = arg;
+	int k = live_find(lv, name);
 
-	switch (n->kind) {
-	case N_LIT:
-	case N_NULL:
-		return n->type;
-	case N_COL:
-		if ((k = live_find(lv, n->text)) < 0)
-			bind_fail(b, "unknown column '%s'", n->text);
-		n->slot = lv->slots[k];
-		return lv->types[k];
-	case N_FN:
-		for (i = 0; i < n->nargs; i++) {
-			k = bind_node(n->args[i], lv, b);
-			if (i == 0)
-				t = k;
-		}
-		for (i = 0; i < n->npieces; i++)
-			if (n->pieces[i].col) {
-				if ((k = live_find(lv, n->pieces[i].col)) < 0)
-					bind_fail(b, "unknown column '%s' in the email pattern", n->pieces[i].col);
-				n->pieces[i].slot = lv->slots[k];
-			}
-		if (n->fn->type != T_SAME)
-			return n->fn->type;
-		/* coalesce(col, null): the first typed argument decides. */
-		for (i = 0; i < n->nargs && t == T_NULL; i++)
-			t = bind_node(n->args[i], lv, b);
-		return t;
+	if (k < 0)
+		return -1;
+	*type = lv->types[k];
+	return lv->slots[k];
+}
+
+/* Resolve the expression's columns against the live ones; its type. */
+static int bind_expr(struct lang_expr *e, struct live *lv, const struct bindctx *b)
+{
+	struct buf err = BUF_INIT;
+	enum mig_type t;
+	const char *near;
+
+	if (lang_bind(e, live_resolve, lv, &t, &err) == 0) {
+		buf_release(&err);
+		return lang_is_null(e) ? -1 : (int)t;
 	}
-	return MIG_T_TEXT;
+	near = NULL;
+	if (!strncmp(err.buf, "unknown column '", 16)) {
+		char *name = estrndup(err.buf + 16, strcspn(err.buf + 16, "'"));
+
+		near = lang_near(name, (const char *const *)lv->names, lv->n);
+		free(name);
+	}
+	if (near)
+		buf_addf(&err, " (did you mean '%s'?)", near);
+	die(MIG_EXIT_USAGE, "%s:%lu: tag '%s': %s (%s)", b->input, b->line, b->tag, err.buf, b->r->where);
 }
 
 static void live_add(struct live *lv, const char *name, int slot, enum mig_type t)
@@ -1291,11 +449,11 @@ static void bind(struct prog *p, const struct mig_header *h, struct mig_writer *
 			lv.names[k] = r->newname;
 			break;
 		case R_SET:
-			t = bind_node(r->expr, &lv, &b);
+			t = bind_expr(r->expr, &lv, &b);
 			k = live_find(&lv, r->col);
 			if (r->typed)
 				t = r->type;
-			else if (t == T_NULL)
+			else if (t < 0)
 				t = k >= 0 ? (int)lv.types[k] : MIG_T_TEXT;
 			if (k < 0) {
 				live_add(&lv, r->col, (int)p->nslots++, (enum mig_type)t);
@@ -1303,7 +461,7 @@ static void bind(struct prog *p, const struct mig_header *h, struct mig_writer *
 			}
 			lv.types[k] = (enum mig_type)t;
 			p->steps = ereallocarray(p->steps, p->nsteps + 1, sizeof(*p->steps));
-			p->steps[p->nsteps++] = (struct step){ lv.slots[k], r->expr, r->col, r->where };
+			p->steps[p->nsteps++] = (struct step){ lv.slots[k], r->expr, r->typed ? r->type : MIG_T_ANY, r->col, r->where };
 			break;
 		case R_DROP:
 			for (j = 0; j < r->ncols; j++) {
@@ -1357,65 +515,33 @@ static void bind(struct prog *p, const struct mig_header *h, struct mig_writer *
 	mig_write_header_once(w, p->identity ? h : p->out);
 }
 
-/* Evaluation. */
-
-static int eval(struct ctx *c, struct node *n, struct val *res)
-{
-	size_t i;
-
-	switch (n->kind) {
-	case N_LIT:
-		res->p = n->text, res->len = n->len, res->null = 0;
-		return 0;
-	case N_NULL:
-		res->p = "", res->len = 0, res->null = 1;
-		return 0;
-	case N_COL:
-		*res = c->slots[n->slot];
-		return 0;
-	case N_FN:
-		for (i = 0; i < n->nargs; i++)
-			if (eval(c, n->args[i], &n->av[i]) < 0)
-				return -1;
-		return n->fn->eval(c, n, res);
-	}
-	return 0;
-}
-
-static const char *fn_name(const struct node *n)
-{
-	return n->kind == N_FN ? n->fn->name : "value";
-}
-
 /* Map one record; 0 written, 1 rejected. */
-static int map_record(struct prog *p, struct ctx *c, const struct mig_item *it, struct mig_writer *w,
-		      struct rejects *rj)
+static int map_record(struct prog *p, struct lang_ctx *c, const struct mig_item *it, struct mig_writer *w,
+		      struct rejects *rj, const struct map_opts *mo)
 {
 	size_t i;
 	char where[512], reason[512];
 
-	arena_reset(&c->ar);
-	c->it = it;
-	c->slots = p->slots;
+	lang_ctx_record(c, p->slots, it);
 	for (i = 0; i < p->nin; i++) {
 		p->slots[i].p = it->f[i].val;
 		p->slots[i].len = it->f[i].len;
 		p->slots[i].null = it->f[i].null;
 	}
 	for (; i < p->nslots; i++)
-		p->slots[i] = (struct val){ "", 0, 1 };
+		p->slots[i] = (struct lang_val){ "", 0, 1 };
 	for (i = 0; i < p->nsteps; i++) {
 		struct step *s = &p->steps[i];
-		struct val res;
+		struct lang_val res;
 
-		if (eval(c, s->expr, &res) < 0) {
-			if (on_error == ON_NULL) {
-				res = (struct val){ "", 0, 1 };
+		if (lang_eval(c, s->expr, &res) < 0 || (s->cast && lang_cast(c, s->cast, &res) < 0)) {
+			if (mo->on_error == ON_NULL) {
+				res = (struct lang_val){ "", 0, 1 };
 			} else {
-				snprintf(reason, sizeof(reason), "column '%s': %s(): %s", s->col, fn_name(s->expr),
-					 c->why);
+				snprintf(reason, sizeof(reason), "column '%s': %s(): %s", s->col, lang_top_name(s->expr),
+					 lang_why(c));
 				snprintf(where, sizeof(where), "%s:%llu", it->hdr->tag, it->row);
-				if (on_error == ON_REJECT) {
+				if (mo->on_error == ON_REJECT) {
 					if (rejects_add(rj, it->hdr, it->f, where, reason) == 0)
 						return 1;
 					mig_writer_flush(w);
@@ -1424,13 +550,11 @@ static int map_record(struct prog *p, struct ctx *c, const struct mig_item *it, 
 				}
 				mig_writer_flush(w);
 				if (so.show_values) {
-					const struct node *a = s->expr->kind == N_FN && s->expr->nargs ?
-								       s->expr->args[0] : s->expr;
+					struct lang_val a;
 
-					if (a->kind == N_FN || !s->expr->nargs)
+					if (!lang_top_arg(s->expr, &a))
 						die(MIG_EXIT_DATA, "%s: %s", where, reason);
-					die(MIG_EXIT_DATA, "%s: %s ('%.*s')", where, reason,
-					    (int)s->expr->av[0].len, s->expr->av[0].p);
+					die(MIG_EXIT_DATA, "%s: %s ('%.*s')", where, reason, (int)a.len, a.p);
 				}
 				die(MIG_EXIT_DATA, "%s: %s", where, reason);
 			}
@@ -1438,7 +562,7 @@ static int map_record(struct prog *p, struct ctx *c, const struct mig_item *it, 
 		p->slots[s->slot] = res;
 	}
 	for (i = 0; i < p->nout; i++) {
-		const struct val *v = &p->slots[p->outslot[i]];
+		const struct lang_val *v = &p->slots[p->outslot[i]];
 
 		/* An input field no rule wrote is copied whole, its plain mark
 		 * with it, so the writer copies a plain one without looking. */
@@ -1503,7 +627,8 @@ static FILE *open_passwords(const char *path)
 
 int main(int argc, char **argv)
 {
-	struct rules rs = { STRMAP_INIT, NULL, 0 };
+	struct map_opts mo = { .on_error = ON_ERROR, .lang = { .bcrypt_cost = 10 } };
+	struct rules rs = { STRMAP_INIT, NULL, 0, &mo.lang };
 	struct ledger ledger = LEDGER_INIT;
 	struct ledger_counts *clc = NULL;
 	struct prog *cp = NULL;
@@ -1513,7 +638,7 @@ int main(int argc, char **argv)
 	struct rejects *rj = NULL;
 	struct progress pg;
 	struct mig_item it;
-	struct ctx ctx;
+	struct lang_ctx *ctx;
 	struct filter_args fa = FILTER_ARGS_INIT;
 	char where[64];
 	size_t nrule = 0, i;
@@ -1538,27 +663,28 @@ int main(int argc, char **argv)
 			break;
 		case O_ON_ERROR:
 			if (!strcmp(optarg, "error"))
-				on_error = ON_ERROR;
+				mo.on_error = ON_ERROR;
 			else if (!strcmp(optarg, "null"))
-				on_error = ON_NULL;
+				mo.on_error = ON_NULL;
 			else if (!strcmp(optarg, "reject"))
-				on_error = ON_REJECT;
+				mo.on_error = ON_REJECT;
 			else
 				die(MIG_EXIT_USAGE, "--on-error: '%s' is not error, null or reject", optarg);
 			break;
 		case O_PASSWORDS:
-			password_path = optarg;
+			mo.password_path = optarg;
+			mo.lang.passwords_ok = 1;
 			break;
 		case O_COST:
-			bcrypt_cost = (int)estrtonum(optarg, 4, 31, "--bcrypt-cost");
+			mo.lang.bcrypt_cost = (int)estrtonum(optarg, 4, 31, "--bcrypt-cost");
 			break;
 		default:
 			std_option(c, optarg, &so, &cmd);
 		}
 	}
 	filter_operands(&fa, argc, argv, &cmd);
-	input = fa.input;
-	if (on_error == ON_REJECT && !so.reject)
+	mo.input = fa.input;
+	if (mo.on_error == ON_REJECT && !so.reject)
 		die(MIG_EXIT_USAGE, "--on-error reject needs --reject FILE");
 	std_opts_check(&so);
 	for (i = 0; i < fa.nrules; i++) {
@@ -1571,16 +697,10 @@ int main(int argc, char **argv)
 	}
 	filter_args_release(&fa);
 
-	memset(&ctx, 0, sizeof(ctx));
-	buf_init(&ctx.out);
-	buf_init(&ctx.tmp);
-	if (!(ctx.tz = map_tz_new()))
-		die(MIG_EXIT_SYSTEM, "out of memory");
-	if (password_path) {
-		ctx.pw = open_passwords(password_path);
-		ctx.cd = ecalloc(1, sizeof(*ctx.cd));
-	}
-	rd = mig_reader_open(input, 0);
+	if (mo.password_path)
+		mo.lang.passwords = open_passwords(mo.password_path);
+	ctx = lang_ctx_new(&mo.lang);
+	rd = mig_reader_open(mo.input, 0);
 	w = mig_writer_new(1, "<stdout>", so.format, 0);
 	if (so.reject)
 		rj = rejects_open(so.reject, "mig-map", so.max_rejects);
@@ -1616,7 +736,7 @@ int main(int argc, char **argv)
 			}
 			continue;
 		}
-		if (map_record(cp, &ctx, &it, w, rj))
+		if (map_record(cp, ctx, &it, w, rj, &mo))
 			clc->rejected++;
 		else
 			clc->out++;
@@ -1648,12 +768,12 @@ int main(int argc, char **argv)
 	ledger_emit(&ledger, w, "mig-map");
 	if (rj)
 		rejects_close(rj);
-	if (ctx.pw) {
-		if (fflush(ctx.pw) != 0 || ferror(ctx.pw) || fsync(fileno(ctx.pw)) < 0)
-			die(MIG_EXIT_SYSTEM, "%s: write error:", password_path);
-		fclose(ctx.pw);
-		explicit_bzero(ctx.cd, sizeof(*ctx.cd));
-		free(ctx.cd);
+	if (mo.lang.passwords) {
+		FILE *pw = mo.lang.passwords;
+
+		if (fflush(pw) != 0 || ferror(pw) || fsync(fileno(pw)) < 0)
+			die(MIG_EXIT_SYSTEM, "%s: write error:", mo.password_path);
+		fclose(pw);
 	}
 	mig_writer_close(w);
 	mig_reader_free(rd);
@@ -1662,10 +782,6 @@ int main(int argc, char **argv)
 	free(rs.order);
 	strmap_release(&rs.progs);
 	ledger_release(&ledger);
-	arena_release(&ctx.ar);
-	map_tz_free(ctx.tz);
-	buf_release(&ctx.out);
-	buf_release(&ctx.tmp);
-	uuid5_free(&ctx.u5);
+	lang_ctx_free(ctx);
 	return 0;
 }

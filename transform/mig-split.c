@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "expr.h"
+#include "lang.h"
 #include "ledger.h"
 #include "opts.h"
 #include "progress.h"
@@ -27,7 +27,7 @@ struct route {
 	char *where;			/* "rule 3" or "file:line", for messages */
 	char **cols, **as;		/* projection; ncols 0: every column */
 	size_t ncols;
-	struct pred *pred;		/* NULL: every record */
+	struct lang_expr *pred;		/* NULL: every record */
 	int *idx;
 	struct mig_header *out;		/* NULL: the input header itself */
 	struct mig_field *of;
@@ -42,7 +42,13 @@ struct source {
 	struct mig_header *unm;		/* --unmatched TAG: the renamed header */
 	unsigned long long unmatched;
 	struct ledger_counts *lc;
+	struct lang_val *slots;		/* the record's fields, for the predicates */
+	size_t nslots;
+	struct lang_ctx *ctx;
 };
+
+/* A predicate is a condition: a lone column is not one. */
+static const struct lang_opts pred_opts = { .predicate = 1 };
 
 static struct std_opts so = STD_OPTS_INIT;
 static enum unmatched unmatched = UN_ERROR;
@@ -131,7 +137,7 @@ static int parse_rule_into(struct lex *l, struct route *r)
 	}
 	if (lex_is(l, "where")) {
 		lex_next(l);
-		if (!(r->pred = pred_parse(l)))
+		if (!(r->pred = lang_parse(l, &pred_opts)))
 			return -1;
 	}
 	if (l->tok != LX_EOF && l->tok != LX_SEMI) {
@@ -165,7 +171,7 @@ static void route_free(struct route *r)
 	}
 	free(r->cols);
 	free(r->as);
-	pred_free(r->pred);
+	lang_free(r->pred);
 	free(r->idx);
 	free(r->of);
 	mig_header_free(r->out);
@@ -232,18 +238,44 @@ static void parse_file(const char *path, struct strmap *srcs, struct source ***o
 	each_rule_line(path, rule_line, &k);
 }
 
+static int header_resolve(const char *name, void *arg, enum mig_type *type)
+{
+	const struct mig_header *h = arg;
+	int k = mig_header_find(h, name);
+
+	if (k >= 0)
+		*type = h->types[k];
+	return k;
+}
+
 /* Resolve a source's routes against its new header h and write their headers. */
 static void bind(struct source *s, const struct mig_header *h, struct mig_writer *w, const char *input,
 		 unsigned long line)
 {
 	struct buf err = BUF_INIT;
+	enum mig_type t;
 	size_t i, j;
 
+	s->slots = ereallocarray(s->slots, h->ncols ? h->ncols : 1, sizeof(*s->slots));
+	s->nslots = h->ncols;
+	if (!s->ctx)
+		s->ctx = lang_ctx_new(&pred_opts);
 	for (i = 0; i < s->n; i++) {
 		struct route *r = s->r[i];
 
-		if (pred_bind(r->pred, h, &err) < 0)
+		if (r->pred && lang_bind(r->pred, header_resolve, (void *)h, &t, &err) < 0) {
+			const char *near = NULL;
+
+			if (!strncmp(err.buf, "unknown column '", 16)) {
+				char *name = estrndup(err.buf + 16, strcspn(err.buf + 16, "'"));
+
+				near = lang_near(name, (const char *const *)h->names, h->ncols);
+				free(name);
+			}
+			if (near)
+				buf_addf(&err, " (did you mean '%s'?)", near);
 			die(MIG_EXIT_USAGE, "%s:%lu: tag '%s': %s (%s)", input, line, h->tag, err.buf, r->where);
+		}
 		mig_header_free(r->out);
 		r->out = NULL;
 		if (r->ncols) {
@@ -284,6 +316,10 @@ struct showctx {
 static void show_col(const char *name, int idx, void *arg)
 {
 	struct showctx *c = arg;
+
+	if (idx < 0)
+		return;
+	{
 	const struct mig_field *v = &c->f[idx];
 
 	if (strmap_get(&c->seen, name, strlen(name)))
@@ -298,6 +334,7 @@ static void show_col(const char *name, int idx, void *arg)
 		buf_add(c->b, v->val, v->len);
 		buf_addc(c->b, '\'');
 	}
+	}
 }
 
 static _Noreturn void no_route(const struct source *s, const struct mig_item *it)
@@ -309,7 +346,8 @@ static _Noreturn void no_route(const struct source *s, const struct mig_item *it
 	buf_addf(&b, "%s:%llu: record matched no route", it->hdr->tag, it->row);
 	if (so.show_values) {
 		for (i = 0; i < s->n; i++)
-			pred_columns(s->r[i]->pred, show_col, &c);
+			if (s->r[i]->pred)
+				lang_columns(s->r[i]->pred, show_col, &c);
 		if (c.seen.count)
 			buf_addc(&b, ')');
 	}
@@ -331,11 +369,20 @@ static void route_record(struct source *s, const struct mig_item *it, struct mig
 	size_t i, j;
 
 	s->lc->in++;
+	for (i = 0; i < s->nslots; i++)
+		s->slots[i] = (struct lang_val){ it->f[i].val, it->f[i].len, it->f[i].null };
+	lang_ctx_record(s->ctx, s->slots, it);
 	for (i = 0; i < s->n; i++) {
 		struct route *r = s->r[i];
+		int m;
 
-		if (r->pred && !pred_match(r->pred, it->f))
+		if (r->pred && (m = lang_truth(s->ctx, r->pred)) != 1) {
+			if (m < 0) {
+				mig_writer_flush(w);
+				die(MIG_EXIT_DATA, "%s:%llu: %s: %s", it->hdr->tag, it->row, r->where, lang_why(s->ctx));
+			}
 			continue;
+		}
 		hit = 1;
 		r->count++;
 		if (r->ncols) {
@@ -527,6 +574,8 @@ int main(int argc, char **argv)
 			route_free(order[i]->r[j]);
 		free(order[i]->r);
 		mig_header_free(order[i]->unm);
+		free(order[i]->slots);
+		lang_ctx_free(order[i]->ctx);
 		free(order[i]->tag);
 		free(order[i]);
 	}

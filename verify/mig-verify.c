@@ -353,6 +353,8 @@ int main(int argc, char **argv)
 		add_spec(&specs, &nspecs, "<command line>", line.buf, line.len);
 		buf_release(&line);
 	}
+	/* every URL is parsed and every check copied by now */
+	dburl_scrub_argv(argc, argv);
 	if (!nspecs) {
 		fputs("mig-verify: no checks given\n", stderr);
 		opts_usage(&cmd, MIG_EXIT_USAGE);

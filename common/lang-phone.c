@@ -1,5 +1,5 @@
 /*
- * map-phone.c - phone numbers to E.164 (+CC NSN), with a default country
+ * lang-phone.c - phone numbers to E.164 (+CC NSN), with a default country
  * for national numbers.  The table holds each country's calling code, the
  * national trunk prefix dialled before a national number, and the length
  * range of its national significant number; that is what it takes to turn

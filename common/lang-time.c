@@ -1,5 +1,5 @@
 /*
- * map-time.c - dates and times from the formats legacy data holds, to the
+ * lang-time.c - dates and times from the formats legacy data holds, to the
  * stream's canonical date, timestamp and timestamptz text.
  *
  * Day-first and month-first dates cannot be told apart by looking

@@ -1,5 +1,5 @@
 /*
- * map-money.c - money and number text ("$1,234.50", "1.234,50 €",
+ * lang-money.c - money and number text ("$1,234.50", "1.234,50 €",
  * "(12.00)", "EUR -3") to exact numeric text.  No floating point: the
  * digits are copied, so 0.10 stays 0.10 and 40 digits stay 40 digits.
  */

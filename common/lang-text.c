@@ -1,5 +1,5 @@
 /*
- * map-text.c - mig-map's text functions: trim, case, white space, names,
+ * lang-text.c - the rule language's text functions: trim, case, white space, names,
  * generated email addresses.  Each appends its result to out and returns
  * 0, 1 for a NULL result, or -1 with *why set.
  */

@@ -1,0 +1,136 @@
+/*
+ * lang-int.h - the rule language's insides, shared by lang-parse.c,
+ * lang-eval.c and lang-fn.c only.
+ *
+ * Every operator and function is a row of the function table (struct
+ * lang_fn): its name, arity, result type, a prepare callback that checks
+ * and precomputes constant arguments while parsing, and an eval callback.
+ * A node is a literal, NULL, a column or a call of a row; operators are
+ * calls too.  Arguments are evaluated into the node's av[] before eval,
+ * except for a "lazy" row (and, or, if, case, coalesce), which evaluates
+ * its own arguments so that a branch not taken cannot fail.
+ */
+#ifndef MIG_LANG_INT_H
+#define MIG_LANG_INT_H
+
+#include <crypt.h>
+#include <regex.h>
+#include <uuid.h>
+
+#include "lang.h"
+#include "strmap.h"
+#include "uuid5.h"
+
+#define T_SAME MIG_T_COUNT		/* a function's type is its first typed argument's */
+#define T_NULL (MIG_T_COUNT + 1)	/* the null literal: keeps the other side's type */
+#define T_ARITH (MIG_T_COUNT + 2)	/* int if every argument is int, else numeric */
+#define T_CAST (MIG_T_COUNT + 3)	/* the type named by the call (iarg) */
+
+struct lang_ctx;
+struct node;
+
+typedef int fn_eval(struct lang_ctx *c, struct node *n, struct lang_val *res);
+typedef int fn_prepare(struct lex *l, struct node *n, const struct lang_opts *o);
+
+struct lang_fn {
+	const char *name;
+	int min, max;
+	int type;		/* enum mig_type, T_SAME or T_ARITH */
+	fn_eval *eval;
+	fn_prepare *prepare;	/* or NULL */
+	int iarg;		/* fixed parameter (upper/lower, date target) */
+	int lazy;
+	const char *sig, *doc;	/* for --functions and mig-rules(7) */
+};
+
+enum nkind { N_LIT, N_NULL, N_COL, N_FN };
+
+struct lookup {
+	struct strmap map;
+	int icase;
+};
+
+struct piece {
+	char *lit;		/* literal text, or NULL for a column */
+	char *col;
+	size_t pos;
+	int slot;
+};
+
+struct node {
+	enum nkind kind;
+	const struct lang_fn *fn;
+	struct node **args;
+	size_t nargs;
+	struct lang_val *av;
+	char *text;
+	size_t len, pos;
+	int slot;
+	int type;
+	int bare;		/* N_COL from a bare word, not a "quoted" name */
+	int word_ok;		/* a bare word here that names no column is text */
+	int numeric;		/* comparison: numbers, not bytes */
+	/* Constants of a call, checked and prepared while parsing. */
+	int iarg;
+	int fmts[8];
+	size_t nfmts;
+	const void *country;
+	char *zone;
+	struct lookup *lk;
+	regex_t *re;
+	uuid_t ns;
+	struct piece *pieces;
+	size_t npieces;
+};
+
+struct arena {
+	char **blk;
+	size_t *cap;
+	size_t n, cur, used;
+};
+
+struct lang_ctx {
+	struct arena ar;
+	struct buf out, tmp;
+	const struct lang_val *slots;
+	const char *why;
+	void *tz;
+	const struct mig_item *it;
+	struct crypt_data *cd;
+	const struct lang_opts *o;
+	struct uuid5 u5;
+};
+
+extern const struct lang_fn lang_fns[];
+extern const size_t lang_nfns;
+const struct lang_fn *lang_fn_find(const char *name);
+const struct lang_fn *lang_op(const char *name);
+
+const char *arena_dup(struct arena *a, const char *s, size_t n);
+int lang_put(struct lang_ctx *c, struct lang_val *res);
+int lang_fail(struct lang_ctx *c, const char *why);
+int lang_eval_node(struct lang_ctx *c, struct node *n, struct lang_val *res);
+void lang_node_free(struct node *n);
+int lang_const_arg(struct lex *l, struct node *n, size_t i, const char *what);
+int is_number_word(const char *s);
+int lang_compare(const struct node *n, const struct lang_val *a, const struct lang_val *b, int *cmp,
+		 const char **why);
+
+/* The text, phone, time and money helpers (lang-text.c ...). */
+int map_trim(const char *s, size_t n, struct buf *out);
+int map_case(const char *s, size_t n, int upper, struct buf *out);
+int map_collapse(const char *s, size_t n, struct buf *out);
+int map_split_name(const char *s, size_t n, int part, struct buf *out);
+int map_email_clean(const char *s, size_t n, struct buf *out, const char **why);
+const void *map_country(const char *iso);
+int map_phone(const char *s, size_t n, const void *country, struct buf *out, const char **why);
+int map_time(const char *s, size_t n, int fmt, int to, const char *zone, void *tz, struct buf *out,
+	     const char **why);
+void *map_tz_new(void);
+void map_tz_free(void *tz);
+int map_money(const char *s, size_t n, char dec, struct buf *out, const char **why);
+
+enum { TF_ISO, TF_DMY, TF_MDY, TF_UNIX, TF_MONTH };
+enum { TO_DATE, TO_TIMESTAMP, TO_TIMESTAMPTZ };
+
+#endif
