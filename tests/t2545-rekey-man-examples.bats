@@ -11,8 +11,8 @@ setup() {
 	cp "$DATA/rekey/man-visits.stream" visits.stream
 }
 
-@test "the man page has the seven examples this test knows" {
-	[ "$(ls ex* | wc -l)" -eq 7 ]
+@test "the man page has the eight examples this test knows" {
+	[ "$(ls ex* | wc -l)" -eq 8 ]
 }
 
 @test "example 1 and 2: split users rekeyed, then visits through the crosswalk" {
@@ -58,12 +58,20 @@ setup() {
 	grep -qx '7,1' contacts.csv
 }
 
-@test "example 7: e-mails unique against the rows already in the target" {
+@test "example 8: e-mails unique against the rows already in the target" {
 	require_servers
 	local db; db=$(test_db)
 	pg_newdb "$db"
 	pgq "$db" "CREATE TABLE users (id int, email text); INSERT INTO users VALUES (1, 'Admin@school.org')"
 	printf '%s\n' '@user,id:int,email:text' 'user,1,admin@school.org' > users.stream
-	TARGET=$(pg_url "$db") run --separate-stderr -0 bash ex7
+	TARGET=$(pg_url "$db") run --separate-stderr -0 bash ex8
 	printf '%s\n' "$output" | grep -qx 'user,1,admin+2@school.org'
+}
+
+@test "example 7: uuid5 of a name template, the crosswalk keeping the old ids" {
+	printf '%s\n' '@customer,id:int,name:text' 'customer,1,Ann' > customers.stream
+	run --separate-stderr -0 bash ex7
+	u=$(python3 -c "import uuid; print(uuid.uuid5(uuid.NAMESPACE_DNS, 'customer:1'))")
+	printf '%s\n' "$output" | grep -qx "customer,$u,Ann"
+	grep -qx "1,$u" customer_ids.csv
 }

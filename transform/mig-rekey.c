@@ -21,7 +21,7 @@
 
 static struct std_opts so = STD_OPTS_INIT;
 
-enum { O_KEEP_OLD = 256, O_UNIQUE_NOCASE, O_RULES };
+enum { O_KEEP_OLD = 256, O_UNIQUE_NOCASE, O_RULES, O_LOOKUP };
 
 /* The rule options' long names are the rule names of a rules file. */
 static const struct mig_opt options[] = {
@@ -36,6 +36,7 @@ static const struct mig_opt options[] = {
 	{ 'u', 'u', "unique", required_argument, "'TAG.COLUMN,... [ACTION...]'", "columns whose values must be unique; ACTION: suffix[:FORMAT], null, reject, error, seed:FILE, seed-db:TABLE.COLUMN=URL", NULL },
 	{ O_UNIQUE_NOCASE, 0, "unique-nocase", required_argument, "'TAG.COLUMN,... [ACTION...]'", "unique regardless of case", NULL },
 	{ 'd', 'd', "dedupe", required_argument, "'TAG,... on (COLUMN,...|*) [OPTION...]'", "merge records equal on COLUMNs; OPTION: match-nulls, keep:first|last|min:C|max:C|tags:T,..., fill[:C,...], ids:C", NULL },
+	{ O_LOOKUP, 0, "lookup", required_argument, "'TAG.COLUMN=SOURCE.COLUMN by COLUMN [on KEY] [from FILE] [if-null]'", "fill COLUMN from a SOURCE record earlier in the stream, a saved stream or a crosswalk", NULL },
 	{ 'm', 'm', "on-missing", required_argument, "error|null|drop|reject", "what a reference to no key becomes", NULL },
 	{ 'a', 'a', "audit", required_argument, "FILE", "write every changed value to FILE", NULL },
 	STD_OPTS_FORMAT,
@@ -133,7 +134,7 @@ static void build_plan(struct run *run, struct tagrule *t, const struct mig_head
 		       unsigned long line)
 {
 	struct plan *p = &t->plan;
-	size_t nout = 0, cap = h->ncols + 2, i, j, k;
+	size_t nout = 0, cap = h->ncols + 2 + t->nlk, i, j, k;
 	char **names;
 	enum mig_type *types;
 	long *from;
@@ -148,6 +149,12 @@ static void build_plan(struct run *run, struct tagrule *t, const struct mig_head
 	p->keyin = p->keyout = p->keepout = -1;
 	if (t->has_key && (p->keyin = mig_header_find(h, t->keycol)) < 0)
 		no_column(run, line, t->tag, t->keycol, "key", t->keytext);
+	p->tmplin = ecalloc(t->ntmpl + 1, sizeof(*p->tmplin));
+	for (i = 0; i < t->ntmpl; i++)
+		if (!t->tmpl[i].col)
+			p->tmplin[i] = -1;
+		else if ((p->tmplin[i] = mig_header_find(h, t->tmpl[i].text)) < 0)
+			no_column(run, line, t->tag, t->tmpl[i].text, "key", t->keytext);
 	p->refin = ecalloc(t->nrefs + 1, sizeof(*p->refin));
 	for (i = 0; i < t->nrefs; i++)
 		if ((p->refin[i] = mig_header_find(h, t->refs[i].col)) < 0)
@@ -225,6 +232,22 @@ static void build_plan(struct run *run, struct tagrule *t, const struct mig_head
 				p->refclear[i][nclear++] = (long)j;
 		}
 		p->refclear[i][nclear] = -1;
+	}
+	p->lkby = ecalloc(t->nlk + 1, sizeof(*p->lkby));
+	p->lkout = ecalloc(t->nlk + 1, sizeof(*p->lkout));
+	for (i = 0; i < t->nlk; i++) {
+		struct lookup *lk = t->lk[i];
+
+		if ((p->lkby[i] = mig_header_find(h, lk->by)) < 0)
+			no_column(run, line, t->tag, lk->by, "lookup", lk->text);
+		for (j = 0; j < nout && strcmp(names[j], lk->col); j++)
+			;
+		if (j == nout) {
+			names[nout] = lk->col;
+			types[nout] = lk->file && lk->file->type != MIG_T_ANY ? lk->file->type : MIG_T_TEXT;
+			from[nout++] = -1;
+		}
+		p->lkout[i] = (long)j;
 	}
 	p->idsout = -1;
 	if (t->dd && t->dd->idscol) {
@@ -682,6 +705,96 @@ static void hold(struct run *run, struct tagrule *t, const struct mig_item *it,
 	}
 }
 
+/* Remember a source record's value for the lookups that read its tag. */
+static void lookup_collect(struct run *run, struct lookup *lk, const struct mig_header *h,
+			   const struct mig_field *f, unsigned long line)
+{
+	const struct mig_field *k, *v;
+	uint64_t ref = LK_NULL;
+	long long e;
+
+	if (lk->srchid != h->id) {
+		lk->srcon = mig_header_find(h, lk->on);
+		lk->srcval = mig_header_find(h, lk->srccol);
+		if (lk->srcon < 0)
+			no_column(run, line, h->tag, lk->on, "lookup", lk->text);
+		if (lk->srcval < 0)
+			no_column(run, line, h->tag, lk->srccol, "lookup", lk->text);
+		lk->srchid = h->id;
+	}
+	k = &f[lk->srcon];
+	v = &f[lk->srcval];
+	if (k->null)
+		return;
+	if (!v->null)
+		ref = arena_add(&lk->vals, v->val, v->len);
+	/* a later record of the same key wins, as a later UPDATE would */
+	e = keymap_find(&lk->map, k->val, k->len);
+	memcpy(keymap_val(&lk->map, e >= 0 ? (size_t)e : keymap_add(&lk->map, k->val, k->len)), &ref, 8);
+}
+
+/*
+ * Fill lookup i of a record into its output column: 0, or 1 when the
+ * record was dropped or refused by the missing-key policy.
+ */
+static int lookup_apply(struct run *run, struct tagrule *t, size_t i, const struct mig_item *it,
+			struct ledger_counts *lc)
+{
+	struct lookup *lk = t->lk[i];
+	struct plan *p = &t->plan;
+	const struct mig_field *by = &it->f[p->lkby[i]];
+	long o = p->lkout[i];
+	struct buf *why = &run->tmp;
+	long long e;
+
+	if (lk->ifnull && !run->of[o].null)
+		return 0;
+	if (by->null) {
+		run->of[o] = (struct mig_field){ "", 0, 1, 0 };
+		return 0;
+	}
+	e = keymap_find(lk->file ? &lk->file->map : &lk->map, by->val, by->len);
+	if (e >= 0) {
+		buf_reset(&run->cb[o]);
+		if (lk->file) {
+			render_file(lk->file, (size_t)e, &run->cb[o]);
+		} else {
+			uint64_t ref;
+			const char *v;
+			size_t n;
+
+			memcpy(&ref, keymap_val(&lk->map, (size_t)e), 8);
+			if (ref == LK_NULL) {
+				run->of[o] = (struct mig_field){ "", 0, 1, 0 };
+				return 0;
+			}
+			v = arena_get(&lk->vals, ref, &n);
+			buf_add(&run->cb[o], v, n);
+		}
+		run->of[o] = (struct mig_field){ run->cb[o].buf, run->cb[o].len, 0, 0 };
+		return 0;
+	}
+	ledger_add_extra(lc, "missing", 1);
+	buf_reset(why);
+	buf_addf(why, "no %s record for column '%s' (rule 'lookup %s')", lk->src, lk->by, lk->text);
+	switch (run->rules.on_missing) {
+	case OM_NULL:
+		run->of[o] = (struct mig_field){ "", 0, 1, 0 };
+		return 0;
+	case OM_DROP:
+		lc->dropped++;
+		return 1;
+	case OM_REJECT:
+		refuse(run, it, lc, why->buf);
+		return 1;
+	case OM_ERROR:
+		break;
+	}
+	value_note(why, by);
+	mig_writer_flush(run->w);
+	die(MIG_EXIT_DATA, "%s:%lu: %s: %s", mig_reader_name(run->r), it->line, t->tag, why->buf);
+}
+
 static void record(struct run *run, struct tagrule *t, const struct mig_item *it,
 		   struct ledger_counts *lc)
 {
@@ -694,6 +807,8 @@ static void record(struct run *run, struct tagrule *t, const struct mig_item *it
 
 	for (i = 0; i < nout; i++)
 		run->of[i] = p->from[i] >= 0 ? f[p->from[i]] : (struct mig_field){ "", 0, 1, 0 };
+	for (i = 0; i < t->nlksrc; i++)
+		lookup_collect(run, t->lksrc[i], it->hdr, f, it->line);
 	if (t->has_key) {
 		kv = &f[p->keyin];
 		if (kv->null) {
@@ -749,6 +864,9 @@ static void record(struct run *run, struct tagrule *t, const struct mig_item *it
 			    why->buf);
 		}
 	}
+	for (i = 0; i < t->nlk; i++)
+		if (lookup_apply(run, t, i, it, lc))
+			return;
 	/* after the references: rows that became the same through them are duplicates */
 	if (t->dd && natural_key(&run->nk, p, t->dd->nulls_match, f, run->of) == 0) {
 		long long d;
@@ -794,8 +912,30 @@ static void record(struct run *run, struct tagrule *t, const struct mig_item *it
 	if (t->has_key) {
 		struct buf *out = &run->cb[p->keyout];
 
+		struct mig_field name = *kv;
+
+		/* the name comes from the template; the crosswalk keeps the old key */
+		if (t->ntmpl) {
+			buf_reset(&run->tmp2);
+			for (i = 0; i < t->ntmpl; i++) {
+				const struct mig_field *v = p->tmplin[i] >= 0 ? &f[p->tmplin[i]] : NULL;
+
+				if (!v) {
+					buf_adds(&run->tmp2, t->tmpl[i].text);
+					continue;
+				}
+				if (v->null) {
+					buf_reset(why);
+					buf_addf(why, "NULL in column '%s' of the key template", t->tmpl[i].text);
+					refuse(run, it, lc, why->buf);
+					return;
+				}
+				buf_add(&run->tmp2, v->val, v->len);
+			}
+			name = (struct mig_field){ run->tmp2.buf, run->tmp2.len, 0, 0 };
+		}
 		idx = keymap_add(&t->map, kv->val, kv->len);
-		new_key(run, t, keymap_val(&t->map, idx), kv, idx, it);
+		new_key(run, t, keymap_val(&t->map, idx), &name, idx, it);
 		buf_reset(out);
 		render_new(t, idx, out);
 		run->of[p->keyout] = (struct mig_field){ out->buf, out->len, 0, 0 };
@@ -1048,6 +1188,29 @@ static void flush_held(struct run *run)
 			write_held(run, run->rules.held[i]);
 }
 
+/* Lookups from a saved stream: its records of the source tag, read first. */
+static void load_lookups(struct run *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->rules.nlks; i++) {
+		struct lookup *lk = run->rules.lks[i];
+		struct mig_reader *r;
+		struct mig_item it;
+		int ret;
+
+		if (!lk->from)
+			continue;
+		r = mig_reader_open(lk->from, 0);
+		while ((ret = mig_reader_next(r, &it)) > 0)
+			if (it.kind == MIG_RECORD && !strcmp(it.hdr->tag, lk->src))
+				lookup_collect(run, lk, it.hdr, it.f, it.line);
+		if (ret < 0)
+			die(MIG_EXIT_DATA, "%s", mig_reader_error(r));
+		mig_reader_free(r);
+	}
+}
+
 static void verbose_report(const struct rules *rules)
 {
 	size_t i;
@@ -1105,7 +1268,7 @@ int main(int argc, char **argv)
 				name = options[i].name;
 		switch (c) {
 		case 'k': case O_KEEP_OLD: case 'x': case 'l': case 'r': case 'u':
-		case O_UNIQUE_NOCASE: case 'd': case 'm': case 'a':
+		case O_UNIQUE_NOCASE: case 'd': case 'm': case 'a': case O_LOOKUP:
 			rules_add(&run.rules, name, optarg, "");
 			fa.other_rules = 1;
 			break;
@@ -1128,6 +1291,7 @@ int main(int argc, char **argv)
 	std_opts_check(&so);
 	rules_check(&run.rules, so.reject != NULL);
 	load_seeds(&run);
+	load_lookups(&run);
 	if (run.rules.audit) {
 		xwalk_open(&run.audit, run.rules.audit, "tag,row,key,column,old,new");
 		run.have_audit = 1;

@@ -116,6 +116,57 @@ static int parse_ns(const char *s, unsigned char ns[16])
 	return uuid_parse36(s, strlen(s), ns);
 }
 
+/*
+ * "'customer:' || id || '-' || branch": constants in single quotes ('' for
+ * a quote) and column names (bare or "double-quoted").  Replaced by the
+ * rule language's string expressions once it has them.
+ */
+static void parse_template(struct tagrule *t, const char *s, const char *where, const char *arg)
+{
+	struct buf b = BUF_INIT;
+
+	for (;;) {
+		struct tmplpart part = { NULL, 0 };
+
+		while (isspace((unsigned char)*s))
+			s++;
+		buf_reset(&b);
+		if (*s == '\'' || *s == '"') {
+			char q = *s++;
+
+			for (;; s++) {
+				if (!*s)
+					bad(where, "key", arg, "template: unterminated quote");
+				if (*s == q && s[1] == q)
+					buf_addc(&b, *s++);
+				else if (*s == q)
+					break;
+				else
+					buf_addc(&b, *s);
+			}
+			s++;
+			part.col = q == '"';
+		} else {
+			while (isalnum((unsigned char)*s) || *s == '_')
+				buf_addc(&b, *s++);
+			if (!b.len)
+				bad(where, "key", arg, "template: expected 'text' or a column at '%s'", s);
+			part.col = 1;
+		}
+		part.text = estrdup(b.len ? b.buf : "");
+		t->tmpl = ereallocarray(t->tmpl, t->ntmpl + 1, sizeof(*t->tmpl));
+		t->tmpl[t->ntmpl++] = part;
+		while (isspace((unsigned char)*s))
+			s++;
+		if (!*s)
+			break;
+		if (s[0] != '|' || s[1] != '|')
+			bad(where, "key", arg, "template: expected || at '%s'", s);
+		s += 2;
+	}
+	buf_release(&b);
+}
+
 static void rule_key(struct rules *r, char *s, const char *where, const char *arg)
 {
 	char *lhs, *gen, *tag, *col;
@@ -140,7 +191,21 @@ static void rule_key(struct rules *r, char *s, const char *where, const char *ar
 	} else if (!strcmp(gen, "uuid7")) {
 		t->gen = G_UUID7;
 	} else if (!strncmp(gen, "uuid5:", 6)) {
+		char *open = strchr(gen, '(');
+
 		t->gen = G_UUID5;
+		/* uuid5:NS(TEMPLATE): the name from columns and constants */
+		if (open) {
+			size_t n = strlen(open);
+
+			if (open[n - 1] != ')')
+				bad(where, "key", arg, "expected uuid5:NAMESPACE(TEMPLATE)");
+			open[n - 1] = '\0';
+			*open = '\0';
+			parse_template(t, open + 1, where, arg);
+			while (open > gen && isspace((unsigned char)open[-1]))
+				*--open = '\0';
+		}
 		if (parse_ns(gen + 6, t->ns) < 0)
 			bad(where, "key", arg, "namespace '%s' is not a UUID, dns, url, oid or x500", gen + 6);
 	} else {
@@ -435,6 +500,46 @@ static void rule_dedupe(struct rules *r, char *s, const char *where, const char 
 	dd->cols = name_list(p, &dd->ncols, where, "dedupe", arg);
 }
 
+/* "TAG.COLUMN=SOURCE.COLUMN by COLUMN [on KEY] [from FILE] [if-null]" */
+static void rule_lookup(struct rules *r, char *s, const char *where, const char *arg)
+{
+	char *lhs, *rhs, *tag, *col, *w, *save = NULL;
+	struct lookup *lk = ecalloc(1, sizeof(*lk));
+	struct tagrule *t;
+
+	lk->text = estrdup(arg);
+	keymap_init(&lk->map, 8);
+	r->lks = ereallocarray(r->lks, r->nlks + 1, sizeof(*r->lks));
+	r->lks[r->nlks++] = lk;
+	split_eq(s, &lhs, &rhs, where, "lookup", arg, "TAG.COLUMN=SOURCE.COLUMN by COLUMN");
+	tagcol(lhs, &tag, &col, where, "lookup", arg);
+	lk->col = estrdup(col);
+	t = tag_of(r, tag);
+	t->lk = ereallocarray(t->lk, t->nlk + 1, sizeof(*t->lk));
+	t->lk[t->nlk++] = lk;
+	w = strtok_r(rhs, " \t", &save);
+	tagcol(w, &tag, &col, where, "lookup", arg);
+	lk->src = estrdup(tag);
+	lk->srccol = estrdup(col);
+	while ((w = strtok_r(NULL, " \t", &save))) {
+		char **dst = !strcmp(w, "by") ? &lk->by : !strcmp(w, "on") ? &lk->on :
+			     !strcmp(w, "from") ? &lk->from : NULL;
+
+		if (!strcmp(w, "if-null")) {
+			lk->ifnull = 1;
+			continue;
+		}
+		if (!dst)
+			bad(where, "lookup", arg, "unknown word '%s' (by, on, from, if-null)", w);
+		if (!(w = strtok_r(NULL, " \t", &save)))
+			bad(where, "lookup", arg, "a name expected after the last word");
+		free(*dst);
+		*dst = estrdup(w);
+	}
+	if (!lk->by)
+		bad(where, "lookup", arg, "no 'by COLUMN'");
+}
+
 void rules_add(struct rules *r, const char *name, const char *arg, const char *where)
 {
 	char *s = estrdup(arg);
@@ -455,6 +560,8 @@ void rules_add(struct rules *r, const char *name, const char *arg, const char *w
 		rule_unique(r, s, 1, where, name, arg);
 	else if (!strcmp(name, "dedupe"))
 		rule_dedupe(r, s, where, arg);
+	else if (!strcmp(name, "lookup"))
+		rule_lookup(r, s, where, arg);
 	else if (!strcmp(name, "on-missing")) {
 		char *p = trim(s);
 
@@ -584,6 +691,26 @@ void rules_check(struct rules *r, int have_rejects)
 				b->seqof = a;
 		}
 	}
+	for (i = 0; i < r->nlks; i++) {
+		struct lookup *lk = r->lks[i];
+		struct tagrule *st;
+
+		lk->file = lk->from ? NULL : file_of(r, lk->src);
+		if (lk->file) {
+			if (strcmp(lk->srccol, "new"))
+				die(MIG_EXIT_USAGE, "rule 'lookup %s': a crosswalk's column is 'new'", lk->text);
+			continue;
+		}
+		/* records of the source tag pass through record() to be collected */
+		st = tag_of(r, lk->src);
+		if (!lk->on)
+			lk->on = estrdup(st->has_key ? st->keycol : "id");
+		if (!lk->from) {
+			lk->srctag = st;
+			st->lksrc = ereallocarray(st->lksrc, st->nlksrc + 1, sizeof(*st->lksrc));
+			st->lksrc[st->nlksrc++] = lk;
+		}
+	}
 	for (i = 0; i < r->nfiles; i++)
 		xwalk_load(&r->files[i]->map, r->files[i]->path, &r->files[i]->type);
 	for (i = 0; i < r->ntags; i++)
@@ -600,6 +727,7 @@ void plan_free(struct tagrule *t)
 		mig_header_free(p->out);
 	free(p->from);
 	free(p->ddin);
+	free(p->tmplin);
 	for (i = 0; p->refout && i < t->nrefs; i++) {
 		free(p->refout[i]);
 		free(p->refclear[i]);
@@ -608,6 +736,8 @@ void plan_free(struct tagrule *t)
 	free(p->refout);
 	free(p->refclear);
 	free(p->uout);
+	free(p->lkby);
+	free(p->lkout);
 	memset(p, 0, sizeof(*p));
 	p->idsout = -1;
 }
@@ -634,7 +764,12 @@ void rules_release(struct rules *r)
 		for (j = 0; j < t->nuniq; j++)
 			free(t->uniq[j].col);
 		free(t->uniq);
+		free(t->lk);
+		free(t->lksrc);
 		keymap_release(&t->map);
+		for (j = 0; j < t->ntmpl; j++)
+			free(t->tmpl[j].text);
+		free(t->tmpl);
 		free(t->keycol);
 		free(t->keytext);
 		free(t->keepold);
@@ -680,6 +815,21 @@ void rules_release(struct rules *r)
 		free(r->dds[i]);
 	}
 	free(r->dds);
+	for (i = 0; i < r->nlks; i++) {
+		struct lookup *lk = r->lks[i];
+
+		keymap_release(&lk->map);
+		arena_release(&lk->vals);
+		free(lk->text);
+		free(lk->col);
+		free(lk->src);
+		free(lk->srccol);
+		free(lk->by);
+		free(lk->on);
+		free(lk->from);
+		free(lk);
+	}
+	free(r->lks);
 	for (i = 0; i < r->nheld; i++)
 		free(r->held[i]);
 	free(r->held);

@@ -213,6 +213,25 @@ struct held {
 	size_t gno;
 };
 
+/*
+ * A lookup: TAG.COLUMN takes SOURCE.COLUMN of the SOURCE record whose key
+ * (column ON) equals this record's BY column, from SOURCE records earlier
+ * in the stream, a saved stream (FROM), or a loaded crosswalk's new key.
+ * Values: arena references of the source value, LK_NULL for NULL.
+ */
+#define LK_NULL UINT64_MAX
+struct lookup {
+	char *text;
+	char *col, *src, *srccol, *by, *on, *from;
+	int ifnull;		/* only where the column is NULL */
+	struct tagrule *srctag;	/* records of the source tag are collected */
+	struct xwfile *file;	/* or a loaded crosswalk */
+	struct keymap map;
+	struct arena vals;
+	long srcon, srcval;	/* columns in the source tag's current header */
+	unsigned long srchid;
+};
+
 struct uniqcol {
 	char *col;
 	struct uniqset *set;
@@ -224,6 +243,7 @@ struct plan {
 	struct mig_header *out;
 	long *from;		/* per output column: input column, or -1 */
 	long keyin, keyout, keepout;
+	long *tmplin;		/* per template part: input column, or -1 */
 	long *ddin;		/* dedupe columns: output column, or -2 - input column */
 	size_t ndd;
 	long idsout;		/* the merged-ids column, or -1 */
@@ -232,6 +252,17 @@ struct plan {
 	long **refout;		/* per ref rule, per source: output column */
 	long **refclear;	/* per ref rule: output columns to clear, -1 ended */
 	long *uout;		/* per unique column: output column */
+	long *lkby, *lkout;	/* per lookup: input BY column, output column */
+};
+
+/*
+ * A name template: 'text' || column || ... (SQL's concatenation).  The
+ * small parser in rekey-rules.c reads only that form, until the rule
+ * language has string expressions.
+ */
+struct tmplpart {
+	char *text;		/* the constant, or the column name */
+	int col;		/* a column */
 };
 
 struct tagrule {
@@ -244,6 +275,8 @@ struct tagrule {
 	int seq_end;		/* seq was the largest int64 and is used */
 	struct tagrule *seqof;	/* the tag whose sequence this one shares */
 	unsigned char ns[16];
+	struct tmplpart *tmpl;	/* uuid5's name from a template, else the old key */
+	size_t ntmpl;
 	char *keepold;
 	struct keymap map;	/* old key -> seq, uuid, or entry number (keep) */
 	char *xwpath;
@@ -256,6 +289,10 @@ struct tagrule {
 	size_t nrefs;
 	struct uniqcol *uniq;
 	size_t nuniq;
+	struct lookup **lk;	/* lookups that fill this tag's columns */
+	size_t nlk;
+	struct lookup **lksrc;	/* lookups that collect this tag's records */
+	size_t nlksrc;
 	struct plan plan;
 };
 
@@ -268,6 +305,8 @@ struct rules {
 	size_t nsets;
 	struct dedupe **dds;
 	size_t ndds;
+	struct lookup **lks;
+	size_t nlks;
 	enum on_missing on_missing;
 	char *audit;
 	struct held **held;
