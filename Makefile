@@ -73,8 +73,11 @@ check-san:
 lint-man:
 	@out=$$(mandoc -Tlint -Wwarning $(MAN) 2>&1); if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
 
+# make demo PIPELINE=fitness: another pipeline's tour (medical by default)
+PIPELINE = medical
 demo: deps all
-	@sh pipelines/medical/demo.sh
+	@test -x pipelines/$(PIPELINE)/demo.sh || { echo "make demo: no pipeline '$(PIPELINE)' (pipelines/*/demo.sh)" >&2; exit 2; }
+	@sh pipelines/$(PIPELINE)/demo.sh
 
 bench: deps all
 	@sh bench/run.sh
