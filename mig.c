@@ -79,7 +79,7 @@ static void run_tool(const char *name, char **argv)
 
 /*
  * mig help TOPIC: the page of TOPIC.  A page of the tree this mig was built
- * in (../man beside bin/) comes first, so an uninstalled build reads its
+ * in (man/ beside bin/, or above build/san/bin/) comes first, so an uninstalled build reads its
  * own pages; then man(1) finds the installed one.
  */
 static _Noreturn void help(const char *topic)
@@ -87,6 +87,7 @@ static _Noreturn void help(const char *topic)
 	static const char *const secs[] = { "1", "5", "7" };
 	struct buf page = BUF_INIT, dir = BUF_INIT, file = BUF_INIT;
 	size_t i;
+	int up;
 
 	if (!topic || !strcmp(topic, "mig"))
 		buf_adds(&page, "mig");
@@ -95,12 +96,16 @@ static _Noreturn void help(const char *topic)
 	else
 		buf_addf(&page, "mig-%s", topic);
 	self_dir(&dir);
-	for (i = 0; dir.len && i < sizeof(secs) / sizeof(*secs); i++) {
-		buf_reset(&file);
-		buf_addf(&file, "%s/../man/%s.%s", dir.buf, page.buf, secs[i]);
-		if (access(file.buf, R_OK) == 0) {
-			execlp("man", "man", "-l", file.buf, (char *)NULL);
-			die(MIG_EXIT_SYSTEM, "man: cannot run:");
+	/* bin/mig, or build/san/bin/mig: the tree's man/ is one to three levels up */
+	for (up = 1; dir.len && up <= 3; up++) {
+		buf_adds(&dir, "/..");
+		for (i = 0; i < sizeof(secs) / sizeof(*secs); i++) {
+			buf_reset(&file);
+			buf_addf(&file, "%s/man/%s.%s", dir.buf, page.buf, secs[i]);
+			if (access(file.buf, R_OK) == 0) {
+				execlp("man", "man", "-l", file.buf, (char *)NULL);
+				die(MIG_EXIT_SYSTEM, "man: cannot run:");
+			}
 		}
 	}
 	if (!strcmp(page.buf, "mig"))

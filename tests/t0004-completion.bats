@@ -65,3 +65,16 @@ complete_words() {
 	run -0 complete_words mig-map -q rul
 	[ "$output" = rules.map ]
 }
+
+@test "make install puts the completion where bash-completion loads it, for mig and every tool" {
+	local san=
+	[ "$(basename "$MIG_BUILD")" = san ] && san=SANITIZE=1
+	run -0 make -s -C "$MIG_TOP" $san install DESTDIR="$BATS_TEST_TMPDIR/root" PREFIX=/usr
+	local dir="$BATS_TEST_TMPDIR/root/usr/share/bash-completion/completions"
+	diff "$dir/mig" "$COMPLETION"
+	for t in mig-extract mig-split mig-map mig-rekey mig-load mig-verify; do
+		[ "$(readlink "$dir/$t")" = mig ]
+	done
+	[ -f "$BATS_TEST_TMPDIR/root/usr/share/man/man7/mig.7" ]
+	[ -x "$BATS_TEST_TMPDIR/root/usr/bin/mig" ]
+}
