@@ -119,6 +119,38 @@ static int feed(struct rd *r, struct csv_parser *p, const char *s, size_t n, siz
 }
 
 /*
+ * The common line of a crosswalk or lookup, "a,b" with no quote, CR,
+ * space or tab, is split here without libcsv (it is most lines of a large
+ * file); it must start a record, and its line end is cut in place.
+ */
+static int plain_line(struct rd *r, char *s, size_t n)
+{
+	size_t body = n && s[n - 1] == '\n' ? n - 1 : n, i, start = 0;
+
+	if (r->st != S_START || r->recline)
+		return 0;
+	for (i = 0; i < body; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == r->quote || c == '\r' || c == ' ' || c == '\t' || c == '\0')
+			return 0;
+	}
+	if (!body)
+		return 1;
+	r->recline = r->line;
+	s[body] = '\0';
+	for (i = 0; i <= body; i++) {
+		if (i < body && (unsigned char)s[i] != r->delim)
+			continue;
+		s[i] = '\0';
+		cb_field(i > start || !(r->flags & CSVF_EMPTY_IS_NULL) ? s + start : NULL, i - start, r);
+		start = i + 1;
+	}
+	cb_record(0, r);
+	return 1;
+}
+
+/*
  * One physical line, with its line end.  The scanner mirrors libcsv's
  * states just enough to know where a field is unquoted; libcsv itself
  * still decides everything else.
@@ -131,7 +163,7 @@ static int feed_line(struct rd *r, struct csv_parser *p, const char *s, size_t n
 	for (i = 0; i < n && !r->stop; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (!r->recline && c != '\n' && c != '\r' && r->st == S_START)
+		if (!r->recline && c != '\n' && c != '\r' && !is_space(c, r) && r->st == S_START)
 			r->recline = r->line;
 		switch (r->st) {
 		case S_START:
@@ -204,6 +236,8 @@ int csvfile_read(FILE *fp, const char *path, const struct csvfile_opts *o,
 	errno = 0;
 	while (!r.stop && (n = getline(&line, &cap, fp)) >= 0) {
 		r.line++;
+		if (plain_line(&r, line, (size_t)n))
+			continue;
 		if (feed_line(&r, &p, line, (size_t)n) < 0) {
 			ret = -1;
 			break;
