@@ -477,6 +477,25 @@ long long rstat_gap(const struct rstat *s)
 	return (long long)s->in - (long long)(s->out + s->dropped + s->rejected);
 }
 
+int rstat_is_time(const char *name)
+{
+	return !strcmp(name, "ms") || !strcmp(name, "cpu_ms");
+}
+
+int rstat_time(const struct rstat *s, unsigned long long *ms, unsigned long long *cpu_ms)
+{
+	size_t i;
+	int have = 0;
+
+	*ms = *cpu_ms = 0;
+	for (i = 0; i < s->nextra; i++)
+		if (!strcmp(s->extra_names[i], "ms"))
+			*ms = s->extra[i], have |= 1;
+		else if (!strcmp(s->extra_names[i], "cpu_ms"))
+			*cpu_ms = s->extra[i], have |= 2;
+	return have == 3;
+}
+
 static void counts_free(struct rcount *v, size_t n)
 {
 	size_t i;
