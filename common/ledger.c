@@ -33,40 +33,16 @@ void ledger_add_extra(struct ledger_counts *c, const char *name, unsigned long l
 	c->extra[c->nextra++] = n;
 }
 
-static void add_encoded(struct buf *b, const char *s)
+void ledger_emit(const struct ledger *l, struct mig_writer *w, const char *stage, unsigned long long run)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c <= ' ' || c == '%' || c == 0x7f)
-			buf_addf(b, "%%%02X", c);
-		else
-			buf_addc(b, (char)c);
-	}
-}
-
-void ledger_emit(const struct ledger *l, struct mig_writer *w, const char *stage)
-{
-	struct buf b = BUF_INIT;
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < l->n; i++) {
 		const struct ledger_counts *c = strmap_get(&l->tags, l->order[i], strlen(l->order[i]));
+		unsigned long long v[4] = { c->in, c->out, c->dropped, c->rejected };
 
-		buf_reset(&b);
-		add_encoded(&b, stage);
-		buf_addc(&b, ' ');
-		add_encoded(&b, l->order[i]);
-		buf_addf(&b, " in=%llu out=%llu dropped=%llu rejected=%llu", c->in, c->out, c->dropped,
-			 c->rejected);
-		for (j = 0; j < c->nextra; j++) {
-			buf_addc(&b, ' ');
-			add_encoded(&b, c->extra_names[j]);
-			buf_addf(&b, "=%llu", c->extra[j]);
-		}
-		mig_write_control(w, "stats", b.buf, b.len);
+		ctl_write_stats(w, stage, l->order[i], v, c->nextra, c->extra_names, c->extra, run);
 	}
-	buf_release(&b);
 }
 
 static void free_counts(const char *key, void *val, void *arg)
@@ -94,64 +70,4 @@ void ledger_release(struct ledger *l)
 	free(l->order);
 	l->order = NULL;
 	l->n = 0;
-}
-
-static void decode_in_place(char *s)
-{
-	char *o = s;
-
-	for (; *s; s++) {
-		if (s[0] == '%' && s[1] && s[2]) {
-			char hex[3] = { s[1], s[2], 0 };
-
-			*o++ = (char)strtol(hex, NULL, 16);
-			s += 2;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = '\0';
-}
-
-int stats_parse(char *text, struct stats_line *s)
-{
-	char *save = NULL, *w;
-	int n = 0, have = 0;
-
-	memset(s, 0, sizeof(*s));
-	for (w = strtok_r(text, " ", &save); w; w = strtok_r(NULL, " ", &save), n++) {
-		char *eq;
-		long long v;
-
-		if (n == 0) {
-			decode_in_place(w);
-			s->stage = w;
-			continue;
-		}
-		if (n == 1) {
-			decode_in_place(w);
-			s->tag = w;
-			continue;
-		}
-		eq = strchr(w, '=');
-		if (!eq)
-			return -1;
-		*eq = '\0';
-		if (strtonum_ok(eq + 1, 0, (long long)(~0ULL >> 1), &v) < 0)
-			return -1;
-		decode_in_place(w);
-		if (!strcmp(w, "in"))
-			s->in = (unsigned long long)v, have |= 1;
-		else if (!strcmp(w, "out"))
-			s->out = (unsigned long long)v, have |= 2;
-		else if (!strcmp(w, "dropped"))
-			s->dropped = (unsigned long long)v, have |= 4;
-		else if (!strcmp(w, "rejected"))
-			s->rejected = (unsigned long long)v, have |= 8;
-		else if (s->nextra < 16) {
-			s->extra_names[s->nextra] = w;
-			s->extra[s->nextra++] = (unsigned long long)v;
-		}
-	}
-	return n >= 2 && have == 15 ? 0 : -1;
 }

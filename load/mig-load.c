@@ -1143,7 +1143,7 @@ int main(int argc, char **argv)
 			if (u->resumed)
 				ledger_add_extra(lc, "resumed", u->resumed);
 		}
-		ledger_emit(&l, cx.w, "mig-load");
+		ledger_emit(&l, cx.w, "mig-load", 0);
 		ledger_release(&l);
 	}
 	if (!so.quiet)
