@@ -33,7 +33,9 @@ void progress_begin(struct progress *p, const char *label, unsigned long long to
 	p->label = label;
 	p->rows = 0;
 	p->total = total;
-	p->start = p->last = now_seconds();
+	p->start = now_seconds();
+	/* the first tick (at 4096 rows) draws at once, so a tag shows up early */
+	p->last = p->start - 1;
 }
 
 void progress_tick_slow(struct progress *p)
