@@ -10,6 +10,11 @@
  * two of them and finds orphans with them.
  *
  * Every string is owned by the catalog and freed by catalog_release.
+ *
+ * Files, each calling only the ones below it:
+ *   catalog.c          catalog_read (dispatch to a reader), the JSON form
+ *   catalog-pg.c, catalog-my.c, catalog-sqlite.c   one reader per dialect
+ *   catalog-model.c    the structure's builders, release, lookup, type names
  */
 #ifndef MIG_CATALOG_H
 #define MIG_CATALOG_H
@@ -122,13 +127,15 @@ enum mig_type cat_pg_type(const char *fmt_type, char typtype, char typcat);
 enum mig_type cat_my_type(const char *data_type, const char *column_type, int tinyint1_bool);
 enum mig_type cat_sqlite_type(const char *decl);
 
-/* Building blocks for the readers (catalog-*.c); all copy their strings. */
+/* Building blocks for the readers (catalog-model.c); all copy their strings. */
 int cat_read_pg(PGconn *c, const char *const *tables, struct catalog *out, struct buf *err);
 int cat_read_my(MYSQL *m, const char *const *tables, struct catalog *out, struct buf *err);
 int cat_read_sqlite(sqlite3 *db, const char *const *tables, struct catalog *out, struct buf *err);
 struct cat_table *cat_add_table(struct catalog *c);
 /* Release the tables from the n-th on (a reader's retry starts over). */
 void cat_truncate(struct catalog *c, size_t n);
+/* Drop mig-load's own _mig_* tables from a catalog of every table. */
+void cat_drop_bookkeeping(struct catalog *c);
 struct cat_column *cat_add_column(struct cat_table *t);
 struct cat_key *cat_add_uniq(struct cat_table *t);
 struct cat_fk *cat_add_fk(struct cat_table *t);

@@ -492,6 +492,7 @@ const struct tgt_ops my_ops = {
 	.ident = my_ident,
 	.release = my_release,
 	.close = my_close,
+	.advance_ids = my_advance_ids,
 };
 
 static void infile_allowed(void *arg, size_t n, char **v)

@@ -352,6 +352,7 @@ const struct tgt_ops pg_ops = {
 	.release = pg_release,
 	.close = pg_close,
 	.check_deferred = pg_check_deferred,
+	.advance_ids = pg_advance_ids,
 };
 
 void pg_open(struct target *tg)

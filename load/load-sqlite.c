@@ -283,6 +283,7 @@ const struct tgt_ops sqlite_ops = {
 	.ident = sq_ident,
 	.release = sq_release,
 	.close = sq_close,
+	.advance_ids = sq_advance_ids,
 };
 
 /*

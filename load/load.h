@@ -97,6 +97,13 @@ struct tgt_ops {
 	 * constraints), inside the open transaction.  0, or -1 with err set.
 	 */
 	int (*check_deferred)(struct target *tg, struct buf *err);
+	/*
+	 * Optional, after the final COMMIT: move the counters of t's columns
+	 * that the server numbers (identity, serial, AUTO_INCREMENT, rowid)
+	 * to at least the largest value in the table; with report, a line
+	 * per column on stderr.  0, or -1 with err set.
+	 */
+	int (*advance_ids)(struct target *tg, struct ltab *t, int report, struct buf *err);
 };
 
 struct target {
@@ -150,6 +157,11 @@ void csv_encode_row(const struct mig_header *h, const struct mig_field *f, struc
 void hide_values(struct buf *msg);
 /* The same for MariaDB's 'quoted' values. */
 void hide_my_values(struct buf *msg);
+
+/* load-ids.c: the drivers' advance_ids */
+int pg_advance_ids(struct target *tg, struct ltab *t, int report, struct buf *err);
+int my_advance_ids(struct target *tg, struct ltab *t, int report, struct buf *err);
+int sq_advance_ids(struct target *tg, struct ltab *t, int report, struct buf *err);
 
 /* load-defer.c */
 /* Before the load's first transaction: the bookkeeping table, created safely. */

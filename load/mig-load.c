@@ -74,6 +74,7 @@ static const struct mig_opt options[] = {
 	{ 'T', 0, "truncate", no_argument, NULL, "empty each table before its first row", NULL },
 	{ 'D', 0, "defer-constraints", optional_argument, "fk|all", "check constraints after the rows are in", NULL },
 	STD_OPTS_REJECTS,
+	STD_OPTS_STATS,
 	STD_OPTS_BASE,
 	MIG_OPTS_END,
 };
@@ -908,6 +909,28 @@ static void summary(struct ctx *cx)
 	}
 }
 
+/*
+ * The application's next plain INSERT must not collide with a loaded id:
+ * each counter the server keeps for a loaded column ends at least at the
+ * largest value (-v: where each stands).  After the final commit, so a
+ * killed run's rerun, which ends here too, does it.
+ */
+static void advance_ids(struct ctx *cx)
+{
+	size_t i;
+
+	if (!cx->tg.ops->advance_ids)
+		return;
+	for (i = 0; i < cx->ntabs; i++) {
+		struct ltab *t = cx->order[i];
+
+		buf_reset(&cx->err);
+		if (t->prepared && cx->tg.ops->advance_ids(&cx->tg, t, so.verbose, &cx->err) < 0)
+			die(MIG_EXIT_DB, "%s: %s: rows committed, but the id counter was not advanced: %s", t->tag,
+			    cx->tg.url.shown, cx->err.buf);
+	}
+}
+
 static void add_table_opt(const char *s)
 {
 	const char *eq = strchr(s, '=');
@@ -1128,6 +1151,7 @@ int main(int argc, char **argv)
 			csv_commit(&cx.tg, -1);
 	} else {
 		commit(&cx, 1);
+		advance_ids(&cx);
 	}
 	{
 		struct ledger l = LEDGER_INIT;
