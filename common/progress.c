@@ -3,6 +3,7 @@
 
 #include "progress.h"
 #include "util.h"
+#include "banned.h"
 
 void progress_init(struct progress *p, int force)
 {

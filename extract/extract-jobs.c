@@ -14,6 +14,7 @@
 
 #include "extract.h"
 #include "util.h"
+#include "banned.h"
 
 void x_count(struct xctx *x, const char *tag, long long n)
 {
