@@ -584,7 +584,7 @@ static size_t char_at(const char *s, size_t n, size_t k)
 }
 
 /* An integer argument: 0, or -1 (not an integer). */
-static int int_arg(const struct lang_val *v, long *out)
+int lang_int_arg(const struct lang_val *v, long *out)
 {
 	char num[24];
 	char *end;
@@ -623,7 +623,7 @@ static int f_substr(struct lang_ctx *c, struct node *n, struct lang_val *res)
 
 	if (any_null(n))
 		return *res = null_val, 0;
-	if (int_arg(&n->av[1], &start) < 0 || (n->nargs > 2 && (int_arg(&n->av[2], &count) < 0 || count < 0)))
+	if (lang_int_arg(&n->av[1], &start) < 0 || (n->nargs > 2 && (lang_int_arg(&n->av[2], &count) < 0 || count < 0)))
 		return lang_fail(c, "the start and count must be whole numbers, the count not negative");
 	if (count >= 0 && start < 1) {
 		count += start - 1;
@@ -647,7 +647,7 @@ static int f_pad(struct lang_ctx *c, struct node *n, struct lang_val *res)
 
 	if (any_null(n))
 		return *res = null_val, 0;
-	if (int_arg(&n->av[1], &len) < 0 || len < 0 || len > 65536)
+	if (lang_int_arg(&n->av[1], &len) < 0 || len < 0 || len > 65536)
 		return lang_fail(c, "the length must be a whole number, 0 to 65536");
 	if (n->nargs > 2) {
 		fill = n->av[2].p;
@@ -733,7 +733,7 @@ static int f_split_part(struct lang_ctx *c, struct node *n, struct lang_val *res
 
 	if (any_null(n))
 		return *res = null_val, 0;
-	if (int_arg(&n->av[2], &k) < 0 || k == 0)
+	if (lang_int_arg(&n->av[2], &k) < 0 || k == 0)
 		return lang_fail(c, "the part number must be a whole number other than 0");
 	s = n->av[0].p, e = s + n->av[0].len, d = n->av[1].p, dl = n->av[1].len;
 	if (!dl) {
@@ -784,7 +784,7 @@ static int f_capture(struct lang_ctx *c, struct node *n, struct lang_val *res)
 
 	if (any_null(n))
 		return *res = null_val, 0;
-	if (n->nargs > 2 && (int_arg(&n->av[2], &g) < 0 || g < 0 || g > 9))
+	if (n->nargs > 2 && (lang_int_arg(&n->av[2], &g) < 0 || g < 0 || g > 9))
 		return lang_fail(c, "the group must be 0 to 9");
 	if (!(re = regex_for(c, n, &tmp)))
 		return -1;
@@ -880,7 +880,7 @@ static int f_round(struct lang_ctx *c, struct node *n, struct lang_val *res)
 
 	if (any_null(n))
 		return *res = null_val, 0;
-	if (n->nargs > 1 && (int_arg(&n->av[1], &s) < 0 || s > 100 || s < -100))
+	if (n->nargs > 1 && (lang_int_arg(&n->av[1], &s) < 0 || s > 100 || s < -100))
 		return lang_fail(c, "the scale must be a whole number, -100 to 100");
 	if (dec_round(n->fn->iarg, n->av[0].p, n->av[0].len, s, &c->out, &why) < 0)
 		return lang_fail(c, why);
@@ -1177,6 +1177,10 @@ int lang_if(struct lang_ctx *c, struct node *n, struct lang_val *res);
 #define CAST_TYPE T_CAST
 
 const struct lang_fn lang_fns[] = {
+	{ "array", 0, 64, MIG_T_ARRAY, lang_f_array, NULL, 0, 0, "array(a, ...)", "an array of the arguments, NULLs kept" },
+	{ "array_element", 2, 2, MIG_T_TEXT, lang_f_array_element, NULL, 0, 0, "array_element(a, n)", "the n-th element (1-based, negative from the end); NULL past the ends" },
+	{ "array_length", 1, 1, MIG_T_INT, lang_f_array_length, NULL, 0, 0, "array_length(a)", "the number of elements (0 for {})" },
+	{ "array_to_string", 2, 3, MIG_T_TEXT, lang_f_array_to_string, NULL, 0, 0, "array_to_string(a, delim[, null])", "the elements joined by delim; NULL elements skipped or written as null" },
 	{ "cast", 2, 2, CAST_TYPE, f_cast, p_cast, 0, 0, "cast(x, TYPE)", "x validated and written canonically as TYPE, or an error" },
 	{ "ceil", 1, 2, MIG_T_NUMERIC, f_round, NULL, 'c', 0, "ceil(x[, scale])", "rounded up" },
 	{ "coalesce", 1, 64, T_SAME, f_coalesce, NULL, 0, 0, "coalesce(a, b, ...)", "the first argument that is not NULL" },
@@ -1204,6 +1208,7 @@ const struct lang_fn lang_fns[] = {
 	{ "rpad", 2, 3, MIG_T_TEXT, f_pad, NULL, 0, 0, "rpad(s, n[, fill])", "s filled on the right to n characters (cut if longer)" },
 	{ "split_name", 2, 2, MIG_T_TEXT, f_split_name, p_split_name, 0, 0, "split_name(s, PART)", "first, middle, last or given name" },
 	{ "split_part", 3, 3, MIG_T_TEXT, f_split_part, NULL, 0, 0, "split_part(s, delim, n)", "the n-th piece (negative: from the end)" },
+	{ "string_to_array", 2, 3, MIG_T_ARRAY, lang_f_string_to_array, NULL, 0, 0, "string_to_array(s, delim[, null])", "s split at each delim into an array; pieces equal to null are NULL" },
 	{ "substr", 2, 3, MIG_T_TEXT, f_substr, NULL, 0, 0, "substr(s, start[, count])", "characters from start (1-based)" },
 	{ "time", 1, 1, MIG_T_TIME, f_time_of_day, NULL, 0, 0, "time(x)", "a time of day, H:MM[:SS][am|pm] to HH:MM:SS" },
 	{ "timestamp", 1, 7, MIG_T_TIMESTAMP, f_time, p_time, TO_TIMESTAMP, 0, "timestamp(x[, FORMAT, ...])", "a timestamp; formats as date()" },
@@ -1235,7 +1240,8 @@ void lang_list_functions(FILE *fp, int mdoc)
 		fputs(".Bl -tag -width Ds\n", fp);
 	for (i = 0; i < lang_nfns; i++) {
 		const struct lang_fn *f = &lang_fns[i];
-		const char *t = f->type == T_SAME ? "its argument's type" : mig_type_name((enum mig_type)f->type);
+		const char *t = f->type == T_SAME ? "its argument's type" :
+				f->type == T_CAST ? "TYPE" : mig_type_name((enum mig_type)f->type);
 
 		if (mdoc)
 			fprintf(fp, ".It Fn %s\n%s; %s.\n", f->sig, f->doc, t);
