@@ -3,12 +3,25 @@
  * table).  An array value is its canonical text, PostgreSQL's literal
  * (array.h), so it passes through columns, casts and the stream unchanged.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "array.h"
 #include "lang-int.h"
 
 static const struct lang_val null_val = { "", 0, 1 };
+
+static int whole(const struct lang_val *v, long *out)
+{
+	char num[24], *end;
+
+	if (!v->len || v->len >= sizeof(num))
+		return -1;
+	memcpy(num, v->p, v->len);
+	num[v->len] = '\0';
+	*out = strtol(num, &end, 10);
+	return *end ? -1 : 0;
+}
 
 /* string_to_array(s, delim[, null_text]): as PostgreSQL's: each piece
  * between delimiters (every character when delim is NULL), a piece equal
@@ -118,7 +131,7 @@ int lang_f_array_element(struct lang_ctx *c, struct node *n, struct lang_val *re
 		return *res = null_val, 0;
 	if ((total = arr_count(n->av[0].p, n->av[0].len)) < 0)
 		return lang_fail(c, "not an array");
-	if (lang_int_arg(&n->av[1], &k) < 0)
+	if (whole(&n->av[1], &k) < 0)
 		return lang_fail(c, "the element number must be a whole number");
 	if (k < 0)
 		k += total + 1;

@@ -584,7 +584,7 @@ static size_t char_at(const char *s, size_t n, size_t k)
 }
 
 /* An integer argument: 0, or -1 (not an integer). */
-int lang_int_arg(const struct lang_val *v, long *out)
+static int int_arg(const struct lang_val *v, long *out)
 {
 	char num[24];
 	char *end;
@@ -623,7 +623,7 @@ static int f_substr(struct lang_ctx *c, struct node *n, struct lang_val *res)
 
 	if (any_null(n))
 		return *res = null_val, 0;
-	if (lang_int_arg(&n->av[1], &start) < 0 || (n->nargs > 2 && (lang_int_arg(&n->av[2], &count) < 0 || count < 0)))
+	if (int_arg(&n->av[1], &start) < 0 || (n->nargs > 2 && (int_arg(&n->av[2], &count) < 0 || count < 0)))
 		return lang_fail(c, "the start and count must be whole numbers, the count not negative");
 	if (count >= 0 && start < 1) {
 		count += start - 1;
@@ -647,7 +647,7 @@ static int f_pad(struct lang_ctx *c, struct node *n, struct lang_val *res)
 
 	if (any_null(n))
 		return *res = null_val, 0;
-	if (lang_int_arg(&n->av[1], &len) < 0 || len < 0 || len > 65536)
+	if (int_arg(&n->av[1], &len) < 0 || len < 0 || len > 65536)
 		return lang_fail(c, "the length must be a whole number, 0 to 65536");
 	if (n->nargs > 2) {
 		fill = n->av[2].p;
@@ -733,7 +733,7 @@ static int f_split_part(struct lang_ctx *c, struct node *n, struct lang_val *res
 
 	if (any_null(n))
 		return *res = null_val, 0;
-	if (lang_int_arg(&n->av[2], &k) < 0 || k == 0)
+	if (int_arg(&n->av[2], &k) < 0 || k == 0)
 		return lang_fail(c, "the part number must be a whole number other than 0");
 	s = n->av[0].p, e = s + n->av[0].len, d = n->av[1].p, dl = n->av[1].len;
 	if (!dl) {
@@ -784,7 +784,7 @@ static int f_capture(struct lang_ctx *c, struct node *n, struct lang_val *res)
 
 	if (any_null(n))
 		return *res = null_val, 0;
-	if (n->nargs > 2 && (lang_int_arg(&n->av[2], &g) < 0 || g < 0 || g > 9))
+	if (n->nargs > 2 && (int_arg(&n->av[2], &g) < 0 || g < 0 || g > 9))
 		return lang_fail(c, "the group must be 0 to 9");
 	if (!(re = regex_for(c, n, &tmp)))
 		return -1;
@@ -880,7 +880,7 @@ static int f_round(struct lang_ctx *c, struct node *n, struct lang_val *res)
 
 	if (any_null(n))
 		return *res = null_val, 0;
-	if (n->nargs > 1 && (lang_int_arg(&n->av[1], &s) < 0 || s > 100 || s < -100))
+	if (n->nargs > 1 && (int_arg(&n->av[1], &s) < 0 || s > 100 || s < -100))
 		return lang_fail(c, "the scale must be a whole number, -100 to 100");
 	if (dec_round(n->fn->iarg, n->av[0].p, n->av[0].len, s, &c->out, &why) < 0)
 		return lang_fail(c, why);

@@ -134,7 +134,6 @@ int lang_f_array_to_string(struct lang_ctx *c, struct node *n, struct lang_val *
 int lang_f_array_length(struct lang_ctx *c, struct node *n, struct lang_val *res);
 int lang_f_array(struct lang_ctx *c, struct node *n, struct lang_val *res);
 int lang_f_array_element(struct lang_ctx *c, struct node *n, struct lang_val *res);
-int lang_int_arg(const struct lang_val *v, long *out);
 int map_money(const char *s, size_t n, char dec, struct buf *out, const char **why);
 
 enum { TF_ISO, TF_DMY, TF_MDY, TF_UNIX, TF_MONTH };
