@@ -45,6 +45,7 @@ struct ltab {
 	unsigned long long pos, loaded, rejected;
 	unsigned long long cpos, cloaded, crejected;	/* as of the last commit */
 	unsigned long long resumed;	/* skipped as already committed */
+	unsigned long long skipped;	/* --insert-only: taken but key already there (this run) */
 	struct buf lastkey, clastkey;	/* JSON array text of the last key */
 	int prepared, truncated, deferred, active;
 	unsigned long long bulk_first;	/* pos of the first row of the open bulk */
@@ -97,6 +98,13 @@ struct tgt_ops {
 	 * constraints), inside the open transaction.  0, or -1 with err set.
 	 */
 	int (*check_deferred)(struct target *tg, struct buf *err);
+	/*
+	 * Optional, after the final COMMIT: move the counters of t's columns
+	 * that the server numbers (identity, serial, AUTO_INCREMENT, rowid)
+	 * to at least the largest value in the table; with report, a line
+	 * per column on stderr.  0, or -1 with err set.
+	 */
+	int (*advance_ids)(struct target *tg, struct ltab *t, int report, struct buf *err);
 };
 
 struct target {
@@ -106,7 +114,9 @@ struct target {
 	struct catalog cat;
 	int have_cat;
 	const char *upsert_key;	/* NULL: plain insert */
-	int upsert;
+	int upsert;		/* set for --insert-only too: same key, same statements */
+	int insert_only;	/* rows whose key exists are skipped, not updated */
+	const char *keep_cols;	/* --keep-columns: comma-separated, never updated */
 	int show_values;
 	int quiet;		/* -q: no notes on stderr */
 	int isolate;		/* rows go through savepoints (rejects, dry run) */
@@ -130,6 +140,17 @@ void csv_open(struct target *tg, const char *ckpt_file);
  * problem to err; returns the number of problems.
  */
 int check_columns(const struct ltab *t, const struct cat_table *ct, const char *target, struct buf *err);
+/*
+ * Whether an upsert sets header column i of existing rows: not a key
+ * column, not named by --keep-columns, and not --insert-only.
+ */
+int upsert_sets(const struct target *tg, const struct ltab *t, size_t i);
+/*
+ * pick_key for the target's options: an upsert or --insert-only needs a
+ * key (the primary key unless named), and --keep-columns names columns of
+ * the table.  0, or -1 with err.
+ */
+int pick_load_key(const struct target *tg, struct ltab *t, const struct cat_table *ct, struct buf *err);
 /* Fill t->conv for a target that wants conversions for these column kinds. */
 enum { PC_UNHEX = 1, PC_BOOL = 2, PC_UTC = 4, PC_INF = 8, PC_ADDTZ = 16 };
 void pick_conv(struct ltab *t, const struct cat_table *ct, unsigned want);
@@ -150,6 +171,11 @@ void csv_encode_row(const struct mig_header *h, const struct mig_field *f, struc
 void hide_values(struct buf *msg);
 /* The same for MariaDB's 'quoted' values. */
 void hide_my_values(struct buf *msg);
+
+/* load-ids.c: the drivers' advance_ids */
+int pg_advance_ids(struct target *tg, struct ltab *t, int report, struct buf *err);
+int my_advance_ids(struct target *tg, struct ltab *t, int report, struct buf *err);
+int sq_advance_ids(struct target *tg, struct ltab *t, int report, struct buf *err);
 
 /* load-defer.c */
 /* Before the load's first transaction: the bookkeeping table, created safely. */

@@ -33,7 +33,7 @@ log() {
 # load_stream NAME: $RUN/streams/NAME.csv into DST, checkpointed in
 # $RUN/checkpoints/NAME.json (a killed load rerun finishes the job), with
 # --upsert when UPSERT is set (a rerun into a filled target changes
-# nothing); marks $RUN/done/NAME when it succeeded.
+# nothing).  The caller marks the step done once all its loads passed.
 load_stream() {
 	local t=$1 opts=()
 	if [ -n "${UPSERT:-}" ]; then opts+=(--upsert); fi
@@ -41,5 +41,67 @@ load_stream() {
 	log "$t: load"
 	mig-load -q -b "${BATCH:-50000}" -c "$RUN/checkpoints/$t.json" "${opts[@]}" \
 		"$DST" "$RUN/streams/$t.csv" > "$RUN/streams/$t.loaded.csv"
-	touch "$RUN/done/$t"
+}
+
+# A stage writes FILE.part and commits it to FILE only after its whole
+# pipeline succeeded (set -e -o pipefail stop the script before), so a
+# half-written stream is never taken as done by make.
+commit() {
+	mv "$1.part" "$1"
+}
+
+# What a per-entity script calls last: stage_main NAME stream|load.  The
+# script defines stream(), which writes NAME's v2 stream to stdout (run
+# in the pipeline's folder, so rules files are relative to it); "stream"
+# saves it as $RUN/streams/NAME.csv, "load" loads the saved streams named
+# by LOADS (default NAME) into DST in that order.
+stage_main() {
+	local t=$1 l
+	: "${RUN:?set RUN (make sets it)}" "${SRC:?set SRC=URL}" "${DST:?set DST=URL}"
+	cd "$(dirname "${BASH_SOURCE[0]}")/../${PIPELINE:?set PIPELINE}"
+	S=$RUN/streams
+	mkdir -p "$S" "$RUN/done" "$RUN/checkpoints" "$RUN/rejects" "$RUN/audit"
+	# crosswalks, rejects and audits hold personal data: keep them private
+	chmod 700 "$RUN"
+	case ${2:-} in
+	stream)
+		log "$t: stream"
+		stream > "$S/$t.csv.part"
+		commit "$S/$t.csv" ;;
+	load)
+		for l in ${LOADS:-$t}; do load_stream "$l"; done
+		touch "$RUN/done/$t" ;;
+	*)
+		echo "usage: $t.sh stream|load" >&2; exit 2 ;;
+	esac
+}
+
+# verify_main: sign the migration off with the pipeline's checks.mig, run
+# by mig-verify from the run directory: validation_report.json, the same
+# checks as SQL in post_migration_checks.sql, and the page for reviewers
+# in report.html (mig-report(1)).  Exits 1 when a check failed.
+verify_main() {
+	local checks st=0
+	: "${RUN:?set RUN}" "${SRC:?set SRC=URL}" "${DST:?set DST=URL}"
+	checks=$(cd "$(dirname "${BASH_SOURCE[0]}")/../${PIPELINE:?set PIPELINE}" && pwd)/checks.mig
+	cd "$RUN"
+	log "verify: $(grep -c '^[a-z]' "$checks") checks"
+	mig-verify -q -s "$SRC" -t "$DST" -f "$checks" --sql post_migration_checks.sql
+	mig-verify -s "$SRC" -t "$DST" -f "$checks" --report validation_report.json >verify.out 2>&1 || st=$?
+	cat verify.out >&2
+	log "verify: $(tail -n 1 verify.out | sed 's/^mig-verify: //'), exit $st"
+	mig-report -q . > report.html.part || [ $? -eq 1 ]
+	mv report.html.part report.html
+	exit "$st"
+}
+
+# sequences_reset TABLE...: after loads that wrote ids themselves, move
+# each table's identity sequence past its largest id, so the application's
+# next insert does not collide.
+sequences_reset() {
+	local t
+	for t in "$@"; do
+		db_query "$DST" "SELECT setval(pg_get_serial_sequence('$t', 'id'), coalesce(max(id), 0) + 1, false) FROM $t" >/dev/null
+	done
+	log "sequences: $# identity sequences set past their tables' largest ids"
 }
