@@ -16,10 +16,10 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "filter.h"
 #include "ledger.h"
 #include "load.h"
 #include "opts.h"
-#include "progress.h"
 #include "strmap.h"
 #include "util.h"
 
@@ -50,7 +50,7 @@ struct ctx {
 	struct ltab **order;
 	size_t ntabs;
 	struct ltab *active;	/* table with an open bulk operation */
-	struct progress pg;
+	struct filter fl;
 	struct buf err, sql, tmp;
 	char run[33];
 	unsigned long long batch_rows;
@@ -128,6 +128,12 @@ static struct ltab *get_tab(struct ctx *cx, const char *tag)
 	cx->order = ereallocarray(cx->order, cx->ntabs + 1, sizeof(*cx->order));
 	cx->order[cx->ntabs++] = t;
 	return t;
+}
+
+/* The filter's work for a tag: its table, made on first sight. */
+static void *tab_of(void *arg, const char *tag)
+{
+	return get_tab(arg, tag);
 }
 
 /* Run SQL; a failure rolls back and dies with the database's reason. */
@@ -975,7 +981,7 @@ int main(int argc, char **argv)
 {
 	struct ctx cx;
 	struct mig_item it;
-	const char *why, *cur_tag = NULL;
+	const char *why;
 	struct ltab *t = NULL;
 	int c, ret;
 	size_t i;
@@ -1073,15 +1079,15 @@ int main(int argc, char **argv)
 				       opt_dry_run && so.max_rejects < 0 ? -1 : so.max_rejects,
 				       cx.ckpt_in ? cx.rej_bytes : -1, before);
 	}
-	progress_init(&cx.pg, std_progress(&so));
+	filter_init(&cx.fl, "mig-load", cx.r, cx.w, std_progress(&so), FILTER_SINK);
+	cx.fl.work = tab_of;
+	cx.fl.arg = &cx;
 	xsql(&cx, "BEGIN");
 	cx.in_txn = 1;
 
-	while ((ret = mig_reader_next(cx.r, &it)) > 0) {
-		switch (it.kind) {
-		case MIG_HEADER:
-			t = get_tab(&cx, it.hdr->tag);
-			cur_tag = t->tag;
+	while ((ret = filter_next(&cx.fl, &it)) > 0) {
+		t = cx.fl.cur;
+		if (it.kind == MIG_HEADER) {
 			/*
 			 * Checked as it comes, except that a table the target lacks
 			 * is an error only once a row needs it: a tag with no rows
@@ -1089,52 +1095,24 @@ int main(int argc, char **argv)
 			 */
 			if (table_known(&cx.tg, t))
 				prepare(&cx, t, it.hdr);
-			break;
-		case MIG_RECORD:
-			if (!t || strcmp(cur_tag, it.hdr->tag)) {
-				t = get_tab(&cx, it.hdr->tag);
-				cur_tag = t->tag;
-				progress_begin(&cx.pg, t->tag, t->total);
-			}
-			if (t->hdr != it.hdr)
-				prepare(&cx, t, it.hdr);
-			if (t->pos < t->skip) {
-				/* Committed by an earlier run of this command. */
-				t->pos++;
-				t->resumed++;
-				t->raw_first = t->pos;
-				if (t->nkey)
-					key_text(t, it.f);
-				continue;
-			}
-			row(&cx, t, &it);
-			progress_tick(&cx.pg);
-			if (opt_batch && ++cx.batch_rows >= (unsigned long long)opt_batch)
-				commit(&cx, 0);
-			break;
-		case MIG_CONTROL:
-			if (it.len == 5 && !memcmp(it.text, "stats", 5)) {
-				mig_write_item(cx.w, &it);
-			} else if (it.len == 5 && !memcmp(it.text, "count", 5) && it.arg) {
-				/* "#!count TAG N": the total for progress. */
-				const char *sp = memchr(it.arg, ' ', it.arglen);
-
-				if (sp) {
-					char *tag = estrndup(it.arg, (size_t)(sp - it.arg));
-					long long n;
-
-					if (strtonum_ok(sp + 1, 0, LLONG_MAX, &n) == 0)
-						get_tab(&cx, tag)->total = (unsigned long long)n;
-					free(tag);
-				}
-			}
-			/* Upstream state is superseded by our own, emitted after commits. */
-			break;
-		default:
-			break;
+			continue;
 		}
+		if (t->hdr != it.hdr)
+			prepare(&cx, t, it.hdr);
+		if (t->pos < t->skip) {
+			/* Committed by an earlier run of this command. */
+			t->pos++;
+			t->resumed++;
+			t->raw_first = t->pos;
+			if (t->nkey)
+				key_text(t, it.f);
+			continue;
+		}
+		row(&cx, t, &it);
+		if (opt_batch && ++cx.batch_rows >= (unsigned long long)opt_batch)
+			commit(&cx, 0);
 	}
-	progress_end(&cx.pg);
+	filter_end(&cx.fl);
 	if (ret < 0) {
 		buf_reset(&cx.err);
 		cx.tg.ops->exec(&cx.tg, "ROLLBACK", &cx.err);
@@ -1187,8 +1165,11 @@ int main(int argc, char **argv)
 			if (u->resumed)
 				ledger_add_extra(lc, "resumed", u->resumed);
 		}
-		ledger_emit(&l, cx.w, "mig-load");
-		ledger_release(&l);
+		/* in the tables' order, those a checkpoint named included */
+		ledger_release(&cx.fl.ledger);
+		cx.fl.ledger = l;
+		filter_stats(&cx.fl);
+		filter_release(&cx.fl);
 	}
 	if (!so.quiet)
 		summary(&cx);

@@ -25,9 +25,8 @@
 #include "lang.h"
 #include "array.h"
 #include "json.h"
-#include "ledger.h"
+#include "filter.h"
 #include "opts.h"
-#include "progress.h"
 #include "rec.h"
 #include "rejects.h"
 #include "strmap.h"
@@ -756,21 +755,16 @@ int main(int argc, char **argv)
 {
 	struct map_opts mo = { .on_error = ON_ERROR, .lang = { .bcrypt_cost = 10 } };
 	struct rules rs = { STRMAP_INIT, NULL, 0, &mo.lang };
-	struct ledger ledger = LEDGER_INIT;
-	struct ledger_counts *clc = NULL;
-	struct prog *cp = NULL;
-	unsigned long cid = 0;
+	struct filter fl;
+	struct prog *cp;
 	struct mig_reader *rd;
 	struct mig_writer *w;
 	struct rejects *rj = NULL;
-	struct progress pg;
 	struct mig_item it;
 	struct lang_ctx *ctx;
 	struct filter_args fa = FILTER_ARGS_INIT;
 	char where[64];
 	size_t nrule = 0, i;
-	char *hint_tag = NULL;
-	unsigned long long hint = 0;
 	long long nw;
 	int c, ret;
 
@@ -837,77 +831,61 @@ int main(int argc, char **argv)
 	w = mig_writer_new(1, "<stdout>", so.format, 0);
 	if (so.reject)
 		rj = rejects_open(so.reject, "mig-map", so.max_rejects);
-	progress_init(&pg, std_progress(&so));
-	progress_begin(&pg, "", 0);
-	while ((ret = mig_reader_next(rd, &it)) > 0) {
-		if (it.kind != MIG_RECORD && it.kind != MIG_HEADER) {
-			mig_count_hint(&it, &hint_tag, &hint);
-			mig_write_item(w, &it);
-			continue;
-		}
-		if (it.kind == MIG_RECORD && pg.label != it.hdr->tag && strcmp(pg.label, it.hdr->tag))
-			progress_begin(&pg, it.hdr->tag, hint_tag && !strcmp(hint_tag, it.hdr->tag) ? hint : 0);
-		if (it.hdr->id != cid) {
-			cp = strmap_get(&rs.progs, it.hdr->tag, strlen(it.hdr->tag));
-			clc = ledger_tag(&ledger, it.hdr->tag);
-			cid = it.hdr->id;
-		}
-		if (cp && cp->bound != it.hdr->id)
+	filter_init(&fl, "mig-map", rd, w, std_progress(&so), 0);
+	fl.work = filter_work_map;
+	fl.arg = &rs.progs;
+	for (i = 0; i < rs.n; i++)
+		if (rs.order[i]->newtag)
+			filter_rename(&fl, rs.order[i]->tag, rs.order[i]->newtag);
+	while ((ret = filter_next(&fl, &it)) > 0) {
+		cp = fl.cur;
+		if (cp->bound != it.hdr->id)
 			bind(cp, it.hdr, w, mig_reader_name(rd), it.line);
-		if (it.kind == MIG_HEADER) {
-			if (!cp)
-				mig_write_item(w, &it);
+		if (it.kind == MIG_HEADER)
 			continue;
-		}
-		progress_tick(&pg);
-		clc->in++;
-		if (!cp || cp->identity) {
-			clc->out++;
+		if (cp->identity) {
+			fl.lc->out++;
 			if (mig_write_record(w, it.hdr, it.f) < 0) {
 				mig_writer_flush(w);
 				die(MIG_EXIT_DATA, "%s:%llu: %s", it.hdr->tag, it.row, mig_writer_error(w));
 			}
-			continue;
+		} else if ((nw = map_record(cp, ctx, &it, w, rj, &mo, fl.lc)) < 0) {
+			fl.lc->rejected++;
+		} else if (nw == 0) {
+			fl.lc->dropped++;
+		} else {
+			fl.lc->out += (unsigned long long)nw;
 		}
-		if ((nw = map_record(cp, ctx, &it, w, rj, &mo, clc)) < 0)
-			clc->rejected++;
-		else if (nw == 0)
-			clc->dropped++;
-		else
-			clc->out += (unsigned long long)nw;
 	}
-	if (ret < 0) {
-		mig_writer_flush(w);
-		die(MIG_EXIT_DATA, "%s", mig_reader_error(rd));
-	}
-	progress_end(&pg);
-	free(hint_tag);
+	if (ret < 0)
+		filter_input_error(&fl);
+	filter_end(&fl);
 	/* A rule for a tag that never came did nothing: say so, not exit 0. */
 	for (i = 0; i < rs.n; i++) {
 		const char *tag = rs.order[i]->tag, *near;
 
-		if (strmap_get(&ledger.tags, tag, strlen(tag)))
+		if (strmap_get(&fl.ledger.tags, tag, strlen(tag)))
 			continue;
 		mig_writer_flush(w);
-		if ((near = lang_near(tag, (const char *const *)ledger.order, ledger.n)))
+		if ((near = lang_near(tag, (const char *const *)fl.ledger.order, fl.ledger.n)))
 			die(MIG_EXIT_USAGE, "%s: tag '%s' never came in the stream (did you mean '%s'?)",
 			    rs.order[i]->r[0]->where, tag, near);
 		die(MIG_EXIT_USAGE, "%s: tag '%s' never came in the stream", rs.order[i]->r[0]->where, tag);
 	}
-	for (i = 0; i < ledger.n; i++) {
-		struct ledger_counts *lc = ledger_tag(&ledger, ledger.order[i]);
+	for (i = 0; i < fl.ledger.n; i++) {
+		struct ledger_counts *lc = ledger_tag(&fl.ledger, fl.ledger.order[i]);
 		size_t j;
 
 		for (j = 0; j < lc->nextra; j++)
 			if (!strncmp(lc->extra_names[j], "nulled:", 7))
 				fprintf(stderr, "mig-map: %s: column '%s': %llu values nulled (--on-error null)\n",
-					ledger.order[i], lc->extra_names[j] + 7, lc->extra[j]);
+					fl.ledger.order[i], lc->extra_names[j] + 7, lc->extra[j]);
 	}
 	if (so.verbose)
-		for (i = 0; i < ledger.n; i++) {
-			struct ledger_counts *lc = ledger_tag(&ledger, ledger.order[i]);
+		for (i = 0; i < fl.ledger.n; i++) {
+			struct ledger_counts *lc = ledger_tag(&fl.ledger, fl.ledger.order[i]);
 
-			fprintf(stderr, "mig-map: %s: %llu in, %llu out, %llu rejected\n", ledger.order[i], lc->in,
+			fprintf(stderr, "mig-map: %s: %llu in, %llu out, %llu rejected\n", fl.ledger.order[i], lc->in,
 				lc->out, lc->rejected);
 		}
 	/* A renamed tag's records arrive downstream under the new name: say so, as mig-split does. */
@@ -916,12 +894,12 @@ int main(int argc, char **argv)
 		char name[1024];
 
 		if (!rs.order[i]->newtag ||
-		    !(lc = strmap_get(&ledger.tags, rs.order[i]->tag, strlen(rs.order[i]->tag))))
+		    !(lc = strmap_get(&fl.ledger.tags, rs.order[i]->tag, strlen(rs.order[i]->tag))))
 			continue;
 		snprintf(name, sizeof(name), "to:%s", rs.order[i]->newtag);
 		ledger_add_extra(lc, name, lc->out);
 	}
-	ledger_emit(&ledger, w, "mig-map");
+	filter_stats(&fl);
 	if (rj)
 		rejects_close(rj);
 	if (mo.lang.passwords) {
@@ -937,7 +915,7 @@ int main(int argc, char **argv)
 		prog_free(rs.order[i]);
 	free(rs.order);
 	strmap_release(&rs.progs);
-	ledger_release(&ledger);
+	filter_release(&fl);
 	lang_ctx_free(ctx);
 	return 0;
 }
