@@ -1,8 +1,13 @@
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 
 #include "ledger.h"
 #include "util.h"
+
+/* When the first tag was counted: the start of a stage's ms= (MIG_STATS_TIME). */
+static struct timespec ledger_t0;
 
 struct ledger_counts *ledger_tag(struct ledger *l, const char *tag)
 {
@@ -11,6 +16,8 @@ struct ledger_counts *ledger_tag(struct ledger *l, const char *tag)
 
 	if (c)
 		return c;
+	if (!ledger_t0.tv_sec && !ledger_t0.tv_nsec)
+		clock_gettime(CLOCK_MONOTONIC, &ledger_t0);
 	c = ecalloc(1, sizeof(*c));
 	strmap_put(&l->tags, tag, n, c);
 	l->order = ereallocarray(l->order, l->n + 1, sizeof(*l->order));
@@ -45,6 +52,30 @@ static void add_encoded(struct buf *b, const char *s)
 	}
 }
 
+/*
+ * With MIG_STATS_TIME set (pipelines set it; tools leave it off so their
+ * output stays byte for byte the same run after run): " ms=N cpu_ms=N",
+ * wall time from the first record counted to now and the process's CPU
+ * time, the same on every tag's line of one process.
+ */
+static void add_times(struct buf *b)
+{
+	const char *e = getenv("MIG_STATS_TIME");
+	struct timespec now;
+	struct rusage ru;
+	long long ms = 0, cpu;
+
+	if (!e || !*e || !strcmp(e, "0"))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (ledger_t0.tv_sec || ledger_t0.tv_nsec)
+		ms = (long long)(now.tv_sec - ledger_t0.tv_sec) * 1000 + (now.tv_nsec - ledger_t0.tv_nsec) / 1000000;
+	getrusage(RUSAGE_SELF, &ru);
+	cpu = ((long long)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
+	      ((long long)ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
+	buf_addf(b, " ms=%lld cpu_ms=%lld", ms, cpu);
+}
+
 void ledger_emit(const struct ledger *l, struct mig_writer *w, const char *stage)
 {
 	struct buf b = BUF_INIT;
@@ -64,6 +95,7 @@ void ledger_emit(const struct ledger *l, struct mig_writer *w, const char *stage
 			add_encoded(&b, c->extra_names[j]);
 			buf_addf(&b, "=%llu", c->extra[j]);
 		}
+		add_times(&b);
 		mig_write_control(w, "stats", b.buf, b.len);
 	}
 	buf_release(&b);

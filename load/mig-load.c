@@ -35,8 +35,8 @@ static const char *opt_ckpt;
 static struct std_opts so = STD_OPTS_INIT;	/* so.max_rejects >= 0: --max-rejects given */
 static long long opt_batch;
 static int opt_dry_run, opt_truncate, opt_defer, opt_defer_keys;
-static int opt_upsert;
-static const char *opt_upsert_key;
+static int opt_upsert, opt_insert_only;
+static const char *opt_upsert_key, *opt_keep_cols;
 static char **opt_tables;	/* TAG=schema.table pairs */
 static size_t opt_ntables;
 
@@ -61,7 +61,7 @@ struct ctx {
 	json_t *ckpt_in;	/* checkpoint read at start, NULL if none */
 };
 
-enum { O_TABLE = 256 };
+enum { O_TABLE = 256, O_INSERT_ONLY, O_KEEP_COLS };
 
 static const struct mig_opt options[] = {
 	{ 'b', 'b', "batch-size", required_argument, "ROWS", "commit every ROWS rows", NULL },
@@ -71,6 +71,8 @@ static const struct mig_opt options[] = {
 	{ O_TABLE, 0, "table", required_argument, "TAG=[SCHEMA.]TABLE", "load tag TAG into TABLE; repeatable", NULL },
 	{ O_TABLE, 't', NULL, required_argument, "TAG=TABLE", NULL, "use --table (-t means --target)" },
 	{ 'U', 0, "upsert", optional_argument, "KEY", "update the rows whose KEY exists, insert the others", NULL },
+	{ O_INSERT_ONLY, 0, "insert-only", optional_argument, "KEY", "insert new rows, skip the rows whose KEY exists", NULL },
+	{ O_KEEP_COLS, 0, "keep-columns", required_argument, "COLS", "--upsert: never overwrite the columns COLS", NULL },
 	{ 'T', 0, "truncate", no_argument, NULL, "empty each table before its first row", NULL },
 	{ 'D', 0, "defer-constraints", optional_argument, "fk|all", "check constraints after the rows are in", NULL },
 	STD_OPTS_REJECTS,
@@ -461,7 +463,7 @@ static void push_out(struct ctx *cx, struct ltab *t)
 static int try_rows(struct ctx *cx, struct ltab *t, size_t lo, size_t hi, unsigned long long *bad)
 {
 	const struct mig_header *h = t->raw_hdr;
-	unsigned long long srv0 = t->srv;
+	unsigned long long srv0 = t->srv, skipped0 = t->skipped;
 	size_t i, j;
 	int ret;
 
@@ -522,6 +524,9 @@ end:
 		buf_addf(&cx->err, "sent %zu rows but the target took %llu", hi - lo, t->srv - srv0);
 		ret = -1;
 	}
+	/* rolled back to the savepoint: the rows will be counted when tried again */
+	if (ret < 0)
+		t->skipped = skipped0;
 	return ret;
 }
 
@@ -901,8 +906,10 @@ static void summary(struct ctx *cx)
 		struct ltab *t = cx->order[i];
 
 		fprintf(stderr, "%s: %s: %llu rows %s, %llu rejected", argv0, t->tag,
-			t->loaded,
+			t->loaded - t->skipped,
 			opt_dry_run ? "checked (rolled back)" : "loaded", t->rejected);
+		if (cx->tg.insert_only)
+			fprintf(stderr, ", %llu skipped (key already there)", t->skipped);
 		if (t->resumed)
 			fprintf(stderr, " (%llu records committed by an earlier run)", t->resumed);
 		fputc('\n', stderr);
@@ -981,6 +988,8 @@ int main(int argc, char **argv)
 		case 'n': opt_dry_run = 1; break;
 		case O_TABLE: add_table_opt(optarg); break;
 		case 'U': opt_upsert = 1; opt_upsert_key = optarg; break;
+		case O_INSERT_ONLY: opt_insert_only = 1; opt_upsert_key = optarg; break;
+		case O_KEEP_COLS: opt_keep_cols = optarg; break;
 		case 'T': opt_truncate = 1; break;
 		case 'D':
 			opt_defer = 1;
@@ -999,9 +1008,14 @@ int main(int argc, char **argv)
 		die(MIG_EXIT_USAGE, "--dry-run runs one transaction: no --batch-size or --checkpoint");
 	/* --max-rejects 0 alone is meaningful: row isolation, stop at the first bad row */
 	std_opts_check(&so);
+	if (opt_upsert && opt_insert_only)
+		die(MIG_EXIT_USAGE, "--upsert and --insert-only: choose one");
+	if (opt_keep_cols && !opt_upsert)
+		die(MIG_EXIT_USAGE, "--keep-columns needs --upsert");
 	/* ON CONFLICT finds the row to update through the unique index. */
-	if (opt_upsert && opt_defer_keys)
-		die(MIG_EXIT_USAGE, "--upsert needs its unique key while rows go in: not with --defer-constraints=all");
+	if ((opt_upsert || opt_insert_only) && opt_defer_keys)
+		die(MIG_EXIT_USAGE, "%s needs its unique key while rows go in: not with --defer-constraints=all",
+		    opt_upsert ? "--upsert" : "--insert-only");
 
 	memset(&cx, 0, sizeof(cx));
 	buf_init(&cx.err);
@@ -1011,7 +1025,10 @@ int main(int argc, char **argv)
 	if (dburl_parse(argv[optind], &cx.tg.url, &why) < 0)
 		die(MIG_EXIT_USAGE, "target: %s", why);
 	dburl_scrub_argv(argc, argv);
-	cx.tg.upsert = opt_upsert;
+	/* --insert-only is an upsert that updates nothing */
+	cx.tg.upsert = opt_upsert || opt_insert_only;
+	cx.tg.insert_only = opt_insert_only;
+	cx.tg.keep_cols = opt_keep_cols;
 	cx.tg.upsert_key = opt_upsert_key;
 	cx.tg.show_values = so.show_values;
 	cx.tg.quiet = so.quiet;
@@ -1024,8 +1041,9 @@ int main(int argc, char **argv)
 	 */
 	cx.tg.defer = opt_dry_run ? 0 : opt_defer;
 	cx.tg.defer_keys = opt_defer_keys;
-	if (cx.tg.url.kind == DB_CSV && (opt_upsert || opt_defer))
-		die(MIG_EXIT_USAGE, "%s: --upsert and --defer-constraints need a database target", cx.tg.url.shown);
+	if (cx.tg.url.kind == DB_CSV && (cx.tg.upsert || opt_defer))
+		die(MIG_EXIT_USAGE, "%s: --upsert, --insert-only and --defer-constraints need a database target",
+		    cx.tg.url.shown);
 	cx.r = mig_reader_open(argc - optind == 2 ? argv[optind + 1] : NULL, 0);
 	cx.w = mig_writer_new(1, "<stdout>", so.format, 0);
 	if (opt_ckpt)
@@ -1161,9 +1179,11 @@ int main(int argc, char **argv)
 			struct ledger_counts *lc = ledger_tag(&l, u->tag);
 
 			lc->in = u->pos;
-			lc->out = opt_dry_run ? 0 : u->loaded;
+			lc->out = opt_dry_run ? 0 : u->loaded - u->skipped;
 			lc->rejected = u->rejected;
-			lc->dropped = opt_dry_run ? u->loaded : 0;
+			lc->dropped = opt_dry_run ? u->loaded : u->skipped;
+			if (u->skipped)
+				ledger_add_extra(lc, "skipped", u->skipped);
 			if (u->resumed)
 				ledger_add_extra(lc, "resumed", u->resumed);
 		}

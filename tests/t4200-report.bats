@@ -23,6 +23,8 @@ setup() {
 		(3, 'cy@example.org', '2023-02-01'), (4, 'dee@example.org', '2023-03-09'), (5, 'ann@example.org', '2024-12-31');"
 	S=sqlite:src.db
 	set -o pipefail
+	# each stage's wall and CPU time in its stats lines, as the pipelines ask
+	export MIG_STATS_TIME=1
 	mig-extract -q "$S" users |
 		mig-split -q --unmatched=drop -e 'users where id <> 3' |
 		mig-map -q --on-error=reject --reject run/rejects/users.rej --max-rejects 5 -e 'users.signup = date(signup)' |
@@ -74,6 +76,34 @@ print("".join(e.itertext()) if e is not None else "MISSING")' r.html "$1"
 	[ "$(by_id audit-total)" = "$(($(wc -l < run/audit/users_email.csv) - 1))" ]
 	grep -q '<td class="">one-to-one</td>' r.html
 	[ "$(by_id elapsed)" = 4 ]
+	# timings per stage and per table: the ms= and cpu_ms= of the stats lines
+	python3 - <<-'PY'
+	import xml.etree.ElementTree as E
+	ns = "{http://www.w3.org/1999/xhtml}"
+	root = E.parse("r.html").getroot()
+	def rows(cls):
+	    return [["".join(td.itertext()) for td in tr.findall(ns + "td")]
+	            for tr in root.iter(ns + "tr") if tr.get("class") == cls]
+	want, sums = [], {}
+	for line in open("run/streams/users.loaded.csv"):
+	    if line.startswith("#!stats "):
+	        w = line.split()
+	        kv = dict(x.split("=", 1) for x in w[3:])
+	        ms, cpu, n = int(kv["ms"]), int(kv["cpu_ms"]), int(kv["in"])
+	        want.append([w[1], w[2], str(n), "%.3f" % (ms / 1000), "%.3f" % (cpu / 1000),
+	                     "%.0f" % (n * 1000 / ms) if ms else "under 1 ms"])
+	        s = sums.setdefault(w[1], [0, 0])
+	        s[0] += n; s[1] += cpu
+	got = rows("stime")
+	assert got == want, (got, want)
+	got = [r[:4] for r in rows("stagesum")]
+	want = [[k, "1", str(v[0]), "%.3f" % (v[1] / 1000)] for k, v in sums.items()]
+	assert got == want, (got, want)
+	total = "".join(root.find(".//*[@id='cpu-total']").itertext())
+	assert total == "%.3f" % (sum(v[1] for v in sums.values()) / 1000), total
+	# the times are not shown as row counters in the flow
+	assert "ms=" not in "".join(root.find(".//*[@id='flow']").itertext())
+	PY
 	# no password, and no row value: not an e-mail, not the bad date
 	! grep -q s3cretpw r.html
 	! grep -q 'example\.org' r.html

@@ -219,6 +219,8 @@ static void flow(const struct run *r, FILE *fp)
 		num(fp, "rejected", s->rejected);
 		fprintf(fp, "<td class=\"n lost%s\">%lld</td><td class=\"muted\">", gap > 0 ? "" : " muted", gap > 0 ? gap : 0);
 		for (j = 0; j < s->nextra; j++) {
+			if (rstat_is_time(s->extra_names[j]))
+				continue;
 			esc(fp, s->extra_names[j]);
 			fprintf(fp, "=%llu ", s->extra[j]);
 		}
@@ -286,16 +288,117 @@ static void xwalks(const struct run *r, FILE *fp)
 	fputs("</table>\n", fp);
 }
 
+/* A bar of width w * part / whole, for the share of a stage in the run's CPU time. */
+static void share_bar(unsigned long long part, unsigned long long whole, FILE *fp)
+{
+	const double w = 240.0;
+	double pw = whole ? w * (double)part / (double)whole : 0;
+
+	fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"14\" role=\"img\">"
+		    "<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"14\" fill=\"#f0f0f0\"/>"
+		    "<rect x=\"0\" y=\"0\" width=\"%.1f\" height=\"14\" fill=\"#3b6ea8\"><title>cpu %.3f s</title></rect></svg>",
+		w, w, part && pw < 2 ? 2 : pw, (double)part / 1000.0);
+}
+
+static void rate(FILE *fp, unsigned long long rows, unsigned long long ms)
+{
+	if (ms)
+		fprintf(fp, "<td class=\"n rate\">%.0f</td>", (double)rows * 1000.0 / (double)ms);
+	else
+		fputs("<td class=\"n rate muted\">under 1 ms</td>", fp);
+}
+
+/*
+ * Per stage, from the ms= and cpu_ms= of the stats lines.  One process
+ * writes one line per tag, one after the other and with the same times, so
+ * such a run of lines is counted once in a stage's CPU time.  The stages of
+ * a pipeline run at the same time, so wall times overlap; CPU time is what
+ * each stage took from the machine.
+ */
+static void stage_times(const struct run *r, FILE *fp)
+{
+	struct agg {
+		const char *stage;
+		unsigned long long in, cpu, procs;
+	} *a = NULL;
+	unsigned long long ms, cpu, pms = 0, pcpu = 0, total = 0;
+	const char *pstage = NULL;
+	size_t i, j, na = 0, n = 0;
+
+	for (i = 0; i < r->nstats; i++) {
+		const struct rstat *s = &r->stats[i];
+
+		if (!rstat_time(s, &ms, &cpu))
+			continue;
+		for (j = 0; j < na && strcmp(a[j].stage, s->stage); j++)
+			;
+		if (j == na) {
+			a = ereallocarray(a, na + 1, sizeof(*a));
+			memset(&a[na], 0, sizeof(*a));
+			a[na++].stage = s->stage;
+		}
+		a[j].in += s->in;
+		if (!pstage || strcmp(pstage, s->stage) || pms != ms || pcpu != cpu) {
+			a[j].cpu += cpu;
+			a[j].procs++;
+			total += cpu;
+		}
+		pstage = s->stage, pms = ms, pcpu = cpu;
+		n++;
+	}
+	if (!n) {
+		fputs("<p class=\"muted\">No stage times in the streams (the tools write them with MIG_STATS_TIME=1).</p>\n", fp);
+		return;
+	}
+	fprintf(fp, "<p>Per stage: <span id=\"cpu-total\">%.3f</span> CPU seconds in all.</p>\n", (double)total / 1000.0);
+	fputs("<table id=\"stages\"><tr><th>stage</th><th>processes</th><th>rows in</th><th>CPU s</th>"
+	      "<th>rows/CPU s</th><th>share of CPU</th></tr>\n", fp);
+	for (j = 0; j < na; j++) {
+		fputs("<tr class=\"stagesum\"><td>", fp);
+		esc(fp, a[j].stage);
+		fputs("</td>", fp);
+		num(fp, "procs", a[j].procs);
+		num(fp, "in", a[j].in);
+		fprintf(fp, "<td class=\"n cpu\">%.3f</td>", (double)a[j].cpu / 1000.0);
+		rate(fp, a[j].in, a[j].cpu);
+		fputs("<td>", fp);
+		share_bar(a[j].cpu, total, fp);
+		fputs("</td></tr>\n", fp);
+	}
+	fputs("</table>\n<p>Per stage and table (wall time from the stage's first record to its end):</p>\n"
+	      "<table id=\"stage-times\"><tr><th>stage</th><th>table</th><th>rows in</th><th>wall s</th>"
+	      "<th>CPU s</th><th>rows/s</th></tr>\n", fp);
+	for (i = 0; i < r->nstats; i++) {
+		const struct rstat *s = &r->stats[i];
+
+		if (!rstat_time(s, &ms, &cpu))
+			continue;
+		fputs("<tr class=\"stime\"><td>", fp);
+		esc(fp, s->stage);
+		fputs("</td><td>", fp);
+		esc(fp, s->tag);
+		fputs("</td>", fp);
+		num(fp, "in", s->in);
+		fprintf(fp, "<td class=\"n wall\">%.3f</td><td class=\"n cpu\">%.3f</td>", (double)ms / 1000.0,
+			(double)cpu / 1000.0);
+		rate(fp, s->in, ms);
+		fputs("</tr>\n", fp);
+	}
+	fputs("</table>\n", fp);
+	free(a);
+}
+
 static void timings(const struct run *r, FILE *fp)
 {
 	size_t i;
 
 	fputs("<h2>Timings</h2>\n", fp);
+	stage_times(r, fp);
 	if (r->log_first < 0) {
 		fputs("<p class=\"muted\">No run.log in this run.</p>\n", fp);
 		return;
 	}
-	fprintf(fp, "<p>The run took <span id=\"elapsed\">%lld</span> s by its log.</p>\n", r->log_last - r->log_first);
+	fprintf(fp, "<p>Per table: the run took <span id=\"elapsed\">%lld</span> s by its log.</p>\n", r->log_last - r->log_first);
 	fputs("<table id=\"timings\"><tr><th>table</th><th>seconds</th><th>rows loaded</th><th>rows/s</th></tr>\n", fp);
 	for (i = 0; i < r->ntimes; i++) {
 		const struct rtime *t = &r->times[i];

@@ -74,6 +74,13 @@ void run_release(struct run *r);
  * loss); below 0, a fan-out that wrote more than it read.
  */
 long long rstat_gap(const struct rstat *s);
+/*
+ * The stage's times from its ms= and cpu_ms= counters (tools write them
+ * when MIG_STATS_TIME is set): 1 and *ms, *cpu_ms set, or 0 when absent.
+ */
+int rstat_time(const struct rstat *s, unsigned long long *ms, unsigned long long *cpu_ms);
+/* 1 when extra counter name is one of the times, not a count of rows. */
+int rstat_is_time(const char *name);
 
 /* Write the page, one self-contained XHTML document, to fp. */
 void report_html(const struct run *r, const char *title, FILE *fp);

@@ -12,6 +12,10 @@
 #   (mariadb:// alike).  A password in a URL reaches the client through
 #   MYSQL_PWD, never its command line, and no URL is ever logged.
 
+# Every tool's #!stats lines carry its wall and CPU time (ms=, cpu_ms=),
+# which mig-report shows per stage; MIG_STATS_TIME=0 turns that off.
+export MIG_STATS_TIME=${MIG_STATS_TIME-1}
+
 # pg or my
 db_kind() {
 	case $1 in
