@@ -6,6 +6,7 @@
 # a rerun changes nothing, a killed run resumed ends identical, the pilot.
 
 load lib-common
+load lib-pipelines
 
 CRM="$MIG_TOP/pipelines/crm"
 
@@ -80,7 +81,7 @@ migrate_and_check() {
 
 @test "crm at SCALE=10000: the truth holds; a run killed while loading, then resumed, ends identical" {
 	require_servers
-	local v1 ref cut run i pid
+	local v1 ref cut run
 	v1=$(test_db v1) ref=$(test_db ref) cut=$(test_db cut)
 	pg_newdb "$v1"
 	pg_newdb "$ref"
@@ -88,17 +89,8 @@ migrate_and_check() {
 	SRC=$(pg_url "$v1")
 	migrate_and_check "$v1" "$ref" 10000
 	run=$BATS_TEST_TMPDIR/cut
-	setsid make -s -C "$CRM" MIG_BIN="$MIG_BIN" SRC="$SRC" DST="$(pg_url "$cut")" RUN="$run" \
-		DATA="$BATS_TEST_TMPDIR/data" SCALE=10000 SEED=5 BATCH=200 migrate >"$BATS_TEST_TMPDIR/cut.log" 2>&1 &
-	pid=$!
-	for i in $(seq 1 1500); do
-		[ -s "$run/checkpoints/crm.json" ] && break
-		sleep 0.02
-	done
-	[ -s "$run/checkpoints/crm.json" ]
-	sleep 0.5
-	kill -KILL -- "-$pid"
-	wait "$pid" || true
+	make_killed_at "$run/checkpoints/crm.json" -C "$CRM" MIG_BIN="$MIG_BIN" SRC="$SRC" DST="$(pg_url "$cut")" \
+		RUN="$run" DATA="$BATS_TEST_TMPDIR/data" SCALE=10000 SEED=5 BATCH=200 migrate
 	[ ! -e "$run/done/crm" ]
 	crm SCALE=10000 DST="$(pg_url "$cut")" RUN="$run" BATCH=200 resume 2>/dev/null
 	[ -e "$run/done/crm" ]
