@@ -250,7 +250,7 @@ int main(int argc, char **argv)
 	case DB_CSV: extract_csv(&x); break;
 	}
 	if (x.w) {
-		ledger_emit(&ledger, x.w, argv0);
+		ledger_emit(&ledger, x.w, argv0, 0);
 		mig_writer_close(x.w);
 	}
 	ledger_release(&ledger);

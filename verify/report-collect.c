@@ -102,7 +102,7 @@ static int same_stat(const struct rstat *s, const struct stats_line *l)
 	size_t i;
 
 	if (strcmp(s->stage, l->stage) || strcmp(s->tag, l->tag) || s->in != l->in || s->out != l->out ||
-	    s->dropped != l->dropped || s->rejected != l->rejected || s->nextra != l->nextra)
+	    s->dropped != l->dropped || s->rejected != l->rejected || s->run != l->run || s->nextra != l->nextra)
 		return 0;
 	for (i = 0; i < s->nextra; i++)
 		if (strcmp(s->extra_names[i], l->extra_names[i]) || s->extra[i] != l->extra[i])
@@ -131,6 +131,7 @@ static void add_stat(struct run *r, const struct stats_line *l)
 	s->out = l->out;
 	s->dropped = l->dropped;
 	s->rejected = l->rejected;
+	s->run = l->run;
 	s->nextra = l->nextra;
 	s->extra_names = ecalloc(l->nextra + 1, sizeof(char *));
 	s->extra = ecalloc(l->nextra + 1, sizeof(unsigned long long));
