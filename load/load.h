@@ -45,6 +45,7 @@ struct ltab {
 	unsigned long long pos, loaded, rejected;
 	unsigned long long cpos, cloaded, crejected;	/* as of the last commit */
 	unsigned long long resumed;	/* skipped as already committed */
+	unsigned long long skipped;	/* --insert-only: taken but key already there (this run) */
 	struct buf lastkey, clastkey;	/* JSON array text of the last key */
 	int prepared, truncated, deferred, active;
 	unsigned long long bulk_first;	/* pos of the first row of the open bulk */
@@ -113,7 +114,9 @@ struct target {
 	struct catalog cat;
 	int have_cat;
 	const char *upsert_key;	/* NULL: plain insert */
-	int upsert;
+	int upsert;		/* set for --insert-only too: same key, same statements */
+	int insert_only;	/* rows whose key exists are skipped, not updated */
+	const char *keep_cols;	/* --keep-columns: comma-separated, never updated */
 	int show_values;
 	int quiet;		/* -q: no notes on stderr */
 	int isolate;		/* rows go through savepoints (rejects, dry run) */
@@ -137,6 +140,17 @@ void csv_open(struct target *tg, const char *ckpt_file);
  * problem to err; returns the number of problems.
  */
 int check_columns(const struct ltab *t, const struct cat_table *ct, const char *target, struct buf *err);
+/*
+ * Whether an upsert sets header column i of existing rows: not a key
+ * column, not named by --keep-columns, and not --insert-only.
+ */
+int upsert_sets(const struct target *tg, const struct ltab *t, size_t i);
+/*
+ * pick_key for the target's options: an upsert or --insert-only needs a
+ * key (the primary key unless named), and --keep-columns names columns of
+ * the table.  0, or -1 with err.
+ */
+int pick_load_key(const struct target *tg, struct ltab *t, const struct cat_table *ct, struct buf *err);
 /* Fill t->conv for a target that wants conversions for these column kinds. */
 enum { PC_UNHEX = 1, PC_BOOL = 2, PC_UTC = 4, PC_INF = 8, PC_ADDTZ = 16 };
 void pick_conv(struct ltab *t, const struct cat_table *ct, unsigned want);
