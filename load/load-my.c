@@ -491,6 +491,7 @@ const struct tgt_ops my_ops = {
 	.release = my_release,
 	.close = my_close,
 	.advance_ids = my_advance_ids,
+	.truncate = delete_tables,
 };
 
 static void infile_allowed(void *arg, size_t n, char **v)

@@ -350,6 +350,7 @@ const struct tgt_ops pg_ops = {
 	.close = pg_close,
 	.check_deferred = pg_check_deferred,
 	.advance_ids = pg_advance_ids,
+	.truncate = pg_truncate,
 };
 
 void pg_open(struct target *tg)

@@ -277,6 +277,7 @@ const struct tgt_ops sqlite_ops = {
 	.release = sq_release,
 	.close = sq_close,
 	.advance_ids = sq_advance_ids,
+	.truncate = delete_tables,
 };
 
 /*
