@@ -4,6 +4,7 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "array.h"
 #include "canon.h"
 #include "civil.h"
 #include "json.h"
@@ -660,6 +661,9 @@ int canon_value(enum mig_type t, const char *v, size_t n, unsigned flags, struct
 		break;
 	case MIG_T_JSON:
 		r = canon_json(v, n, out);
+		break;
+	case MIG_T_ARRAY:
+		r = arr_canon(v, n, out);
 		break;
 	default:
 		buf_add(out, v, n);

@@ -8,7 +8,7 @@
 
 static const char *const type_names[MIG_T_COUNT] = {
 	"", "int", "float", "numeric", "bool", "text", "bytes", "date", "time",
-	"timestamp", "timestamptz", "uuid", "json",
+	"timestamp", "timestamptz", "uuid", "json", "array",
 };
 
 const char *mig_type_name(enum mig_type t)

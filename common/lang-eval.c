@@ -87,6 +87,11 @@ const char *lang_why(const struct lang_ctx *c)
 	return c->why;
 }
 
+void lang_why_set(struct lang_ctx *c, const char *why)
+{
+	c->why = why;
+}
+
 /* Hand the function output in c->out over as the result. */
 int lang_put(struct lang_ctx *c, struct lang_val *res)
 {
