@@ -9,6 +9,7 @@
 #include "civil.h"
 #include "json.h"
 #include "util.h"
+#include "banned.h"
 
 static const char hexdig[] = "0123456789abcdef";
 

@@ -4,6 +4,7 @@
 
 #include "rec.h"
 #include "util.h"
+#include "banned.h"
 
 static const char *const type_names[MIG_T_COUNT] = {
 	"", "int", "float", "numeric", "bool", "text", "bytes", "date", "time",

@@ -15,6 +15,7 @@
 #include "canon.h"
 #include "lang-int.h"
 #include "util.h"
+#include "banned.h"
 
 /* Arena: blocks never move, so values stay put while a record is evaluated. */
 

@@ -26,6 +26,7 @@
 #include "json.h"
 #include "lang-int.h"
 #include "util.h"
+#include "banned.h"
 
 struct lkval {
 	size_t len;

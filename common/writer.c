@@ -16,6 +16,7 @@
 #include "rec.h"
 #include "strmap.h"
 #include "util.h"
+#include "banned.h"
 
 #define OUT_FLUSH (256 * 1024)
 

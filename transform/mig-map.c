@@ -32,6 +32,7 @@
 #include "strmap.h"
 #include "util.h"
 #include "uuid5.h"
+#include "banned.h"
 
 enum { ON_ERROR, ON_NULL, ON_REJECT };
 

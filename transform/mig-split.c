@@ -18,6 +18,7 @@
 #include "rejects.h"
 #include "strmap.h"
 #include "util.h"
+#include "banned.h"
 
 enum unmatched { UN_ERROR, UN_DROP, UN_PASS, UN_TAG, UN_REJECT };
 
