@@ -21,6 +21,7 @@
 
 #include "load.h"
 #include "util.h"
+#include "banned.h"
 
 /* One LOAD DATA statement per this much data: bounded memory, few statements. */
 #define MY_LOAD_BYTES (16u << 20)
@@ -491,6 +492,7 @@ const struct tgt_ops my_ops = {
 	.release = my_release,
 	.close = my_close,
 	.advance_ids = my_advance_ids,
+	.truncate = delete_tables,
 };
 
 static void infile_allowed(void *arg, size_t n, char **v)

@@ -12,6 +12,7 @@
 
 #include "load.h"
 #include "util.h"
+#include "banned.h"
 
 struct pgtab {
 	char *copy;		/* COPY ... FROM STDIN statement */
@@ -350,6 +351,7 @@ const struct tgt_ops pg_ops = {
 	.close = pg_close,
 	.check_deferred = pg_check_deferred,
 	.advance_ids = pg_advance_ids,
+	.truncate = pg_truncate,
 };
 
 void pg_open(struct target *tg)

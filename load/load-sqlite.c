@@ -13,6 +13,7 @@
 
 #include "load.h"
 #include "util.h"
+#include "banned.h"
 
 struct sqtab {
 	sqlite3_stmt *ins;
@@ -277,6 +278,7 @@ const struct tgt_ops sqlite_ops = {
 	.release = sq_release,
 	.close = sq_close,
 	.advance_ids = sq_advance_ids,
+	.truncate = delete_tables,
 };
 
 /*

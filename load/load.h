@@ -105,6 +105,11 @@ struct tgt_ops {
 	 * per column on stderr.  0, or -1 with err set.
 	 */
 	int (*advance_ids)(struct target *tg, struct ltab *t, int report, struct buf *err);
+	/*
+	 * Empty tabs (a table, then the tables that reference it) in the
+	 * load's transaction, as one operation; 0, or -1 with err.
+	 */
+	int (*truncate)(struct target *tg, const struct cat_table **tabs, size_t n, struct buf *err);
 };
 
 struct target {
@@ -176,6 +181,30 @@ void hide_my_values(struct buf *msg);
 int pg_advance_ids(struct target *tg, struct ltab *t, int report, struct buf *err);
 int my_advance_ids(struct target *tg, struct ltab *t, int report, struct buf *err);
 int sq_advance_ids(struct target *tg, struct ltab *t, int report, struct buf *err);
+
+/* load-trunc.c: --truncate; see there */
+struct trunc_ent {
+	const struct cat_table *ct;	/* emptied because it references by */
+	const struct cat_table *by;
+	int had_rows, named;		/* named: the stream has a tag for it */
+};
+struct trunc {
+	struct trunc_ent *v;
+	size_t n;
+	int cascade;			/* --truncate=cascade */
+};
+/* Empty t's table and those that reference it, unless already done. */
+int trunc_table(struct target *tg, struct trunc *tr, struct ltab *t, struct ltab **tabs, size_t ntabs,
+		struct buf *err);
+/* A table emptied with another that held rows and has no tag yet, or NULL. */
+const struct trunc_ent *trunc_unnamed(const struct trunc *tr);
+/* Whether a batch commit must wait for such a table's tag. */
+int trunc_hold(const struct trunc *tr);
+void trunc_release(struct trunc *tr);
+/* The quoted, schema-qualified name of a catalog table. */
+char *cat_qname(struct target *tg, const struct cat_table *ct);
+int pg_truncate(struct target *tg, const struct cat_table **tabs, size_t n, struct buf *err);
+int delete_tables(struct target *tg, const struct cat_table **tabs, size_t n, struct buf *err);
 
 /* load-defer.c */
 /* Before the load's first transaction: the bookkeeping table, created safely. */

@@ -22,6 +22,7 @@
 #include "opts.h"
 #include "strmap.h"
 #include "util.h"
+#include "banned.h"
 
 /* Encoded rows are pushed once this many bytes wait: few, large writes. */
 #define OUT_FLUSH (1u << 20)
@@ -59,6 +60,7 @@ struct ctx {
 	int in_txn, stated, rj_moved, orphans;
 	unsigned long savepoint;
 	json_t *ckpt_in;	/* checkpoint read at start, NULL if none */
+	struct trunc tr;	/* --truncate: tables emptied with others */
 };
 
 enum { O_TABLE = 256, O_INSERT_ONLY, O_KEEP_COLS };
@@ -73,7 +75,7 @@ static const struct mig_opt options[] = {
 	{ 'U', 0, "upsert", optional_argument, "KEY", "update the rows whose KEY exists, insert the others", NULL },
 	{ O_INSERT_ONLY, 0, "insert-only", optional_argument, "KEY", "insert new rows, skip the rows whose KEY exists", NULL },
 	{ O_KEEP_COLS, 0, "keep-columns", required_argument, "COLS", "--upsert: never overwrite the columns COLS", NULL },
-	{ 'T', 0, "truncate", no_argument, NULL, "empty each table before its first row", NULL },
+	{ 'T', 0, "truncate", optional_argument, "cascade", "empty each table (and those referencing it) before its first row", NULL },
 	{ 'D', 0, "defer-constraints", optional_argument, "fk|all", "check constraints after the rows are in", NULL },
 	STD_OPTS_REJECTS,
 	STD_OPTS_STATS,
@@ -752,11 +754,47 @@ static void mark_committed(struct ctx *cx)
 	}
 }
 
+static const char *cat_name(struct buf *b, const struct cat_table *ct)
+{
+	buf_reset(b);
+	buf_addf(b, "%s%s%s", ct->schema ? ct->schema : "", ct->schema ? "." : "", ct->name);
+	return b->buf;
+}
+
+/*
+ * --truncate emptied a table because it references one of the stream's,
+ * and the stream never named it: without cascade, its rows are not lost.
+ */
+static void trunc_check(struct ctx *cx)
+{
+	const struct trunc_ent *e = trunc_unnamed(&cx->tr);
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	size_t i;
+
+	if (e && !cx->tr.cascade) {
+		cx->tg.ops->exec(&cx->tg, "ROLLBACK", &cx->err);
+		die(MIG_EXIT_USAGE, "--truncate: table '%s' references '%s' and holds rows, but the stream has no tag "
+		    "for it: nothing committed (--truncate=cascade empties it too)", cat_name(&a, e->ct),
+		    cat_name(&b, e->by));
+	}
+	for (i = 0; i < cx->tr.n && !so.quiet; i++)
+		if (!cx->tr.v[i].named && cx->tr.v[i].had_rows)
+			warn("--truncate=cascade: emptied '%s' too (it references '%s')", cat_name(&a, cx->tr.v[i].ct),
+			     cat_name(&b, cx->tr.v[i].by));
+	buf_release(&a);
+	buf_release(&b);
+}
+
 static void commit(struct ctx *cx, int final)
 {
 	int changed = 0;
 	size_t i;
 
+	/* A table emptied with another stays uncommitted until its tag comes. */
+	if (!final && trunc_hold(&cx->tr))
+		return;
+	if (final)
+		trunc_check(cx);
 	flush_all(cx);
 	for (i = 0; i < cx->ntabs; i++)
 		changed |= cx->order[i]->pos != cx->order[i]->cpos;
@@ -826,13 +864,15 @@ static void prepare(struct ctx *cx, struct ltab *t, const struct mig_header *h)
 	}
 	if (!t->prepared) {
 		/* A resumed tag was truncated by the run that committed its first rows. */
-		if (opt_truncate && !t->cpos && cx->tg.url.kind != DB_CSV) {
-			char *q = cx->tg.ops->qname(&cx->tg, t);
+		if (opt_truncate && !t->cpos && !t->truncated && cx->tg.ops->truncate) {
+			buf_reset(&cx->err);
+			if (trunc_table(&cx->tg, &cx->tr, t, cx->order, cx->ntabs, &cx->err) < 0) {
+				struct buf e = BUF_INIT;
 
-			buf_reset(&cx->sql);
-			buf_addf(&cx->sql, cx->tg.url.kind == DB_PG ? "TRUNCATE ONLY %s" : "DELETE FROM %s", q);
-			free(q);
-			xsql(cx, cx->sql.buf);
+				buf_add(&e, cx->err.buf, cx->err.len);
+				cx->tg.ops->exec(&cx->tg, "ROLLBACK", &cx->err);
+				die(MIG_EXIT_DB, "%s: --truncate: %s", t->tag, e.buf);
+			}
 		}
 		if (cx->tg.url.kind != DB_CSV)
 			defer_table(&cx->tg, t, cx->rj, &cx->orphans);
@@ -987,6 +1027,7 @@ int main(int argc, char **argv)
 	size_t i;
 
 	argv0 = "mig-load";
+	memset(&cx, 0, sizeof(cx));
 	while ((c = opts_next(argc, argv, &cmd)) != -1) {
 		switch (c) {
 		case 'b': opt_batch = estrtonum(optarg, 1, LLONG_MAX, "batch size"); break;
@@ -996,7 +1037,12 @@ int main(int argc, char **argv)
 		case 'U': opt_upsert = 1; opt_upsert_key = optarg; break;
 		case O_INSERT_ONLY: opt_insert_only = 1; opt_upsert_key = optarg; break;
 		case O_KEEP_COLS: opt_keep_cols = optarg; break;
-		case 'T': opt_truncate = 1; break;
+		case 'T':
+			opt_truncate = 1;
+			if (optarg && strcmp(optarg, "cascade"))
+				die(MIG_EXIT_USAGE, "--truncate=%s: only cascade expected", optarg);
+			cx.tr.cascade = optarg != NULL;
+			break;
 		case 'D':
 			opt_defer = 1;
 			if (optarg && !strcmp(optarg, "all"))
@@ -1023,7 +1069,6 @@ int main(int argc, char **argv)
 		die(MIG_EXIT_USAGE, "%s needs its unique key while rows go in: not with --defer-constraints=all",
 		    opt_upsert ? "--upsert" : "--insert-only");
 
-	memset(&cx, 0, sizeof(cx));
 	buf_init(&cx.err);
 	buf_init(&cx.sql);
 	buf_init(&cx.tmp);
@@ -1141,6 +1186,7 @@ int main(int argc, char **argv)
 			warn("%s: at commit: %s", cx.tg.url.shown, cx.err.buf);
 			cx.violations++;
 		}
+		trunc_check(&cx);
 		xsql(&cx, "ROLLBACK");
 		cx.in_txn = 0;
 		if (cx.tg.url.kind == DB_CSV)
@@ -1198,6 +1244,7 @@ int main(int argc, char **argv)
 	}
 	cx.tg.ops->close(&cx.tg);
 	free(cx.order);
+	trunc_release(&cx.tr);
 	strmap_release(&cx.tabs);
 	if (cx.tg.have_cat)
 		catalog_release(&cx.tg.cat);
