@@ -20,13 +20,13 @@ _Noreturn static void bad(const char *where, const char *name, const char *arg, 
 
 static void bad(const char *where, const char *name, const char *arg, const char *fmt, ...)
 {
-	char msg[512];
+	struct buf msg = BUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	die(MIG_EXIT_USAGE, "%srule '%s %s': %s", where, name, arg, msg);
+	die(MIG_EXIT_USAGE, "%srule '%s %s': %s", where, name, arg, msg.buf);
 }
 
 static char *trim(char *s)
