@@ -61,21 +61,39 @@ void buf_add(struct buf *b, const void *p, size_t n)
 	b->buf[b->len] = '\0';
 }
 
-void buf_addf(struct buf *b, const char *fmt, ...)
+void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list aq;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(b->buf + b->len, b->alloc ? b->alloc - b->len : 0, fmt, ap);
-	va_end(ap);
+	va_copy(aq, ap);
+	n = vsnprintf(b->buf + b->len, b->alloc ? b->alloc - b->len : 0, fmt, aq);
+	va_end(aq);
 	if (n < 0)
 		die(MIG_EXIT_SYSTEM, "vsnprintf failed");
 	if (b->len + (size_t)n + 1 > b->alloc) {
 		buf_grow(b, (size_t)n);
-		va_start(ap, fmt);
 		vsnprintf(b->buf + b->len, b->alloc - b->len, fmt, ap);
-		va_end(ap);
 	}
 	b->len += (size_t)n;
+}
+
+void buf_addf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(b, fmt, ap);
+	va_end(ap);
+}
+
+int buf_error(struct buf *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	buf_reset(err);
+	va_start(ap, fmt);
+	buf_vaddf(err, fmt, ap);
+	va_end(ap);
+	return -1;
 }

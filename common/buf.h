@@ -10,6 +10,7 @@
 #ifndef MIG_BUF_H
 #define MIG_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -27,7 +28,14 @@ void buf_release(struct buf *b);
 void buf_grow(struct buf *b, size_t extra);
 char *buf_detach(struct buf *b, size_t *len);
 void buf_add(struct buf *b, const void *p, size_t n);
+/* The one formatted append: vsnprintf straight into the buffer. */
 void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vaddf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/*
+ * Replace err's contents with the formatted message and return -1: the
+ * way library code reports a failure (util.h, "Errors").
+ */
+int buf_error(struct buf *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static inline void buf_reset(struct buf *b)
 {

@@ -5,7 +5,6 @@
  * function is one row and one function here; mig-map --functions and the
  * table in mig-rules(7) are printed from the rows.
  */
-#include <csv.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +22,7 @@
 #include <unistd.h>
 #include <uuid.h>
 
+#include "csvfile.h"
 #include "json.h"
 #include "lang-int.h"
 #include "util.h"
@@ -324,21 +324,11 @@ static int f_email(struct lang_ctx *c, struct node *n, struct lang_val *res)
 
 static void csv_quoted(FILE *fp, const char *s, size_t n, int null)
 {
-	size_t i;
+	struct buf b = BUF_INIT;
 
-	if (null)
-		return;
-	if (n && !memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) && !memchr(s, '\r', n)) {
-		fwrite(s, 1, n, fp);
-		return;
-	}
-	fputc('"', fp);
-	for (i = 0; i < n; i++) {
-		if (s[i] == '"')
-			fputc('"', fp);
-		fputc(s[i], fp);
-	}
-	fputc('"', fp);
+	csvfile_field(&b, s, n, null);
+	fwrite(b.buf, 1, b.len, fp);
+	buf_release(&b);
 }
 
 /* password(key[, length]): a random password of length letters and
@@ -400,111 +390,72 @@ static int f_password(struct lang_ctx *c, struct node *n, struct lang_val *res)
 
 struct lkload {
 	struct lookup *lk;
-	const char *path;
 	struct buf key, tmp;
-	size_t field, line;
-	int keynull;
-	const char *err;
-	char errbuf[256];
 };
 
-static void lk_field(void *s, size_t len, void *data)
+static int lk_row(void *arg, const struct csvfile_row *r, struct buf *err)
 {
-	struct lkload *L = data;
+	struct lkload *L = arg;
 	struct lkval *v, *old;
+	const struct csvfile_field *f = r->f;
 
-	if (L->line == 0 || L->err) {
-		L->field++;
-		return;
+	if (r->recno == 1)
+		return 0;
+	if (r->nf < 2) {
+		csvfile_where(err, r);
+		buf_adds(err, "a lookup row needs two columns, key and value");
+		return -1;
 	}
-	if (L->field == 0) {
-		buf_reset(&L->key);
-		L->keynull = s == NULL;
-		if (s)
-			lookup_key(s, len, L->lk->icase, &L->key, &L->tmp);
-	} else if (L->field == 1 && !L->keynull) {
-		v = emalloc(sizeof(*v) + len + 1);
-		v->len = s ? len : 0;
-		v->null = s == NULL;
-		if (s)
-			memcpy(v->s, s, len);
-		v->s[v->len] = '\0';
-		old = strmap_put(&L->lk->map, L->key.buf, L->key.len, v);
-		if (old && (old->null != v->null || old->len != v->len || memcmp(old->s, v->s, v->len))) {
-			snprintf(L->errbuf, sizeof(L->errbuf), "%s:%zu: key '%s' appears twice with different values",
-				 L->path, L->line + 1, L->key.buf);
-			L->err = L->errbuf;
-		}
+	if (!f[0].val)
+		return 0;
+	buf_reset(&L->key);
+	lookup_key(f[0].val, f[0].len, L->lk->icase, &L->key, &L->tmp);
+	v = emalloc(sizeof(*v) + f[1].len + 1);
+	v->len = f[1].len;
+	v->null = f[1].val == NULL;
+	if (f[1].val)
+		memcpy(v->s, f[1].val, f[1].len);
+	v->s[v->len] = '\0';
+	old = strmap_put(&L->lk->map, L->key.buf, L->key.len, v);
+	if (old && (old->null != v->null || old->len != v->len || memcmp(old->s, v->s, v->len))) {
 		free(old);
+		csvfile_where(err, r);
+		buf_addf(err, "key '%s' appears twice with different values", L->key.buf);
+		return -1;
 	}
-	L->field++;
-}
-
-static void lk_record(int c, void *data)
-{
-	struct lkload *L = data;
-
-	(void)c;
-	if (L->line > 0 && L->field < 2 && !L->err) {
-		snprintf(L->errbuf, sizeof(L->errbuf), "%s:%zu: a lookup row needs two columns, key and value",
-			 L->path, L->line + 1);
-		L->err = L->errbuf;
-	}
-	L->line++;
-	L->field = 0;
+	free(old);
+	return 0;
 }
 
 /* Load a two-column CSV file (a header line, then key,value rows). */
 static struct lookup *lookup_load(const char *path, int icase, const char **err)
 {
-	static char msg[512];
+	static struct buf msg = BUF_INIT;
+	struct csvfile_opts o = { .flags = CSVF_EMPTY_IS_NULL };
 	struct lkload L;
-	struct csv_parser p;
-	char chunk[65536];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	FILE *fp = fopen(path, "re");
 
-	if (fd < 0) {
-		snprintf(msg, sizeof(msg), "cannot open lookup file '%s': %m", path);
-		*err = msg;
+	*err = NULL;
+	if (!fp) {
+		buf_error(&msg, "cannot open lookup file '%s': %s", path, strerror(errno));
+		*err = msg.buf;
 		return NULL;
 	}
 	memset(&L, 0, sizeof(L));
 	L.lk = ecalloc(1, sizeof(*L.lk));
 	L.lk->icase = icase;
-	L.path = path;
 	buf_init(&L.key);
 	buf_init(&L.tmp);
-	if (csv_init(&p, CSV_STRICT | CSV_EMPTY_IS_NULL | CSV_APPEND_NULL) != 0)
-		die(MIG_EXIT_SYSTEM, "csv_init failed");
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		if (csv_parse(&p, chunk, (size_t)n, lk_field, lk_record, &L) != (size_t)n) {
-			snprintf(msg, sizeof(msg), "%s:%zu: %s", path, L.line + 1, csv_strerror(csv_error(&p)));
-			L.err = msg;
-			break;
-		}
-	if (n < 0) {
-		snprintf(msg, sizeof(msg), "%s: read error: %m", path);
-		L.err = msg;
-	}
-	if (!L.err && csv_fini(&p, lk_field, lk_record, &L) != 0) {
-		snprintf(msg, sizeof(msg), "%s:%zu: %s", path, L.line + 1, csv_strerror(csv_error(&p)));
-		L.err = msg;
-	}
-	csv_free(&p);
-	close(fd);
-	buf_release(&L.key);
-	buf_release(&L.tmp);
-	if (L.err) {
-		if (L.err == L.errbuf) {
-			snprintf(msg, sizeof(msg), "%s", L.errbuf);
-		}
-		*err = msg;
+	if (csvfile_read(fp, path, &o, lk_row, &L, &msg) != 0) {
+		*err = msg.buf;
 		strmap_each(&L.lk->map, free_val, NULL);
 		strmap_release(&L.lk->map);
 		free(L.lk);
-		return NULL;
+		L.lk = NULL;
 	}
+	fclose(fp);
+	buf_release(&L.key);
+	buf_release(&L.tmp);
 	return L.lk;
 }
 

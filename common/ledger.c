@@ -40,25 +40,13 @@ void ledger_add_extra(struct ledger_counts *c, const char *name, unsigned long l
 	c->extra[c->nextra++] = n;
 }
 
-static void add_encoded(struct buf *b, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c <= ' ' || c == '%' || c == 0x7f)
-			buf_addf(b, "%%%02X", c);
-		else
-			buf_addc(b, (char)c);
-	}
-}
-
 /*
  * With MIG_STATS_TIME set (pipelines set it; tools leave it off so their
- * output stays byte for byte the same run after run): " ms=N cpu_ms=N",
+ * output stays byte for byte the same run after run): ms= and cpu_ms=,
  * wall time from the first record counted to now and the process's CPU
- * time, the same on every tag's line of one process.
+ * time, the same on every tag's line of one process.  0 when unset.
  */
-static void add_times(struct buf *b)
+static int stage_times(unsigned long long t[2])
 {
 	const char *e = getenv("MIG_STATS_TIME");
 	struct timespec now;
@@ -66,39 +54,46 @@ static void add_times(struct buf *b)
 	long long ms = 0, cpu;
 
 	if (!e || !*e || !strcmp(e, "0"))
-		return;
+		return 0;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (ledger_t0.tv_sec || ledger_t0.tv_nsec)
 		ms = (long long)(now.tv_sec - ledger_t0.tv_sec) * 1000 + (now.tv_nsec - ledger_t0.tv_nsec) / 1000000;
 	getrusage(RUSAGE_SELF, &ru);
 	cpu = ((long long)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
 	      ((long long)ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
-	buf_addf(b, " ms=%lld cpu_ms=%lld", ms, cpu);
+	t[0] = ms < 0 ? 0 : (unsigned long long)ms;
+	t[1] = (unsigned long long)cpu;
+	return 1;
 }
 
-void ledger_emit(const struct ledger *l, struct mig_writer *w, const char *stage)
+void ledger_emit(const struct ledger *l, struct mig_writer *w, const char *stage, unsigned long long run)
 {
-	struct buf b = BUF_INIT;
-	size_t i, j;
+	unsigned long long t[2];
+	int timed = stage_times(t);
+	size_t i;
 
 	for (i = 0; i < l->n; i++) {
 		const struct ledger_counts *c = strmap_get(&l->tags, l->order[i], strlen(l->order[i]));
+		unsigned long long v[4] = { c->in, c->out, c->dropped, c->rejected };
+		size_t n = c->nextra;
+		char **names = ecalloc(n + 2, sizeof(*names));
+		unsigned long long *extra = ecalloc(n + 2, sizeof(*extra));
 
-		buf_reset(&b);
-		add_encoded(&b, stage);
-		buf_addc(&b, ' ');
-		add_encoded(&b, l->order[i]);
-		buf_addf(&b, " in=%llu out=%llu dropped=%llu rejected=%llu", c->in, c->out, c->dropped,
-			 c->rejected);
-		for (j = 0; j < c->nextra; j++) {
-			buf_addc(&b, ' ');
-			add_encoded(&b, c->extra_names[j]);
-			buf_addf(&b, "=%llu", c->extra[j]);
+		/* the counters, then the times, as one list for the codec */
+		if (n) {
+			memcpy(names, c->extra_names, n * sizeof(*names));
+			memcpy(extra, c->extra, n * sizeof(*extra));
 		}
-		add_times(&b);
-		mig_write_control(w, "stats", b.buf, b.len);
+		if (timed) {
+			names[n] = "ms";
+			extra[n++] = t[0];
+			names[n] = "cpu_ms";
+			extra[n++] = t[1];
+		}
+		ctl_write_stats(w, stage, l->order[i], v, n, names, extra, run);
+		free(names);
+		free(extra);
 	}
-	buf_release(&b);
 }
 
 static void free_counts(const char *key, void *val, void *arg)
@@ -126,64 +121,4 @@ void ledger_release(struct ledger *l)
 	free(l->order);
 	l->order = NULL;
 	l->n = 0;
-}
-
-static void decode_in_place(char *s)
-{
-	char *o = s;
-
-	for (; *s; s++) {
-		if (s[0] == '%' && s[1] && s[2]) {
-			char hex[3] = { s[1], s[2], 0 };
-
-			*o++ = (char)strtol(hex, NULL, 16);
-			s += 2;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = '\0';
-}
-
-int stats_parse(char *text, struct stats_line *s)
-{
-	char *save = NULL, *w;
-	int n = 0, have = 0;
-
-	memset(s, 0, sizeof(*s));
-	for (w = strtok_r(text, " ", &save); w; w = strtok_r(NULL, " ", &save), n++) {
-		char *eq;
-		long long v;
-
-		if (n == 0) {
-			decode_in_place(w);
-			s->stage = w;
-			continue;
-		}
-		if (n == 1) {
-			decode_in_place(w);
-			s->tag = w;
-			continue;
-		}
-		eq = strchr(w, '=');
-		if (!eq)
-			return -1;
-		*eq = '\0';
-		if (strtonum_ok(eq + 1, 0, (long long)(~0ULL >> 1), &v) < 0)
-			return -1;
-		decode_in_place(w);
-		if (!strcmp(w, "in"))
-			s->in = (unsigned long long)v, have |= 1;
-		else if (!strcmp(w, "out"))
-			s->out = (unsigned long long)v, have |= 2;
-		else if (!strcmp(w, "dropped"))
-			s->dropped = (unsigned long long)v, have |= 4;
-		else if (!strcmp(w, "rejected"))
-			s->rejected = (unsigned long long)v, have |= 8;
-		else if (s->nextra < 16) {
-			s->extra_names[s->nextra] = w;
-			s->extra[s->nextra++] = (unsigned long long)v;
-		}
-	}
-	return n >= 2 && have == 15 ? 0 : -1;
 }

@@ -4,9 +4,9 @@
  * Every tool counts, per tag, records in, out, dropped and rejected, and
  * ends its output with one control line per tag:
  *
- *   #!stats STAGE TAG in=N out=N dropped=N rejected=N [key=N ...]
+ *   #!stats STAGE TAG in=N out=N dropped=N rejected=N [key=N ...] [run=N]
  *
- * (TAG with spaces or '%' is percent-encoded).  For a tool that neither
+ * (written and read by control.h).  For a tool that neither
  * fans out nor merges, in = out + dropped + rejected; mig-verify ledger
  * checks that across every stage of a run.  Tags are kept in first-seen
  * order so the output is deterministic.
@@ -14,6 +14,7 @@
 #ifndef MIG_LEDGER_H
 #define MIG_LEDGER_H
 
+#include "control.h"
 #include "rec.h"
 #include "strmap.h"
 
@@ -37,19 +38,11 @@ struct ledger {
 struct ledger_counts *ledger_tag(struct ledger *l, const char *tag);
 /* Add n to the extra counter called name of c. */
 void ledger_add_extra(struct ledger_counts *c, const char *name, unsigned long long n);
-/* Write one stats line per tag, in first-seen order. */
-void ledger_emit(const struct ledger *l, struct mig_writer *w, const char *stage);
+/*
+ * Write one stats line per tag, in first-seen order; run is the run's
+ * place in its pipeline (control.h), 0 to leave it unsaid.
+ */
+void ledger_emit(const struct ledger *l, struct mig_writer *w, const char *stage, unsigned long long run);
 void ledger_release(struct ledger *l);
-
-/* A parsed stats line; names point into the caller's copy of the text. */
-struct stats_line {
-	char *stage, *tag;
-	unsigned long long in, out, dropped, rejected;
-	size_t nextra;
-	char *extra_names[16];
-	unsigned long long extra[16];
-};
-/* Parse a stats payload in place (text is modified); -1 if malformed. */
-int stats_parse(char *text, struct stats_line *s);
 
 #endif

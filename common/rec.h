@@ -159,12 +159,6 @@ const char *mig_writer_error(const struct mig_writer *w);
 /* Flush, check, free; dies with exit 2 on a write error. */
 void mig_writer_close(struct mig_writer *w);
 
-/*
- * A "#!count TAG N" control item: replace *tag (freed, then newly
- * allocated) and *n and return 1; 0 for any other item or a malformed hint.
- */
-int mig_count_hint(const struct mig_item *it, char **tag, unsigned long long *n);
-
 /* Validation helpers shared by the codecs and the tools. */
 int utf8_valid(const char *p, size_t n);
 /* How many bytes of p, from the start, are valid UTF-8. */

@@ -8,6 +8,17 @@
  * Diagnostics go to stderr as "mig-TOOL: WHERE: what is wrong".  A format
  * ending in ':' appends strerror(errno).  Row values are never part of a
  * diagnostic unless the tool was asked (--show-values).
+ *
+ * Errors: the tool layer (a tool's own files) reports with die() (fatal),
+ * warn() (carry on, the caller remembers the failure) or "return
+ * error(...)" (print, then -1).  Library code (common/, and a stage's
+ * drivers called through a table) never prints and never exits, out of
+ * memory aside (the e* allocators die): a function that can fail takes a
+ * "struct buf *err" last, returns -1 (or another documented negative
+ * value) and leaves one message in err, made with "return buf_error(err,
+ * ...)" (buf.h).  The message names the place as "file:line[:column]: "
+ * or "tag:row: " where it has one, never a row value; the caller adds
+ * the program name and decides the exit code.
  */
 #ifndef MIG_UTIL_H
 #define MIG_UTIL_H

@@ -491,25 +491,3 @@ void mig_writer_close(struct mig_writer *w)
 	free(w->name);
 	free(w);
 }
-
-int mig_count_hint(const struct mig_item *it, char **tag, unsigned long long *n)
-{
-	const char *sp;
-	long long v;
-	char num[32];
-	size_t k;
-
-	if (it->kind != MIG_CONTROL || it->len != 5 || memcmp(it->text, "count", 5))
-		return 0;
-	sp = it->arglen ? memrchr(it->arg, ' ', it->arglen) : NULL;
-	if (!sp || (k = it->arglen - (size_t)(sp - it->arg) - 1) == 0 || k >= sizeof(num))
-		return 0;
-	memcpy(num, sp + 1, k);
-	num[k] = '\0';
-	if (strtonum_ok(num, 0, (long long)(~0ULL >> 1), &v) < 0)
-		return 0;
-	free(*tag);
-	*tag = estrndup(it->arg, (size_t)(sp - it->arg));
-	*n = (unsigned long long)v;
-	return 1;
-}

@@ -5,43 +5,34 @@
  * whose operands name DIR/NAME.csv.  Columns come from the header line,
  * all typed text.  NULL is an unquoted empty field, as in PostgreSQL's
  * CSV, unless --null gives a marker: then fields equal to the marker are
- * NULL and empty fields are empty strings.  Input is read in 64 KiB chunks
- * through libcsv, so memory is bounded by the longest record.
+ * NULL and empty fields are empty strings.  Input is read record by record
+ * through csvfile.h (the CSV every mig tool reads; a quote inside an
+ * unquoted field is literal unless --strict), so memory is bounded by the
+ * longest record.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <csv.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
+#include "csvfile.h"
 #include "extract.h"
 #include "util.h"
+#include "banned.h"
 
 struct csvrun {
 	struct xctx *x;
 	const char *path;
 	const struct xjob *job;
 	struct mig_header *h;
-	/* the current record's fields, concatenated, with offsets */
-	struct buf data;
-	size_t *off, *len;
-	int *null;
-	size_t nf, af;
 	/* for a column list: index in the file of each output column */
 	size_t *map;
 	struct mig_field *f;
-	unsigned long line, recline, rows;
+	unsigned long long rows;
 	size_t nhead;
-	int header_done, done;
-	struct buf tmp;
+	int header_done;
+	struct buf tmp;		/* the record's fields in UTF-8 (--encoding latin1) */
+	size_t *off;
 };
-
-static void csv_die(struct csvrun *r, const char *what)
-{
-	die(MIG_EXIT_DATA, "%s:%lu: %s", r->path, r->recline, what);
-}
 
 /* Latin-1 is the first 256 code points: each byte of 0x80 and above becomes two UTF-8 bytes. */
 static void add_latin1(struct buf *b, const unsigned char *s, size_t n)
@@ -58,151 +49,131 @@ static void add_latin1(struct buf *b, const unsigned char *s, size_t n)
 	}
 }
 
-static void cb_field(void *s, size_t n, void *arg)
+static int is_null(const struct csvrun *r, const struct csvfile_field *f)
 {
-	struct csvrun *r = arg;
-	const char *p = s;
-	size_t i;
+	const char *m = r->x->o->null_marker;
 
-	if (r->done)
-		return;
-	if (r->nf == r->af) {
-		r->af = r->af ? r->af * 2 : 16;
-		r->off = ereallocarray(r->off, r->af, sizeof(*r->off));
-		r->len = ereallocarray(r->len, r->af, sizeof(*r->len));
-		r->null = ereallocarray(r->null, r->af, sizeof(*r->null));
-	}
-	r->off[r->nf] = r->data.len;
-	if (p) {
-		for (i = 0; i < n; i++)
-			if (p[i] == '\n')
-				r->line++;
-		if (r->x->o->latin1)
-			add_latin1(&r->data, s, n);
-		else
-			buf_add(&r->data, p, n);
-	}
-	r->len[r->nf] = r->data.len - r->off[r->nf];
-	if (r->x->o->null_marker)
-		r->null[r->nf] = p && n == strlen(r->x->o->null_marker) && !memcmp(p, r->x->o->null_marker, n);
-	else
-		r->null[r->nf] = p == NULL;
-	buf_addc(&r->data, '\0');
-	r->nf++;
+	if (!m)
+		return f->val == NULL;
+	return f->len == strlen(m) && !memcmp(f->val, m, f->len);
 }
 
-static void start_header(struct csvrun *r)
+static int bad(struct buf *err, const struct csvfile_row *row, const char *what)
+{
+	csvfile_where(err, row);
+	buf_adds(err, what);
+	return -1;
+}
+
+static int start_header(struct csvrun *r, const struct csvfile_row *row, struct buf *err)
 {
 	const struct xjob *j = r->job;
-	size_t i, k, n = j->cols ? j->ncols : r->nf;
+	size_t i, k, n = j->cols ? j->ncols : row->nf;
 
-	for (i = 0; i < r->nf; i++) {
-		if (r->null[i] && !r->x->o->null_marker)
-			csv_die(r, "empty column name in the header line");
-		if (!utf8_valid(r->data.buf + r->off[i], r->len[i]))
-			csv_die(r, "invalid UTF-8 in the header line (use --encoding latin1)");
+	for (i = 0; i < row->nf; i++) {
+		if (!row->f[i].val)
+			return bad(err, row, "empty column name in the header line");
+		if (!utf8_valid(row->f[i].val, row->f[i].len))
+			return bad(err, row, "invalid UTF-8 in the header line (use --encoding latin1)");
 	}
 	r->h = mig_header_new(j->tag, n);
 	r->map = ecalloc(n + 1, sizeof(*r->map));
 	r->f = ecalloc(n + 1, sizeof(*r->f));
 	for (i = 0; i < n; i++) {
-		const char *name = j->cols ? j->cols[i] : r->data.buf + r->off[i];
+		const char *name = j->cols ? j->cols[i] : row->f[i].val;
 
-		for (k = 0; k < r->nf; k++)
-			if (!strcmp(r->data.buf + r->off[k], name))
+		for (k = 0; k < row->nf; k++)
+			if (!strcmp(row->f[k].val, name))
 				break;
-		if (k == r->nf)
+		if (k == row->nf)
 			die(MIG_EXIT_USAGE, "%s: no column '%s'", r->path, name);
 		r->map[i] = k;
 		mig_header_set(r->h, i, name, MIG_T_TEXT);
 	}
 	mig_write_header(r->x->w, r->h);
+	r->nhead = row->nf;
+	r->header_done = 1;
+	return 0;
 }
 
-static void cb_record(int c, void *arg)
+static int on_row(void *arg, const struct csvfile_row *row, struct buf *err)
 {
 	struct csvrun *r = arg;
 	size_t i;
 
-	(void)c;
-	if (r->done)
-		goto next;
-	if (!r->header_done) {
-		start_header(r);
-		r->nhead = r->nf;
-		r->header_done = 1;
-		goto next;
-	}
-	if (r->nf != r->nhead) {
-		char msg[96];
-
-		snprintf(msg, sizeof(msg), "expected %zu fields, found %zu", r->nhead, r->nf);
-		csv_die(r, msg);
+	if (!r->header_done)
+		return start_header(r, row, err);
+	if (row->nf != r->nhead) {
+		csvfile_where(err, row);
+		buf_addf(err, "expected %zu fields, found %zu", r->nhead, row->nf);
+		return -1;
 	}
 	r->rows++;
+	if (r->x->o->latin1) {
+		buf_reset(&r->tmp);
+		r->off = ereallocarray(r->off, row->nf + 1, sizeof(*r->off));
+		for (i = 0; i < row->nf; i++) {
+			r->off[i] = r->tmp.len;
+			if (row->f[i].val)
+				add_latin1(&r->tmp, (const unsigned char *)row->f[i].val, row->f[i].len);
+		}
+		r->off[row->nf] = r->tmp.len;
+	}
 	for (i = 0; i < r->h->ncols; i++) {
 		size_t k = r->map[i];
+		const struct csvfile_field *f = &row->f[k];
 
-		r->f[i].null = r->null[k];
-		r->f[i].val = r->null[k] ? "" : r->data.buf + r->off[k];
-		r->f[i].len = r->null[k] ? 0 : r->len[k];
-		if (!r->x->o->latin1 && !utf8_valid(r->f[i].val, r->f[i].len))
-			csv_die(r, "invalid UTF-8 (use --encoding latin1)");
+		r->f[i].null = is_null(r, f);
+		if (r->f[i].null) {
+			r->f[i].val = "";
+			r->f[i].len = 0;
+		} else if (r->x->o->latin1) {
+			r->f[i].val = r->tmp.buf + r->off[k];
+			r->f[i].len = r->off[k + 1] - r->off[k];
+		} else {
+			r->f[i].val = f->val;
+			r->f[i].len = f->len;
+			if (!utf8_valid(f->val, f->len))
+				return bad(err, row, "invalid UTF-8 (use --encoding latin1)");
+		}
 	}
 	if (mig_write_record(r->x->w, r->h, r->f) < 0)
-		csv_die(r, mig_writer_error(r->x->w));
+		return bad(err, row, mig_writer_error(r->x->w));
 	progress_tick(r->x->prog);
 	if (r->x->o->limit >= 0 && r->rows >= (unsigned long long)r->x->o->limit)
-		r->done = 1;
-next:
-	r->line++;
-	r->recline = r->line;
-	r->nf = 0;
-	buf_reset(&r->data);
+		return 1;
+	return 0;
 }
 
 static unsigned long long read_file(struct xctx *x, const struct xjob *j, const char *path)
 {
-	struct csv_parser p;
+	struct csvfile_opts co;
 	struct csvrun r;
-	char chunk[65536];
-	ssize_t n;
-	int fd = open(path, O_RDONLY);
+	struct buf err = BUF_INIT;
+	FILE *fp = fopen(path, "r");
 
-	if (fd < 0)
+	if (!fp)
 		die(MIG_EXIT_SYSTEM, "%s: cannot open:", path);
-	if (csv_init(&p, CSV_STRICT | CSV_EMPTY_IS_NULL | CSV_APPEND_NULL) != 0)
-		die(MIG_EXIT_SYSTEM, "out of memory");
-	csv_set_delim(&p, (unsigned char)x->o->delim);
-	csv_set_quote(&p, (unsigned char)x->o->quote);
+	memset(&co, 0, sizeof(co));
+	co.flags = (x->o->null_marker ? 0 : CSVF_EMPTY_IS_NULL) | (x->o->strict ? CSVF_STRICT : 0);
+	co.delim = x->o->delim;
+	co.quote = x->o->quote;
 	memset(&r, 0, sizeof(r));
 	r.x = x;
 	r.path = path;
 	r.job = j;
-	r.line = r.recline = 1;
-	buf_init(&r.data);
+	buf_init(&r.tmp);
 	progress_begin(x->prog, j->tag, 0);
-	while (!r.done && (n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			die(MIG_EXIT_SYSTEM, "%s: read error:", path);
-		}
-		if (csv_parse(&p, chunk, (size_t)n, cb_field, cb_record, &r) != (size_t)n)
-			csv_die(&r, csv_strerror(csv_error(&p)));
-	}
-	if (!r.done && csv_fini(&p, cb_field, cb_record, &r) != 0)
-		csv_die(&r, csv_strerror(csv_error(&p)));
+	if (csvfile_read(fp, path, &co, on_row, &r, &err) < 0)
+		die(MIG_EXIT_DATA, "%s", err.buf);
 	progress_end(x->prog);
 	if (!r.header_done)
 		die(MIG_EXIT_DATA, "%s:1: no header line", path);
-	close(fd);
-	csv_free(&p);
+	fclose(fp);
 	mig_header_free(r.h);
-	buf_release(&r.data);
+	buf_release(&r.tmp);
+	buf_release(&err);
 	free(r.off);
-	free(r.len);
-	free(r.null);
 	free(r.map);
 	free(r.f);
 	return r.rows;

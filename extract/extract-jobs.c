@@ -12,28 +12,17 @@
 
 #include <jansson.h>
 
+#include "control.h"
 #include "extract.h"
 #include "util.h"
 
 void x_count(struct xctx *x, const char *tag, long long n)
 {
-	struct buf b = BUF_INIT;
-	size_t i;
-
 	if (n < 0)
 		return;
 	if (x->o->limit >= 0 && n > x->o->limit)
 		n = x->o->limit;
-	/* the tag is one word: percent-encode space and '%' as the stats line does */
-	for (i = 0; tag[i]; i++) {
-		if (tag[i] == ' ' || tag[i] == '%' || tag[i] == '\n')
-			buf_addf(&b, "%%%02X", (unsigned char)tag[i]);
-		else
-			buf_addc(&b, tag[i]);
-	}
-	buf_addf(&b, " %lld", n);
-	mig_write_control(x->w, "count", b.buf, b.len);
-	buf_release(&b);
+	ctl_write_count(x->w, tag, (unsigned long long)n);
 }
 
 void x_print_schema(struct xctx *x, const struct catalog *c)

@@ -45,6 +45,7 @@ struct xopt {
 	char delim, quote;
 	const char *null_marker;
 	int latin1;
+	int strict;		/* a quote inside an unquoted field is an error */
 };
 
 struct xjob {

@@ -31,7 +31,7 @@ static size_t nwheres, nqueries;
 
 enum {
 	OPT_LIMIT = 256, OPT_SCHEMA, OPT_AFTER, OPT_SHARD, OPT_EXACT, OPT_NO_ORDER, OPT_TINYINT1, OPT_ZERO_DATE,
-	OPT_DELIM, OPT_QUOTE, OPT_NULL, OPT_ENCODING,
+	OPT_DELIM, OPT_QUOTE, OPT_NULL, OPT_ENCODING, OPT_STRICT,
 };
 
 static const struct mig_opt options[] = {
@@ -52,6 +52,7 @@ static const struct mig_opt options[] = {
 	{ OPT_QUOTE, 0, "quote", required_argument, "C", "CSV source: quote character", NULL },
 	{ OPT_NULL, 0, "null", required_argument, "MARKER", "CSV source: the text that stands for NULL", NULL },
 	{ OPT_ENCODING, 0, "encoding", required_argument, "utf8|latin1", "CSV source: its character encoding", NULL },
+	{ OPT_STRICT, 0, "strict", no_argument, NULL, "CSV source: refuse a quote inside an unquoted field", NULL },
 	STD_OPTS_BASE,
 	MIG_OPTS_END,
 };
@@ -184,6 +185,9 @@ int main(int argc, char **argv)
 		case OPT_NULL:
 			opt.null_marker = optarg;
 			break;
+		case OPT_STRICT:
+			opt.strict = 1;
+			break;
 		case OPT_ENCODING:
 			if (!strcasecmp(optarg, "utf8") || !strcasecmp(optarg, "utf-8"))
 				opt.latin1 = 0;
@@ -246,7 +250,7 @@ int main(int argc, char **argv)
 	case DB_CSV: extract_csv(&x); break;
 	}
 	if (x.w) {
-		ledger_emit(&ledger, x.w, argv0);
+		ledger_emit(&ledger, x.w, argv0, 0);
 		mig_writer_close(x.w);
 	}
 	ledger_release(&ledger);

@@ -79,6 +79,54 @@ void pick_conv(struct ltab *t, const struct cat_table *ct, unsigned want)
 	}
 }
 
+/* Whether name is in the comma-separated list. */
+static int in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	while (list && *list) {
+		const char *c = strchr(list, ',');
+		size_t len = c ? (size_t)(c - list) : strlen(list);
+
+		if (len == n && !memcmp(list, name, n))
+			return 1;
+		list = c ? c + 1 : NULL;
+	}
+	return 0;
+}
+
+int upsert_sets(const struct target *tg, const struct ltab *t, size_t i)
+{
+	size_t k;
+
+	if (tg->insert_only || in_list(tg->keep_cols, t->hdr->names[i]))
+		return 0;
+	for (k = 0; k < t->nkey; k++)
+		if (t->keyidx[k] == (int)i)
+			return 0;
+	return 1;
+}
+
+static int check_keep_cols(const struct target *tg, const struct ltab *t, const struct cat_table *ct, struct buf *err)
+{
+	const char *p = tg->keep_cols;
+
+	while (p && *p) {
+		const char *c = strchr(p, ',');
+		size_t len = c ? (size_t)(c - p) : strlen(p), j;
+
+		for (j = 0; j < ct->ncols; j++)
+			if (strlen(ct->cols[j].name) == len && !memcmp(ct->cols[j].name, p, len))
+				break;
+		if (j == ct->ncols) {
+			buf_addf(err, "%s: --keep-columns: table '%s' has no column '%.*s'", t->tag, ct->name, (int)len, p);
+			return -1;
+		}
+		p = c ? c + 1 : NULL;
+	}
+	return 0;
+}
+
 int pick_key(struct ltab *t, const struct cat_table *ct, const char *key, int required, struct buf *err)
 {
 	const struct cat_key *k = NULL;
@@ -374,4 +422,16 @@ void hide_my_values(struct buf *msg)
 		memmove(p - 1, e + 1, strlen(e + 1) + 1);
 		msg->len = strlen(msg->buf);
 	}
+}
+
+int pick_load_key(const struct target *tg, struct ltab *t, const struct cat_table *ct, struct buf *err)
+{
+	if (pick_key(t, ct, tg->upsert ? tg->upsert_key : NULL, tg->upsert, err) < 0)
+		return -1;
+	if (tg->upsert && !t->nkey) {
+		buf_addf(err, "%s: %s: table '%s' has no primary key (name a unique key)", t->tag,
+			 tg->insert_only ? "--insert-only" : "--upsert", ct->name);
+		return -1;
+	}
+	return check_keep_cols(tg, t, ct, err);
 }

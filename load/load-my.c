@@ -153,7 +153,7 @@ static int my_prepare(struct target *tg, struct ltab *t, struct buf *err)
 	struct mytab *m;
 	struct buf b = BUF_INIT;
 	char *q;
-	size_t i, k;
+	size_t i;
 	int any;
 
 	/* The database is the URL's: a schema part of the tag is not a database. */
@@ -163,16 +163,11 @@ static int my_prepare(struct target *tg, struct ltab *t, struct buf *err)
 	if (!ct)
 		return -1;
 	if (check_columns(t, ct, tg->url.shown, err) ||
-	    pick_key(t, ct, tg->upsert ? tg->upsert_key : NULL, tg->upsert, err) < 0) {
+	    pick_load_key(tg, t, ct, err) < 0) {
 		buf_release(&b);
 		return -1;
 	}
 	t->cat = ct;
-	if (tg->upsert && !t->nkey) {
-		buf_addf(err, "%s: --upsert: table '%s' has no primary key (name a unique key)", t->tag, ct->name);
-		buf_release(&b);
-		return -1;
-	}
 	pick_conv(t, ct, PC_UNHEX | PC_BOOL | PC_UTC);
 	my_release(tg, t);
 	m = t->drv = ecalloc(1, sizeof(*m));
@@ -215,12 +210,9 @@ static int my_prepare(struct target *tg, struct ltab *t, struct buf *err)
 	m->ins_head = buf_detach(&b, NULL);
 	if (tg->upsert) {
 		for (i = 0, any = 0; i < t->hdr->ncols; i++) {
-			int iskey = 0;
 			char *c;
 
-			for (k = 0; k < t->nkey; k++)
-				iskey |= t->keyidx[k] == (int)i;
-			if (iskey)
+			if (!upsert_sets(tg, t, i))
 				continue;
 			c = db_my_ident(t->hdr->names[i]);
 			buf_addf(&b, "%s%s = VALUES(%s)", any ? ", " : " ON DUPLICATE KEY UPDATE ", c, c);
@@ -228,7 +220,7 @@ static int my_prepare(struct target *tg, struct ltab *t, struct buf *err)
 			any = 1;
 		}
 		if (!any) {
-			/* Every column is key: a no-op update keeps the row as it is. */
+			/* Nothing to set: a no-op update keeps the row as it is (affected rows 0). */
 			char *c = db_my_ident(t->hdr->names[t->keyidx[0]]);
 
 			buf_addf(&b, " ON DUPLICATE KEY UPDATE %s = %s", c, c);
@@ -461,7 +453,13 @@ static int my_bulk_put(struct target *tg, struct ltab *t, const char *p, size_t 
 		return -1;
 	}
 	m->put_rows += rows;
-	/* Upserts: affected rows count an update twice and an unchanged row not at all. */
+	/*
+	 * Upserts: affected rows count an update twice and an unchanged row
+	 * not at all; with --insert-only nothing is updated, so the rows not
+	 * affected are the ones whose key was there.
+	 */
+	if (tg->insert_only)
+		t->skipped += rows - mysql_affected_rows(tg->conn);
 	t->srv += tg->upsert ? rows : mysql_affected_rows(tg->conn);
 	return 0;
 }
@@ -493,6 +491,7 @@ const struct tgt_ops my_ops = {
 	.release = my_release,
 	.close = my_close,
 	.advance_ids = my_advance_ids,
+	.truncate = delete_tables,
 };
 
 static void infile_allowed(void *arg, size_t n, char **v)

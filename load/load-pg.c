@@ -169,13 +169,9 @@ static int pg_prepare(struct target *tg, struct ltab *t, struct buf *err)
 		return -1;
 	qn = pg_qname(tg, t);
 	if (check_columns(t, ct, tg->url.shown, err) ||
-	    pick_key(t, ct, tg->upsert ? tg->upsert_key : NULL, tg->upsert, err) < 0)
+	    pick_load_key(tg, t, ct, err) < 0)
 		goto fail;
 	t->cat = ct;
-	if (tg->upsert && !t->nkey) {
-		buf_addf(err, "%s: --upsert: table '%s' has no primary key (name a unique key)", t->tag, ct->name);
-		goto fail;
-	}
 	pg_release(tg, t);
 	p = t->drv = ecalloc(1, sizeof(*p));
 	if (!tg->upsert) {
@@ -224,13 +220,9 @@ static int pg_prepare(struct target *tg, struct ltab *t, struct buf *err)
 			int any = 0;
 
 			for (i = 0; i < t->hdr->ncols; i++) {
-				size_t k;
-				int iskey = 0;
 				char *q;
 
-				for (k = 0; k < t->nkey; k++)
-					iskey |= t->keyidx[k] == (int)i;
-				if (iskey)
+				if (!upsert_sets(tg, t, i))
 					continue;
 				q = db_pg_ident(tg->conn, t->hdr->names[i]);
 				buf_addf(&b, "%s%s = EXCLUDED.%s", any ? ", " : "UPDATE SET ", q, q);
@@ -325,10 +317,15 @@ static int pg_bulk_end(struct target *tg, struct ltab *t, unsigned long long *ba
 		buf_release(&ignore);
 		return -1;
 	}
-	/* DO NOTHING skips rows already there: they still count as loaded. */
-	if (strstr(p->merge, "DO NOTHING"))
+	/*
+	 * DO NOTHING leaves rows already there: they still count as taken,
+	 * and with --insert-only as skipped.
+	 */
+	if (strstr(p->merge, "DO NOTHING")) {
 		t->srv += n;
-	else
+		if (tg->insert_only)
+			t->skipped += n - strtoull(PQcmdTuples(res), NULL, 10);
+	} else
 		t->srv += strtoull(PQcmdTuples(res), NULL, 10);
 	PQclear(res);
 	return pg_exec(tg, p->clear, err);
@@ -353,6 +350,7 @@ const struct tgt_ops pg_ops = {
 	.close = pg_close,
 	.check_deferred = pg_check_deferred,
 	.advance_ids = pg_advance_ids,
+	.truncate = pg_truncate,
 };
 
 void pg_open(struct target *tg)

@@ -119,12 +119,7 @@ static int sq_prepare(struct target *tg, struct ltab *t, struct buf *err)
 		return -1;
 	}
 	t->cat = ct;
-	if (pick_key(t, ct, tg->upsert ? tg->upsert_key : NULL, tg->upsert, err) < 0) {
-		buf_release(&b);
-		return -1;
-	}
-	if (tg->upsert && !t->nkey) {
-		buf_addf(err, "%s: --upsert: table '%s' has no primary key (name a unique key)", t->tag, ct->name);
+	if (pick_load_key(tg, t, ct, err) < 0) {
 		buf_release(&b);
 		return -1;
 	}
@@ -154,11 +149,7 @@ static int sq_prepare(struct target *tg, struct ltab *t, struct buf *err)
 		}
 		buf_adds(&b, ") DO ");
 		for (i = 0; i < t->hdr->ncols; i++) {
-			int iskey = 0;
-
-			for (k = 0; k < t->nkey; k++)
-				iskey |= t->keyidx[k] == (int)i;
-			if (iskey)
+			if (!upsert_sets(tg, t, i))
 				continue;
 			q = db_sqlite_ident(t->hdr->names[i]);
 			buf_addf(&b, "%s%s = excluded.%s", any ? ", " : "UPDATE SET ", q, q);
@@ -252,6 +243,8 @@ static int sq_bulk_put(struct target *tg, struct ltab *t, const char *p, size_t 
 		}
 		sqlite3_reset(s->ins);
 		/* An upsert that changed nothing (DO NOTHING) still took the row. */
+		if (tg->insert_only && !sqlite3_changes(tg->conn))
+			t->skipped++;
 		t->srv += tg->upsert ? 1 : (unsigned long long)sqlite3_changes(tg->conn);
 	}
 	return 0;
@@ -284,6 +277,7 @@ const struct tgt_ops sqlite_ops = {
 	.release = sq_release,
 	.close = sq_close,
 	.advance_ids = sq_advance_ids,
+	.truncate = delete_tables,
 };
 
 /*

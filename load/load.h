@@ -45,6 +45,7 @@ struct ltab {
 	unsigned long long pos, loaded, rejected;
 	unsigned long long cpos, cloaded, crejected;	/* as of the last commit */
 	unsigned long long resumed;	/* skipped as already committed */
+	unsigned long long skipped;	/* --insert-only: taken but key already there (this run) */
 	struct buf lastkey, clastkey;	/* JSON array text of the last key */
 	int prepared, truncated, deferred, active;
 	unsigned long long bulk_first;	/* pos of the first row of the open bulk */
@@ -104,6 +105,11 @@ struct tgt_ops {
 	 * per column on stderr.  0, or -1 with err set.
 	 */
 	int (*advance_ids)(struct target *tg, struct ltab *t, int report, struct buf *err);
+	/*
+	 * Empty tabs (a table, then the tables that reference it) in the
+	 * load's transaction, as one operation; 0, or -1 with err.
+	 */
+	int (*truncate)(struct target *tg, const struct cat_table **tabs, size_t n, struct buf *err);
 };
 
 struct target {
@@ -113,7 +119,9 @@ struct target {
 	struct catalog cat;
 	int have_cat;
 	const char *upsert_key;	/* NULL: plain insert */
-	int upsert;
+	int upsert;		/* set for --insert-only too: same key, same statements */
+	int insert_only;	/* rows whose key exists are skipped, not updated */
+	const char *keep_cols;	/* --keep-columns: comma-separated, never updated */
 	int show_values;
 	int quiet;		/* -q: no notes on stderr */
 	int isolate;		/* rows go through savepoints (rejects, dry run) */
@@ -137,6 +145,17 @@ void csv_open(struct target *tg, const char *ckpt_file);
  * problem to err; returns the number of problems.
  */
 int check_columns(const struct ltab *t, const struct cat_table *ct, const char *target, struct buf *err);
+/*
+ * Whether an upsert sets header column i of existing rows: not a key
+ * column, not named by --keep-columns, and not --insert-only.
+ */
+int upsert_sets(const struct target *tg, const struct ltab *t, size_t i);
+/*
+ * pick_key for the target's options: an upsert or --insert-only needs a
+ * key (the primary key unless named), and --keep-columns names columns of
+ * the table.  0, or -1 with err.
+ */
+int pick_load_key(const struct target *tg, struct ltab *t, const struct cat_table *ct, struct buf *err);
 /* Fill t->conv for a target that wants conversions for these column kinds. */
 enum { PC_UNHEX = 1, PC_BOOL = 2, PC_UTC = 4, PC_INF = 8, PC_ADDTZ = 16 };
 void pick_conv(struct ltab *t, const struct cat_table *ct, unsigned want);
@@ -162,6 +181,30 @@ void hide_my_values(struct buf *msg);
 int pg_advance_ids(struct target *tg, struct ltab *t, int report, struct buf *err);
 int my_advance_ids(struct target *tg, struct ltab *t, int report, struct buf *err);
 int sq_advance_ids(struct target *tg, struct ltab *t, int report, struct buf *err);
+
+/* load-trunc.c: --truncate; see there */
+struct trunc_ent {
+	const struct cat_table *ct;	/* emptied because it references by */
+	const struct cat_table *by;
+	int had_rows, named;		/* named: the stream has a tag for it */
+};
+struct trunc {
+	struct trunc_ent *v;
+	size_t n;
+	int cascade;			/* --truncate=cascade */
+};
+/* Empty t's table and those that reference it, unless already done. */
+int trunc_table(struct target *tg, struct trunc *tr, struct ltab *t, struct ltab **tabs, size_t ntabs,
+		struct buf *err);
+/* A table emptied with another that held rows and has no tag yet, or NULL. */
+const struct trunc_ent *trunc_unnamed(const struct trunc *tr);
+/* Whether a batch commit must wait for such a table's tag. */
+int trunc_hold(const struct trunc *tr);
+void trunc_release(struct trunc *tr);
+/* The quoted, schema-qualified name of a catalog table. */
+char *cat_qname(struct target *tg, const struct cat_table *ct);
+int pg_truncate(struct target *tg, const struct cat_table **tabs, size_t n, struct buf *err);
+int delete_tables(struct target *tg, const struct cat_table **tabs, size_t n, struct buf *err);
 
 /* load-defer.c */
 /* Before the load's first transaction: the bookkeeping table, created safely. */

@@ -16,10 +16,10 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "filter.h"
 #include "ledger.h"
 #include "load.h"
 #include "opts.h"
-#include "progress.h"
 #include "strmap.h"
 #include "util.h"
 
@@ -35,8 +35,8 @@ static const char *opt_ckpt;
 static struct std_opts so = STD_OPTS_INIT;	/* so.max_rejects >= 0: --max-rejects given */
 static long long opt_batch;
 static int opt_dry_run, opt_truncate, opt_defer, opt_defer_keys;
-static int opt_upsert;
-static const char *opt_upsert_key;
+static int opt_upsert, opt_insert_only;
+static const char *opt_upsert_key, *opt_keep_cols;
 static char **opt_tables;	/* TAG=schema.table pairs */
 static size_t opt_ntables;
 
@@ -50,7 +50,7 @@ struct ctx {
 	struct ltab **order;
 	size_t ntabs;
 	struct ltab *active;	/* table with an open bulk operation */
-	struct progress pg;
+	struct filter fl;
 	struct buf err, sql, tmp;
 	char run[33];
 	unsigned long long batch_rows;
@@ -59,9 +59,10 @@ struct ctx {
 	int in_txn, stated, rj_moved, orphans;
 	unsigned long savepoint;
 	json_t *ckpt_in;	/* checkpoint read at start, NULL if none */
+	struct trunc tr;	/* --truncate: tables emptied with others */
 };
 
-enum { O_TABLE = 256 };
+enum { O_TABLE = 256, O_INSERT_ONLY, O_KEEP_COLS };
 
 static const struct mig_opt options[] = {
 	{ 'b', 'b', "batch-size", required_argument, "ROWS", "commit every ROWS rows", NULL },
@@ -71,7 +72,9 @@ static const struct mig_opt options[] = {
 	{ O_TABLE, 0, "table", required_argument, "TAG=[SCHEMA.]TABLE", "load tag TAG into TABLE; repeatable", NULL },
 	{ O_TABLE, 't', NULL, required_argument, "TAG=TABLE", NULL, "use --table (-t means --target)" },
 	{ 'U', 0, "upsert", optional_argument, "KEY", "update the rows whose KEY exists, insert the others", NULL },
-	{ 'T', 0, "truncate", no_argument, NULL, "empty each table before its first row", NULL },
+	{ O_INSERT_ONLY, 0, "insert-only", optional_argument, "KEY", "insert new rows, skip the rows whose KEY exists", NULL },
+	{ O_KEEP_COLS, 0, "keep-columns", required_argument, "COLS", "--upsert: never overwrite the columns COLS", NULL },
+	{ 'T', 0, "truncate", optional_argument, "cascade", "empty each table (and those referencing it) before its first row", NULL },
 	{ 'D', 0, "defer-constraints", optional_argument, "fk|all", "check constraints after the rows are in", NULL },
 	STD_OPTS_REJECTS,
 	STD_OPTS_STATS,
@@ -126,6 +129,12 @@ static struct ltab *get_tab(struct ctx *cx, const char *tag)
 	cx->order = ereallocarray(cx->order, cx->ntabs + 1, sizeof(*cx->order));
 	cx->order[cx->ntabs++] = t;
 	return t;
+}
+
+/* The filter's work for a tag: its table, made on first sight. */
+static void *tab_of(void *arg, const char *tag)
+{
+	return get_tab(arg, tag);
 }
 
 /* Run SQL; a failure rolls back and dies with the database's reason. */
@@ -461,7 +470,7 @@ static void push_out(struct ctx *cx, struct ltab *t)
 static int try_rows(struct ctx *cx, struct ltab *t, size_t lo, size_t hi, unsigned long long *bad)
 {
 	const struct mig_header *h = t->raw_hdr;
-	unsigned long long srv0 = t->srv;
+	unsigned long long srv0 = t->srv, skipped0 = t->skipped;
 	size_t i, j;
 	int ret;
 
@@ -522,6 +531,9 @@ end:
 		buf_addf(&cx->err, "sent %zu rows but the target took %llu", hi - lo, t->srv - srv0);
 		ret = -1;
 	}
+	/* rolled back to the savepoint: the rows will be counted when tried again */
+	if (ret < 0)
+		t->skipped = skipped0;
 	return ret;
 }
 
@@ -741,11 +753,47 @@ static void mark_committed(struct ctx *cx)
 	}
 }
 
+static const char *cat_name(struct buf *b, const struct cat_table *ct)
+{
+	buf_reset(b);
+	buf_addf(b, "%s%s%s", ct->schema ? ct->schema : "", ct->schema ? "." : "", ct->name);
+	return b->buf;
+}
+
+/*
+ * --truncate emptied a table because it references one of the stream's,
+ * and the stream never named it: without cascade, its rows are not lost.
+ */
+static void trunc_check(struct ctx *cx)
+{
+	const struct trunc_ent *e = trunc_unnamed(&cx->tr);
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	size_t i;
+
+	if (e && !cx->tr.cascade) {
+		cx->tg.ops->exec(&cx->tg, "ROLLBACK", &cx->err);
+		die(MIG_EXIT_USAGE, "--truncate: table '%s' references '%s' and holds rows, but the stream has no tag "
+		    "for it: nothing committed (--truncate=cascade empties it too)", cat_name(&a, e->ct),
+		    cat_name(&b, e->by));
+	}
+	for (i = 0; i < cx->tr.n && !so.quiet; i++)
+		if (!cx->tr.v[i].named && cx->tr.v[i].had_rows)
+			warn("--truncate=cascade: emptied '%s' too (it references '%s')", cat_name(&a, cx->tr.v[i].ct),
+			     cat_name(&b, cx->tr.v[i].by));
+	buf_release(&a);
+	buf_release(&b);
+}
+
 static void commit(struct ctx *cx, int final)
 {
 	int changed = 0;
 	size_t i;
 
+	/* A table emptied with another stays uncommitted until its tag comes. */
+	if (!final && trunc_hold(&cx->tr))
+		return;
+	if (final)
+		trunc_check(cx);
 	flush_all(cx);
 	for (i = 0; i < cx->ntabs; i++)
 		changed |= cx->order[i]->pos != cx->order[i]->cpos;
@@ -815,13 +863,15 @@ static void prepare(struct ctx *cx, struct ltab *t, const struct mig_header *h)
 	}
 	if (!t->prepared) {
 		/* A resumed tag was truncated by the run that committed its first rows. */
-		if (opt_truncate && !t->cpos && cx->tg.url.kind != DB_CSV) {
-			char *q = cx->tg.ops->qname(&cx->tg, t);
+		if (opt_truncate && !t->cpos && !t->truncated && cx->tg.ops->truncate) {
+			buf_reset(&cx->err);
+			if (trunc_table(&cx->tg, &cx->tr, t, cx->order, cx->ntabs, &cx->err) < 0) {
+				struct buf e = BUF_INIT;
 
-			buf_reset(&cx->sql);
-			buf_addf(&cx->sql, cx->tg.url.kind == DB_PG ? "TRUNCATE ONLY %s" : "DELETE FROM %s", q);
-			free(q);
-			xsql(cx, cx->sql.buf);
+				buf_add(&e, cx->err.buf, cx->err.len);
+				cx->tg.ops->exec(&cx->tg, "ROLLBACK", &cx->err);
+				die(MIG_EXIT_DB, "%s: --truncate: %s", t->tag, e.buf);
+			}
 		}
 		if (cx->tg.url.kind != DB_CSV)
 			defer_table(&cx->tg, t, cx->rj, &cx->orphans);
@@ -901,8 +951,10 @@ static void summary(struct ctx *cx)
 		struct ltab *t = cx->order[i];
 
 		fprintf(stderr, "%s: %s: %llu rows %s, %llu rejected", argv0, t->tag,
-			t->loaded,
+			t->loaded - t->skipped,
 			opt_dry_run ? "checked (rolled back)" : "loaded", t->rejected);
+		if (cx->tg.insert_only)
+			fprintf(stderr, ", %llu skipped (key already there)", t->skipped);
 		if (t->resumed)
 			fprintf(stderr, " (%llu records committed by an earlier run)", t->resumed);
 		fputc('\n', stderr);
@@ -968,12 +1020,13 @@ int main(int argc, char **argv)
 {
 	struct ctx cx;
 	struct mig_item it;
-	const char *why, *cur_tag = NULL;
+	const char *why;
 	struct ltab *t = NULL;
 	int c, ret;
 	size_t i;
 
 	argv0 = "mig-load";
+	memset(&cx, 0, sizeof(cx));
 	while ((c = opts_next(argc, argv, &cmd)) != -1) {
 		switch (c) {
 		case 'b': opt_batch = estrtonum(optarg, 1, LLONG_MAX, "batch size"); break;
@@ -981,7 +1034,14 @@ int main(int argc, char **argv)
 		case 'n': opt_dry_run = 1; break;
 		case O_TABLE: add_table_opt(optarg); break;
 		case 'U': opt_upsert = 1; opt_upsert_key = optarg; break;
-		case 'T': opt_truncate = 1; break;
+		case O_INSERT_ONLY: opt_insert_only = 1; opt_upsert_key = optarg; break;
+		case O_KEEP_COLS: opt_keep_cols = optarg; break;
+		case 'T':
+			opt_truncate = 1;
+			if (optarg && strcmp(optarg, "cascade"))
+				die(MIG_EXIT_USAGE, "--truncate=%s: only cascade expected", optarg);
+			cx.tr.cascade = optarg != NULL;
+			break;
 		case 'D':
 			opt_defer = 1;
 			if (optarg && !strcmp(optarg, "all"))
@@ -999,11 +1059,15 @@ int main(int argc, char **argv)
 		die(MIG_EXIT_USAGE, "--dry-run runs one transaction: no --batch-size or --checkpoint");
 	/* --max-rejects 0 alone is meaningful: row isolation, stop at the first bad row */
 	std_opts_check(&so);
+	if (opt_upsert && opt_insert_only)
+		die(MIG_EXIT_USAGE, "--upsert and --insert-only: choose one");
+	if (opt_keep_cols && !opt_upsert)
+		die(MIG_EXIT_USAGE, "--keep-columns needs --upsert");
 	/* ON CONFLICT finds the row to update through the unique index. */
-	if (opt_upsert && opt_defer_keys)
-		die(MIG_EXIT_USAGE, "--upsert needs its unique key while rows go in: not with --defer-constraints=all");
+	if ((opt_upsert || opt_insert_only) && opt_defer_keys)
+		die(MIG_EXIT_USAGE, "%s needs its unique key while rows go in: not with --defer-constraints=all",
+		    opt_upsert ? "--upsert" : "--insert-only");
 
-	memset(&cx, 0, sizeof(cx));
 	buf_init(&cx.err);
 	buf_init(&cx.sql);
 	buf_init(&cx.tmp);
@@ -1011,7 +1075,10 @@ int main(int argc, char **argv)
 	if (dburl_parse(argv[optind], &cx.tg.url, &why) < 0)
 		die(MIG_EXIT_USAGE, "target: %s", why);
 	dburl_scrub_argv(argc, argv);
-	cx.tg.upsert = opt_upsert;
+	/* --insert-only is an upsert that updates nothing */
+	cx.tg.upsert = opt_upsert || opt_insert_only;
+	cx.tg.insert_only = opt_insert_only;
+	cx.tg.keep_cols = opt_keep_cols;
 	cx.tg.upsert_key = opt_upsert_key;
 	cx.tg.show_values = so.show_values;
 	cx.tg.quiet = so.quiet;
@@ -1024,8 +1091,9 @@ int main(int argc, char **argv)
 	 */
 	cx.tg.defer = opt_dry_run ? 0 : opt_defer;
 	cx.tg.defer_keys = opt_defer_keys;
-	if (cx.tg.url.kind == DB_CSV && (opt_upsert || opt_defer))
-		die(MIG_EXIT_USAGE, "%s: --upsert and --defer-constraints need a database target", cx.tg.url.shown);
+	if (cx.tg.url.kind == DB_CSV && (cx.tg.upsert || opt_defer))
+		die(MIG_EXIT_USAGE, "%s: --upsert, --insert-only and --defer-constraints need a database target",
+		    cx.tg.url.shown);
 	cx.r = mig_reader_open(argc - optind == 2 ? argv[optind + 1] : NULL, 0);
 	cx.w = mig_writer_new(1, "<stdout>", so.format, 0);
 	if (opt_ckpt)
@@ -1055,15 +1123,15 @@ int main(int argc, char **argv)
 				       opt_dry_run && so.max_rejects < 0 ? -1 : so.max_rejects,
 				       cx.ckpt_in ? cx.rej_bytes : -1, before);
 	}
-	progress_init(&cx.pg, std_progress(&so));
+	filter_init(&cx.fl, "mig-load", cx.r, cx.w, std_progress(&so), FILTER_SINK);
+	cx.fl.work = tab_of;
+	cx.fl.arg = &cx;
 	xsql(&cx, "BEGIN");
 	cx.in_txn = 1;
 
-	while ((ret = mig_reader_next(cx.r, &it)) > 0) {
-		switch (it.kind) {
-		case MIG_HEADER:
-			t = get_tab(&cx, it.hdr->tag);
-			cur_tag = t->tag;
+	while ((ret = filter_next(&cx.fl, &it)) > 0) {
+		t = cx.fl.cur;
+		if (it.kind == MIG_HEADER) {
 			/*
 			 * Checked as it comes, except that a table the target lacks
 			 * is an error only once a row needs it: a tag with no rows
@@ -1071,52 +1139,24 @@ int main(int argc, char **argv)
 			 */
 			if (table_known(&cx.tg, t))
 				prepare(&cx, t, it.hdr);
-			break;
-		case MIG_RECORD:
-			if (!t || strcmp(cur_tag, it.hdr->tag)) {
-				t = get_tab(&cx, it.hdr->tag);
-				cur_tag = t->tag;
-				progress_begin(&cx.pg, t->tag, t->total);
-			}
-			if (t->hdr != it.hdr)
-				prepare(&cx, t, it.hdr);
-			if (t->pos < t->skip) {
-				/* Committed by an earlier run of this command. */
-				t->pos++;
-				t->resumed++;
-				t->raw_first = t->pos;
-				if (t->nkey)
-					key_text(t, it.f);
-				continue;
-			}
-			row(&cx, t, &it);
-			progress_tick(&cx.pg);
-			if (opt_batch && ++cx.batch_rows >= (unsigned long long)opt_batch)
-				commit(&cx, 0);
-			break;
-		case MIG_CONTROL:
-			if (it.len == 5 && !memcmp(it.text, "stats", 5)) {
-				mig_write_item(cx.w, &it);
-			} else if (it.len == 5 && !memcmp(it.text, "count", 5) && it.arg) {
-				/* "#!count TAG N": the total for progress. */
-				const char *sp = memchr(it.arg, ' ', it.arglen);
-
-				if (sp) {
-					char *tag = estrndup(it.arg, (size_t)(sp - it.arg));
-					long long n;
-
-					if (strtonum_ok(sp + 1, 0, LLONG_MAX, &n) == 0)
-						get_tab(&cx, tag)->total = (unsigned long long)n;
-					free(tag);
-				}
-			}
-			/* Upstream state is superseded by our own, emitted after commits. */
-			break;
-		default:
-			break;
+			continue;
 		}
+		if (t->hdr != it.hdr)
+			prepare(&cx, t, it.hdr);
+		if (t->pos < t->skip) {
+			/* Committed by an earlier run of this command. */
+			t->pos++;
+			t->resumed++;
+			t->raw_first = t->pos;
+			if (t->nkey)
+				key_text(t, it.f);
+			continue;
+		}
+		row(&cx, t, &it);
+		if (opt_batch && ++cx.batch_rows >= (unsigned long long)opt_batch)
+			commit(&cx, 0);
 	}
-	progress_end(&cx.pg);
+	filter_end(&cx.fl);
 	if (ret < 0) {
 		buf_reset(&cx.err);
 		cx.tg.ops->exec(&cx.tg, "ROLLBACK", &cx.err);
@@ -1145,6 +1185,7 @@ int main(int argc, char **argv)
 			warn("%s: at commit: %s", cx.tg.url.shown, cx.err.buf);
 			cx.violations++;
 		}
+		trunc_check(&cx);
 		xsql(&cx, "ROLLBACK");
 		cx.in_txn = 0;
 		if (cx.tg.url.kind == DB_CSV)
@@ -1161,14 +1202,19 @@ int main(int argc, char **argv)
 			struct ledger_counts *lc = ledger_tag(&l, u->tag);
 
 			lc->in = u->pos;
-			lc->out = opt_dry_run ? 0 : u->loaded;
+			lc->out = opt_dry_run ? 0 : u->loaded - u->skipped;
 			lc->rejected = u->rejected;
-			lc->dropped = opt_dry_run ? u->loaded : 0;
+			lc->dropped = opt_dry_run ? u->loaded : u->skipped;
+			if (u->skipped)
+				ledger_add_extra(lc, "skipped", u->skipped);
 			if (u->resumed)
 				ledger_add_extra(lc, "resumed", u->resumed);
 		}
-		ledger_emit(&l, cx.w, "mig-load");
-		ledger_release(&l);
+		/* in the tables' order, those a checkpoint named included */
+		ledger_release(&cx.fl.ledger);
+		cx.fl.ledger = l;
+		filter_stats(&cx.fl);
+		filter_release(&cx.fl);
 	}
 	if (!so.quiet)
 		summary(&cx);
@@ -1197,6 +1243,7 @@ int main(int argc, char **argv)
 	}
 	cx.tg.ops->close(&cx.tg);
 	free(cx.order);
+	trunc_release(&cx.tr);
 	strmap_release(&cx.tabs);
 	if (cx.tg.have_cat)
 		catalog_release(&cx.tg.cat);

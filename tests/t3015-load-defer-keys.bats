@@ -133,7 +133,7 @@ mig-load: p: p_email_key: key ("email")=(ann@example.org) in 3 rows' ]
 	run -2 --separate-stderr mig-load --defer-constraints=keys postgresql:///nowhere </dev/null
 	[ "$stderr" = 'mig-load: --defer-constraints=keys: fk or all expected' ]
 	run -2 --separate-stderr mig-load --defer-constraints=all csv:"$BATS_TEST_TMPDIR/o" </dev/null
-	[[ "$stderr" == *"--upsert and --defer-constraints need a database target" ]]
+	[[ "$stderr" == *"--upsert, --insert-only and --defer-constraints need a database target" ]]
 }
 
 @test "=all on MariaDB and SQLite: keys stay live, rows load" {

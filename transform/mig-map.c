@@ -24,9 +24,8 @@
 
 #include "lang.h"
 #include "json.h"
-#include "ledger.h"
+#include "filter.h"
 #include "opts.h"
-#include "progress.h"
 #include "rec.h"
 #include "rejects.h"
 #include "strmap.h"
@@ -629,21 +628,16 @@ int main(int argc, char **argv)
 {
 	struct map_opts mo = { .on_error = ON_ERROR, .lang = { .bcrypt_cost = 10 } };
 	struct rules rs = { STRMAP_INIT, NULL, 0, &mo.lang };
-	struct ledger ledger = LEDGER_INIT;
-	struct ledger_counts *clc = NULL;
-	struct prog *cp = NULL;
-	unsigned long cid = 0;
+	struct filter fl;
+	struct prog *cp;
 	struct mig_reader *rd;
 	struct mig_writer *w;
 	struct rejects *rj = NULL;
-	struct progress pg;
 	struct mig_item it;
 	struct lang_ctx *ctx;
 	struct filter_args fa = FILTER_ARGS_INIT;
 	char where[64];
 	size_t nrule = 0, i;
-	char *hint_tag = NULL;
-	unsigned long long hint = 0;
 	int c, ret;
 
 	argv0 = "mig-map";
@@ -704,54 +698,38 @@ int main(int argc, char **argv)
 	w = mig_writer_new(1, "<stdout>", so.format, 0);
 	if (so.reject)
 		rj = rejects_open(so.reject, "mig-map", so.max_rejects);
-	progress_init(&pg, std_progress(&so));
-	progress_begin(&pg, "", 0);
-	while ((ret = mig_reader_next(rd, &it)) > 0) {
-		if (it.kind != MIG_RECORD && it.kind != MIG_HEADER) {
-			mig_count_hint(&it, &hint_tag, &hint);
-			mig_write_item(w, &it);
-			continue;
-		}
-		if (it.kind == MIG_RECORD && pg.label != it.hdr->tag && strcmp(pg.label, it.hdr->tag))
-			progress_begin(&pg, it.hdr->tag, hint_tag && !strcmp(hint_tag, it.hdr->tag) ? hint : 0);
-		if (it.hdr->id != cid) {
-			cp = strmap_get(&rs.progs, it.hdr->tag, strlen(it.hdr->tag));
-			clc = ledger_tag(&ledger, it.hdr->tag);
-			cid = it.hdr->id;
-		}
-		if (cp && cp->bound != it.hdr->id)
+	filter_init(&fl, "mig-map", rd, w, std_progress(&so), 0);
+	fl.work = filter_work_map;
+	fl.arg = &rs.progs;
+	for (i = 0; i < rs.n; i++)
+		if (rs.order[i]->newtag)
+			filter_rename(&fl, rs.order[i]->tag, rs.order[i]->newtag);
+	while ((ret = filter_next(&fl, &it)) > 0) {
+		cp = fl.cur;
+		if (cp->bound != it.hdr->id)
 			bind(cp, it.hdr, w, mig_reader_name(rd), it.line);
-		if (it.kind == MIG_HEADER) {
-			if (!cp)
-				mig_write_item(w, &it);
+		if (it.kind == MIG_HEADER)
 			continue;
-		}
-		progress_tick(&pg);
-		clc->in++;
-		if (!cp || cp->identity) {
-			clc->out++;
+		if (cp->identity) {
+			fl.lc->out++;
 			if (mig_write_record(w, it.hdr, it.f) < 0) {
 				mig_writer_flush(w);
 				die(MIG_EXIT_DATA, "%s:%llu: %s", it.hdr->tag, it.row, mig_writer_error(w));
 			}
-			continue;
+		} else if (map_record(cp, ctx, &it, w, rj, &mo)) {
+			fl.lc->rejected++;
+		} else {
+			fl.lc->out++;
 		}
-		if (map_record(cp, ctx, &it, w, rj, &mo))
-			clc->rejected++;
-		else
-			clc->out++;
 	}
-	if (ret < 0) {
-		mig_writer_flush(w);
-		die(MIG_EXIT_DATA, "%s", mig_reader_error(rd));
-	}
-	progress_end(&pg);
-	free(hint_tag);
+	if (ret < 0)
+		filter_input_error(&fl);
+	filter_end(&fl);
 	if (so.verbose)
-		for (i = 0; i < ledger.n; i++) {
-			struct ledger_counts *lc = ledger_tag(&ledger, ledger.order[i]);
+		for (i = 0; i < fl.ledger.n; i++) {
+			struct ledger_counts *lc = ledger_tag(&fl.ledger, fl.ledger.order[i]);
 
-			fprintf(stderr, "mig-map: %s: %llu in, %llu out, %llu rejected\n", ledger.order[i], lc->in,
+			fprintf(stderr, "mig-map: %s: %llu in, %llu out, %llu rejected\n", fl.ledger.order[i], lc->in,
 				lc->out, lc->rejected);
 		}
 	/* A renamed tag's records arrive downstream under the new name: say so, as mig-split does. */
@@ -760,12 +738,12 @@ int main(int argc, char **argv)
 		char name[1024];
 
 		if (!rs.order[i]->newtag ||
-		    !(lc = strmap_get(&ledger.tags, rs.order[i]->tag, strlen(rs.order[i]->tag))))
+		    !(lc = strmap_get(&fl.ledger.tags, rs.order[i]->tag, strlen(rs.order[i]->tag))))
 			continue;
 		snprintf(name, sizeof(name), "to:%s", rs.order[i]->newtag);
 		ledger_add_extra(lc, name, lc->out);
 	}
-	ledger_emit(&ledger, w, "mig-map");
+	filter_stats(&fl);
 	if (rj)
 		rejects_close(rj);
 	if (mo.lang.passwords) {
@@ -781,7 +759,7 @@ int main(int argc, char **argv)
 		prog_free(rs.order[i]);
 	free(rs.order);
 	strmap_release(&rs.progs);
-	ledger_release(&ledger);
+	filter_release(&fl);
 	lang_ctx_free(ctx);
 	return 0;
 }

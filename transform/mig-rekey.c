@@ -9,9 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ledger.h"
+#include "filter.h"
 #include "opts.h"
-#include "progress.h"
 #include "rec.h"
 #include "rejects.h"
 #include "rekey.h"
@@ -60,8 +59,7 @@ struct run {
 	struct rejects *rj;
 	struct xwalk_out audit;
 	int have_audit;
-	struct ledger ledger;
-	struct progress pg;
+	struct filter fl;
 	struct rng rng;
 	struct uuid7 u7;
 	struct uuid5 u5;
@@ -70,8 +68,6 @@ struct run {
 	struct buf *cb;		/* one text buffer per output column */
 	size_t ofcap;
 	struct buf nk, tmp, tmp2, where;
-	unsigned long long last_count;
-	char *count_tag;
 };
 
 /* The new key of entry i of a rekeyed tag, as text. */
@@ -1160,11 +1156,11 @@ static void write_held(struct run *run, struct held *h)
 							  run->cb[hh->idsout].len, 0, 0 };
 	}
 	for (i = 1; i < n; i++) {
-		lc = ledger_tag(&run->ledger, m[i]->t->tag);
+		lc = ledger_tag(&run->fl.ledger, m[i]->t->tag);
 		lc->dropped++;
 		ledger_add_extra(lc, "deduped", 1);
 	}
-	lc = ledger_tag(&run->ledger, t->tag);
+	lc = ledger_tag(&run->fl.ledger, t->tag);
 	free(m);
 	for (i = 0; i < t->nuniq; i++)
 		if (make_unique(run, t, hh->h, run->of, hh->keyout, sv->row, sv->line, lc, i,
@@ -1228,6 +1224,12 @@ static void verbose_report(const struct rules *rules)
 	}
 }
 
+/* The filter's work for a tag: its rules, if any. */
+static void *tag_rule(void *arg, const char *tag)
+{
+	return rules_tag(arg, tag);
+}
+
 /* -e "NAME ARGUMENT": one line of a rules file, given inline. */
 static void rule_text(struct rules *r, const char *text)
 {
@@ -1245,9 +1247,6 @@ int main(int argc, char **argv)
 {
 	struct run run;
 	struct mig_item it;
-	const struct mig_header *lasthdr = NULL;
-	struct tagrule *lastrule = NULL;
-	struct ledger_counts *lastcounts = NULL;
 	struct filter_args fa = FILTER_ARGS_INIT;
 	int c, ret, i;
 	size_t k;
@@ -1258,7 +1257,6 @@ int main(int argc, char **argv)
 	buf_init(&run.tmp);
 	buf_init(&run.tmp2);
 	buf_init(&run.where);
-	run.ledger = (struct ledger)LEDGER_INIT;
 	uuid5_init(&run.u5);
 	while ((c = opts_next(argc, argv, &cmd)) != -1) {
 		const char *name = NULL;
@@ -1300,64 +1298,29 @@ int main(int argc, char **argv)
 	run.r = mig_reader_open(fa.input, 0);
 	filter_args_release(&fa);
 	run.w = mig_writer_new(1, "<stdout>", so.format, 0);
-	/* --progress wins over -q */
-	progress_init(&run.pg, std_progress(&so));
+	filter_init(&run.fl, "mig-rekey", run.r, run.w, std_progress(&so), 0);
+	run.fl.work = tag_rule;
+	run.fl.arg = &run.rules;
+	while ((ret = filter_next(&run.fl, &it)) > 0) {
+		struct tagrule *t = run.fl.cur;
 
-	while ((ret = mig_reader_next(run.r, &it)) > 0) {
-		if (it.kind == MIG_RECORD) {
-			if (it.hdr != lasthdr) {
-				lasthdr = it.hdr;
-				lastrule = rules_tag(&run.rules, it.hdr->tag);
-				if (!lastcounts || strcmp(it.hdr->tag, run.pg.label ? run.pg.label : "")) {
-					unsigned long long hint = 0;
+		/* a header is checked against the rules even if no record follows */
+		if (t->plan.hid != it.hdr->id) {
+			unsigned long long hint = filter_hint(&run.fl, it.hdr->tag);
 
-					if (run.count_tag && !strcmp(run.count_tag, it.hdr->tag))
-						hint = run.last_count;
-					progress_begin(&run.pg, it.hdr->tag, hint);
-				}
-				lastcounts = ledger_tag(&run.ledger, it.hdr->tag);
-				if (lastrule && lastrule->plan.hid != it.hdr->id)
-					build_plan(&run, lastrule, it.hdr, it.line);
-			}
-			lastcounts->in++;
-			progress_tick(&run.pg);
-			if (!lastrule) {
-				if (mig_write_item(run.w, &it) < 0)
-					die(MIG_EXIT_DATA, "%s:%lu: %s", mig_reader_name(run.r), it.line,
-					    mig_writer_error(run.w));
-				lastcounts->out++;
-			} else {
-				record(&run, lastrule, &it, lastcounts);
-			}
-			continue;
-		}
-		if (it.kind == MIG_HEADER) {
-			struct tagrule *t = rules_tag(&run.rules, it.hdr->tag);
-
-			/* a header is checked against the rules even if no record follows */
-			lasthdr = NULL;
-			if (t) {
-				if (t->plan.hid != it.hdr->id)
-					build_plan(&run, t, it.hdr, it.line);
-				mig_write_header(run.w, t->plan.out);
-				continue;
-			}
-		} else if (mig_count_hint(&it, &run.count_tag, &run.last_count)) {
-			struct tagrule *t = rules_tag(&run.rules, run.count_tag);
-
+			build_plan(&run, t, it.hdr, it.line);
 			/* sized once from the hint rather than doubled ~20 times */
-			if (t && t->has_key && run.last_count && run.last_count < 1ULL << 31)
-				keymap_reserve(&t->map, run.last_count);
+			if (t->has_key && hint && hint < 1ULL << 31)
+				keymap_reserve(&t->map, hint);
 		}
-		if (mig_write_item(run.w, &it) < 0)
-			die(MIG_EXIT_DATA, "%s:%lu: %s", mig_reader_name(run.r), it.line,
-			    mig_writer_error(run.w));
+		if (it.kind == MIG_HEADER)
+			mig_write_header(run.w, t->plan.out);
+		else
+			record(&run, t, &it, run.fl.lc);
 	}
-	if (ret < 0) {
-		mig_writer_flush(run.w);
-		die(MIG_EXIT_DATA, "%s", mig_reader_error(run.r));
-	}
-	progress_end(&run.pg);
+	if (ret < 0)
+		filter_input_error(&run.fl);
+	filter_end(&run.fl);
 	flush_held(&run);
 	/* crosswalks are complete on disk before the stream says it is complete */
 	for (i = 0; i < (int)run.rules.ntags; i++)
@@ -1365,14 +1328,14 @@ int main(int argc, char **argv)
 			xwalk_close(&run.rules.tags[i]->xw);
 	if (run.have_audit)
 		xwalk_close(&run.audit);
-	ledger_emit(&run.ledger, run.w, "mig-rekey");
+	filter_stats(&run.fl);
 	mig_writer_close(run.w);
 	rejects_close(run.rj);
 	if (so.verbose)
 		verbose_report(&run.rules);
 	mig_reader_free(run.r);
 	rules_release(&run.rules);
-	ledger_release(&run.ledger);
+	filter_release(&run.fl);
 	for (c = 0; c < (int)run.ofcap; c++)
 		buf_release(&run.cb[c]);
 	free(run.cb);
@@ -1382,7 +1345,6 @@ int main(int argc, char **argv)
 	buf_release(&run.tmp);
 	buf_release(&run.tmp2);
 	buf_release(&run.where);
-	free(run.count_tag);
 	/* rejects within --max-rejects are the policy working, counted in the stats */
 	return 0;
 }

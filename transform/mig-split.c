@@ -12,9 +12,8 @@
 #include <strings.h>
 
 #include "lang.h"
-#include "ledger.h"
+#include "filter.h"
 #include "opts.h"
-#include "progress.h"
 #include "rec.h"
 #include "rejects.h"
 #include "strmap.h"
@@ -368,7 +367,6 @@ static void route_record(struct source *s, const struct mig_item *it, struct mig
 	int hit = 0;
 	size_t i, j;
 
-	s->lc->in++;
 	for (i = 0; i < s->nslots; i++)
 		s->slots[i] = (struct lang_val){ it->f[i].val, it->f[i].len, it->f[i].null };
 	lang_ctx_record(s->ctx, s->slots, it);
@@ -457,20 +455,15 @@ static void account(struct source **order, size_t nsrc)
 int main(int argc, char **argv)
 {
 	struct strmap srcs = STRMAP_INIT;
-	struct source **order = NULL, *cs = NULL;
-	struct ledger_counts *clc = NULL;
-	unsigned long cid = 0;
-	struct ledger ledger = LEDGER_INIT;
+	struct source **order = NULL, *cs;
+	struct filter fl;
 	struct mig_reader *rd;
 	struct mig_writer *w;
 	struct rejects *rj = NULL;
-	struct progress pg;
 	struct mig_item it;
 	struct filter_args fa = FILTER_ARGS_INIT;
 	char where[64];
 	size_t nsrc = 0, nrule = 0, i, j;
-	char *hint_tag = NULL;
-	unsigned long long hint = 0;
 	int c, ret;
 
 	argv0 = "mig-split";
@@ -524,47 +517,22 @@ int main(int argc, char **argv)
 	w = mig_writer_new(1, "<stdout>", so.format, 0);
 	if (so.reject)
 		rj = rejects_open(so.reject, "mig-split", so.max_rejects);
-	progress_init(&pg, std_progress(&so));
-	progress_begin(&pg, "", 0);
-	while ((ret = mig_reader_next(rd, &it)) > 0) {
-		if (it.kind != MIG_RECORD && it.kind != MIG_HEADER) {
-			mig_count_hint(&it, &hint_tag, &hint);
-			mig_write_item(w, &it);
-			continue;
-		}
-		if (it.kind == MIG_RECORD && pg.label != it.hdr->tag && strcmp(pg.label, it.hdr->tag))
-			progress_begin(&pg, it.hdr->tag, hint_tag && !strcmp(hint_tag, it.hdr->tag) ? hint : 0);
-		if (it.hdr->id != cid) {
-			cs = strmap_get(&srcs, it.hdr->tag, strlen(it.hdr->tag));
-			clc = ledger_tag(&ledger, it.hdr->tag);
-			if (cs)
-				cs->lc = clc;
-			cid = it.hdr->id;
-		}
-		if (cs && cs->bound != it.hdr->id)
+	filter_init(&fl, "mig-split", rd, w, std_progress(&so), 0);
+	fl.work = filter_work_map;
+	fl.arg = &srcs;
+	while ((ret = filter_next(&fl, &it)) > 0) {
+		cs = fl.cur;
+		cs->lc = fl.lc;
+		if (cs->bound != it.hdr->id)
 			bind(cs, it.hdr, w, mig_reader_name(rd), it.line);
-		if (it.kind == MIG_HEADER) {
-			if (!cs)
-				mig_write_item(w, &it);
-			continue;
-		}
-		progress_tick(&pg);
-		if (!cs) {
-			clc->in++;
-			clc->out++;
-			emit(w, it.hdr, it.f, &it);
-			continue;
-		}
-		route_record(cs, &it, w, rj);
+		if (it.kind == MIG_RECORD)
+			route_record(cs, &it, w, rj);
 	}
-	if (ret < 0) {
-		mig_writer_flush(w);
-		die(MIG_EXIT_DATA, "%s", mig_reader_error(rd));
-	}
-	progress_end(&pg);
-	free(hint_tag);
+	if (ret < 0)
+		filter_input_error(&fl);
+	filter_end(&fl);
 	account(order, nsrc);
-	ledger_emit(&ledger, w, "mig-split");
+	filter_stats(&fl);
 	if (rj)
 		rejects_close(rj);
 	mig_writer_close(w);
@@ -581,6 +549,6 @@ int main(int argc, char **argv)
 	}
 	free(order);
 	strmap_release(&srcs);
-	ledger_release(&ledger);
+	filter_release(&fl);
 	return 0;
 }

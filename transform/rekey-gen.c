@@ -117,24 +117,3 @@ int uuid_parse36(const char *s, size_t n, unsigned char out[16])
 	}
 	return bad < 0 ? -1 : 0;
 }
-
-void csv_field(struct buf *b, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
-			break;
-	if (i == n && n) {
-		buf_add(b, s, n);
-		return;
-	}
-	/* an empty key is quoted so it reads back as "" rather than NULL */
-	buf_addc(b, '"');
-	for (i = 0; i < n; i++) {
-		if (s[i] == '"')
-			buf_addc(b, '"');
-		buf_addc(b, s[i]);
-	}
-	buf_addc(b, '"');
-}

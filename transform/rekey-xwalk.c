@@ -5,8 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <csv.h>
-
+#include "csvfile.h"
 #include "rekey.h"
 #include "util.h"
 #include "banned.h"
@@ -41,9 +40,9 @@ static void xwalk_flush(struct xwalk_out *x)
 
 void xwalk_row(struct xwalk_out *x, const char *old, size_t on, const char *new, size_t nn)
 {
-	csv_field(&x->b, old, on);
+	csvfile_field(&x->b, old, on, 0);
 	buf_addc(&x->b, ',');
-	csv_field(&x->b, new, nn);
+	csvfile_field(&x->b, new, nn, 0);
 	buf_addc(&x->b, '\n');
 	x->rows++;
 	if (x->b.len >= 1 << 16)
@@ -57,8 +56,7 @@ void xwalk_rowv(struct xwalk_out *x, const struct mig_field *f, size_t n)
 	for (i = 0; i < n; i++) {
 		if (i)
 			buf_addc(&x->b, ',');
-		if (!f[i].null)
-			csv_field(&x->b, f[i].val, f[i].len);
+		csvfile_field(&x->b, f[i].val, f[i].len, f[i].null);
 	}
 	buf_addc(&x->b, '\n');
 	x->rows++;
@@ -101,12 +99,7 @@ struct loadstate {
 	struct keymap *m;
 	const char *path;
 	unsigned long line;	/* first line of the record being read */
-	unsigned long nl;	/* lines read so far */
-	int incsv;		/* libcsv is inside a record */
-	int done;		/* libcsv finished a record */
-	size_t nf;
-	struct buf f[2];
-	int null[2];
+	unsigned long rows;	/* records read, header included */
 	enum mig_type kind;	/* how the new keys are held so far */
 };
 
@@ -154,7 +147,7 @@ static void values_to_text(struct loadstate *st)
 	st->kind = MIG_T_TEXT;
 }
 
-/* One (old, new) row of the file, the header (line 1) skipped. */
+/* One (old, new) row of the file (not the header). */
 static void add_pair(struct loadstate *st, const char *old, size_t olen, int onull, const char *new,
 		     size_t nlen, int nnull)
 {
@@ -164,8 +157,6 @@ static void add_pair(struct loadstate *st, const char *old, size_t olen, int onu
 	uint64_t ref;
 	enum mig_type k;
 
-	if (st->line == 1)
-		return;
 	if (onull || nnull || !olen || !nlen)
 		die(MIG_EXIT_DATA, "%s:%lu: empty key", st->path, st->line);
 	if (keymap_find(st->m, old, olen) >= 0)
@@ -198,111 +189,34 @@ static void add_pair(struct loadstate *st, const char *old, size_t olen, int onu
 	}
 }
 
-static void cb_field(void *s, size_t len, void *data)
+static int on_row(void *arg, const struct csvfile_row *r, struct buf *err)
 {
-	struct loadstate *st = data;
+	struct loadstate *st = arg;
 
-	if (st->nf < 2) {
-		buf_reset(&st->f[st->nf]);
-		if (s)
-			buf_add(&st->f[st->nf], s, len);
-		st->null[st->nf] = s == NULL;
-	}
-	st->nf++;
-}
-
-static void cb_record(int c, void *data)
-{
-	struct loadstate *st = data;
-
-	(void)c;
-	if (st->nf != 2)
-		die(MIG_EXIT_DATA, "%s:%lu: %zu fields, expected 2 (old,new)", st->path, st->line, st->nf);
-	add_pair(st, st->f[0].buf, st->f[0].len, st->null[0], st->f[1].buf, st->f[1].len, st->null[1]);
-	st->nf = 0;
-	st->done = 1;
-}
-
-/*
- * One line of the file, LF included when it has one.  The common line,
- * "old,new" without quotes or CRs, is split here; libcsv reads any other
- * record, over as many lines as its quoted values span.
- */
-static void xwalk_line(struct loadstate *st, struct csv_parser *p, char *s, size_t n)
-{
-	size_t body = n && s[n - 1] == '\n' ? n - 1 : n;
-	const char *comma;
-
-	st->nl++;
-	if (!st->incsv && !memchr(s, '"', body) && !memchr(s, '\r', body)) {
-		st->line = st->nl;
-		if (!body)
-			return;
-		comma = memchr(s, ',', body);
-		if (!comma || memchr(comma + 1, ',', body - (size_t)(comma + 1 - s))) {
-			size_t nf = 1, i;
-
-			for (i = 0; i < body; i++)
-				nf += s[i] == ',';
-			die(MIG_EXIT_DATA, "%s:%lu: %zu fields, expected 2 (old,new)", st->path, st->line, nf);
-		}
-		add_pair(st, s, (size_t)(comma - s), comma == s, comma + 1, body - (size_t)(comma + 1 - s),
-			 comma + 1 == s + body);
-		return;
-	}
-	if (!st->incsv)
-		st->line = st->nl;
-	st->done = 0;
-	if (csv_parse(p, s, n, cb_field, cb_record, st) != n)
-		die(MIG_EXIT_DATA, "%s:%lu: %s", st->path, st->line, csv_strerror(csv_error(p)));
-	st->incsv = !st->done;
+	(void)err;
+	st->line = r->line;
+	st->rows++;
+	if (r->nf != 2)
+		die(MIG_EXIT_DATA, "%s:%lu: %zu fields, expected 2 (old,new)", st->path, st->line, r->nf);
+	if (r->recno > 1)
+		add_pair(st, r->f[0].val, r->f[0].len, !r->f[0].val, r->f[1].val, r->f[1].len, !r->f[1].val);
+	return 0;
 }
 
 void xwalk_load(struct keymap *m, const char *path, enum mig_type *type)
 {
-	struct loadstate st = { .m = m, .path = path, .line = 1, .f = { BUF_INIT, BUF_INIT }, .kind = MIG_T_ANY };
-	struct csv_parser p;
-	struct buf in = BUF_INIT;
-	size_t start = 0;
-	ssize_t n;
-	int fd;
+	struct loadstate st = { .m = m, .path = path, .line = 1, .kind = MIG_T_ANY };
+	struct csvfile_opts o = { .flags = CSVF_EMPTY_IS_NULL };
+	struct buf err = BUF_INIT;
+	FILE *fp = fopen(path, "re");
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!fp)
 		die(MIG_EXIT_SYSTEM, "%s: cannot open:", path);
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL) != 0)
-		die(MIG_EXIT_SYSTEM, "out of memory");
-	for (;;) {
-		char *lf;
-
-		buf_grow(&in, 65536);
-		n = read(fd, in.buf + in.len, in.alloc - in.len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			die(MIG_EXIT_SYSTEM, "%s: read error:", path);
-		}
-		if (n == 0)
-			break;
-		in.len += (size_t)n;
-		while ((lf = memchr(in.buf + start, '\n', in.len - start))) {
-			xwalk_line(&st, &p, in.buf + start, (size_t)(lf + 1 - in.buf) - start);
-			start = (size_t)(lf + 1 - in.buf);
-		}
-		memmove(in.buf, in.buf + start, in.len - start);
-		in.len -= start;
-		start = 0;
-	}
-	if (in.len)
-		xwalk_line(&st, &p, in.buf, in.len);
-	if (csv_fini(&p, cb_field, cb_record, &st) != 0)
-		die(MIG_EXIT_DATA, "%s:%lu: %s", path, st.line, csv_strerror(csv_error(&p)));
-	csv_free(&p);
-	close(fd);
-	if (st.nl == 0)
+	if (csvfile_read(fp, path, &o, on_row, &st, &err) < 0)
+		die(MIG_EXIT_DATA, "%s", err.buf);
+	fclose(fp);
+	if (st.rows == 0)
 		die(MIG_EXIT_DATA, "%s:1: no header line", path);
-	buf_release(&in);
-	buf_release(&st.f[0]);
-	buf_release(&st.f[1]);
+	buf_release(&err);
 	*type = st.kind;
 }

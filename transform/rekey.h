@@ -94,8 +94,6 @@ void uuid_format(const unsigned char u[16], char out[37]);
 /* Parse 8-4-4-4-12 hex (either case); 0 or -1. */
 int uuid_parse36(const char *s, size_t n, unsigned char out[16]);
 
-/* Append s as one RFC 4180 CSV field (quoted when it must be). */
-void csv_field(struct buf *b, const char *s, size_t n);
 
 /* A crosswalk file being written: FILE.part, renamed to FILE when complete. */
 struct xwalk_out {

@@ -12,7 +12,6 @@
  * Each part is optional.  A file that cannot be read is noted and skipped,
  * so a report can be written about a run that went wrong.
  */
-#include <csv.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include <unistd.h>
 
 #include "banned.h"
+#include "csvfile.h"
 #include "rec.h"
 #include "report.h"
 #include "strmap.h"
@@ -102,7 +102,7 @@ static int same_stat(const struct rstat *s, const struct stats_line *l)
 	size_t i;
 
 	if (strcmp(s->stage, l->stage) || strcmp(s->tag, l->tag) || s->in != l->in || s->out != l->out ||
-	    s->dropped != l->dropped || s->rejected != l->rejected || s->nextra != l->nextra)
+	    s->dropped != l->dropped || s->rejected != l->rejected || s->run != l->run || s->nextra != l->nextra)
 		return 0;
 	for (i = 0; i < s->nextra; i++)
 		if (strcmp(s->extra_names[i], l->extra_names[i]) || s->extra[i] != l->extra[i])
@@ -131,6 +131,7 @@ static void add_stat(struct run *r, const struct stats_line *l)
 	s->out = l->out;
 	s->dropped = l->dropped;
 	s->rejected = l->rejected;
+	s->run = l->run;
 	s->nextra = l->nextra;
 	s->extra_names = ecalloc(l->nextra + 1, sizeof(char *));
 	s->extra = ecalloc(l->nextra + 1, sizeof(unsigned long long));
@@ -194,90 +195,21 @@ static void read_stream(struct run *r, const char *path, int rejects)
 }
 
 /*
- * Plain CSV files (crosswalks, audits), one row at a time: fn gets the
- * row's fields and returns nonzero to stop.  Strict RFC 4180, as mig-rekey
- * writes them.
+ * Plain CSV files (crosswalks, audits), one row at a time through
+ * csvfile.h, the CSV every mig tool reads: fn returns nonzero to stop.
+ * -1 with the reason in err for a file that cannot be opened or is not CSV.
  */
-struct csvfile_field {
-	const char *val;
-	size_t len;
-};
-
-struct csvrow {
-	struct buf *vals;
-	size_t n, cap;
-	int (*fn)(void *, size_t, const struct csvfile_field *);
-	void *arg;
-	int stop;
-};
-
-static void cf_field(void *s, size_t len, void *data)
-{
-	struct csvrow *c = data;
-
-	if (c->n == c->cap) {
-		size_t i;
-
-		c->vals = ereallocarray(c->vals, c->cap + 8, sizeof(*c->vals));
-		for (i = c->cap; i < c->cap + 8; i++)
-			buf_init(&c->vals[i]);
-		c->cap += 8;
-	}
-	buf_reset(&c->vals[c->n]);
-	buf_add(&c->vals[c->n], s ? s : "", s ? len : 0);
-	c->n++;
-}
-
-static void cf_row(int ch, void *data)
-{
-	struct csvrow *c = data;
-	struct csvfile_field f[64];
-	size_t i;
-
-	(void)ch;
-	if (!c->stop && c->n <= 64) {
-		for (i = 0; i < c->n; i++) {
-			f[i].val = c->vals[i].buf ? c->vals[i].buf : "";
-			f[i].len = c->vals[i].len;
-		}
-		c->stop = c->fn(c->arg, c->n, f);
-	}
-	c->n = 0;
-}
-
-static int csvfile_read(const char *path, int (*fn)(void *, size_t, const struct csvfile_field *), void *arg,
-			const char **why)
+static int read_csv(const char *path, int (*fn)(void *, const struct csvfile_row *, struct buf *), void *arg,
+		    struct buf *err)
 {
 	FILE *fp = fopen(path, "r");
-	struct csv_parser p;
-	struct csvrow c = { NULL, 0, 0, fn, arg, 0 };
-	char chunk[65536];
-	size_t n, i;
-	int ret = 0;
+	int ret;
 
-	*why = NULL;
-	if (!fp) {
-		*why = "cannot open";
-		return -1;
-	}
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
-		die(MIG_EXIT_SYSTEM, "out of memory");
-	while (!c.stop && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		if (csv_parse(&p, chunk, n, cf_field, cf_row, &c) != n) {
-			*why = csv_strerror(csv_error(&p));
-			ret = -1;
-			break;
-		}
-	if (!ret && !c.stop && csv_fini(&p, cf_field, cf_row, &c) != 0) {
-		*why = csv_strerror(csv_error(&p));
-		ret = -1;
-	}
-	csv_free(&p);
-	for (i = 0; i < c.cap; i++)
-		buf_release(&c.vals[i]);
-	free(c.vals);
+	if (!fp)
+		return buf_error(err, "%s: cannot open: %s", path, strerror(errno));
+	ret = csvfile_read(fp, path, NULL, fn, arg, err);
 	fclose(fp);
-	return ret;
+	return ret < 0 ? -1 : 0;
 }
 
 static int more_stats(const void *a, const void *b)
@@ -343,10 +275,13 @@ struct xw {
 	int header_ok, bad;
 };
 
-static int xwalk_row(void *arg, size_t nf, const struct csvfile_field *f)
+static int xwalk_row(void *arg, const struct csvfile_row *row, struct buf *err)
 {
 	struct xw *x = arg;
+	size_t nf = row->nf;
+	const struct csvfile_field *f = row->f;
 
+	(void)err;
 	if (!x->header_ok) {
 		x->header_ok = nf == 2 && f[0].len == 3 && !memcmp(f[0].val, "old", 3) && f[1].len == 3 &&
 			       !memcmp(f[1].val, "new", 3);
@@ -366,13 +301,14 @@ static int xwalk_row(void *arg, size_t nf, const struct csvfile_field *f)
 static void read_xwalk(struct run *r, const char *path)
 {
 	struct xw x = { r, STRMAP_INIT, 0, 0, 0 };
-	const char *why = NULL;
+	struct buf err = BUF_INIT;
 	struct rxwalk *w;
 
-	if (csvfile_read(path, xwalk_row, &x, &why) < 0 && x.header_ok) {
-		note(r, "%s: %s", path, why ? why : "unreadable");
+	if (read_csv(path, xwalk_row, &x, &err) < 0 && x.header_ok) {
+		note(r, "%s%s", err.buf, "");
 		x.bad = 1;
 	}
+	buf_release(&err);
 	if (x.header_ok) {
 		const char *base = strrchr(path, '/');
 
@@ -391,11 +327,13 @@ struct au {
 	int col_tag, col_column, seen_header;
 };
 
-static int audit_row(void *arg, size_t nf, const struct csvfile_field *f)
+static int audit_row(void *arg, const struct csvfile_row *row, struct buf *err)
 {
 	struct au *a = arg;
-	size_t i;
+	size_t i, nf = row->nf;
+	const struct csvfile_field *f = row->f;
 
+	(void)err;
 	if (!a->seen_header) {
 		a->seen_header = 1;
 		a->col_tag = a->col_column = -1;
@@ -507,12 +445,13 @@ void run_collect(struct run *r, const char *dir)
 	files = list_files(p);
 	for (i = 0; files[i]; i++) {
 		struct au a = { r, -1, -1, 0 };
-		const char *why = NULL;
+		struct buf err = BUF_INIT;
 
 		if (!ends_with(files[i], ".csv"))
 			continue;
-		if (csvfile_read(files[i], audit_row, &a, &why) < 0 && why)
-			note(r, "%s: %s", files[i], why);
+		if (read_csv(files[i], audit_row, &a, &err) < 0)
+			note(r, "%s%s", err.buf, "");
+		buf_release(&err);
 	}
 	free_list(files);
 	free(p);

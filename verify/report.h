@@ -22,6 +22,7 @@
 struct rstat {
 	char *stage, *tag;
 	unsigned long long in, out, dropped, rejected;
+	unsigned long long run;	/* tells two runs of one tool apart */
 	size_t nextra;
 	char **extra_names;
 	unsigned long long *extra;

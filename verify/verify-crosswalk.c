@@ -22,13 +22,13 @@
  * lose leading zeros, UUIDs are lower-cased.  Both key sets are held in
  * memory (two hash maps: about 100 bytes per crosswalk row).
  */
-#include <csv.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "canon.h"
+#include "csvfile.h"
 #include "strmap.h"
 #include "util.h"
 #include "verify.h"
@@ -101,38 +101,29 @@ static struct xent *xput(struct strmap *m, const char *k, size_t n)
 	return e;
 }
 
-static void cb_field(void *s, size_t len, void *data)
+/* One record of the file (csvfile.h): the same CSV that mig-rekey -l reads. */
+static int on_row(void *arg, const struct csvfile_row *r, struct buf *err)
 {
-	struct xread *x = data;
-
-	if (x->nf < 2) {
-		buf_reset(&x->f[x->nf]);
-		buf_add(&x->f[x->nf], s, len);
-	}
-	x->nf++;
-}
-
-static void cb_row(int c, void *data)
-{
-	struct xread *x = data;
+	struct xread *x = arg;
 	struct buf k = BUF_INIT;
 	struct xent *e;
+	size_t i;
 
-	(void)c;
-	x->line++;
+	(void)err;
+	x->line = r->line;
 	if (!x->header_done) {
 		x->header_done = 1;
-		if (x->nf >= 2 && !strncasecmp(x->f[0].buf, "old", 3) && !strncasecmp(x->f[1].buf, "new", 3)) {
-			x->nf = 0;
-			return;
-		}
+		if (r->nf >= 2 && !strncasecmp(r->f[0].val, "old", 3) && !strncasecmp(r->f[1].val, "new", 3))
+			return 0;
 	}
-	if (x->nf != 2) {
+	if (r->nf != 2) {
 		x->bad++;
-		x->nf = 0;
-		return;
+		return 0;
 	}
-	x->nf = 0;
+	for (i = 0; i < 2; i++) {
+		buf_reset(&x->f[i]);
+		buf_add(&x->f[i], r->f[i].val, r->f[i].len);
+	}
 	x->rows++;
 	norm_key(x->f[0].buf, x->f[0].len, &k);
 	if (*x->prefix) {
@@ -156,6 +147,7 @@ static void cb_row(int c, void *data)
 			xnote(x, "new key %s appears more than once (not injective)", k.buf);
 	}
 	buf_release(&k);
+	return 0;
 }
 
 struct xleft {
@@ -292,7 +284,6 @@ void check_crosswalk(struct vctx *c, const char *where, const char *args)
 	unsigned long long srows = 0, trows = 0, missing = 0;
 	struct xleft unknown = { &x, 0, "old key %s is not a key of the source set" };
 	struct xleft absent = { &x, 0, "new key %s is not in the target table" };
-	struct csv_parser cp;
 	FILE *fp;
 	int ok = 1, many = 0;
 	size_t nfiles = 0, nsides = 0, i;
@@ -383,21 +374,10 @@ void check_crosswalk(struct vctx *c, const char *where, const char *args)
 			vcheck_end(&k, V_ERROR, "not run");
 			goto out;
 		}
-		csv_init(&cp, CSV_APPEND_NULL);
-		{
-			char b[65536];
-			size_t n;
-
-			while ((n = fread(b, 1, sizeof(b), fp)) > 0)
-				if (csv_parse(&cp, b, n, cb_field, cb_row, &x) != n)
-					break;
-		}
-		ok = !ferror(fp) && csv_error(&cp) == CSV_SUCCESS;
-		csv_fini(&cp, cb_field, cb_row, &x);
-		csv_free(&cp);
+		ok = csvfile_read(fp, path[i].buf, NULL, on_row, &x, &err) == 0;
 		fclose(fp);
 		if (!ok) {
-			vcheck_error(&k, 0, "%s: unreadable CSV after line %llu", path[i].buf, x.line);
+			vcheck_error(&k, 0, "%s", err.buf);
 			vcheck_end(&k, V_ERROR, "not run");
 			goto out;
 		}

@@ -7,8 +7,10 @@
  * Every mig tool ends its output with "#!stats STAGE TAG in= out= dropped=
  * rejected=" lines and passes its upstream's lines through, so a saved
  * stream (or a log holding them) lists the stages in pipeline order.
- * Each FILE is one run.  Consecutive lines of one stage name form one
- * stage; a stage name seen again later is a later stage.  Proved:
+ * Each FILE is one run.  Consecutive lines of one stage name and one
+ * run= (the tool run's place in its pipeline, see control.h) form one
+ * stage, so "mig-map A | mig-map B" is two stages; a stage name seen again
+ * later is a later stage.  Proved:
  *
  *  balance   at each stage, per tag, in = out + dropped + rejected
  *            (a "fanout STAGE" may write more than it reads:
@@ -46,6 +48,7 @@ struct lline {
 
 struct linst {
 	char *stage;
+	unsigned long long run;	/* run= of its lines, 0 in streams that do not say */
 	struct lline *l;
 	size_t n;
 };
@@ -94,11 +97,12 @@ static int add_line(struct linst **insts, size_t *n, char *payload)
 	if (stats_parse(payload, &sl) < 0)
 		return -1;
 	cur = *n ? &(*insts)[*n - 1] : NULL;
-	if (!cur || strcmp(cur->stage, sl.stage) || inst_tag(cur, sl.tag)) {
+	if (!cur || strcmp(cur->stage, sl.stage) || cur->run != sl.run || inst_tag(cur, sl.tag)) {
 		*insts = ereallocarray(*insts, *n + 1, sizeof(**insts));
 		cur = &(*insts)[(*n)++];
 		memset(cur, 0, sizeof(*cur));
 		cur->stage = estrdup(sl.stage);
+		cur->run = sl.run;
 	}
 	cur->l = ereallocarray(cur->l, cur->n + 1, sizeof(*cur->l));
 	cur->l[cur->n].tag = estrdup(sl.tag);

@@ -1,0 +1,79 @@
+/*
+ * csvfile.h - plain CSV files: crosswalks, lookup tables, CSV sources.
+ *
+ * One reader and one field writer over libcsv, so every tool that reads a
+ * plain CSV file accepts and refuses the same files, and names the same
+ * place when it refuses one.  (The tagged record stream has its own
+ * reader, rec.h.)
+ *
+ * What the reader accepts (RFC 4180, plus what real exports contain):
+ *   - records end in LF or CRLF; blank lines are skipped;
+ *   - a quoted field may hold the delimiter, line breaks and "" for a quote;
+ *   - spaces and tabs around a field are dropped, inside quotes they stay;
+ *   - a quote inside an unquoted field (37°36'37.8"N) is a literal byte,
+ *     as Python's csv module reads it; with CSVF_STRICT it is an error;
+ *   - anything but the delimiter or the line end after a closing quote,
+ *     and a quoted field still open at the end of the file, are errors.
+ *
+ * Error convention (as everywhere in common/, see util.h): library calls
+ * never print or exit (out of memory aside); they return -1 and leave
+ * the message in a struct buf, here "FILE:LINE:COLUMN: what is wrong"
+ * (LINE and COLUMN count from 1, COLUMN in bytes), so the tool prints
+ * it after its own name.  No value from the file is part of a message.
+ */
+#ifndef MIG_CSVFILE_H
+#define MIG_CSVFILE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "buf.h"
+
+#define CSVF_STRICT 1		/* a quote inside an unquoted field is an error */
+#define CSVF_EMPTY_IS_NULL 2	/* an unquoted empty field is NULL (val == NULL) */
+
+struct csvfile_field {
+	const char *val;	/* NUL-terminated (may also hold NULs); NULL for NULL */
+	size_t len;
+};
+
+struct csvfile_opts {
+	unsigned flags;
+	char delim;		/* 0: ',' */
+	char quote;		/* 0: '"' */
+};
+
+/*
+ * A record as the row callback sees it: the fields (valid until the
+ * callback returns), the file and the line the record starts on.
+ */
+struct csvfile_row {
+	const char *path;
+	unsigned long line;
+	unsigned long recno;	/* 1 for the first record */
+	size_t nf;
+	const struct csvfile_field *f;
+};
+
+/*
+ * Read fp to its end, calling fn once per record.  fn returns 0 to go
+ * on; anything else stops the read, which returns that value (fn may
+ * leave a message in err first, conventionally made with csvfile_where).
+ * Returns 0 at the end of the file, or -1 with "path:line:col: what" in
+ * err for a malformed file or a read error.  path only names the file.
+ */
+int csvfile_read(FILE *fp, const char *path, const struct csvfile_opts *o,
+		 int (*fn)(void *arg, const struct csvfile_row *r, struct buf *err), void *arg,
+		 struct buf *err);
+/* Put "path:line: " for record r at the start of err (which is reset). */
+void csvfile_where(struct buf *err, const struct csvfile_row *r);
+
+/*
+ * Append one field to a CSV line in the form csvfile_read reads back:
+ * quoted when it holds the delimiter ',', a quote, CR, LF or leading or
+ * trailing space, or is empty (so that "" stays apart from NULL, which is
+ * written as nothing).  The caller adds the ',' and the '\n'.
+ */
+void csvfile_field(struct buf *b, const char *s, size_t n, int null);
+
+#endif
