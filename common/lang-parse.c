@@ -12,6 +12,7 @@
 
 #include "lang-int.h"
 #include "util.h"
+#include "banned.h"
 
 static struct node *parse_or(struct lex *l, const struct lang_opts *o);
 

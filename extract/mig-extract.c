@@ -11,6 +11,7 @@
 #include "extract.h"
 #include "opts.h"
 #include "util.h"
+#include "banned.h"
 
 static struct xopt opt = {
 	.fmt = MIG_FMT_CSV,

@@ -7,6 +7,7 @@
 
 #include "load.h"
 #include "util.h"
+#include "banned.h"
 
 void load_catalog(struct target *tg)
 {

@@ -21,6 +21,7 @@
 
 #include "load.h"
 #include "util.h"
+#include "banned.h"
 
 /* One LOAD DATA statement per this much data: bounded memory, few statements. */
 #define MY_LOAD_BYTES (16u << 20)

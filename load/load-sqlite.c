@@ -13,6 +13,7 @@
 
 #include "load.h"
 #include "util.h"
+#include "banned.h"
 
 struct sqtab {
 	sqlite3_stmt *ins;

@@ -22,6 +22,7 @@
 #include "opts.h"
 #include "strmap.h"
 #include "util.h"
+#include "banned.h"
 
 /* Encoded rows are pushed once this many bytes wait: few, large writes. */
 #define OUT_FLUSH (1u << 20)

@@ -160,8 +160,10 @@ step_init() {
 	mkdir -p "$RUN" "$S" "$RUN/done" "$RUN/checkpoints" "$RUN/rejects" "$RUN/audit"
 	# crosswalks and audits hold keys and emails: keep them private
 	chmod 700 "$RUN"
-	X_USER=$RUN/old_user_id__to__new_user_id.csv
-	X_PATIENT=$RUN/old_user_id__to__new_patient_id.csv
+	# A shard (SHARD=i/n, shard.sh) reads the crosswalks of the whole run
+	# from XWALK_DIR and keeps its own streams and checkpoints in RUN.
+	X_USER=${XWALK_DIR:-$RUN}/old_user_id__to__new_user_id.csv
+	X_PATIENT=${XWALK_DIR:-$RUN}/old_user_id__to__new_patient_id.csv
 	STAFF_ROLES="'DOCTOR', 'NURSE', 'ADMIN', 'SECRETARY', 'SUPER_ADMIN'"
 	# Patients' new keys are UUID v5 of the old id in this namespace, so a
 	# rerun, a resume or a shard on another host gives every patient the
@@ -223,7 +225,11 @@ table_main() {
 # succeeded (table_main does).
 extract_v1() {
 	log "$1: extract from $(db_kind "$SRC") source"
-	mig-extract -q "$SRC" "$1" | tee "$S/v1_$1.csv.part"
+	if [ -n "${SHARD:-}" ]; then
+		mig-extract -q --shard "$SHARD" "$SRC" "$1" | tee "$S/v1_$1.csv.part"
+	else
+		mig-extract -q "$SRC" "$1" | tee "$S/v1_$1.csv.part"
+	fi
 }
 
 # Filter: TABLE's patient_id to the patient's UUID and doctor_id (NULL
