@@ -10,6 +10,7 @@
 
 #include "array.h"
 #include "json.h"
+#include "banned.h"
 
 static const char *skip_ws(const char *p, const char *end)
 {

@@ -8,6 +8,7 @@
 
 #include "array.h"
 #include "lang-int.h"
+#include "banned.h"
 
 static const struct lang_val null_val = { "", 0, 1 };
 
