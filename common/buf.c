@@ -4,6 +4,7 @@
 
 #include "buf.h"
 #include "util.h"
+#include "banned.h"
 
 /* Shared terminator for buffers that own nothing yet; never written to. */
 char buf_empty[1];

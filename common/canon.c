@@ -4,10 +4,12 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "array.h"
 #include "canon.h"
 #include "civil.h"
 #include "json.h"
 #include "util.h"
+#include "banned.h"
 
 static const char hexdig[] = "0123456789abcdef";
 
@@ -659,6 +661,9 @@ int canon_value(enum mig_type t, const char *v, size_t n, unsigned flags, struct
 		break;
 	case MIG_T_JSON:
 		r = canon_json(v, n, out);
+		break;
+	case MIG_T_ARRAY:
+		r = arr_canon(v, n, out);
 		break;
 	default:
 		buf_add(out, v, n);

@@ -14,6 +14,7 @@
 
 #include "catalog.h"
 #include "util.h"
+#include "banned.h"
 
 static void table_release(struct cat_table *t);
 
@@ -339,11 +340,9 @@ void cat_split_name(const char *name, char **schema, char **table)
 void cat_set_error(struct buf *err, const char *fmt, ...)
 {
 	va_list ap;
-	char tmp[1024];
 
-	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
 	buf_reset(err);
-	buf_adds(err, tmp);
+	va_start(ap, fmt);
+	buf_vaddf(err, fmt, ap);
+	va_end(ap);
 }

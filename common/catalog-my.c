@@ -14,19 +14,7 @@
 
 #include "catalog.h"
 #include "util.h"
-
-/* A string literal; the connection runs with NO_BACKSLASH_ESCAPES or not, the client knows. */
-static void lit(MYSQL *m, struct buf *b, const char *s)
-{
-	size_t n = strlen(s);
-	char *tmp = emalloc(2 * n + 1);
-
-	mysql_real_escape_string(m, tmp, s, (unsigned long)n);
-	buf_addc(b, '\'');
-	buf_adds(b, tmp);
-	buf_addc(b, '\'');
-	free(tmp);
-}
+#include "banned.h"
 
 static MYSQL_RES *q(MYSQL *m, const struct buf *sql, struct buf *err)
 {
@@ -57,7 +45,7 @@ static int read_table(MYSQL *m, struct cat_table *t, struct buf *err)
 	char *json_used = NULL;
 	int rc = -1;
 
-	lit(m, &tn, t->name);
+	db_my_lit(m, &tn, t->name);
 	/*
 	 * CHECK constraints, among them the CHECK (json_valid(`col`)) MariaDB
 	 * adds for the JSON alias, which marks a JSON column rather than
@@ -316,7 +304,7 @@ int cat_read_my(MYSQL *m, const char *const *tables, struct catalog *out, struct
 
 			sql.len = base;
 			buf_adds(&sql, "AND TABLE_NAME = ");
-			lit(m, &sql, *tables);
+			db_my_lit(m, &sql, *tables);
 			if (!(r = q(m, &sql, err)))
 				goto fail;
 			row = mysql_fetch_row(r);

@@ -12,6 +12,7 @@
 
 #include "catalog.h"
 #include "util.h"
+#include "banned.h"
 
 /*
  * A reader's connection and error, and whether the last failure was one

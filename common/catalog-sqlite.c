@@ -15,6 +15,7 @@
 
 #include "catalog.h"
 #include "util.h"
+#include "banned.h"
 
 static sqlite3_stmt *prep(sqlite3 *db, const char *sql, const char *arg, struct buf *err)
 {

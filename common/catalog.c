@@ -13,6 +13,7 @@
 
 #include "catalog.h"
 #include "util.h"
+#include "banned.h"
 
 int catalog_read(const struct dburl *u, void *conn, const char *const *tables,
 		 struct catalog *out, struct buf *err)

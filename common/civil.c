@@ -1,4 +1,5 @@
 #include "civil.h"
+#include "banned.h"
 
 long long days_from_civil(long long y, int m, int d)
 {

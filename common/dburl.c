@@ -5,6 +5,7 @@
 #include "buf.h"
 #include "dburl.h"
 #include "util.h"
+#include "banned.h"
 
 static int has_prefix(const char *s, const char *p)
 {
@@ -408,4 +409,61 @@ char *db_sqlite_ident(const char *name)
 	buf_addc(&b, '"');
 	sqlite3_free(q);
 	return buf_detach(&b, NULL);
+}
+
+void db_pg_lit(PGconn *c, struct buf *b, const char *s)
+{
+	char *q;
+
+	if (!s) {
+		buf_adds(b, "NULL");
+		return;
+	}
+	if (!(q = PQescapeLiteral(c, s, strlen(s))))
+		die(MIG_EXIT_DB, "cannot quote a literal: %s", PQerrorMessage(c));
+	buf_adds(b, q);
+	PQfreemem(q);
+}
+
+void db_my_lit(MYSQL *m, struct buf *b, const char *s)
+{
+	size_t n;
+
+	if (!s) {
+		buf_adds(b, "NULL");
+		return;
+	}
+	n = strlen(s);
+	buf_grow(b, 2 * n + 2);
+	buf_addc(b, '\'');
+	n = mysql_real_escape_string(m, b->buf + b->len, s, (unsigned long)n);
+	if (n == (size_t)(unsigned long)-1)
+		die(MIG_EXIT_DB, "cannot quote a literal: %s", mysql_error(m));
+	b->len += n;
+	buf_addc(b, '\'');
+}
+
+void db_sqlite_lit(struct buf *b, const char *s)
+{
+	char *q = sqlite3_mprintf("%Q", s);
+
+	if (!q)
+		die(MIG_EXIT_SYSTEM, "out of memory");
+	buf_adds(b, q);
+	sqlite3_free(q);
+}
+
+void db_std_lit(struct buf *b, const char *s)
+{
+	if (!s) {
+		buf_adds(b, "NULL");
+		return;
+	}
+	buf_addc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			buf_addc(b, '\'');
+		buf_addc(b, *s);
+	}
+	buf_addc(b, '\'');
 }

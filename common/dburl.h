@@ -24,6 +24,8 @@
 #include <mysql.h>
 #include <sqlite3.h>
 
+#include "buf.h"
+
 enum db_kind { DB_PG, DB_MY, DB_SQLITE, DB_CSV };
 
 struct dburl {
@@ -56,9 +58,23 @@ MYSQL *db_my_connect(const struct dburl *u);
 enum { DB_SQLITE_READ, DB_SQLITE_WRITE, DB_SQLITE_CREATE };
 sqlite3 *db_sqlite_open(const struct dburl *u, int mode);
 
-/* Quote an identifier for each dialect into a new string (caller frees). */
+/*
+ * Quoting, by the database library's own functions where it has one.
+ * Identifiers: into a new string (caller frees).
+ */
 char *db_pg_ident(PGconn *c, const char *name);
 char *db_my_ident(const char *name);
 char *db_sqlite_ident(const char *name);
+/*
+ * String literals, appended to b; a NULL s appends NULL.  db_my_lit asks
+ * the connection, which knows whether NO_BACKSLASH_ESCAPES is on;
+ * db_std_lit doubles quotes as standard SQL does, for SQL that is not
+ * tied to a connection (mig-verify --sql) or names in any dialect's
+ * standard-conforming strings.
+ */
+void db_pg_lit(PGconn *c, struct buf *b, const char *s);
+void db_my_lit(MYSQL *m, struct buf *b, const char *s);
+void db_sqlite_lit(struct buf *b, const char *s);
+void db_std_lit(struct buf *b, const char *s);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "expr.h"
 #include "util.h"
+#include "banned.h"
 
 /* Bytes that end a bare word. */
 static int word_stop(const char *p)
@@ -44,14 +45,12 @@ void lex_release(struct lex *l)
 int lex_fail(struct lex *l, const char *fmt, ...)
 {
 	va_list ap;
-	char tmp[512];
 
 	if (l->err.len)
 		return -1;
 	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	buf_vaddf(&l->err, fmt, ap);
 	va_end(ap);
-	buf_adds(&l->err, tmp);
 	l->errpos = l->tpos;
 	return -1;
 }

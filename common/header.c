@@ -4,10 +4,11 @@
 
 #include "rec.h"
 #include "util.h"
+#include "banned.h"
 
 static const char *const type_names[MIG_T_COUNT] = {
 	"", "int", "float", "numeric", "bool", "text", "bytes", "date", "time",
-	"timestamp", "timestamptz", "uuid", "json",
+	"timestamp", "timestamptz", "uuid", "json", "array",
 };
 
 const char *mig_type_name(enum mig_type t)

@@ -3,6 +3,7 @@
 
 #include "json.h"
 #include "rec.h"
+#include "banned.h"
 
 /* Nesting limit: a record's JSON value deeper than this is refused. */
 #define JSON_MAX_DEPTH 512

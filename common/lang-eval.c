@@ -15,6 +15,7 @@
 #include "canon.h"
 #include "lang-int.h"
 #include "util.h"
+#include "banned.h"
 
 /* Arena: blocks never move, so values stay put while a record is evaluated. */
 
@@ -84,6 +85,11 @@ void lang_ctx_record(struct lang_ctx *c, const struct lang_val *slots, const str
 const char *lang_why(const struct lang_ctx *c)
 {
 	return c->why;
+}
+
+void lang_why_set(struct lang_ctx *c, const char *why)
+{
+	c->why = why;
 }
 
 /* Hand the function output in c->out over as the result. */

@@ -26,6 +26,7 @@
 #include "json.h"
 #include "lang-int.h"
 #include "util.h"
+#include "banned.h"
 
 struct lkval {
 	size_t len;
@@ -1128,6 +1129,10 @@ int lang_if(struct lang_ctx *c, struct node *n, struct lang_val *res);
 #define CAST_TYPE T_CAST
 
 const struct lang_fn lang_fns[] = {
+	{ "array", 0, 64, MIG_T_ARRAY, lang_f_array, NULL, 0, 0, "array(a, ...)", "an array of the arguments, NULLs kept" },
+	{ "array_element", 2, 2, MIG_T_TEXT, lang_f_array_element, NULL, 0, 0, "array_element(a, n)", "the n-th element (1-based, negative from the end); NULL past the ends" },
+	{ "array_length", 1, 1, MIG_T_INT, lang_f_array_length, NULL, 0, 0, "array_length(a)", "the number of elements (0 for {})" },
+	{ "array_to_string", 2, 3, MIG_T_TEXT, lang_f_array_to_string, NULL, 0, 0, "array_to_string(a, delim[, null])", "the elements joined by delim; NULL elements skipped or written as null" },
 	{ "cast", 2, 2, CAST_TYPE, f_cast, p_cast, 0, 0, "cast(x, TYPE)", "x validated and written canonically as TYPE, or an error" },
 	{ "ceil", 1, 2, MIG_T_NUMERIC, f_round, NULL, 'c', 0, "ceil(x[, scale])", "rounded up" },
 	{ "coalesce", 1, 64, T_SAME, f_coalesce, NULL, 0, 0, "coalesce(a, b, ...)", "the first argument that is not NULL" },
@@ -1155,6 +1160,7 @@ const struct lang_fn lang_fns[] = {
 	{ "rpad", 2, 3, MIG_T_TEXT, f_pad, NULL, 0, 0, "rpad(s, n[, fill])", "s filled on the right to n characters (cut if longer)" },
 	{ "split_name", 2, 2, MIG_T_TEXT, f_split_name, p_split_name, 0, 0, "split_name(s, PART)", "first, middle, last or given name" },
 	{ "split_part", 3, 3, MIG_T_TEXT, f_split_part, NULL, 0, 0, "split_part(s, delim, n)", "the n-th piece (negative: from the end)" },
+	{ "string_to_array", 2, 3, MIG_T_ARRAY, lang_f_string_to_array, NULL, 0, 0, "string_to_array(s, delim[, null])", "s split at each delim into an array; pieces equal to null are NULL" },
 	{ "substr", 2, 3, MIG_T_TEXT, f_substr, NULL, 0, 0, "substr(s, start[, count])", "characters from start (1-based)" },
 	{ "time", 1, 1, MIG_T_TIME, f_time_of_day, NULL, 0, 0, "time(x)", "a time of day, H:MM[:SS][am|pm] to HH:MM:SS" },
 	{ "timestamp", 1, 7, MIG_T_TIMESTAMP, f_time, p_time, TO_TIMESTAMP, 0, "timestamp(x[, FORMAT, ...])", "a timestamp; formats as date()" },
@@ -1186,7 +1192,8 @@ void lang_list_functions(FILE *fp, int mdoc)
 		fputs(".Bl -tag -width Ds\n", fp);
 	for (i = 0; i < lang_nfns; i++) {
 		const struct lang_fn *f = &lang_fns[i];
-		const char *t = f->type == T_SAME ? "its argument's type" : mig_type_name((enum mig_type)f->type);
+		const char *t = f->type == T_SAME ? "its argument's type" :
+				f->type == T_CAST ? "TYPE" : mig_type_name((enum mig_type)f->type);
 
 		if (mdoc)
 			fprintf(fp, ".It Fn %s\n%s; %s.\n", f->sig, f->doc, t);

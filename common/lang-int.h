@@ -128,6 +128,12 @@ int map_time(const char *s, size_t n, int fmt, int to, const char *zone, void *t
 	     const char **why);
 void *map_tz_new(void);
 void map_tz_free(void *tz);
+/* lang-array.c */
+int lang_f_string_to_array(struct lang_ctx *c, struct node *n, struct lang_val *res);
+int lang_f_array_to_string(struct lang_ctx *c, struct node *n, struct lang_val *res);
+int lang_f_array_length(struct lang_ctx *c, struct node *n, struct lang_val *res);
+int lang_f_array(struct lang_ctx *c, struct node *n, struct lang_val *res);
+int lang_f_array_element(struct lang_ctx *c, struct node *n, struct lang_val *res);
 int map_money(const char *s, size_t n, char dec, struct buf *out, const char **why);
 
 enum { TF_ISO, TF_DMY, TF_MDY, TF_UNIX, TF_MONTH };

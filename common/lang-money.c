@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "banned.h"
 
 int map_money(const char *s, size_t n, char dec, struct buf *out, const char **why);
 

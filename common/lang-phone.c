@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "banned.h"
 
 struct country {
 	const char *iso, *cc, *trunk;

@@ -10,6 +10,7 @@
 #include <wctype.h>
 
 #include "buf.h"
+#include "banned.h"
 
 int map_trim(const char *s, size_t n, struct buf *out);
 int map_case(const char *s, size_t n, int upper, struct buf *out);

@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "civil.h"
+#include "banned.h"
 
 enum { TF_ISO, TF_DMY, TF_MDY, TF_UNIX };
 enum { TO_DATE, TO_TIMESTAMP, TO_TIMESTAMPTZ };

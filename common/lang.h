@@ -89,6 +89,8 @@ void lang_ctx_record(struct lang_ctx *c, const struct lang_val *slots, const str
 int lang_eval(struct lang_ctx *c, struct lang_expr *e, struct lang_val *res);
 int lang_truth(struct lang_ctx *c, struct lang_expr *e);
 const char *lang_why(const struct lang_ctx *c);
+/* Set the reason lang_why() gives, for a caller's own failure (static text). */
+void lang_why_set(struct lang_ctx *c, const char *why);
 
 /* Validate and normalise v as type t into the arena: 0, or -1 with why. */
 int lang_cast(struct lang_ctx *c, enum mig_type t, struct lang_val *v);

@@ -5,6 +5,7 @@
 
 #include "ledger.h"
 #include "util.h"
+#include "banned.h"
 
 /* When the first tag was counted: the start of a stage's ms= (MIG_STATS_TIME). */
 static struct timespec ledger_t0;

@@ -20,6 +20,7 @@
 #include "rec.h"
 #include "strmap.h"
 #include "util.h"
+#include "banned.h"
 
 #define IN_CHUNK (1 << 20)
 /* Bytes past the buffer's end that the line splitter may load (and mask
@@ -77,18 +78,12 @@ static int fail(struct mig_reader *r, unsigned long line, const char *fmt, ...)
 static int fail(struct mig_reader *r, unsigned long line, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	buf_reset(&r->err);
 	buf_addf(&r->err, "%s:%lu: ", r->name, line);
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	buf_vaddf(&r->err, fmt, ap);
 	va_end(ap);
-	buf_grow(&r->err, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(r->err.buf + r->err.len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	r->err.len += (size_t)n;
 	return -1;
 }
 

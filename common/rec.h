@@ -44,6 +44,7 @@ enum mig_type {
 	MIG_T_TIMESTAMPTZ,
 	MIG_T_UUID,
 	MIG_T_JSON,
+	MIG_T_ARRAY,	/* text[]: PostgreSQL's array literal, array.h */
 	MIG_T_COUNT
 };
 

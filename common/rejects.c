@@ -7,6 +7,7 @@
 #include "rejects.h"
 #include "strmap.h"
 #include "util.h"
+#include "banned.h"
 
 struct rejects {
 	char *path;

@@ -3,6 +3,7 @@
 
 #include "strmap.h"
 #include "util.h"
+#include "banned.h"
 
 /* FNV-1a: tags and column names are short, so a simple hash is enough. */
 static uint64_t strmap_hash(const void *p, size_t n)

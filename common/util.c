@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "banned.h"
 
 const char *argv0 = "mig";
 

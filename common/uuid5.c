@@ -6,6 +6,7 @@
 
 #include "util.h"
 #include "uuid5.h"
+#include "banned.h"
 
 void uuid5_init(struct uuid5 *u)
 {

@@ -16,6 +16,7 @@
 #include "rec.h"
 #include "strmap.h"
 #include "util.h"
+#include "banned.h"
 
 #define OUT_FLUSH (256 * 1024)
 
@@ -224,6 +225,7 @@ static const char *json_schema_of(enum mig_type t)
 	case MIG_T_TIMESTAMPTZ: return "{\"type\":[\"string\",\"null\"],\"format\":\"date-time\",\"x-mig-type\":\"timestamptz\"}";
 	case MIG_T_UUID: return "{\"type\":[\"string\",\"null\"],\"format\":\"uuid\",\"x-mig-type\":\"uuid\"}";
 	case MIG_T_JSON: return "{\"x-mig-type\":\"json\"}";
+	case MIG_T_ARRAY: return "{\"type\":[\"string\",\"null\"],\"x-mig-type\":\"array\"}";
 	default: return "{}";
 	}
 }

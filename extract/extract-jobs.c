@@ -15,6 +15,7 @@
 #include "control.h"
 #include "extract.h"
 #include "util.h"
+#include "banned.h"
 
 void x_count(struct xctx *x, const char *tag, long long n)
 {

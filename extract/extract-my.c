@@ -15,6 +15,7 @@
 
 #include "extract.h"
 #include "util.h"
+#include "banned.h"
 
 enum conv {
 	C_PASS,		/* the server's text is canonical */
@@ -37,14 +38,7 @@ static char *my_ident(void *conn, const char *name)
 
 static void my_literal(void *conn, struct buf *b, const char *s)
 {
-	size_t n = strlen(s);
-	char *tmp = emalloc(2 * n + 1);
-
-	mysql_real_escape_string(conn, tmp, s, (unsigned long)n);
-	buf_addc(b, '\'');
-	buf_adds(b, tmp);
-	buf_addc(b, '\'');
-	free(tmp);
+	db_my_lit(conn, b, s);
 }
 
 /* Integer keys by value mod n, any other key by CRC32 of its text. */

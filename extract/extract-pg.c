@@ -16,6 +16,7 @@
 
 #include "extract.h"
 #include "util.h"
+#include "banned.h"
 
 #define OUT_CHUNK (256 * 1024)
 
@@ -26,12 +27,7 @@ static char *pg_ident(void *conn, const char *name)
 
 static void pg_literal(void *conn, struct buf *b, const char *s)
 {
-	char *l = PQescapeLiteral(conn, s, strlen(s));
-
-	if (!l)
-		die(MIG_EXIT_DB, "cannot quote a literal: %s", PQerrorMessage(conn));
-	buf_adds(b, l);
-	PQfreemem(l);
+	db_pg_lit(conn, b, s);
 }
 
 /*

@@ -14,6 +14,7 @@
 
 #include "extract.h"
 #include "util.h"
+#include "banned.h"
 
 size_t x_job_ncols(const struct xjob *j, const struct cat_table *t)
 {

@@ -19,6 +19,7 @@
 
 #include "extract.h"
 #include "util.h"
+#include "banned.h"
 
 static char *sq_ident(void *conn, const char *name)
 {
@@ -28,11 +29,8 @@ static char *sq_ident(void *conn, const char *name)
 
 static void sq_literal(void *conn, struct buf *b, const char *s)
 {
-	char *q = sqlite3_mprintf("%Q", s);
-
 	(void)conn;
-	buf_adds(b, q);
-	sqlite3_free(q);
+	db_sqlite_lit(b, s);
 }
 
 /*

@@ -8,6 +8,7 @@
 
 #include "extract.h"
 #include "util.h"
+#include "banned.h"
 
 void x_double(struct buf *b, double d)
 {

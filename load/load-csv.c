@@ -22,6 +22,7 @@
 
 #include "load.h"
 #include "util.h"
+#include "banned.h"
 
 struct csvtab {
 	int fd;

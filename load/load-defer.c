@@ -40,6 +40,7 @@
 
 #include "load.h"
 #include "util.h"
+#include "banned.h"
 
 #define DEFER_TABLE "_mig_load_deferred"
 
@@ -129,21 +130,6 @@ static char *pg_q(struct target *tg, const char *schema, const char *table)
 	return buf_detach(&b, NULL);
 }
 
-static void lit(PGconn *c, struct buf *b, const char *s)
-{
-	char *q;
-
-	if (!s) {
-		buf_adds(b, "NULL");
-		return;
-	}
-	q = PQescapeLiteral(c, s, strlen(s));
-	if (!q)
-		die(MIG_EXIT_DB, "cannot quote a literal: %s", PQerrorMessage(c));
-	buf_adds(b, q);
-	PQfreemem(q);
-}
-
 /* "a\nb" -> quoted, comma-separated, each prefixed. */
 static void qcols(struct target *tg, struct buf *b, const char *cols, const char *prefix, const char *sep)
 {
@@ -184,9 +170,9 @@ static void load_saved(struct target *tg, struct savedlist *l, const char *schem
 
 	buf_adds(&q, "SELECT schema_name, table_name, kind, name, def, cols, ref, ref_cols, key_cols, ord FROM "
 		 DEFER_TABLE " WHERE table_name = ");
-	lit(tg->conn, &q, table);
+	db_pg_lit(tg->conn, &q, table);
 	buf_adds(&q, " AND schema_name IS NOT DISTINCT FROM ");
-	lit(tg->conn, &q, schema);
+	db_pg_lit(tg->conn, &q, schema);
 	buf_adds(&q, " ORDER BY ord FOR UPDATE");
 	if (tg->ops->query(tg, q.buf, collect, l, &err) < 0) {
 		struct buf e = BUF_INIT;
@@ -205,7 +191,7 @@ static void lock_key(struct target *tg, struct buf *b, const char *schema, const
 
 	buf_addf(&name, "%s.%s", schema ? schema : "", table);
 	buf_adds(b, "hashtext('" DEFER_TABLE "'), hashtext(");
-	lit(tg->conn, b, name.buf);
+	db_pg_lit(tg->conn, b, name.buf);
 	buf_addc(b, ')');
 	buf_release(&name);
 }
@@ -274,9 +260,9 @@ static void restore_leftovers(struct target *tg, const struct cat_table *ct, str
 	if (!saved_table_exists(tg))
 		return;
 	buf_adds(&q, "SELECT 1 FROM " DEFER_TABLE " WHERE table_name = ");
-	lit(tg->conn, &q, ct->name);
+	db_pg_lit(tg->conn, &q, ct->name);
 	buf_adds(&q, " AND schema_name IS NOT DISTINCT FROM ");
-	lit(tg->conn, &q, ct->schema);
+	db_pg_lit(tg->conn, &q, ct->schema);
 	buf_adds(&q, " LIMIT 1");
 	res = PQexec(tg->conn, q.buf);
 	any = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
@@ -300,9 +286,9 @@ static int fk_exists(struct target *tg, const char *qt, const char *name)
 	int there;
 
 	buf_adds(&q, "SELECT 1 FROM pg_constraint WHERE contype = 'f' AND conrelid = ");
-	lit(tg->conn, &q, qt);
+	db_pg_lit(tg->conn, &q, qt);
 	buf_adds(&q, "::regclass AND conname = ");
-	lit(tg->conn, &q, name);
+	db_pg_lit(tg->conn, &q, name);
 	res = PQexec(tg->conn, q.buf);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		struct buf e = BUF_INIT;
@@ -377,7 +363,7 @@ static void save_row(struct target *tg, struct buf *b, const struct cat_table *c
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		if (i)
 			buf_adds(b, ", ");
-		lit(tg->conn, b, v[i]);
+		db_pg_lit(tg->conn, b, v[i]);
 	}
 	buf_adds(b, ")");
 	xexec(tg, b->buf);
@@ -401,7 +387,7 @@ static void defer_keys(struct target *tg, const struct cat_table *ct, const char
 		 ", " KEYCOLS("confkey", "confrelid") " FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
 		 "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE k.contype = 'f' AND k.conrelid <> k.confrelid "
 		 "AND k.confrelid = ");
-	lit(tg->conn, &q, qt);
+	db_pg_lit(tg->conn, &q, qt);
 	buf_adds(&q, "::regclass ORDER BY 1, 2, 3");
 	xquery(tg, q.buf, &r);
 	for (i = 0; i < r.nrows; i++) {
@@ -423,7 +409,7 @@ static void defer_keys(struct target *tg, const struct cat_table *ct, const char
 	buf_reset(&q);
 	buf_adds(&q, "SELECT k.conname, pg_get_constraintdef(k.oid), " KEYCOLS("conkey", "conrelid")
 		 " FROM pg_constraint k WHERE k.contype IN ('p', 'u') AND k.conrelid = ");
-	lit(tg->conn, &q, qt);
+	db_pg_lit(tg->conn, &q, qt);
 	/* the primary key first: it is what most foreign keys reference */
 	buf_adds(&q, "::regclass ORDER BY k.contype, k.conname");
 	xquery(tg, q.buf, &r);
@@ -451,10 +437,10 @@ int defer_keys_left(struct target *tg, const char *schema, const char *table)
 	if (tg->url.kind != DB_PG || !saved_table_exists(tg))
 		return 0;
 	buf_adds(&q, "SELECT 1 FROM " DEFER_TABLE " WHERE kind = 'key' AND table_name = ");
-	lit(tg->conn, &q, table);
+	db_pg_lit(tg->conn, &q, table);
 	if (schema) {
 		buf_adds(&q, " AND schema_name = ");
-		lit(tg->conn, &q, schema);
+		db_pg_lit(tg->conn, &q, schema);
 	}
 	buf_adds(&q, " LIMIT 1");
 	res = PQexec(tg->conn, q.buf);
@@ -516,21 +502,21 @@ void defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *orp
 
 		buf_reset(&b);
 		buf_adds(&b, "INSERT INTO " DEFER_TABLE " (schema_name, table_name, kind, name, def, cols, ref, ref_cols, key_cols) VALUES (");
-		lit(tg->conn, &b, ct->schema);
+		db_pg_lit(tg->conn, &b, ct->schema);
 		buf_adds(&b, ", ");
-		lit(tg->conn, &b, ct->name);
+		db_pg_lit(tg->conn, &b, ct->name);
 		buf_adds(&b, ", 'fk', ");
-		lit(tg->conn, &b, fk->name);
+		db_pg_lit(tg->conn, &b, fk->name);
 		buf_adds(&b, ", ");
-		lit(tg->conn, &b, fk->def);
+		db_pg_lit(tg->conn, &b, fk->def);
 		buf_adds(&b, ", ");
-		lit(tg->conn, &b, cols);
+		db_pg_lit(tg->conn, &b, cols);
 		buf_adds(&b, ", ");
-		lit(tg->conn, &b, ref);
+		db_pg_lit(tg->conn, &b, ref);
 		buf_adds(&b, ", ");
-		lit(tg->conn, &b, rc);
+		db_pg_lit(tg->conn, &b, rc);
 		buf_adds(&b, ", ");
-		lit(tg->conn, &b, kc);
+		db_pg_lit(tg->conn, &b, kc);
 		buf_adds(&b, ")");
 		xexec(tg, b.buf);
 		buf_reset(&b);
@@ -558,15 +544,15 @@ void defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *orp
 		/* the columns, for counting duplicates should a unique one fail */
 		cols = ix->ncols ? joinnl(ix->cols, ix->ncols) : NULL;
 		buf_adds(&b, "INSERT INTO " DEFER_TABLE " (schema_name, table_name, kind, name, def, cols) VALUES (");
-		lit(tg->conn, &b, ct->schema);
+		db_pg_lit(tg->conn, &b, ct->schema);
 		buf_adds(&b, ", ");
-		lit(tg->conn, &b, ct->name);
+		db_pg_lit(tg->conn, &b, ct->name);
 		buf_adds(&b, ", 'index', ");
-		lit(tg->conn, &b, ix->name);
+		db_pg_lit(tg->conn, &b, ix->name);
 		buf_adds(&b, ", ");
-		lit(tg->conn, &b, ix->def);
+		db_pg_lit(tg->conn, &b, ix->def);
 		buf_adds(&b, ", ");
-		lit(tg->conn, &b, cols);
+		db_pg_lit(tg->conn, &b, cols);
 		buf_adds(&b, ")");
 		free(cols);
 		xexec(tg, b.buf);
@@ -865,7 +851,7 @@ next:
 			continue;
 		buf_reset(&b);
 		buf_adds(&b, "DELETE FROM " DEFER_TABLE " WHERE ord = ");
-		lit(tg->conn, &b, l->v[i].ord);
+		db_pg_lit(tg->conn, &b, l->v[i].ord);
 		xexec(tg, b.buf);
 	}
 	free(done);

@@ -16,6 +16,7 @@
 
 #include "load.h"
 #include "util.h"
+#include "banned.h"
 
 /* The first row of a query, its values copied (NULL for NULL). */
 struct row1 {
@@ -49,18 +50,6 @@ static int query1(struct target *tg, const char *sql, struct row1 *r, struct buf
 {
 	row1_clear(r);
 	return tg->ops->query(tg, sql, row1_cb, r, err);
-}
-
-/* SQL string literal: quotes doubled (names here, never row values). */
-static void lit(struct buf *b, const char *s)
-{
-	buf_addc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			buf_addc(b, *s);
-		buf_addc(b, *s);
-	}
-	buf_addc(b, '\'');
 }
 
 /* Call fn for each column of t's header that the server numbers itself. */
@@ -106,9 +95,9 @@ static int pg_col(struct target *tg, struct ltab *t, const char *col, int report
 	/* serial and identity columns alike own a sequence that this names */
 	buf_adds(&q, "SELECT s, pg_sequence_last_value(s::regclass)::text, (SELECT max(");
 	buf_addf(&q, "%s)::text FROM %s) FROM (SELECT pg_get_serial_sequence(", qc, qt);
-	lit(&q, qt);
+	db_std_lit(&q, qt);
 	buf_adds(&q, ", ");
-	lit(&q, col);
+	db_std_lit(&q, col);
 	buf_adds(&q, ") AS s) x WHERE s IS NOT NULL");
 	if (query1(tg, q.buf, &r, err) < 0)
 		goto out;
@@ -123,7 +112,7 @@ static int pg_col(struct target *tg, struct ltab *t, const char *col, int report
 	}
 	buf_reset(&q);
 	buf_adds(&q, "SELECT setval(");
-	lit(&q, seq);
+	db_std_lit(&q, seq);
 	buf_addf(&q, ", %lld)", strtoll(r.v[2], NULL, 10));
 	if (tg->ops->exec(tg, q.buf, err) < 0) {
 		ret = -1;
@@ -154,7 +143,7 @@ static int my_col(struct target *tg, struct ltab *t, const char *col, int report
 	if (max_of(tg, t, col, &m, err) < 0)
 		goto out;
 	buf_adds(&q, "SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ");
-	lit(&q, t->table);
+	db_std_lit(&q, t->table);
 	if (query1(tg, q.buf, &r, err) < 0)
 		goto out;
 	ret = 0;
@@ -204,7 +193,7 @@ static int sq_col(struct target *tg, struct ltab *t, const char *col, int report
 	max = strtoll(m.v[0], NULL, 10);
 	/* AUTOINCREMENT tables keep their counter in sqlite_sequence */
 	buf_adds(&q, "SELECT seq FROM sqlite_master s, sqlite_sequence q WHERE s.name = 'sqlite_sequence' AND q.name = ");
-	lit(&q, t->table);
+	db_std_lit(&q, t->table);
 	if (query1(tg, q.buf, &r, err) < 0) {
 		/* no sqlite_sequence at all: no AUTOINCREMENT table in the file */
 		buf_reset(err);
@@ -216,7 +205,7 @@ static int sq_col(struct target *tg, struct ltab *t, const char *col, int report
 		if (seq < max) {
 			buf_reset(&q);
 			buf_addf(&q, "UPDATE sqlite_sequence SET seq = %lld WHERE name = ", max);
-			lit(&q, t->table);
+			db_std_lit(&q, t->table);
 			if (tg->ops->exec(tg, q.buf, err) < 0) {
 				ret = -1;
 				goto out;

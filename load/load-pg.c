@@ -12,6 +12,7 @@
 
 #include "load.h"
 #include "util.h"
+#include "banned.h"
 
 struct pgtab {
 	char *copy;		/* COPY ... FROM STDIN statement */

@@ -19,6 +19,7 @@
 
 #include "load.h"
 #include "util.h"
+#include "banned.h"
 
 static int same_table(const struct cat_table *a, const char *schema, const char *name)
 {

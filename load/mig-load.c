@@ -22,6 +22,7 @@
 #include "opts.h"
 #include "strmap.h"
 #include "util.h"
+#include "banned.h"
 
 /* Encoded rows are pushed once this many bytes wait: few, large writes. */
 #define OUT_FLUSH (1u << 20)
@@ -784,6 +785,24 @@ static void trunc_check(struct ctx *cx)
 	buf_release(&b);
 }
 
+/*
+ * With rejects, constraints the target defers to COMMIT (DEFERRABLE
+ * INITIALLY DEFERRED foreign keys) are checked as each chunk goes in,
+ * under its savepoint: a row that breaks one is found by the same
+ * bisection as any bad row and rejected, where at COMMIT the whole batch
+ * would fail with no row named.
+ */
+static void begin(struct ctx *cx)
+{
+	xsql(cx, "BEGIN");
+	cx->in_txn = 1;
+	if ((so.reject || so.max_rejects >= 0) && cx->tg.ops->check_deferred) {
+		buf_reset(&cx->err);
+		if (cx->tg.ops->check_deferred(&cx->tg, &cx->err) < 0)
+			die(MIG_EXIT_DB, "%s: %s", cx->tg.url.shown, cx->err.buf);
+	}
+}
+
 static void commit(struct ctx *cx, int final)
 {
 	int changed = 0;
@@ -819,8 +838,7 @@ static void commit(struct ctx *cx, int final)
 	cx->stated = 1;
 	cx->batch_rows = 0;
 	if (!final) {
-		xsql(cx, "BEGIN");
-		cx->in_txn = 1;
+		begin(cx);
 	}
 }
 
@@ -1126,8 +1144,7 @@ int main(int argc, char **argv)
 	filter_init(&cx.fl, "mig-load", cx.r, cx.w, std_progress(&so), FILTER_SINK);
 	cx.fl.work = tab_of;
 	cx.fl.arg = &cx;
-	xsql(&cx, "BEGIN");
-	cx.in_txn = 1;
+	begin(&cx);
 
 	while ((ret = filter_next(&cx.fl, &it)) > 0) {
 		t = cx.fl.cur;

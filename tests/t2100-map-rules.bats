@@ -70,10 +70,15 @@ EOF
 	[ "$stderr" = "mig-map: contacts:2: column 'phone': phone(): not a phone number (letters or symbols) ('call me')" ]
 }
 
-@test "map: --on-error null" {
-	run -0 mig-map --on-error null -e 'contacts.phone = phone(phone, US)' -e 'contacts.joined = date(joined)' <"$D/dirty.csv"
+@test "map: --on-error null counts the nulled values per column, never shows them" {
+	run -0 --separate-stderr mig-map --on-error null -e 'contacts.phone = phone(phone, US)' -e 'contacts.joined = date(joined)' <"$D/dirty.csv"
 	[ "${lines[3]}" = 'contacts,2,,' ]
-	[ "${lines[5]}" = '#!stats mig-map contacts in=3 out=3 dropped=0 rejected=0' ]
+	[ "${lines[5]}" = '#!stats mig-map contacts in=3 out=3 dropped=0 rejected=0 nulled:phone=1 nulled:joined=1' ]
+	printf '%s\n' "mig-map: contacts: column 'phone': 1 values nulled (--on-error null)" \
+		"mig-map: contacts: column 'joined': 1 values nulled (--on-error null)" >"$BATS_TEST_TMPDIR/expect"
+	printf '%s\n' "$stderr" >"$BATS_TEST_TMPDIR/actual"
+	diff -u "$BATS_TEST_TMPDIR/expect" "$BATS_TEST_TMPDIR/actual"
+	[[ "$stderr" != *"call me"* ]]
 }
 
 @test "map: --on-error reject writes the record as it came in" {

@@ -7,6 +7,7 @@
 # ends identical to an uninterrupted one.
 
 load lib-common
+load lib-pipelines
 
 SHOP="$MIG_TOP/pipelines/shop"
 
@@ -81,7 +82,7 @@ migrate_and_check() {
 
 @test "shop at SCALE=10000: the truth holds; a run killed while loading, then resumed, ends identical" {
 	require_servers
-	local v1 ref cut run i pid
+	local v1 ref cut run
 	v1=$(test_db v1) ref=$(test_db ref) cut=$(test_db cut)
 	pg_newdb "$v1"
 	pg_newdb "$ref"
@@ -89,16 +90,8 @@ migrate_and_check() {
 	SRC=$(pg_url "$v1")
 	migrate_and_check "$v1" "$ref" 10000
 	run=$BATS_TEST_TMPDIR/cut
-	setsid make -s -C "$SHOP" MIG_BIN="$MIG_BIN" SRC="$SRC" DST="$(pg_url "$cut")" RUN="$run" \
-		DATA="$BATS_TEST_TMPDIR/data" SCALE=10000 SEED=7 BATCH=100 migrate >"$BATS_TEST_TMPDIR/cut.log" 2>&1 &
-	pid=$!
-	for i in $(seq 1 1200); do
-		[ -s "$run/checkpoints/order_items.json" ] && break
-		sleep 0.02
-	done
-	[ -s "$run/checkpoints/order_items.json" ]
-	kill -KILL -- "-$pid"
-	wait "$pid" || true
+	make_killed_at "$run/checkpoints/order_items.json" -C "$SHOP" MIG_BIN="$MIG_BIN" SRC="$SRC" DST="$(pg_url "$cut")" \
+		RUN="$run" DATA="$BATS_TEST_TMPDIR/data" SCALE=10000 SEED=7 BATCH=100 migrate
 	# it really stopped half-way
 	[ ! -e "$run/done/orders" ]
 	[ "$(pgq "$cut" "SELECT count(*) FROM order_items")" -lt "$(pgq "$ref" "SELECT count(*) FROM order_items")" ]

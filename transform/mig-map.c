@@ -23,6 +23,7 @@
 #include <crypt.h>
 
 #include "lang.h"
+#include "array.h"
 #include "json.h"
 #include "filter.h"
 #include "opts.h"
@@ -31,6 +32,7 @@
 #include "strmap.h"
 #include "util.h"
 #include "uuid5.h"
+#include "banned.h"
 
 enum { ON_ERROR, ON_NULL, ON_REJECT };
 
@@ -43,7 +45,7 @@ struct map_opts {
 	struct lang_opts lang;
 };
 
-enum rkind { R_TAGREN, R_COLREN, R_SET, R_DROP, R_KEEP };
+enum rkind { R_TAGREN, R_COLREN, R_SET, R_DROP, R_KEEP, R_EXPLODE };
 
 struct rule {
 	enum rkind kind;
@@ -62,6 +64,10 @@ struct step {
 	enum mig_type cast;	/* a typed output column: validated */
 	const char *col;
 	const char *where;
+	/* explode: one record per element of the array, slot taking each
+	 * element and ordslot (or -1) its 1-based ordinal. */
+	int explode, ordslot;
+	char ord[24];
 };
 
 struct prog {
@@ -79,7 +85,7 @@ struct prog {
 	struct lang_val *slots;
 };
 
-enum { O_ON_ERROR = 256, O_PASSWORDS, O_COST, O_INPUT };
+enum { O_ON_ERROR = 256, O_PASSWORDS, O_COST, O_INPUT, O_FUNCTIONS };
 
 static const struct mig_opt options[] = {
 	{ 'e', 'e', "rule", required_argument, "RULE", "a map rule, as in mig-map(1); repeatable", NULL },
@@ -90,6 +96,7 @@ static const struct mig_opt options[] = {
 	STD_OPTS_REJECTS,
 	{ O_PASSWORDS, 0, "passwords", required_argument, "FILE", "write the clear passwords that hash() made to FILE", NULL },
 	{ O_COST, 0, "bcrypt-cost", required_argument, "N", "bcrypt cost of hash(), 4 to 31", NULL },
+	{ O_FUNCTIONS, 0, "functions", no_argument, NULL, "list every function of the rule language with its signature", NULL },
 	STD_OPTS_BASE,
 	STD_OPTS_STATS,
 	MIG_OPTS_END,
@@ -214,6 +221,27 @@ static int parse_rule_into(struct lex *l, struct rule *r, const struct lang_opts
 	struct lang_val k;
 	int kw = -1;
 
+	if (lex_is(l, "explode")) {
+		lex_next(l);
+		if (!lex_is_name(l) || l->tok == LX_ARROW) {
+			r->tag = estrdup("explode");
+		} else {
+			if (parse_target(l, &r->tag, &r->col) < 0)
+				return -1;
+			if (!r->col)
+				return lex_fail(l, "expected TAG.COLUMN after 'explode'");
+			r->kind = R_EXPLODE;
+			if (parse_name_list(l, r) < 0)
+				return -1;
+			if (r->ncols > 1)
+				return lex_fail(l, "explode takes one ordinal column, found '%s'", r->cols[1]);
+			if (l->tok != LX_OP || l->op != OP_EQ)
+				return lex_fail(l, "expected '=' after 'explode %s.%s', found '%s'", r->tag, r->col,
+						lex_what(l));
+			lex_next(l);
+			return (r->expr = lang_parse(l, o)) ? 0 : -1;
+		}
+	}
 	if (lex_is(l, "drop") || lex_is(l, "keep")) {
 		kw = lex_is(l, "drop") ? R_DROP : R_KEEP;
 		lex_next(l);
@@ -460,8 +488,32 @@ static void bind(struct prog *p, const struct mig_header *h, struct mig_writer *
 			}
 			lv.types[k] = (enum mig_type)t;
 			p->steps = ereallocarray(p->steps, p->nsteps + 1, sizeof(*p->steps));
-			p->steps[p->nsteps++] = (struct step){ lv.slots[k], r->expr, r->typed ? r->type : MIG_T_ANY, r->col, r->where };
+			p->steps[p->nsteps++] = (struct step){ lv.slots[k], r->expr, r->typed ? r->type : MIG_T_ANY, r->col, r->where, 0, -1, "" };
 			break;
+		case R_EXPLODE: {
+			struct step st = { 0, r->expr, MIG_T_ANY, r->col, r->where, 1, -1, "" };
+
+			t = bind_expr(r->expr, &lv, &b);
+			if (t >= 0 && t != MIG_T_ARRAY && t != MIG_T_TEXT && t != MIG_T_ANY)
+				bind_fail(&b, "explode needs an array, not %s", mig_type_name((enum mig_type)t));
+			if ((k = live_find(&lv, r->col)) < 0) {
+				live_add(&lv, r->col, (int)p->nslots++, MIG_T_TEXT);
+				k = (int)lv.n - 1;
+			}
+			lv.types[k] = MIG_T_TEXT;
+			st.slot = lv.slots[k];
+			if (r->ncols) {
+				if ((k = live_find(&lv, r->cols[0])) < 0) {
+					live_add(&lv, r->cols[0], (int)p->nslots++, MIG_T_INT);
+					k = (int)lv.n - 1;
+				}
+				lv.types[k] = MIG_T_INT;
+				st.ordslot = lv.slots[k];
+			}
+			p->steps = ereallocarray(p->steps, p->nsteps + 1, sizeof(*p->steps));
+			p->steps[p->nsteps++] = st;
+			break;
+		}
 		case R_DROP:
 			for (j = 0; j < r->ncols; j++) {
 				if ((k = live_find(&lv, r->cols[j])) < 0)
@@ -502,7 +554,7 @@ static void bind(struct prog *p, const struct mig_header *h, struct mig_writer *
 
 		p->untouched[i] = (size_t)lv.slots[i] < p->nin;
 		for (k = 0; k < p->nsteps && p->untouched[i]; k++)
-			if (p->steps[k].slot == lv.slots[i])
+			if (p->steps[k].slot == lv.slots[i] || p->steps[k].ordslot == lv.slots[i])
 				p->untouched[i] = 0;
 	}
 	p->of = ereallocarray(p->of, lv.n ? lv.n : 1, sizeof(*p->of));
@@ -514,12 +566,131 @@ static void bind(struct prog *p, const struct mig_header *h, struct mig_writer *
 	mig_write_header_once(w, p->identity ? h : p->out);
 }
 
-/* Map one record; 0 written, 1 rejected. */
-static int map_record(struct prog *p, struct lang_ctx *c, const struct mig_item *it, struct mig_writer *w,
-		      struct rejects *rj, const struct map_opts *mo)
+/* A step failed: 0 to go on with NULL (counted), 1 rejected; else dies. */
+static int step_failed(const struct step *s, struct lang_ctx *c, const struct mig_item *it, struct mig_writer *w,
+		       struct rejects *rj, const struct map_opts *mo, struct ledger_counts *lc)
 {
+	char where[512], reason[512], name[512];
+
+	if (mo->on_error == ON_NULL) {
+		/* Counted per column, never shown: the values may be medical. */
+		snprintf(name, sizeof(name), "nulled:%s", s->col);
+		ledger_add_extra(lc, name, 1);
+		return 0;
+	}
+	snprintf(reason, sizeof(reason), "column '%s': %s(): %s", s->col, lang_top_name(s->expr), lang_why(c));
+	snprintf(where, sizeof(where), "%s:%llu", it->hdr->tag, it->row);
+	if (mo->on_error == ON_REJECT) {
+		if (rejects_add(rj, it->hdr, it->f, where, reason) == 0)
+			return 1;
+		mig_writer_flush(w);
+		die(MIG_EXIT_DATA, "%s: %s, and that is more than %lld rejects", where, reason, so.max_rejects);
+	}
+	mig_writer_flush(w);
+	if (so.show_values) {
+		struct lang_val a;
+
+		if (!lang_top_arg(s->expr, &a))
+			die(MIG_EXIT_DATA, "%s: %s", where, reason);
+		die(MIG_EXIT_DATA, "%s: %s ('%.*s')", where, reason, (int)a.len, a.p);
+	}
+	die(MIG_EXIT_DATA, "%s: %s", where, reason);
+}
+
+struct run {
+	struct prog *p;
+	struct lang_ctx *c;
+	const struct mig_item *it;
+	struct mig_writer *w;
+	struct rejects *rj;
+	const struct map_opts *mo;
+	struct ledger_counts *lc;
+	unsigned long long written;
+};
+
+static int write_out(struct run *r)
+{
+	struct prog *p = r->p;
 	size_t i;
-	char where[512], reason[512];
+
+	for (i = 0; i < p->nout; i++) {
+		const struct lang_val *v = &p->slots[p->outslot[i]];
+
+		/* An input field no rule wrote is copied whole, its plain mark
+		 * with it, so the writer copies a plain one without looking. */
+		if (p->untouched[i])
+			p->of[i] = r->it->f[p->outslot[i]];
+		else
+			p->of[i] = (struct mig_field){ v->p, v->len, v->null, 0 };
+	}
+	if (mig_write_record(r->w, p->out, p->of) < 0) {
+		mig_writer_flush(r->w);
+		die(MIG_EXIT_DATA, "%s:%llu: %s", r->it->hdr->tag, r->it->row, mig_writer_error(r->w));
+	}
+	r->written++;
+	return 0;
+}
+
+/* Steps from..nsteps, then the write; an explode step runs the rest once
+ * per element.  0, or 1 if the record was rejected. */
+static int run_steps(struct run *r, size_t from)
+{
+	struct prog *p = r->p;
+	size_t i;
+
+	for (i = from; i < p->nsteps; i++) {
+		struct step *s = &p->steps[i];
+		struct lang_val res;
+
+		if (lang_eval(r->c, s->expr, &res) < 0 || (s->cast && lang_cast(r->c, s->cast, &res) < 0)) {
+			if (step_failed(s, r->c, r->it, r->w, r->rj, r->mo, r->lc))
+				return 1;
+			res = (struct lang_val){ "", 0, 1 };
+		}
+		if (s->explode) {
+			struct arr_it ai;
+			const char *e;
+			size_t len;
+			long k = 0;
+			int null, rc;
+
+			/* NULL and {} give no record, as PostgreSQL's unnest(). */
+			if (res.null)
+				return 0;
+			if (arr_open(&ai, res.p, res.len) < 0) {
+				lang_why_set(r->c, "not an array");
+				return step_failed(s, r->c, r->it, r->w, r->rj, r->mo, r->lc);
+			}
+			while ((rc = arr_next(&ai, &e, &len, &null)) > 0) {
+				p->slots[s->slot] = (struct lang_val){ e, len, null };
+				if (s->ordslot >= 0) {
+					int n = snprintf(s->ord, sizeof(s->ord), "%ld", ++k);
+
+					p->slots[s->ordslot] = (struct lang_val){ s->ord, (size_t)n, 0 };
+				}
+				if (run_steps(r, i + 1)) {
+					arr_close(&ai);
+					return 1;
+				}
+			}
+			arr_close(&ai);
+			if (rc < 0) {
+				lang_why_set(r->c, "not an array");
+				return step_failed(s, r->c, r->it, r->w, r->rj, r->mo, r->lc);
+			}
+			return 0;
+		}
+		p->slots[s->slot] = res;
+	}
+	return write_out(r);
+}
+
+/* Map one record: the number of records written, or -1 if rejected. */
+static long long map_record(struct prog *p, struct lang_ctx *c, const struct mig_item *it, struct mig_writer *w,
+			    struct rejects *rj, const struct map_opts *mo, struct ledger_counts *lc)
+{
+	struct run r = { p, c, it, w, rj, mo, lc, 0 };
+	size_t i;
 
 	lang_ctx_record(c, p->slots, it);
 	for (i = 0; i < p->nin; i++) {
@@ -529,52 +700,9 @@ static int map_record(struct prog *p, struct lang_ctx *c, const struct mig_item 
 	}
 	for (; i < p->nslots; i++)
 		p->slots[i] = (struct lang_val){ "", 0, 1 };
-	for (i = 0; i < p->nsteps; i++) {
-		struct step *s = &p->steps[i];
-		struct lang_val res;
-
-		if (lang_eval(c, s->expr, &res) < 0 || (s->cast && lang_cast(c, s->cast, &res) < 0)) {
-			if (mo->on_error == ON_NULL) {
-				res = (struct lang_val){ "", 0, 1 };
-			} else {
-				snprintf(reason, sizeof(reason), "column '%s': %s(): %s", s->col, lang_top_name(s->expr),
-					 lang_why(c));
-				snprintf(where, sizeof(where), "%s:%llu", it->hdr->tag, it->row);
-				if (mo->on_error == ON_REJECT) {
-					if (rejects_add(rj, it->hdr, it->f, where, reason) == 0)
-						return 1;
-					mig_writer_flush(w);
-					die(MIG_EXIT_DATA, "%s: %s, and that is more than %lld rejects", where, reason,
-					    so.max_rejects);
-				}
-				mig_writer_flush(w);
-				if (so.show_values) {
-					struct lang_val a;
-
-					if (!lang_top_arg(s->expr, &a))
-						die(MIG_EXIT_DATA, "%s: %s", where, reason);
-					die(MIG_EXIT_DATA, "%s: %s ('%.*s')", where, reason, (int)a.len, a.p);
-				}
-				die(MIG_EXIT_DATA, "%s: %s", where, reason);
-			}
-		}
-		p->slots[s->slot] = res;
-	}
-	for (i = 0; i < p->nout; i++) {
-		const struct lang_val *v = &p->slots[p->outslot[i]];
-
-		/* An input field no rule wrote is copied whole, its plain mark
-		 * with it, so the writer copies a plain one without looking. */
-		if (p->untouched[i])
-			p->of[i] = it->f[p->outslot[i]];
-		else
-			p->of[i] = (struct mig_field){ v->p, v->len, v->null, 0 };
-	}
-	if (mig_write_record(w, p->out, p->of) < 0) {
-		mig_writer_flush(w);
-		die(MIG_EXIT_DATA, "%s:%llu: %s", it->hdr->tag, it->row, mig_writer_error(w));
-	}
-	return 0;
+	if (run_steps(&r, 0))
+		return -1;
+	return (long long)r.written;
 }
 
 static void prog_free(struct prog *p)
@@ -638,6 +766,7 @@ int main(int argc, char **argv)
 	struct filter_args fa = FILTER_ARGS_INIT;
 	char where[64];
 	size_t nrule = 0, i;
+	long long nw;
 	int c, ret;
 
 	argv0 = "mig-map";
@@ -669,6 +798,11 @@ int main(int argc, char **argv)
 			mo.password_path = optarg;
 			mo.lang.passwords_ok = 1;
 			break;
+		case O_FUNCTIONS:
+			lang_list_functions(stdout, 0);
+			if (fflush(stdout) != 0 || ferror(stdout))
+				die(MIG_EXIT_SYSTEM, "<stdout>: write error:");
+			return 0;
 		case O_COST:
 			mo.lang.bcrypt_cost = (int)estrtonum(optarg, 4, 31, "--bcrypt-cost");
 			break;
@@ -716,15 +850,38 @@ int main(int argc, char **argv)
 				mig_writer_flush(w);
 				die(MIG_EXIT_DATA, "%s:%llu: %s", it.hdr->tag, it.row, mig_writer_error(w));
 			}
-		} else if (map_record(cp, ctx, &it, w, rj, &mo)) {
+		} else if ((nw = map_record(cp, ctx, &it, w, rj, &mo, fl.lc)) < 0) {
 			fl.lc->rejected++;
+		} else if (nw == 0) {
+			fl.lc->dropped++;
 		} else {
-			fl.lc->out++;
+			fl.lc->out += (unsigned long long)nw;
 		}
 	}
 	if (ret < 0)
 		filter_input_error(&fl);
 	filter_end(&fl);
+	/* A rule for a tag that never came did nothing: say so, not exit 0. */
+	for (i = 0; i < rs.n; i++) {
+		const char *tag = rs.order[i]->tag, *near;
+
+		if (strmap_get(&fl.ledger.tags, tag, strlen(tag)))
+			continue;
+		mig_writer_flush(w);
+		if ((near = lang_near(tag, (const char *const *)fl.ledger.order, fl.ledger.n)))
+			die(MIG_EXIT_USAGE, "%s: tag '%s' never came in the stream (did you mean '%s'?)",
+			    rs.order[i]->r[0]->where, tag, near);
+		die(MIG_EXIT_USAGE, "%s: tag '%s' never came in the stream", rs.order[i]->r[0]->where, tag);
+	}
+	for (i = 0; i < fl.ledger.n; i++) {
+		struct ledger_counts *lc = ledger_tag(&fl.ledger, fl.ledger.order[i]);
+		size_t j;
+
+		for (j = 0; j < lc->nextra; j++)
+			if (!strncmp(lc->extra_names[j], "nulled:", 7))
+				fprintf(stderr, "mig-map: %s: column '%s': %llu values nulled (--on-error null)\n",
+					fl.ledger.order[i], lc->extra_names[j] + 7, lc->extra[j]);
+	}
 	if (so.verbose)
 		for (i = 0; i < fl.ledger.n; i++) {
 			struct ledger_counts *lc = ledger_tag(&fl.ledger, fl.ledger.order[i]);

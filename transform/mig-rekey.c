@@ -63,6 +63,8 @@ struct run {
 	struct rng rng;
 	struct uuid7 u7;
 	struct uuid5 u5;
+	struct lang_opts lang_opts;	/* none: no password() in a key template */
+	struct lang_ctx *lang;		/* evaluates key templates */
 	/* per-record scratch */
 	struct mig_field *of;
 	struct buf *cb;		/* one text buffer per output column */
@@ -125,6 +127,85 @@ _Noreturn static void no_column(struct run *run, unsigned long line, const char 
 	    mig_reader_name(run->r), line, tag, col, rule, text);
 }
 
+static int header_resolve(const char *name, void *arg, enum mig_type *type)
+{
+	const struct mig_header *h = arg;
+	int k = mig_header_find(h, name);
+
+	if (k >= 0)
+		*type = h->types[k];
+	return k;
+}
+
+/* Columns of the key's name template to slots of the input header h. */
+static void bind_name(struct run *run, struct tagrule *t, const struct mig_header *h, unsigned long line)
+{
+	struct buf err = BUF_INIT;
+	enum mig_type type;
+
+	t->plan.slots = ecalloc(h->ncols + 1, sizeof(*t->plan.slots));
+	if (lang_bind(t->name, header_resolve, (void *)h, &type, &err) == 0) {
+		buf_release(&err);
+		return;
+	}
+	if (!strncmp(err.buf, "unknown column '", 16)) {
+		err.buf[16 + strcspn(err.buf + 16, "'")] = '\0';
+		no_column(run, line, t->tag, err.buf + 16, "key", t->keytext);
+	}
+	mig_writer_flush(run->w);
+	die(MIG_EXIT_USAGE, "%s:%lu: tag '%s': key template: %s (rule 'key %s')", mig_reader_name(run->r), line,
+	    t->tag, err.buf, t->keytext);
+}
+
+struct nullcol {
+	const struct lang_val *slots;
+	const char *name;
+};
+
+static void first_null(const char *name, int slot, void *arg)
+{
+	struct nullcol *n = arg;
+
+	if (!n->name && slot >= 0 && n->slots[slot].null)
+		n->name = name;
+}
+
+/*
+ * The name of a record's new uuid5 key from its template, into run->tmp2:
+ * 0, or -1 with why set (NULL, or an error of a function).
+ */
+static int eval_name(struct run *run, struct tagrule *t, const struct mig_item *it, struct buf *why)
+{
+	const struct mig_field *f = it->f;
+	struct lang_val *sl = t->plan.slots, v;
+	size_t i;
+
+	for (i = 0; i < it->hdr->ncols; i++)
+		sl[i] = (struct lang_val){ f[i].val, f[i].len, f[i].null };
+	if (!run->lang)
+		run->lang = lang_ctx_new(&run->lang_opts);
+	lang_ctx_record(run->lang, sl, it);
+	buf_reset(why);
+	if (lang_eval(run->lang, t->name, &v) < 0) {
+		buf_addf(why, "key template: %s", lang_why(run->lang));
+		return -1;
+	}
+	if (v.null) {
+		struct nullcol n = { sl, NULL };
+
+		/* say which column made it NULL, for the usual concatenations */
+		lang_columns(t->name, first_null, &n);
+		if (n.name)
+			buf_addf(why, "NULL in column '%s' of the key template", n.name);
+		else
+			buf_adds(why, "the key template is NULL");
+		return -1;
+	}
+	buf_reset(&run->tmp2);
+	buf_add(&run->tmp2, v.p, v.len);
+	return 0;
+}
+
 /* Output header and field sources for a new input header of a ruled tag. */
 static void build_plan(struct run *run, struct tagrule *t, const struct mig_header *h,
 		       unsigned long line)
@@ -145,12 +226,8 @@ static void build_plan(struct run *run, struct tagrule *t, const struct mig_head
 	p->keyin = p->keyout = p->keepout = -1;
 	if (t->has_key && (p->keyin = mig_header_find(h, t->keycol)) < 0)
 		no_column(run, line, t->tag, t->keycol, "key", t->keytext);
-	p->tmplin = ecalloc(t->ntmpl + 1, sizeof(*p->tmplin));
-	for (i = 0; i < t->ntmpl; i++)
-		if (!t->tmpl[i].col)
-			p->tmplin[i] = -1;
-		else if ((p->tmplin[i] = mig_header_find(h, t->tmpl[i].text)) < 0)
-			no_column(run, line, t->tag, t->tmpl[i].text, "key", t->keytext);
+	if (t->name)
+		bind_name(run, t, h, line);
 	p->refin = ecalloc(t->nrefs + 1, sizeof(*p->refin));
 	for (i = 0; i < t->nrefs; i++)
 		if ((p->refin[i] = mig_header_find(h, t->refs[i].col)) < 0)
@@ -911,22 +988,10 @@ static void record(struct run *run, struct tagrule *t, const struct mig_item *it
 		struct mig_field name = *kv;
 
 		/* the name comes from the template; the crosswalk keeps the old key */
-		if (t->ntmpl) {
-			buf_reset(&run->tmp2);
-			for (i = 0; i < t->ntmpl; i++) {
-				const struct mig_field *v = p->tmplin[i] >= 0 ? &f[p->tmplin[i]] : NULL;
-
-				if (!v) {
-					buf_adds(&run->tmp2, t->tmpl[i].text);
-					continue;
-				}
-				if (v->null) {
-					buf_reset(why);
-					buf_addf(why, "NULL in column '%s' of the key template", t->tmpl[i].text);
-					refuse(run, it, lc, why->buf);
-					return;
-				}
-				buf_add(&run->tmp2, v->val, v->len);
+		if (t->name) {
+			if (eval_name(run, t, it, why) < 0) {
+				refuse(run, it, lc, why->buf);
+				return;
 			}
 			name = (struct mig_field){ run->tmp2.buf, run->tmp2.len, 0, 0 };
 		}
@@ -1335,6 +1400,8 @@ int main(int argc, char **argv)
 		verbose_report(&run.rules);
 	mig_reader_free(run.r);
 	rules_release(&run.rules);
+	if (run.lang)
+		lang_ctx_free(run.lang);
 	filter_release(&run.fl);
 	for (c = 0; c < (int)run.ofcap; c++)
 		buf_release(&run.cb[c]);

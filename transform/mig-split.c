@@ -18,6 +18,7 @@
 #include "rejects.h"
 #include "strmap.h"
 #include "util.h"
+#include "banned.h"
 
 enum unmatched { UN_ERROR, UN_DROP, UN_PASS, UN_TAG, UN_REJECT };
 
@@ -531,6 +532,18 @@ int main(int argc, char **argv)
 	if (ret < 0)
 		filter_input_error(&fl);
 	filter_end(&fl);
+	/* A rule for a tag that never came did nothing: say so, not exit 0. */
+	for (i = 0; i < nsrc; i++) {
+		const char *tag = order[i]->tag, *near;
+
+		if (strmap_get(&fl.ledger.tags, tag, strlen(tag)))
+			continue;
+		mig_writer_flush(w);
+		if ((near = lang_near(tag, (const char *const *)fl.ledger.order, fl.ledger.n)))
+			die(MIG_EXIT_USAGE, "%s: tag '%s' never came in the stream (did you mean '%s'?)",
+			    order[i]->r[0]->where, tag, near);
+		die(MIG_EXIT_USAGE, "%s: tag '%s' never came in the stream", order[i]->r[0]->where, tag);
+	}
 	account(order, nsrc);
 	filter_stats(&fl);
 	if (rj)

@@ -20,13 +20,13 @@ _Noreturn static void bad(const char *where, const char *name, const char *arg, 
 
 static void bad(const char *where, const char *name, const char *arg, const char *fmt, ...)
 {
-	char msg[512];
+	struct buf msg = BUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	die(MIG_EXIT_USAGE, "%srule '%s %s': %s", where, name, arg, msg);
+	die(MIG_EXIT_USAGE, "%srule '%s %s': %s", where, name, arg, msg.buf);
 }
 
 static char *trim(char *s)
@@ -117,54 +117,24 @@ static int parse_ns(const char *s, unsigned char ns[16])
 }
 
 /*
- * "'customer:' || id || '-' || branch": constants in single quotes ('' for
- * a quote) and column names (bare or "double-quoted").  Replaced by the
- * rule language's string expressions once it has them.
+ * The name template is any expression of the rule language over the
+ * record's columns and constants: 'customer:' || id, lower(email), ...
  */
 static void parse_template(struct tagrule *t, const char *s, const char *where, const char *arg)
 {
-	struct buf b = BUF_INIT;
+	static const struct lang_opts o;
+	struct lex l;
 
-	for (;;) {
-		struct tmplpart part = { NULL, 0 };
-
-		while (isspace((unsigned char)*s))
-			s++;
-		buf_reset(&b);
-		if (*s == '\'' || *s == '"') {
-			char q = *s++;
-
-			for (;; s++) {
-				if (!*s)
-					bad(where, "key", arg, "template: unterminated quote");
-				if (*s == q && s[1] == q)
-					buf_addc(&b, *s++);
-				else if (*s == q)
-					break;
-				else
-					buf_addc(&b, *s);
-			}
-			s++;
-			part.col = q == '"';
-		} else {
-			while (isalnum((unsigned char)*s) || *s == '_')
-				buf_addc(&b, *s++);
-			if (!b.len)
-				bad(where, "key", arg, "template: expected 'text' or a column at '%s'", s);
-			part.col = 1;
-		}
-		part.text = estrdup(b.len ? b.buf : "");
-		t->tmpl = ereallocarray(t->tmpl, t->ntmpl + 1, sizeof(*t->tmpl));
-		t->tmpl[t->ntmpl++] = part;
-		while (isspace((unsigned char)*s))
-			s++;
-		if (!*s)
-			break;
-		if (s[0] != '|' || s[1] != '|')
-			bad(where, "key", arg, "template: expected || at '%s'", s);
-		s += 2;
+	lex_init(&l, s);
+	t->name = lang_parse(&l, &o);
+	if (t->name && l.tok != LX_EOF) {
+		lex_fail(&l, "expected the end of the template, found '%s'", lex_what(&l));
+		lang_free(t->name);
+		t->name = NULL;
 	}
-	buf_release(&b);
+	if (!t->name)
+		bad(where, "key", arg, "template: %s at column %zu", lex_error(&l), lex_errpos(&l));
+	lex_release(&l);
 }
 
 static void rule_key(struct rules *r, char *s, const char *where, const char *arg)
@@ -727,7 +697,7 @@ void plan_free(struct tagrule *t)
 		mig_header_free(p->out);
 	free(p->from);
 	free(p->ddin);
-	free(p->tmplin);
+	free(p->slots);
 	for (i = 0; p->refout && i < t->nrefs; i++) {
 		free(p->refout[i]);
 		free(p->refclear[i]);
@@ -767,9 +737,7 @@ void rules_release(struct rules *r)
 		free(t->lk);
 		free(t->lksrc);
 		keymap_release(&t->map);
-		for (j = 0; j < t->ntmpl; j++)
-			free(t->tmpl[j].text);
-		free(t->tmpl);
+		lang_free(t->name);
 		free(t->keycol);
 		free(t->keytext);
 		free(t->keepold);

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "lang.h"
 #include "rec.h"
 
 /* An append-only string store; a string is named by a 64-bit reference. */
@@ -241,7 +242,7 @@ struct plan {
 	struct mig_header *out;
 	long *from;		/* per output column: input column, or -1 */
 	long keyin, keyout, keepout;
-	long *tmplin;		/* per template part: input column, or -1 */
+	struct lang_val *slots;	/* the name expression's columns: one per input column */
 	long *ddin;		/* dedupe columns: output column, or -2 - input column */
 	size_t ndd;
 	long idsout;		/* the merged-ids column, or -1 */
@@ -251,16 +252,6 @@ struct plan {
 	long **refclear;	/* per ref rule: output columns to clear, -1 ended */
 	long *uout;		/* per unique column: output column */
 	long *lkby, *lkout;	/* per lookup: input BY column, output column */
-};
-
-/*
- * A name template: 'text' || column || ... (SQL's concatenation).  The
- * small parser in rekey-rules.c reads only that form, until the rule
- * language has string expressions.
- */
-struct tmplpart {
-	char *text;		/* the constant, or the column name */
-	int col;		/* a column */
 };
 
 struct tagrule {
@@ -273,8 +264,9 @@ struct tagrule {
 	int seq_end;		/* seq was the largest int64 and is used */
 	struct tagrule *seqof;	/* the tag whose sequence this one shares */
 	unsigned char ns[16];
-	struct tmplpart *tmpl;	/* uuid5's name from a template, else the old key */
-	size_t ntmpl;
+	/* uuid5's name: an expression of the rule language (mig-rules(7)) over
+	 * the record's columns, else the old key */
+	struct lang_expr *name;
 	char *keepold;
 	struct keymap map;	/* old key -> seq, uuid, or entry number (keep) */
 	char *xwpath;

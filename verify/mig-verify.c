@@ -20,6 +20,7 @@
 #include "opts.h"
 #include "util.h"
 #include "verify.h"
+#include "banned.h"
 
 enum { O_SQL = 256, O_MAX_KEYS, O_REPORT, O_DB };
 

@@ -26,6 +26,7 @@
 #include "catalog.h"
 #include "util.h"
 #include "verify.h"
+#include "banned.h"
 
 const struct catalog *vdb_catalog(struct vdb *d, struct buf *err)
 {

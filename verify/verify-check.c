@@ -13,6 +13,7 @@
 
 #include "util.h"
 #include "verify.h"
+#include "banned.h"
 
 struct vdb *vdb_find(struct vctx *c, const char *alias, size_t n)
 {
@@ -39,13 +40,11 @@ struct vdb *vref(struct vctx *c, const char *s, size_t n, const char *dflt, char
 
 void vsql_lit(FILE *fp, const char *s)
 {
-	fputc('\'', fp);
-	for (; *s; s++) {
-		if (*s == '\'')
-			fputc('\'', fp);
-		fputc(*s, fp);
-	}
-	fputc('\'', fp);
+	struct buf b = BUF_INIT;
+
+	db_std_lit(&b, s);
+	fwrite(b.buf, 1, b.len, fp);
+	buf_release(&b);
 }
 
 const char *vskip(const char *p)
@@ -97,15 +96,8 @@ void vcheck_begin(struct vcheck *k, struct vctx *c, const char *kind, const char
 static void vnote(struct vcheck *k, const char *fmt, va_list ap)
 {
 	struct buf b = BUF_INIT;
-	va_list aq;
-	int n;
 
-	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
-	buf_grow(&b, (size_t)n + 1);
-	vsnprintf(b.buf, (size_t)n + 1, fmt, ap);
-	b.len = (size_t)n;
+	buf_vaddf(&b, fmt, ap);
 	json_array_append_new(json_object_get(k->obj, "notes"), json_stringn(b.buf, b.len));
 	buf_adds(&k->notes, "    ");
 	buf_add(&k->notes, b.buf, b.len);
@@ -145,17 +137,7 @@ void vcheck_end(struct vcheck *k, enum vstatus st, const char *fmt, ...)
 	if (old && !strcmp(json_string_value(old), "error"))
 		st = V_ERROR;
 	va_start(ap, fmt);
-	{
-		va_list aq;
-		int n;
-
-		va_copy(aq, ap);
-		n = vsnprintf(NULL, 0, fmt, aq);
-		va_end(aq);
-		buf_grow(&sum, (size_t)n + 1);
-		vsnprintf(sum.buf, (size_t)n + 1, fmt, ap);
-		sum.len = (size_t)n;
-	}
+	buf_vaddf(&sum, fmt, ap);
 	va_end(ap);
 	switch (st) {
 	case V_PASS:

@@ -15,6 +15,7 @@
 
 #include "util.h"
 #include "verify.h"
+#include "banned.h"
 
 struct operand {
 	struct vdb *d;

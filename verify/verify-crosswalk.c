@@ -32,6 +32,7 @@
 #include "strmap.h"
 #include "util.h"
 #include "verify.h"
+#include "banned.h"
 
 struct xent {
 	unsigned n;		/* rows with this key */

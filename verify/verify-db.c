@@ -14,6 +14,7 @@
 #include "canon.h"
 #include "util.h"
 #include "verify.h"
+#include "banned.h"
 
 struct vrows {
 	struct vdb *d;

@@ -36,6 +36,7 @@
 #include "ledger.h"
 #include "util.h"
 #include "verify.h"
+#include "banned.h"
 
 struct lline {
 	char *tag;

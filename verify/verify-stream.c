@@ -27,6 +27,7 @@
 #include "strmap.h"
 #include "util.h"
 #include "verify.h"
+#include "banned.h"
 
 #define NBUCKET 4096
 /* about 300 bytes a held row: 60 MB at most, enough to name keys */

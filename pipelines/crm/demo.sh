@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# demo.sh - the CRM consolidation as far as it goes today, on a throwaway
-# PostgreSQL (make demo PIPELINE=crm): v1 generated and loaded, the v2
-# schema, the data mapping report.  SCALE=N people
-# (default 1000).
+# demo.sh - the CRM consolidation on a throwaway PostgreSQL (make demo
+# PIPELINE=crm), the seed's process: v1 generated and loaded, the data
+# mapping report, a pilot into a scratch database, the migration, its
+# validation, a rerun that changes nothing.  SCALE=N people (default 1000).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -eu -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,12 +18,21 @@ echo "== starting a throwaway PostgreSQL in $work/srv"
 mig_servers_start "$work/srv" pg >"$work/servers.log" 2>&1 || { cat "$work/servers.log" >&2; exit 1; }
 pg_newdb crm_v1
 pg_newdb crm_v2
+pg_newdb crm_pilot
 m() { make -s -C "$here" MIG_BIN="$bin" DATA="$work/data" RUN="$work/run" SCALE="$scale" SRC="$(pg_url crm_v1)" DST="$(pg_url crm_v2)" "$@"; }
 echo "== generating $scale people (contacts, patients, staff) into v1"
 m data load-v1
-echo "== the v2 schema"
-m schema
-echo "== the data mapping report"
+echo "== the data mapping report, before anything is written"
 m report
 cat "$work/run/mapping_report.json"
-echo "(the rules wait for features of the tools: see pipelines/crm/README.md)"
+echo "== a pilot: a sample of 50 rows a table into a scratch database, verified"
+m PILOT=50 PILOT_DST="$(pg_url crm_pilot)" pilot
+echo "== the migration"
+m migrate
+echo "== validation ($work/run/validation_report.json, report.html)"
+m verify
+echo "== merges (audit/person_merges.csv) and condition mentions to review"
+echo "$(($(wc -l < "$work/run/audit/person_merges.csv") - 1)) contacts and patients merged"
+grep -a -c '^mention,' "$work/run/conditions_to_review.csv" || true
+echo "== a rerun into the filled target (UPSERT=1): nothing changes"
+m RUN="$work/run2" UPSERT=1 migrate

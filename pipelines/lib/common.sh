@@ -37,6 +37,8 @@ log() {
 load_stream() {
 	local t=$1 opts=()
 	if [ -n "${UPSERT:-}" ]; then opts+=(--upsert); fi
+	# LOAD_OPTS: a script's own mig-load options (--defer-constraints)
+	opts+=(${LOAD_OPTS:-})
 	mkdir -p "$RUN/done" "$RUN/checkpoints"
 	log "$t: load"
 	mig-load -q -b "${BATCH:-50000}" -c "$RUN/checkpoints/$t.json" "${opts[@]}" \
@@ -79,11 +81,12 @@ stage_main() {
 # verify_main: sign the migration off with the pipeline's checks.mig, run
 # by mig-verify from the run directory: validation_report.json, the same
 # checks as SQL in post_migration_checks.sql, and the page for reviewers
-# in report.html (mig-report(1)).  Exits 1 when a check failed.
+# in report.html (mig-report(1)).  CHECKS names another checks file of
+# the pipeline (a pilot's).  Exits 1 when a check failed.
 verify_main() {
 	local checks st=0
 	: "${RUN:?set RUN}" "${SRC:?set SRC=URL}" "${DST:?set DST=URL}"
-	checks=$(cd "$(dirname "${BASH_SOURCE[0]}")/../${PIPELINE:?set PIPELINE}" && pwd)/checks.mig
+	checks=$(cd "$(dirname "${BASH_SOURCE[0]}")/../${PIPELINE:?set PIPELINE}" && pwd)/${CHECKS:-checks.mig}
 	cd "$RUN"
 	log "verify: $(grep -c '^[a-z]' "$checks") checks"
 	mig-verify -q -s "$SRC" -t "$DST" -f "$checks" --sql post_migration_checks.sql

@@ -6,6 +6,7 @@
 
 #include "rec.h"
 #include "util.h"
+#include "banned.h"
 
 int main(int argc, char **argv)
 {

@@ -11,6 +11,7 @@
 
 #include "rec.h"
 #include "util.h"
+#include "banned.h"
 
 int main(int argc, char **argv)
 {

@@ -13,6 +13,7 @@
 
 #include "rec.h"
 #include "util.h"
+#include "banned.h"
 
 /* Copy the stream at path into memory through a pipe-free temp file. */
 static char *pass(const char *path, size_t bufsize, size_t *len, char *tmpl)

@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "rec.h"
 #include "util.h"
+#include "banned.h"
 
 struct lc {
 	struct buf flat;	/* fields of all records: len-prefixed, "N" for NULL */

@@ -7,6 +7,7 @@
 
 #include "dburl.h"
 #include "util.h"
+#include "banned.h"
 
 int main(int argc, char **argv)
 {
