@@ -25,6 +25,11 @@ SCH="$MIG_TOP/pipelines/school"
 	grep -q '^  "failed": 0,$' "$RUN/validation_report.json"
 	[ -s "$RUN/report.html" ]
 	grep -q 'verify: 0 generated passwords that do not verify' "$RUN/run.log"
+	# make status: each entity done, with the rows loaded
+	m RUN="$RUN" status > "$BATS_TEST_TMPDIR/status"
+	grep -Eq '^School +done +[1-9][0-9]* rows$' "$BATS_TEST_TMPDIR/status"
+	grep -Eq '^people +done +[1-9][0-9]* rows$' "$BATS_TEST_TMPDIR/status"
+	[ "$(m RUN="$BATS_TEST_TMPDIR/none" status | grep -c ' pending')" -eq 2 ]
 	# one user per v1 row: a teacher who is also a parent (same name and
 	# e-mail at one school) is two users, one per role
 	n=$(( $(pgq "$v1" 'SELECT count(*) FROM "Teacher"') + $(pgq "$v1" 'SELECT count(*) FROM "Parent"') + $(pgq "$v1" 'SELECT count(*) FROM "Student"') ))
