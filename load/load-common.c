@@ -85,12 +85,10 @@ void pick_conv(struct ltab *t, const struct cat_table *ct, unsigned want)
 }
 
 /* Whether name is in the comma-separated list. */
-static int in_list(const char *list, const char *name)
+int in_list(const char *list, int sep, const char *name, size_t n)
 {
-	size_t n = strlen(name);
-
 	while (list && *list) {
-		const char *c = strchr(list, ',');
+		const char *c = strchr(list, sep);
 		size_t len = c ? (size_t)(c - list) : strlen(list);
 
 		if (len == n && !memcmp(list, name, n))
@@ -104,7 +102,7 @@ int upsert_sets(const struct target *tg, const struct ltab *t, size_t i)
 {
 	size_t k;
 
-	if (tg->insert_only || in_list(tg->keep_cols, t->hdr->names[i]))
+	if (tg->insert_only || in_list(tg->keep_cols, ',', t->hdr->names[i], strlen(t->hdr->names[i])))
 		return 0;
 	for (k = 0; k < t->nkey; k++)
 		if (t->keyidx[k] == (int)i)

@@ -586,21 +586,6 @@ static void orphan_row(void *arg, size_t n, char **v)
 	rejects_add(o->rj, o->h, f, o->where, o->reason);
 }
 
-static int in_list(const char *list, const char *name, size_t n)
-{
-	const char *p = list;
-
-	while (p && *p) {
-		const char *e = strchr(p, '\n');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-
-		if (len == n && !memcmp(p, name, n))
-			return 1;
-		p = e ? e + 1 : NULL;
-	}
-	return 0;
-}
-
 /* List the rows of s's table that have no parent row (primary key, then
  * the foreign key's columns) into rj. */
 static unsigned long long find_orphans(struct target *tg, const struct saved *s, struct rejects *rj)
@@ -615,7 +600,7 @@ static unsigned long long find_orphans(struct target *tg, const struct saved *s,
 		const char *e = strchr(p, '\n');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
 
-		if (!in_list(s->cols, p, len)) {
+		if (!in_list(s->cols, '\n', p, len)) {
 			buf_add(&cols, p, len);
 			buf_addc(&cols, '\n');
 		}

@@ -151,6 +151,8 @@ int check_columns(const struct ltab *t, const struct cat_table *ct, const char *
  * column, not named by --keep-columns, and not --insert-only.
  */
 int upsert_sets(const struct target *tg, const struct ltab *t, size_t i);
+/* Whether name (n bytes) is an item of list, items separated by sep. */
+int in_list(const char *list, int sep, const char *name, size_t n);
 /*
  * pick_key for the target's options: an upsert or --insert-only needs a
  * key (the primary key unless named), and --keep-columns names columns of
