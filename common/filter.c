@@ -1,6 +1,7 @@
 /*
  * filter.c - the shared record loop: see filter.h.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,17 +75,19 @@ static void count_hint(struct filter *f, const struct mig_item *it)
 static void stats_line(struct filter *f, const struct mig_item *it)
 {
 	struct stats_line sl;
-	size_t n;
+	char run[24];
 
 	buf_reset(&f->tmp);
 	buf_add(&f->tmp, it->arg, it->arglen);
 	if (stats_parse(f->tmp.buf, &sl) == 0) {
-		n = f->tmp.len;
-		buf_addf(&f->tmp, "%s %llu", sl.stage, sl.run);
-		if (!f->runs || strcmp(f->last.buf, f->tmp.buf + n)) {
+		/* the key "STAGE RUN": sl points into tmp, so last is built apart */
+		snprintf(run, sizeof(run), " %llu", sl.run);
+		if (!f->runs || strncmp(f->last.buf, sl.stage, strlen(sl.stage)) ||
+		    strcmp(f->last.buf + strlen(sl.stage), run)) {
 			f->runs++;
 			buf_reset(&f->last);
-			buf_adds(&f->last, f->tmp.buf + n);
+			buf_adds(&f->last, sl.stage);
+			buf_adds(&f->last, run);
 		}
 		f->again |= !strcmp(sl.stage, f->stage);
 	}

@@ -231,8 +231,17 @@ static struct node *parse_case(struct lex *l, const struct lang_opts *o, size_t 
 	return call(l, lang_op("case"), pos, args, n, o);
 }
 
+/* Inside a call or a case a lone column is a value, even in a predicate. */
+static const struct lang_opts *value_opts(const struct lang_opts *o, struct lang_opts *sub)
+{
+	*sub = *o;
+	sub->predicate = 0;
+	return sub;
+}
+
 static struct node *parse_primary(struct lex *l, const struct lang_opts *o)
 {
+	struct lang_opts sub;
 	struct node *n;
 	size_t pos = l->tpos;
 
@@ -281,7 +290,7 @@ static struct node *parse_primary(struct lex *l, const struct lang_opts *o)
 		return n;
 	}
 	if (lex_is(l, "case"))
-		return parse_case(l, o, pos);
+		return parse_case(l, value_opts(o, &sub), pos);
 	if (is_number_word(l->text.buf)) {
 		int cmp;
 
@@ -323,7 +332,7 @@ static struct node *parse_primary(struct lex *l, const struct lang_opts *o)
 		lex_next(l);
 		if (l->tok != LX_RP) {
 			for (;;) {
-				struct node *a = parse_or(l, o);
+				struct node *a = parse_or(l, value_opts(o, &sub));
 
 				if (!a)
 					goto fail;

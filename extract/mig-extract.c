@@ -250,6 +250,7 @@ int main(int argc, char **argv)
 	case DB_SQLITE: extract_sqlite(&x); break;
 	case DB_CSV: extract_csv(&x); break;
 	}
+	progress_done(&prog);
 	if (x.w) {
 		ledger_emit(&ledger, x.w, argv0, 0);
 		mig_writer_close(x.w);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "load.h"
 #include "util.h"
 #include "banned.h"
@@ -37,16 +38,16 @@ int check_columns(const struct ltab *t, const struct cat_table *ct, const char *
 
 	for (i = 0; i < h->ncols; i++)
 		if (!find_col(ct, h->names[i])) {
-			buf_addf(err, "%s%s: unknown column '%s' in table '%s' of %s", n ? "\n" : "",
-				 t->tag, h->names[i], ct->name, target);
+			buf_addf(err, "%s%s: unknown column '%s' in table '%s%s%s' of %s", n ? "\n" : "",
+				 t->tag, h->names[i], ct->schema ? ct->schema : "", ct->schema ? "." : "", ct->name, target);
 			n++;
 		}
 	for (i = 0; i < ct->ncols; i++) {
 		const struct cat_column *c = &ct->cols[i];
 
 		if (c->notnull && !c->deflt && !c->autogen && mig_header_find(h, c->name) < 0) {
-			buf_addf(err, "%s%s: column '%s' of table '%s' is NOT NULL without a default and not in the stream",
-				 n ? "\n" : "", t->tag, c->name, ct->name);
+			buf_addf(err, "%s%s: column '%s' of table '%s%s%s' is NOT NULL without a default and not in the stream",
+				 n ? "\n" : "", t->tag, c->name, ct->schema ? ct->schema : "", ct->schema ? "." : "", ct->name);
 			n++;
 		}
 	}
@@ -67,7 +68,10 @@ void pick_conv(struct ltab *t, const struct cat_table *ct, unsigned want)
 		/* The target column decides; an untyped target column follows the stream. */
 		if (dt == MIG_T_ANY || dt == MIG_T_TEXT)
 			dt = (c && dt == MIG_T_TEXT) ? MIG_T_TEXT : st;
-		if ((want & PC_UNHEX) && dt == MIG_T_BYTES)
+		/* MariaDB and SQLite have no arrays: a stream array is a JSON one there. */
+		if ((want & PC_JSONARR) && st == MIG_T_ARRAY)
+			t->conv[i] = CV_JSONARR;
+		else if ((want & PC_UNHEX) && dt == MIG_T_BYTES)
 			t->conv[i] = CV_UNHEX;
 		else if ((want & PC_BOOL) && dt == MIG_T_BOOL)
 			t->conv[i] = CV_BOOL;
@@ -262,6 +266,12 @@ int conv_value(enum conv c, const char *v, size_t n, struct buf *out, const char
 		/* Values from a zone-less source are UTC (mig-extract(1)). */
 		if (n >= 19 && !memchr(v + 19, '+', n - 19) && !memchr(v + 19, '-', n - 19) && v[n - 1] != 'Z')
 			buf_adds(out, "+00");
+		return 0;
+	case CV_JSONARR:
+		if (arr_to_json(v, n, out) < 0) {
+			*why = "array value not in array literal form";
+			return -1;
+		}
 		return 0;
 	case CV_INF:
 		if (n == 8 && !memcmp(v, "Infinity", 8))

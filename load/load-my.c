@@ -169,7 +169,7 @@ static int my_prepare(struct target *tg, struct ltab *t, struct buf *err)
 		return -1;
 	}
 	t->cat = ct;
-	pick_conv(t, ct, PC_UNHEX | PC_BOOL | PC_UTC);
+	pick_conv(t, ct, PC_UNHEX | PC_BOOL | PC_UTC | PC_JSONARR);
 	my_release(tg, t);
 	m = t->drv = ecalloc(1, sizeof(*m));
 	buf_init(&m->data);

@@ -124,7 +124,7 @@ static int sq_prepare(struct target *tg, struct ltab *t, struct buf *err)
 		buf_release(&b);
 		return -1;
 	}
-	pick_conv(t, ct, PC_UNHEX | PC_BOOL | PC_INF | PC_ADDTZ);
+	pick_conv(t, ct, PC_UNHEX | PC_BOOL | PC_INF | PC_ADDTZ | PC_JSONARR);
 	sq_release(tg, t);
 	s = t->drv = ecalloc(1, sizeof(*s));
 	q = db_sqlite_ident(t->table);

@@ -27,6 +27,7 @@ enum conv {
 	CV_UTC,		/* "...+00" timestamptz to a zone-less UTC text */
 	CV_INF,		/* Infinity to 1e999, which SQLite's REAL affinity reads as inf */
 	CV_ADDTZ,	/* a zone-less timestamp into a timestamptz text column: +00 */
+	CV_JSONARR,	/* an array literal {a,b} to the JSON array ["a","b"] */
 };
 
 struct ltab {
@@ -157,7 +158,7 @@ int upsert_sets(const struct target *tg, const struct ltab *t, size_t i);
  */
 int pick_load_key(const struct target *tg, struct ltab *t, const struct cat_table *ct, struct buf *err);
 /* Fill t->conv for a target that wants conversions for these column kinds. */
-enum { PC_UNHEX = 1, PC_BOOL = 2, PC_UTC = 4, PC_INF = 8, PC_ADDTZ = 16 };
+enum { PC_UNHEX = 1, PC_BOOL = 2, PC_UTC = 4, PC_INF = 8, PC_ADDTZ = 16, PC_JSONARR = 32 };
 void pick_conv(struct ltab *t, const struct cat_table *ct, unsigned want);
 /*
  * Resolve the upsert key (NULL key: the primary key) into t->keyidx; a key

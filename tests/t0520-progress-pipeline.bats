@@ -52,3 +52,16 @@ tty_lines() {
 	on_tty "mig-map -q 't.v = upper(v)' s.mig >out.mig"
 	! grep -q 'rows' tty
 }
+
+@test "mig-extract draws only when it is the last stage" {
+	cd "$BATS_TEST_TMPDIR"
+	mkdir src
+	awk 'BEGIN { print "id,v"; for (i = 1; i <= 5000; i++) print i ",v" i }' >src/t.csv
+	on_tty "mig-extract csv:src t >out.mig"
+	tty_lines
+	grep -Eq '^mig-extract: 5000 rows in [0-9]+\.[0-9] s, [0-9]+ rows/s' lines
+	on_tty "mig-extract csv:src t | mig-map 't.v = upper(v)' >out.mig"
+	tty_lines
+	! grep -q '^mig-extract' lines
+	grep -q '^mig-map: 5000 rows in ' lines
+}

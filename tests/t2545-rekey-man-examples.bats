@@ -11,8 +11,8 @@ setup() {
 	cp "$DATA/rekey/man-visits.stream" visits.stream
 }
 
-@test "the man page has the eight examples this test knows" {
-	[ "$(ls ex* | wc -l)" -eq 8 ]
+@test "the man page has the nine examples this test knows" {
+	[ "$(ls ex* | wc -l)" -eq 9 ]
 }
 
 @test "example 1 and 2: split users rekeyed, then visits through the crosswalk" {
@@ -74,4 +74,16 @@ setup() {
 	u=$(python3 -c "import uuid; print(uuid.uuid5(uuid.NAMESPACE_DNS, 'customer:1'))")
 	printf '%s\n' "$output" | grep -qx "customer,$u,Ann"
 	grep -qx "1,$u" customer_ids.csv
+}
+
+@test "example 9: a session's missing trainer looked up from the saved clients" {
+	printf '%s\n' '@client,id:int,trainer_id:int' 'client,1,10' 'client,2,20' > clients.stream
+	printf '%s\n' '@session,id:int,client_id:int,trainer_id:int' 'session,1,1,' 'session,2,2,30' \
+		'session,3,9,' 'session,4,,' > sessions.stream
+	run --separate-stderr -0 bash ex9
+	printf '%s\n' '@session,id:int,client_id:int,trainer_id:int' 'session,1,1,10' 'session,2,2,30' \
+		'session,3,9,' 'session,4,,' > expect
+	printf '%s\n' "$output" | grep -v '^#' > actual
+	diff -u expect actual
+	printf '%s\n' "$output" | grep -q '^#!stats mig-rekey session in=4 out=4 .* missing=1'
 }

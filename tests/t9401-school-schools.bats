@@ -16,7 +16,7 @@ SCH="$MIG_TOP/pipelines/school"
 	pg_newdb "$v2"
 	S=$(pg_url "$v1") D=$(pg_url "$v2")
 	RUN=$BATS_TEST_TMPDIR/run
-	m() { make -s -C "$SCH" MIG_BIN="$MIG_BIN" DATA="$BATS_TEST_TMPDIR/data" SCALE=500 SEED=9 SRC="$S" DST="$D" "$@"; }
+	m() { make -s -C "$SCH" MIG_BIN="$MIG_BIN" DATA="$BATS_TEST_TMPDIR/data" SCALE=500 SEED=9 BCRYPT_COST=4 SRC="$S" DST="$D" "$@"; }
 	m load-v1 >/dev/null
 	m RUN="$RUN" migrate
 	m RUN="$RUN" verify

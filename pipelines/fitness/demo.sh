@@ -38,9 +38,9 @@ echo "== verifying"
 m verify
 echo
 echo "== done in $(( $(date +%s) - start )) s; the files:"
-for f in pre_migration_report.md pre_migration_report.json post_migration_checks.sql validation_report.json run.log; do
+for f in pre_migration_report.md pre_migration_report.json post_migration_checks.sql validation_report.json report.html run.log; do
 	[ -e "$work/run/$f" ] && printf '   %s\n' "$work/run/$f"
 done
 printf '   %s\n' "$work/run/streams/ (every intermediate stream)"
-echo "(sessions and payments wait for features of the tools: see pipelines/fitness/README.md)"
+printf '   %s\n' "$work/run/audit/ (crosswalks of the merged tables, the merges, e-mail changes)"
 echo "(the server is stopped now; the files stay)"

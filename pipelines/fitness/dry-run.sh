@@ -15,7 +15,7 @@ log "dry-run: building every stream under dry-run/"
 make -s -f "$here/Makefile" RUN="$RUN/dry-run" streams
 st=0
 (cd "$RUN/dry-run/streams" && cat accounts_user.csv clients_client.csv assessments_assessment.csv \
-	sessions_sessionpackage.csv sessions_feeauditlog.csv) |
+	sessions_sessionpackage.csv sessions_session.csv sessions_payment.csv sessions_feeauditlog.csv) |
 	mig-load -q --dry-run "$DST" > "$RUN/dry-run/load.out" 2> "$RUN/dry-run/load.err" || st=$?
 cat "$RUN/dry-run/load.err" >&2
 log "dry-run: load exit $st; nothing was written"

@@ -68,6 +68,32 @@ extract_v1() {
 	mig-extract -q "$(src_file)" "$1" | tee "$S/v1_$1.csv.part"
 }
 
+# merged_stream A B V2 TIMECOL...: v1 tables A and B, two copies of one
+# table, merged into V2 by rules/V2.rekey (see the rules file for what a
+# duplicate is).  A missing trainer_id is the client's trainer: a lookup
+# in the saved v1 clients stream, so clients.sh stream runs first.  The
+# crosswalks A_ids.csv and B_ids.csv (v1 id -> v2 id) go to $RUN/audit,
+# and audit/V2_merged.csv lists the v1 rows of every v2 row that more
+# than one became (the survivor first: its table comes first).
+merged_stream() {
+	local a=$1 b=$2 t=$3 tz; shift 3
+	mapfile -t tz < <(tz_rules "$a" "$@"; tz_rules "$b" "$@")
+	log "$t: extract $a and $b from the SQLite source"
+	mig-extract -q "$(src_file)" "$a" "$b" | tee "$S/v1_$a.csv.part" |
+		mig-rekey -q -f "rules/$t.rekey" \
+			-e "lookup $a.trainer_id=clients.trainer_id by client_id if-null from $S/v1_clients.csv" \
+			-e "lookup $b.trainer_id=clients.trainer_id by client_id if-null from $S/v1_clients.csv" \
+			-x "$a=$RUN/audit/${a}_ids.csv" -x "$b=$RUN/audit/${b}_ids.csv" |
+		mig-map -q -f "rules/$t.map" "${tz[@]}" -e "$a -> $t" -e "$b -> $t"
+	# both crosswalks are complete once mig-rekey has ended: a v2 id
+	# that more than one v1 row maps to is a merge
+	awk -F, 'BEGIN { OFS = ","; print "v2_id,v1_table,v1_id" | "cat" }
+		FNR == 1 { tab = FILENAME; sub(/.*\//, "", tab); sub(/_ids\.csv$/, "", tab); next }
+		{ n[$2]++; row[++k] = $2 OFS tab OFS $1 }
+		END { for (i = 1; i <= k; i++) { split(row[i], f, OFS); if (n[f[1]] > 1) print row[i] } }' \
+		"$RUN/audit/${a}_ids.csv" "$RUN/audit/${b}_ids.csv" | sort -t, -s -k1,1n > "$RUN/audit/${t}_merged.csv"
+}
+
 # Load $S/TABLE.csv into DST in checkpointed batches (mig-load -c: rerun
 # after a crash to finish), then mark the table done.  UPSERT=1 loads with
 # --upsert, so a rerun into a filled target changes nothing.

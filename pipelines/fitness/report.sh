@@ -8,7 +8,8 @@
 # client_id, package_id and session_date are equal; a payment record is a
 # payment when client_id, package_id, payment_date and amount are equal.
 # trainer_id, notes and description are not compared (they are the near
-# part of a near duplicate).
+# part of a near duplicate).  Row values IN a subquery, which SQLite
+# answers from a temporary index: a correlated EXISTS is quadratic there.
 set -eu -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -28,10 +29,10 @@ for t in $tables; do
 done
 dup_emails=$(src_query "SELECT count(*) FROM (SELECT 1 FROM trainers WHERE email IS NOT NULL GROUP BY lower(trim(email)) HAVING count(*) > 1)")
 dup_email_users=$(src_query "SELECT count(*) FROM trainers WHERE lower(trim(email)) IN (SELECT lower(trim(email)) FROM trainers GROUP BY 1 HAVING count(*) > 1)")
-dup_sessions=$(src_query "SELECT count(*) FROM training_sessions t WHERE EXISTS (SELECT 1 FROM sessions s WHERE s.client_id = t.client_id AND s.package_id IS t.package_id AND s.session_date = t.session_date)")
-exact_sessions=$(src_query "SELECT count(*) FROM training_sessions t WHERE EXISTS (SELECT 1 FROM sessions s WHERE s.client_id = t.client_id AND s.package_id IS t.package_id AND s.session_date = t.session_date AND s.trainer_id IS t.trainer_id AND s.notes IS t.notes AND s.duration = t.duration AND s.status = t.status)")
-dup_payments=$(src_query "SELECT count(*) FROM payment_records r WHERE EXISTS (SELECT 1 FROM payments p WHERE p.client_id = r.client_id AND p.package_id IS r.package_id AND p.payment_date = r.payment_date AND p.amount = r.amount)")
-exact_payments=$(src_query "SELECT count(*) FROM payment_records r WHERE EXISTS (SELECT 1 FROM payments p WHERE p.client_id = r.client_id AND p.package_id IS r.package_id AND p.payment_date = r.payment_date AND p.amount = r.amount AND p.trainer_id IS r.trainer_id AND p.description IS r.description)")
+dup_sessions=$(src_query "SELECT count(*) FROM training_sessions WHERE (client_id, coalesce(package_id, -1), session_date) IN (SELECT client_id, coalesce(package_id, -1), session_date FROM sessions)")
+exact_sessions=$(src_query "SELECT count(*) FROM training_sessions WHERE (client_id, coalesce(package_id, -1), session_date, coalesce(trainer_id, -1), coalesce(notes, char(0)), duration, status) IN (SELECT client_id, coalesce(package_id, -1), session_date, coalesce(trainer_id, -1), coalesce(notes, char(0)), duration, status FROM sessions)")
+dup_payments=$(src_query "SELECT count(*) FROM payment_records WHERE (client_id, coalesce(package_id, -1), payment_date, amount) IN (SELECT client_id, coalesce(package_id, -1), payment_date, amount FROM payments)")
+exact_payments=$(src_query "SELECT count(*) FROM payment_records WHERE (client_id, coalesce(package_id, -1), payment_date, amount, coalesce(trainer_id, -1), coalesce(description, char(0))) IN (SELECT client_id, coalesce(package_id, -1), payment_date, amount, coalesce(trainer_id, -1), coalesce(description, char(0)) FROM payments)")
 no_trainer() { src_query "SELECT count(*) FROM $1 WHERE trainer_id IS NULL"; }
 nt_s=$(no_trainer sessions) nt_ts=$(no_trainer training_sessions)
 nt_p=$(no_trainer payments) nt_pr=$(no_trainer payment_records)

@@ -27,7 +27,8 @@ m setup
 echo "== what the migration will meet"
 m report
 cat "$work/run/pre_migration_report.json"
-echo "== migrating the schools, verifying"
+echo "== migrating schools, then teachers, parents and students into User and UserRole; verifying"
 m migrate
 m verify
-echo "(the users, roles and profiles wait for features of the tools: see pipelines/school/README.md)"
+echo "== the files: $work/run/validation_report.json, $work/run/report.html,"
+echo "   $work/run/passwords.csv (the generated passwords, mode 0600), $work/run/audit/"
