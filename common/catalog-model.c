@@ -206,7 +206,7 @@ const struct cat_table *catalog_find(const struct catalog *c, const char *name)
 	for (i = 0; i < c->ntables; i++) {
 		const struct cat_table *t = &c->tables[i];
 
-		if (!strcmp(t->name, name))
+		if (!t->hidden && !strcmp(t->name, name))
 			return t;
 		if (dot && t->schema && strlen(t->schema) == (size_t)(dot - name) &&
 		    !memcmp(t->schema, name, (size_t)(dot - name)) && !strcmp(t->name, dot + 1))

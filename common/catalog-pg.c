@@ -82,11 +82,12 @@ static const char SQL_TABLE[] =
 	"CASE WHEN $1::text IS NULL THEN pg_table_is_visible(c.oid) ELSE n.nspname = $1 END";
 
 static const char SQL_ALL[] =
-	"SELECT c.oid, n.nspname, c.relname, c.reltuples::bigint FROM pg_class c "
+	"SELECT c.oid, n.nspname, c.relname, c.reltuples::bigint, pg_table_is_visible(c.oid) FROM pg_class c "
 	"JOIN pg_namespace n ON n.oid = c.relnamespace "
 	"WHERE c.relkind IN ('r','p') AND NOT c.relispartition "
 	"AND n.nspname NOT IN ('pg_catalog','information_schema') AND n.nspname NOT LIKE 'pg\\_%' "
 	"ORDER BY n.nspname, c.relname";
+
 
 static const char SQL_COLS[] =
 	"SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
@@ -204,6 +205,12 @@ static void fill(PGresult *r, int row, struct cat_table *t, char **oid)
 	/* reltuples is -1 (PostgreSQL 14+) or 0 before the first ANALYZE. */
 	if (strtonum_ok(val(r, row, 3), -1, (1LL << 62), &est) == 0)
 		t->est_rows = est < 0 ? -1 : est;
+	/*
+	 * Every schema's tables (SQL_ALL): whether the bare name means this
+	 * one, as the server resolves it, first schema of search_path first.
+	 */
+	if (PQnfields(r) > 4)
+		t->hidden = *val(r, row, 4) != 't';
 }
 
 static int read_catalog(struct rd *x, const char *const *tables, struct catalog *out)

@@ -84,6 +84,9 @@ struct cat_table {
 	size_t nchk;
 	struct cat_check *chk;
 	long long est_rows;	/* -1 if unknown */
+	int hidden;		/* PostgreSQL: a bare name does not mean this table (another
+				   schema comes first in the session's search_path, or its
+				   own is not in it); catalog_find skips it for bare names */
 };
 
 struct catalog {
@@ -110,7 +113,11 @@ void cat_wait(int n);
 int catalog_read(const struct dburl *u, void *conn, const char *const *tables,
 		 struct catalog *out, struct buf *err);
 void catalog_release(struct catalog *c);
-/* The table called name ("schema.table" or "table"), or NULL. */
+/*
+ * The table called name ("schema.table" or "table"), or NULL.  A bare name
+ * resolves as the server would: the table of the first schema of the
+ * session's search_path that has one (PostgreSQL; see hidden).
+ */
 const struct cat_table *catalog_find(const struct catalog *c, const char *name);
 /* The documented JSON form (mig-extract(1), SCHEMA OUTPUT) and back. */
 json_t *catalog_to_json(const struct catalog *c);

@@ -1,6 +1,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "dburl.h"
@@ -97,8 +98,11 @@ static int parse_mysql(const char *s, struct dburl *u, const char **why)
 #define PARAM(name, field) \
 	if ((size_t)(eq - k) == strlen(name) && !memcmp(k, name, strlen(name))) dst = &u->field; else
 		PARAM("socket", socket) PARAM("option-file", optfile) PARAM("group", group)
-		PARAM("ssl-mode", sslmode) PARAM("user", user) PARAM("host", host) {
-			*why = "unknown query parameter (known: socket, option-file, group, ssl-mode, user, host)";
+		PARAM("ssl-mode", sslmode) PARAM("user", user) PARAM("host", host)
+		PARAM("ssl-ca", sslca) PARAM("ssl-cert", sslcert) PARAM("ssl-key", sslkey)
+		PARAM("ssl-verify-server-cert", sslverify) {
+			*why = "unknown query parameter (known: socket, option-file, group, ssl-mode, ssl-ca, "
+			       "ssl-cert, ssl-key, ssl-verify-server-cert, user, host)";
 			return -1;
 		}
 #undef PARAM
@@ -297,6 +301,10 @@ void dburl_release(struct dburl *u)
 	free(u->optfile);
 	free(u->group);
 	free(u->sslmode);
+	free(u->sslca);
+	free(u->sslcert);
+	free(u->sslkey);
+	free(u->sslverify);
 	free(u->path);
 	memset(u, 0, sizeof(*u));
 }
@@ -321,6 +329,36 @@ PGconn *db_pg_connect(const struct dburl *u)
 	return c;
 }
 
+/*
+ * TLS for Connector/C, named as mysql(1) names it: ssl-ca, ssl-cert and
+ * ssl-key are files; ssl-verify-server-cert=1 (or ssl-mode=verify-ca or
+ * verify-identity) checks the server's certificate against the CA and its
+ * name against the host, and makes TLS required; ssl-mode=required asks
+ * for TLS without checking the certificate.
+ */
+static int my_tls(MYSQL *m, const struct dburl *u)
+{
+	my_bool on = 1;
+	int verify = u->sslverify && strcmp(u->sslverify, "0") && strcasecmp(u->sslverify, "false");
+
+	if (u->sslmode) {
+		if (!strcasecmp(u->sslmode, "verify-ca") || !strcasecmp(u->sslmode, "verify-identity") ||
+		    !strcasecmp(u->sslmode, "verify_ca") || !strcasecmp(u->sslmode, "verify_identity"))
+			verify = 1;
+		else if (strcasecmp(u->sslmode, "required") && strcasecmp(u->sslmode, "preferred"))
+			return -1;
+		if (strcasecmp(u->sslmode, "preferred"))
+			mysql_options(m, MYSQL_OPT_SSL_ENFORCE, &on);
+	}
+	if (u->sslca || u->sslcert || u->sslkey)
+		mysql_ssl_set(m, u->sslkey, u->sslcert, u->sslca, NULL, NULL);
+	if (verify) {
+		mysql_options(m, MYSQL_OPT_SSL_ENFORCE, &on);
+		mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on);
+	}
+	return 0;
+}
+
 MYSQL *db_my_connect(const struct dburl *u)
 {
 	MYSQL *m = mysql_init(NULL);
@@ -335,11 +373,19 @@ MYSQL *db_my_connect(const struct dburl *u)
 	if (u->socket) {
 		proto = MYSQL_PROTOCOL_SOCKET;
 		mysql_options(m, MYSQL_OPT_PROTOCOL, &proto);
+	} else if (u->host && u->port) {
+		/* "localhost" would mean the default socket; a port means TCP */
+		proto = MYSQL_PROTOCOL_TCP;
+		mysql_options(m, MYSQL_OPT_PROTOCOL, &proto);
 	}
-	if (u->sslmode && !strcmp(u->sslmode, "disabled")) {
+	if (u->sslmode && !strcasecmp(u->sslmode, "disabled")) {
 		my_bool off = 0;
 
 		mysql_options(m, MYSQL_OPT_SSL_ENFORCE, &off);
+	} else if (my_tls(m, u) < 0) {
+		mysql_close(m);
+		die(MIG_EXIT_USAGE, "%s: ssl-mode: expected disabled, preferred, required, verify-ca or "
+			"verify-identity", u->shown);
 	}
 	if (!mysql_real_connect(m, u->host, u->user, u->password, u->db, u->port, u->socket,
 				CLIENT_LOCAL_FILES | CLIENT_MULTI_RESULTS)) {

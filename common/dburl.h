@@ -7,7 +7,9 @@
  *   "dbname=... host=..." service=... a libpq conninfo string
  *   mysql://... mariadb://...         [user[:password]@][host][:port]/db
  *                                     ?socket=PATH&option-file=PATH
- *                                     &group=NAME&ssl-mode=...; anything
+ *                                     &group=NAME&ssl-mode=...&ssl-ca=PATH
+ *                                     &ssl-cert=PATH&ssl-key=PATH
+ *                                     &ssl-verify-server-cert=1; anything
  *                                     not given comes from the option
  *                                     files' [client] group, as for mysql(1)
  *   sqlite:PATH  sqlite://PATH  FILE.db FILE.sqlite FILE.sqlite3
@@ -34,6 +36,7 @@ struct dburl {
 	char *shown;		/* password removed: for diagnostics */
 	/* mysql: parts of the URL (NULL when absent) */
 	char *user, *password, *host, *db, *socket, *optfile, *group, *sslmode;
+	char *sslca, *sslcert, *sslkey, *sslverify;	/* MariaDB TLS, from ?ssl-ca= ... */
 	unsigned port;
 	/* sqlite and csv: the path */
 	char *path;

@@ -38,16 +38,16 @@ int check_columns(const struct ltab *t, const struct cat_table *ct, const char *
 
 	for (i = 0; i < h->ncols; i++)
 		if (!find_col(ct, h->names[i])) {
-			buf_addf(err, "%s%s: unknown column '%s' in table '%s' of %s", n ? "\n" : "",
-				 t->tag, h->names[i], ct->name, target);
+			buf_addf(err, "%s%s: unknown column '%s' in table '%s%s%s' of %s", n ? "\n" : "",
+				 t->tag, h->names[i], ct->schema ? ct->schema : "", ct->schema ? "." : "", ct->name, target);
 			n++;
 		}
 	for (i = 0; i < ct->ncols; i++) {
 		const struct cat_column *c = &ct->cols[i];
 
 		if (c->notnull && !c->deflt && !c->autogen && mig_header_find(h, c->name) < 0) {
-			buf_addf(err, "%s%s: column '%s' of table '%s' is NOT NULL without a default and not in the stream",
-				 n ? "\n" : "", t->tag, c->name, ct->name);
+			buf_addf(err, "%s%s: column '%s' of table '%s%s%s' is NOT NULL without a default and not in the stream",
+				 n ? "\n" : "", t->tag, c->name, ct->schema ? ct->schema : "", ct->schema ? "." : "", ct->name);
 			n++;
 		}
 	}

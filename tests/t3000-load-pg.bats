@@ -44,9 +44,9 @@ pg_copy() {
 	@users,id:int,nme:text,zz:int
 	users,1,a,1
 	EOF
-	[ "$stderr" = "mig-load: users: unknown column 'nme' in table 'users' of $url
-mig-load: users: unknown column 'zz' in table 'users' of $url
-mig-load: users: column 'name' of table 'users' is NOT NULL without a default and not in the stream" ]
+	[ "$stderr" = "mig-load: users: unknown column 'nme' in table 'public.users' of $url
+mig-load: users: unknown column 'zz' in table 'public.users' of $url
+mig-load: users: column 'name' of table 'public.users' is NOT NULL without a default and not in the stream" ]
 	[ "$(pgq "$db" "SELECT count(*) FROM users")" = 0 ]
 	run -3 --separate-stderr mig-load "$url" <<-'EOF'
 	@nosuch,id:int

@@ -144,5 +144,5 @@ mig-load: users: 2 rows loaded, 0 rejected' ]
 	run -0 mig-load -q --truncate "$url" < <(printf '@users,id:int\n')
 	[ "$(pgq "$db" "SELECT count(*) FROM users")" = 0 ]
 	run -1 --separate-stderr mig-load -q "$url" < <(printf '@users,id:int,zz:int\n')
-	[ "$stderr" = "mig-load: users: unknown column 'zz' in table 'users' of $url" ]
+	[ "$stderr" = "mig-load: users: unknown column 'zz' in table 'public.users' of $url" ]
 }

@@ -63,6 +63,11 @@ same_as_ref() {	# database $1, run directory $2
 		assert_same <(grep -v '^#' "$BATS_TEST_TMPDIR/ref/streams/$x.loaded.csv" | sort) \
 			<(grep -v '^#' "$2/streams/$x.loaded.csv" | sort)
 	done
+	# the foreign keys and indexes deferred for the shards are all back
+	local q="SELECT (SELECT count(*) FROM pg_constraint WHERE contype = 'f') || ' ' ||
+		(SELECT count(*) FROM pg_indexes WHERE schemaname = 'public')"
+	[ "$(tq "$1" "$q")" = "$(tq ref "$q")" ]
+	[ -z "$(ls "$2/deferred" 2>/dev/null)" ]
 	med DST="$NETNS_PG_URL_BASE/$1" RUN="$2" verify 2>/dev/null
 	[ "$(jq -r .result "$2/validation_report.json")" = pass ]
 }
@@ -91,22 +96,34 @@ same_as_ref() {	# database $1, run directory $2
 	same_as_ref shard "$run"
 
 	# shard 2's load of appointments blocks on a row another session holds
-	# (an uncommitted insert of one of its keys), after committing batches;
-	# then it is SIGKILLed and only it is resumed
+	# (an uncommitted insert of one of its keys, made once the wave's
+	# deferred keys are dropped and before the shards load), after
+	# committing batches; then it is SIGKILLed and only it is resumed
 	run=$BATS_TEST_TMPDIR/cut
 	med DST="$NETNS_PG_URL_BASE/cut" RUN="$run" schema
 	med DST="$NETNS_PG_URL_BASE/cut" RUN="$run" "$run/done/users" "$run/done/patients" 2>/dev/null
 	local key
 	key=$(mig-extract -q --shard 2/3 "$SRC" appointments | grep '^appointments,' | sed -n 50p | cut -d, -f2)
 	[ -n "$key" ]
+	in_hub make -s -C "$MED" MIG_BIN="$MIG_BIN" SRC="$SRC" DST="$NETNS_PG_URL_BASE/cut" RUN="$run" \
+		SHARDS=3 HOSTS="$HOSTS" BATCH=10 migrate >"$BATS_TEST_TMPDIR/cut.log" 2>&1 &
+	local head=$!
+	# the wave's foreign keys and indexes are dropped first (that DDL would
+	# wait for the blocker's lock); the shards start after it, over ssh
+	for i in $(seq 1 600); do
+		grep -q 'of appointments medical_cases deferred' "$run/run.log" 2>/dev/null && break
+		sleep 0.1
+	done
+	grep -q 'of appointments medical_cases deferred' "$run/run.log"
 	in_hub psql -X -q -d "$NETNS_PG_URL_BASE/cut" -c "BEGIN; SET session_replication_role = replica;
 		INSERT INTO appointments (id, patient_id, scheduled_at, status, created_at)
 		SELECT $key, id, now(), 'SCHEDULED', now() FROM patients LIMIT 1; SELECT pg_sleep(120)" \
 		>/dev/null 2>&1 &
 	blocker=$!
-	in_hub make -s -C "$MED" MIG_BIN="$MIG_BIN" SRC="$SRC" DST="$NETNS_PG_URL_BASE/cut" RUN="$run" \
-		SHARDS=3 HOSTS="$HOSTS" BATCH=10 migrate >"$BATS_TEST_TMPDIR/cut.log" 2>&1 &
-	local head=$!
+	for i in $(seq 1 100); do
+		[ "$(tq cut "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE a.query LIKE '%pg_sleep(120)%' AND l.mode = 'RowExclusiveLock'")" -gt 0 ] && break
+		sleep 0.05
+	done
 	pid=
 	for i in $(seq 1 600); do
 		if [ -s "$run/shards/2/checkpoints/appointments.json" ] && [ -e "$run/shards/1/done/appointments" ] &&

@@ -68,6 +68,7 @@ struct step {
 	 * element and ordslot (or -1) its 1-based ordinal. */
 	int explode, ordslot;
 	char ord[24];
+	unsigned long long nulled;	/* --on-error null: values nulled, for the ledger */
 };
 
 struct prog {
@@ -488,10 +489,10 @@ static void bind(struct prog *p, const struct mig_header *h, struct mig_writer *
 			}
 			lv.types[k] = (enum mig_type)t;
 			p->steps = ereallocarray(p->steps, p->nsteps + 1, sizeof(*p->steps));
-			p->steps[p->nsteps++] = (struct step){ lv.slots[k], r->expr, r->typed ? r->type : MIG_T_ANY, r->col, r->where, 0, -1, "" };
+			p->steps[p->nsteps++] = (struct step){ lv.slots[k], r->expr, r->typed ? r->type : MIG_T_ANY, r->col, r->where, 0, -1, "", 0 };
 			break;
 		case R_EXPLODE: {
-			struct step st = { 0, r->expr, MIG_T_ANY, r->col, r->where, 1, -1, "" };
+			struct step st = { 0, r->expr, MIG_T_ANY, r->col, r->where, 1, -1, "", 0 };
 
 			t = bind_expr(r->expr, &lv, &b);
 			if (t >= 0 && t != MIG_T_ARRAY && t != MIG_T_TEXT && t != MIG_T_ANY)
@@ -567,15 +568,14 @@ static void bind(struct prog *p, const struct mig_header *h, struct mig_writer *
 }
 
 /* A step failed: 0 to go on with NULL (counted), 1 rejected; else dies. */
-static int step_failed(const struct step *s, struct lang_ctx *c, const struct mig_item *it, struct mig_writer *w,
-		       struct rejects *rj, const struct map_opts *mo, struct ledger_counts *lc)
+static int step_failed(struct step *s, struct lang_ctx *c, const struct mig_item *it, struct mig_writer *w,
+		       struct rejects *rj, const struct map_opts *mo)
 {
-	char where[512], reason[512], name[512];
+	char where[512], reason[512];
 
 	if (mo->on_error == ON_NULL) {
 		/* Counted per column, never shown: the values may be medical. */
-		snprintf(name, sizeof(name), "nulled:%s", s->col);
-		ledger_add_extra(lc, name, 1);
+		s->nulled++;
 		return 0;
 	}
 	snprintf(reason, sizeof(reason), "column '%s': %s(): %s", s->col, lang_top_name(s->expr), lang_why(c));
@@ -597,6 +597,21 @@ static int step_failed(const struct step *s, struct lang_ctx *c, const struct mi
 	die(MIG_EXIT_DATA, "%s: %s", where, reason);
 }
 
+/* The nulled counts of p's steps into the ledger, as nulled:COLUMN. */
+static void flush_nulled(struct prog *p, struct ledger *l)
+{
+	char name[512];
+	size_t i;
+
+	for (i = 0; i < p->nsteps; i++) {
+		if (!p->steps[i].nulled)
+			continue;
+		snprintf(name, sizeof(name), "nulled:%s", p->steps[i].col);
+		ledger_add_extra(ledger_tag(l, p->tag), name, p->steps[i].nulled);
+		p->steps[i].nulled = 0;
+	}
+}
+
 struct run {
 	struct prog *p;
 	struct lang_ctx *c;
@@ -604,7 +619,6 @@ struct run {
 	struct mig_writer *w;
 	struct rejects *rj;
 	const struct map_opts *mo;
-	struct ledger_counts *lc;
 	unsigned long long written;
 };
 
@@ -643,7 +657,7 @@ static int run_steps(struct run *r, size_t from)
 		struct lang_val res;
 
 		if (lang_eval(r->c, s->expr, &res) < 0 || (s->cast && lang_cast(r->c, s->cast, &res) < 0)) {
-			if (step_failed(s, r->c, r->it, r->w, r->rj, r->mo, r->lc))
+			if (step_failed(s, r->c, r->it, r->w, r->rj, r->mo))
 				return 1;
 			res = (struct lang_val){ "", 0, 1 };
 		}
@@ -659,7 +673,7 @@ static int run_steps(struct run *r, size_t from)
 				return 0;
 			if (arr_open(&ai, res.p, res.len) < 0) {
 				lang_why_set(r->c, "not an array");
-				return step_failed(s, r->c, r->it, r->w, r->rj, r->mo, r->lc);
+				return step_failed(s, r->c, r->it, r->w, r->rj, r->mo);
 			}
 			while ((rc = arr_next(&ai, &e, &len, &null)) > 0) {
 				p->slots[s->slot] = (struct lang_val){ e, len, null };
@@ -676,7 +690,7 @@ static int run_steps(struct run *r, size_t from)
 			arr_close(&ai);
 			if (rc < 0) {
 				lang_why_set(r->c, "not an array");
-				return step_failed(s, r->c, r->it, r->w, r->rj, r->mo, r->lc);
+				return step_failed(s, r->c, r->it, r->w, r->rj, r->mo);
 			}
 			return 0;
 		}
@@ -687,9 +701,9 @@ static int run_steps(struct run *r, size_t from)
 
 /* Map one record: the number of records written, or -1 if rejected. */
 static long long map_record(struct prog *p, struct lang_ctx *c, const struct mig_item *it, struct mig_writer *w,
-			    struct rejects *rj, const struct map_opts *mo, struct ledger_counts *lc)
+			    struct rejects *rj, const struct map_opts *mo)
 {
-	struct run r = { p, c, it, w, rj, mo, lc, 0 };
+	struct run r = { p, c, it, w, rj, mo, 0 };
 	size_t i;
 
 	lang_ctx_record(c, p->slots, it);
@@ -840,8 +854,10 @@ int main(int argc, char **argv)
 			filter_rename(&fl, rs.order[i]->tag, rs.order[i]->newtag);
 	while ((ret = filter_next(&fl, &it)) > 0) {
 		cp = fl.cur;
-		if (cp->bound != it.hdr->id)
+		if (cp->bound != it.hdr->id) {
+			flush_nulled(cp, &fl.ledger);
 			bind(cp, it.hdr, w, mig_reader_name(rd), it.line);
+		}
 		if (it.kind == MIG_HEADER)
 			continue;
 		if (cp->identity) {
@@ -850,7 +866,7 @@ int main(int argc, char **argv)
 				mig_writer_flush(w);
 				die(MIG_EXIT_DATA, "%s:%llu: %s", it.hdr->tag, it.row, mig_writer_error(w));
 			}
-		} else if ((nw = map_record(cp, ctx, &it, w, rj, &mo, fl.lc)) < 0) {
+		} else if ((nw = map_record(cp, ctx, &it, w, rj, &mo)) < 0) {
 			fl.lc->rejected++;
 		} else if (nw == 0) {
 			fl.lc->dropped++;
@@ -861,6 +877,8 @@ int main(int argc, char **argv)
 	if (ret < 0)
 		filter_input_error(&fl);
 	filter_end(&fl);
+	for (i = 0; i < rs.n; i++)
+		flush_nulled(rs.order[i], &fl.ledger);
 	/* A rule for a tag that never came did nothing: say so, not exit 0. */
 	for (i = 0; i < rs.n; i++) {
 		const char *tag = rs.order[i]->tag, *near;

@@ -3,7 +3,8 @@
 # on stdout, as a single-host run would have written it: the first file's
 # preamble and headers, every file's records in file order, and per stage
 # and tag one #!stats line whose counters are the sums of the shards'
-# (ms= the longest shard's, as they ran at once).  Row hints (#!count)
+# (ms= the longest shard's, as they ran at once; run= is a place in the
+# pipeline, the same in every shard, not summed).  Row hints (#!count)
 # are dropped: they were per shard.  Records are copied as they are; only
 # lines starting with '#' or '@' outside quoted fields are looked at,
 # which holds because every record's first field is its tag.
@@ -26,7 +27,7 @@ FNR == 1 { file++ }
 	for (f = 4; f <= NF; f++) {
 		split($f, kv, "=")
 		if (!((k, kv[1]) in sum)) { names[k, ++nnames[k]] = kv[1]; sum[k, kv[1]] = 0 }
-		if (kv[1] == "ms") { if (kv[2] + 0 > sum[k, kv[1]]) sum[k, kv[1]] = kv[2] + 0 }
+		if (kv[1] == "ms" || kv[1] == "run") { if (kv[2] + 0 > sum[k, kv[1]]) sum[k, kv[1]] = kv[2] + 0 }
 		else sum[k, kv[1]] += kv[2]
 	}
 	next
