@@ -6,16 +6,9 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -eu -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
+. "$here/../lib/demo.sh"
 scale=${SCALE:-1000}
-bin=${MIG_BIN:-$top/bin}
-. "$top/tests/lib-servers.bash"
-work=${MIG_DEMO_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/mig-demo.XXXXXX")}
-mkdir -p "$work"
-chmod 755 "$work"
-trap 'mig_servers_stop "$work/srv"' EXIT INT TERM
-echo "== starting a throwaway PostgreSQL in $work/srv"
-mig_servers_start "$work/srv" pg >"$work/servers.log" 2>&1 || { cat "$work/servers.log" >&2; exit 1; }
+demo_servers pg
 pg_newdb crm_v1
 pg_newdb crm_v2
 pg_newdb crm_pilot

@@ -10,24 +10,10 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -eu -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
+. "$here/../lib/demo.sh"
 scale=${SCALE:-1000}
-bin=${MIG_BIN:-$top/bin}
-. "$top/tests/lib-servers.bash"
 
-work=${MIG_DEMO_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/mig-demo.XXXXXX")}
-mkdir -p "$work"
-# the postgres user must reach the server folder inside (the run folder stays private)
-chmod 755 "$work"
-trap 'mig_servers_stop "$work/srv"' EXIT INT TERM
-start=$(date +%s)
-
-echo "== starting throwaway MariaDB and PostgreSQL in $work/srv"
-# mariadbd keeps its temporary tables in $TMPDIR (else /tmp): give it a
-# folder of its own, where no other server on the machine can touch them
-mkdir -p "$work/tmp"
-TMPDIR="$work/tmp" mig_servers_start "$work/srv" >"$work/servers.log" 2>&1 ||
-	{ cat "$work/servers.log" >&2; exit 1; }
+demo_servers
 my_newdb old_moh
 pg_newdb new_moh
 src=$(my_url old_moh)
