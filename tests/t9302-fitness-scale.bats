@@ -2,26 +2,37 @@
 # pipelines/fitness at SCALE=10000 (420000 v1 rows, the seed's dirt in
 # every block): migrate with make -j2, verify, the merge arithmetic, no
 # orphans, unique e-mails, an INSERT after the load, and an UPSERT rerun
-# that changes nothing.
+# that changes nothing; then a run killed while loading, resumed, ends as
+# the clean run did.
 
 load lib-common
 
 FIT="$MIG_TOP/pipelines/fitness"
 
-fit() {
-	make -s -C "$FIT" MIG_BIN="$MIG_BIN" DATA="$BATS_TEST_TMPDIR/data" SRC="$BATS_TEST_TMPDIR/data/v1.db" DST="$DST" SCALE=10000 "$@"
+V2="accounts_user clients_client assessments_assessment sessions_sessionpackage sessions_session sessions_payment sessions_feeauditlog"
+
+setup_file() {
+	make -s -C "$FIT" all >/dev/null
+	make -s -C "$FIT" MIG_BIN="$MIG_BIN" DATA="$BATS_FILE_TMPDIR/data" SCALE=10000 data
 }
 
-src() { sqlite3 "$BATS_TEST_TMPDIR/data/v1.db" "$*"; }
+fit() {
+	make -s -C "$FIT" MIG_BIN="$MIG_BIN" DATA="$BATS_FILE_TMPDIR/data" SRC="$BATS_FILE_TMPDIR/data/v1.db" DST="$DST" SCALE=10000 "$@"
+}
+
+src() { sqlite3 "$BATS_FILE_TMPDIR/data/v1.db" "$*"; }
+
+dump_dst() {
+	local t
+	for t in $V2; do echo "== $t"; pgq "$DB" "SELECT * FROM $t ORDER BY id"; done
+}
 
 @test "fitness scale: SCALE=10000 migrates, verifies and reruns unchanged" {
 	require_servers
-	make -s -C "$FIT" all >/dev/null
 	DB=$(test_db fitbig)
 	pg_newdb "$DB"
 	DST=$(pg_url "$DB")
 	RUN=$BATS_TEST_TMPDIR/run
-	fit data
 	[ "$(src "SELECT count(*) FROM trainers")" -eq 70000 ]
 	fit RUN="$RUN" schema
 	fit RUN="$RUN" -j2 migrate
@@ -35,6 +46,8 @@ src() { sqlite3 "$BATS_TEST_TMPDIR/data/v1.db" "$*"; }
 	[ "$(pgq "$DB" "SELECT count(*) FROM accounts_user")" -eq 70000 ]
 	[ "$(pgq "$DB" "SELECT count(*) - count(DISTINCT lower(email)) FROM accounts_user")" -eq 0 ]
 	[ "$(pgq "$DB" "SELECT count(*) FROM sessions_session s LEFT JOIN accounts_user u ON u.id = s.trainer_id LEFT JOIN clients_client c ON c.id = s.client_id WHERE u.id IS NULL OR c.id IS NULL")" -eq 0 ]
+	# the clean run, for the killed-and-resumed run below
+	dump_dst > "$BATS_FILE_TMPDIR/want"
 	pgq "$DB" "INSERT INTO sessions_payment (amount, payment_method, payment_date, description, created_at, client_id, trainer_id)
 		VALUES (10, 'cash', now(), '', now(), 1, 1)" >/dev/null
 	pgq "$DB" "DELETE FROM sessions_payment WHERE id = $((60000 - dp + 1))" >/dev/null
@@ -42,4 +55,29 @@ src() { sqlite3 "$BATS_TEST_TMPDIR/data/v1.db" "$*"; }
 	before="$(sum accounts_user) $(sum sessions_session) $(sum sessions_payment)"
 	fit RUN="$BATS_TEST_TMPDIR/run2" UPSERT=1 -j2 migrate
 	[ "$(sum accounts_user) $(sum sessions_session) $(sum sessions_payment)" = "$before" ]
+}
+
+@test "fitness scale: a run killed while loading, resumed, ends as the clean run did" {
+	require_servers
+	[ -s "$BATS_FILE_TMPDIR/want" ]	# the clean run of the test above
+	DB=$(test_db fitcut)
+	pg_newdb "$DB"
+	DST=$(pg_url "$DB")
+	RUN=$BATS_TEST_TMPDIR/run
+	fit RUN="$RUN" schema
+	setsid make -s -C "$FIT" MIG_BIN="$MIG_BIN" DATA="$BATS_FILE_TMPDIR/data" SRC="$BATS_FILE_TMPDIR/data/v1.db" \
+		DST="$DST" SCALE=10000 RUN="$RUN" -j2 migrate >/dev/null 2>&1 &
+	pid=$!
+	# kill once the users are in and the rest is under way
+	for i in $(seq 1 1200); do [ -e "$RUN/done/accounts_user" ] && break; sleep 0.1; done
+	[ -e "$RUN/done/accounts_user" ]
+	sleep 1
+	kill -9 -- "-$pid" 2>/dev/null || true
+	wait "$pid" || true
+	[ ! -e "$RUN/done/sessions_payment" ] || [ ! -e "$RUN/done/sessions_session" ]
+	fit RUN="$RUN" resume
+	dump_dst > "$BATS_TEST_TMPDIR/got"
+	assert_same "$BATS_FILE_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+	fit RUN="$RUN" verify
+	grep -q '^  "failed": 0,$' "$RUN/validation_report.json"
 }
