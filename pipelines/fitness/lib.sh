@@ -1,7 +1,12 @@
 # pipelines/fitness/lib.sh - shell helpers shared by the fitness pipeline's
 # scripts: the run directory, the source (an SQLite file), the target
 # (PostgreSQL), and the stages every per-table script is made of
-# (extract, map, save, load).  Sourced, never run.
+# (extract, map, save, load).  Sourced, never run.  The PostgreSQL side
+# (db_sql, db_query, has_v2_tables, log, commit, load_stream) is the
+# pipelines' shared lib/common.sh.
+
+V2_MARK=accounts_user
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
 # The SQLite file SRC names (sqlite:PATH or a plain path).
 src_file() {
@@ -13,34 +18,6 @@ src_query() {
 	sqlite3 -readonly -separator "$(printf '\t')" "$(src_file)" "$*"
 }
 
-# Run SQL (stdin or files) on the PostgreSQL target, stopping at the first error.
-db_sql() {
-	local url=$1; shift
-	PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -d "$url" "${@/#/--file=}"
-}
-
-# Run one query on the target, print rows tab-separated, no headers.
-db_query() {
-	local url=$1; shift
-	PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -At -F "$(printf '\t')" -d "$url" -c "$*"
-}
-
-# True when the target already has the v2 tables (accounts_user stands for them).
-has_v2_tables() {
-	local n
-	n=$(db_query "$1" "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'accounts_user'") || exit 2
-	[ "$n" != 0 ]
-}
-
-# A line with a UTC time stamp to $RUN/run.log and stderr (counts and
-# names only, never row values).
-log() {
-	local line
-	line="$(date -u '+%Y-%m-%dT%H:%M:%SZ') $*"
-	printf '%s\n' "$line" >&2
-	if [ -n "${RUN:-}" ] && [ -d "$RUN" ]; then printf '%s\n' "$line" >> "$RUN/run.log"; fi
-}
-
 step_init() {
 	: "${RUN:?set RUN (make sets it)}" "${SRC:?set SRC=the v1 SQLite file}" "${DST:?set DST=URL}"
 	: "${STUDIO_TZ:?set STUDIO_TZ (make sets it)}"
@@ -49,10 +26,6 @@ step_init() {
 	S=$RUN/streams
 	mkdir -p "$RUN" "$S" "$RUN/done" "$RUN/checkpoints" "$RUN/audit"
 	chmod 700 "$RUN"
-}
-
-commit() {
-	mv "$1.part" "$1"
 }
 
 # mig-map rules reading v1's naive local times in the studio's zone.
@@ -94,17 +67,12 @@ merged_stream() {
 		"$RUN/audit/${a}_ids.csv" "$RUN/audit/${b}_ids.csv" | sort -t, -s -k1,1n > "$RUN/audit/${t}_merged.csv"
 }
 
-# Load $S/TABLE.csv into DST in checkpointed batches (mig-load -c: rerun
-# after a crash to finish), then mark the table done.  UPSERT=1 loads with
-# --upsert, so a rerun into a filled target changes nothing.
+# Load $S/TABLE.csv into DST (lib/common.sh's load_stream: checkpointed,
+# UPSERT=1 for a rerun that changes nothing), then mark the table done.
 load_table() {
-	local t=$1 opts=()
-	if [ -n "${UPSERT:-}" ]; then opts+=(--upsert); fi
-	log "$t: load into the PostgreSQL target"
-	mig-load -q -b "${BATCH:-50000}" -c "$RUN/checkpoints/$t.json" "${opts[@]}" \
-		"$DST" "$S/$t.csv" > "$S/$t.loaded.csv"
-	log "$t: $(stats_line "$S/$t.loaded.csv" mig-load "$t")"
-	touch "$RUN/done/$t"
+	load_stream "$1"
+	log "$1: $(stats_line "$S/$1.loaded.csv" mig-load "$1")"
+	touch "$RUN/done/$1"
 }
 
 stats_line() {
