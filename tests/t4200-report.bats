@@ -156,3 +156,15 @@ print("".join(e.itertext()) if e is not None else "MISSING")' r.html "$1"
 	[[ "$stderr" == *"run/validation_report.json: "* ]]
 	[[ "$stderr" == *"run/streams/broken.csv:"* ]]
 }
+
+@test "report: stats lines carry ms= and cpu_ms= only when MIG_STATS_TIME is set" {
+	# timings make two runs' streams differ: off unless the run asks
+	unset MIG_STATS_TIME
+	mig-extract -q "$S" users | mig-split -q --unmatched=drop -e 'users where id <> 3' > plain.csv
+	[ "$(grep -c '^#!stats ' plain.csv)" -eq 2 ]
+	! grep '^#!stats ' plain.csv | grep -q ' ms=\| cpu_ms='
+	MIG_STATS_TIME=1 mig-extract -q "$S" users | MIG_STATS_TIME=1 mig-split -q --unmatched=drop -e 'users where id <> 3' > timed.csv
+	[ "$(grep '^#!stats ' timed.csv | grep -c ' ms=[0-9]* cpu_ms=[0-9]*')" -eq 2 ]
+	# the records are the same either way
+	diff <(grep -v '^#!' plain.csv) <(grep -v '^#!' timed.csv)
+}
