@@ -7,8 +7,9 @@
 #   RUNS=n       runs per figure, the median is reported (default 3)
 #   PY_SCALE=n   v1 users for the Python peer (default min(SCALE, 100000))
 #   REKEY_KEYS="1000000 10000000"   key counts for mig-rekey's memory figure
-#   ONLY="floor naive mig stages peers rekey"   groups to run (default all;
-#                naive: the naive floor, the slowest figure of all)
+#   ONLY="floor naive mig stages peers rekey shards"   groups to run (default
+#                all; naive: the naive floor, the slowest figure of all;
+#                shards: the sharded run on 1-3 namespace hosts, as root)
 #   KEEP=1       keep the work directory (streams, logs) after the run
 #   BENCH_TMP=dir  where the work directory goes (default /tmp)
 #
@@ -23,7 +24,7 @@ SCALE=${SCALE:-1000000}
 RUNS=${RUNS:-3}
 PY_SCALE=${PY_SCALE:-$((SCALE < 100000 ? SCALE : 100000))}
 REKEY_KEYS=${REKEY_KEYS:-1000000 10000000}
-ONLY=${ONLY:-floor naive mig stages peers rekey}
+ONLY=${ONLY:-floor naive mig stages peers rekey shards}
 RESULTS=$BENCH/results
 
 # shellcheck source=tests/lib-servers.bash
@@ -41,6 +42,7 @@ WORK=$(mktemp -d "${BENCH_TMP:-/tmp}/mig-bench.XXXXXX")
 chmod 755 "$WORK"
 cleanup() {
 	local rc=$?
+	if declare -F netns_down >/dev/null; then netns_down || true; fi
 	mig_servers_stop "$WORK/srv" || true
 	if [ -n "${KEEP:-}" ]; then say "work directory kept: $WORK"; else rm -rf "$WORK"; fi
 	exit "$rc"
@@ -355,6 +357,13 @@ if want rekey; then
 			tm "$BENCH_REAL/mig-rekey" -q -l ids="$WORK/xw.csv" -r k.id=ids "$WORK/keys.csv"
 		rm -f "$WORK/keys.csv" "$WORK/xw.csv"
 	done > /dev/null
+fi
+
+# ---------------------------------------------------------------- shards
+if want shards; then
+	# shellcheck source=bench/shards.bash
+	. "$BENCH/shards.bash"
+	shard_bench
 fi
 
 # ---------------------------------------------------------------- report
