@@ -14,49 +14,33 @@ setup() {
 	T=$BATS_TEST_TMPDIR
 }
 
+# spectrum NAME CONTENT [N WANT]...: $T/NAME.csv holds CONTENT (a printf
+# format), and line N of what mig-extract makes of it is WANT.
+spectrum() {
+	local name=$1
+	printf "$2" >"$T/$name.csv"
+	shift 2
+	run -0 ex "$T/$name.csv"
+	while [ $# -gt 0 ]; do
+		[ "${lines[$1]}" = "$2" ] || { echo "$name: line $1 is '${lines[$1]}', not '$2'"; return 1; }
+		shift 2
+	done
+}
+
 @test "csv-spectrum: commas, quotes, newlines, CRLF, UTF-8, JSON" {
-	printf 'first,last,address,city,zip\nJohn,Doe,120 any st.,"Anytown, WW",08123\n' >"$T/comma_in_quotes.csv"
-	run -0 ex "$T/comma_in_quotes.csv"
-	[ "${lines[1]}" = 'comma_in_quotes,John,Doe,120 any st.,"Anytown, WW",08123' ]
-
-	printf 'a,b,c\n1,"",""\n2,3,4\n' >"$T/empty.csv"
-	run -0 ex "$T/empty.csv"
-	[ "${lines[1]}" = 'empty,1,"",""' ]
-	printf 'a,b,c\r\n1,"",""\r\n2,3,4\r\n' >"$T/empty_crlf.csv"
-	run -0 ex "$T/empty_crlf.csv"
-	[ "${lines[1]}" = 'empty_crlf,1,"",""' ]
-	[ "${lines[2]}" = 'empty_crlf,2,3,4' ]
-
-	printf 'a,b\n1,"ha ""ha"" ha"\n3,4\n' >"$T/escaped_quotes.csv"
-	run -0 ex "$T/escaped_quotes.csv"
-	[ "${lines[1]}" = 'escaped_quotes,1,"ha ""ha"" ha"' ]
-
-	printf 'key,val\n1,"{""type"": ""Point"", ""coordinates"": [102.0, 0.5]}"\n' >"$T/json.csv"
-	run -0 ex "$T/json.csv"
-	[ "${lines[1]}" = 'json,1,"{""type"": ""Point"", ""coordinates"": [102.0, 0.5]}"' ]
-
-	printf 'a,b,c\n1,2,3\n"Once upon \na time",5,6\n7,8,9\n' >"$T/newlines.csv"
-	run -0 ex "$T/newlines.csv"
-	[ "${lines[2]}" = 'newlines,"Once upon ' ]
-	[ "${lines[3]}" = 'a time",5,6' ]
-	printf 'a,b,c\r\n1,2,3\r\n"Once upon \r\na time",5,6\r\n7,8,9\r\n' >"$T/newlines_crlf.csv"
-	run -0 ex "$T/newlines_crlf.csv"
-	[ "${lines[4]}" = 'newlines_crlf,7,8,9' ]
-
-	printf 'a,b\n1,"ha \n""ha"" \nha"\n3,4\n' >"$T/quotes_and_newlines.csv"
-	run -0 ex "$T/quotes_and_newlines.csv"
-	[ "${lines[4]}" = 'quotes_and_newlines,3,4' ]
-
-	printf 'a,b,c\n1,2,3\n' >"$T/simple.csv"
-	run -0 ex "$T/simple.csv"
-	[ "${lines[1]}" = 'simple,1,2,3' ]
-	printf 'a,b,c\r\n1,2,3\r\n' >"$T/simple_crlf.csv"
-	run -0 ex "$T/simple_crlf.csv"
-	[ "${lines[1]}" = 'simple_crlf,1,2,3' ]
-
-	printf 'a,b,c\n1,2,3\n4,5,ʤ\n' >"$T/utf8.csv"
-	run -0 ex "$T/utf8.csv"
-	[ "${lines[2]}" = 'utf8,4,5,ʤ' ]
+	spectrum comma_in_quotes 'first,last,address,city,zip\nJohn,Doe,120 any st.,"Anytown, WW",08123\n' \
+		1 'comma_in_quotes,John,Doe,120 any st.,"Anytown, WW",08123'
+	spectrum empty 'a,b,c\n1,"",""\n2,3,4\n' 1 'empty,1,"",""'
+	spectrum empty_crlf 'a,b,c\r\n1,"",""\r\n2,3,4\r\n' 1 'empty_crlf,1,"",""' 2 'empty_crlf,2,3,4'
+	spectrum escaped_quotes 'a,b\n1,"ha ""ha"" ha"\n3,4\n' 1 'escaped_quotes,1,"ha ""ha"" ha"'
+	spectrum json 'key,val\n1,"{""type"": ""Point"", ""coordinates"": [102.0, 0.5]}"\n' \
+		1 'json,1,"{""type"": ""Point"", ""coordinates"": [102.0, 0.5]}"'
+	spectrum newlines 'a,b,c\n1,2,3\n"Once upon \na time",5,6\n7,8,9\n' 2 'newlines,"Once upon ' 3 'a time",5,6'
+	spectrum newlines_crlf 'a,b,c\r\n1,2,3\r\n"Once upon \r\na time",5,6\r\n7,8,9\r\n' 4 'newlines_crlf,7,8,9'
+	spectrum quotes_and_newlines 'a,b\n1,"ha \n""ha"" \nha"\n3,4\n' 4 'quotes_and_newlines,3,4'
+	spectrum simple 'a,b,c\n1,2,3\n' 1 'simple,1,2,3'
+	spectrum simple_crlf 'a,b,c\r\n1,2,3\r\n' 1 'simple_crlf,1,2,3'
+	spectrum utf8 'a,b,c\n1,2,3\n4,5,ʤ\n' 2 'utf8,4,5,ʤ'
 }
 
 @test "csv-spectrum location_coordinates: a quote inside an unquoted field is literal" {
