@@ -53,7 +53,10 @@ shard_bench() {
 	say "shards: 3 namespace hosts, the target PostgreSQL on their bridge"
 	netns_up 3 >&2
 	netns_pg_up >&2
-	while read -r _ v; do rows=$((rows + v)); done < "$DATA/counts.txt"
+	# v1 rows read: the five tables (counts.txt also names subsets)
+	while read -r k v; do
+		case $k in users | appointments | visits | medical_cases | prescriptions) rows=$((rows + v)) ;; esac
+	done < "$DATA/counts.txt"
 
 	# the reference first, kept for the others to match
 	shard_prep
