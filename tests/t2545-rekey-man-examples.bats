@@ -11,8 +11,8 @@ setup() {
 	cp "$DATA/rekey/man-visits.stream" visits.stream
 }
 
-@test "the man page has the nine examples this test knows" {
-	[ "$(ls ex* | wc -l)" -eq 9 ]
+@test "the man page has the ten examples this test knows" {
+	[ "$(ls ex* | wc -l)" -eq 10 ]
 }
 
 @test "example 1 and 2: split users rekeyed, then visits through the crosswalk" {
@@ -76,11 +76,21 @@ setup() {
 	grep -qx "1,$u" customer_ids.csv
 }
 
-@test "example 9: a session's missing trainer looked up from the saved clients" {
+@test "example 9: a teacher's e-mail that a parent also holds goes to the parent" {
+	printf '%s\n' '@teacher,id:int,email:text' 'teacher,1,ann@x.org' 'teacher,2,bo@x.org' \
+		'@parent,id:int,email:text' 'parent,7,ann@x.org' > people.stream
+	run --separate-stderr -0 bash ex9
+	printf '%s\n' "$output" | grep -qx 'teacher,1,'
+	printf '%s\n' "$output" | grep -qx 'teacher,2,bo@x.org'
+	printf '%s\n' "$output" | grep -qx 'parent,7,ann@x.org'
+	printf '%s\n' "$output" | grep -q '^#!stats mig-rekey teacher in=2 out=2 .*nulled=1'
+}
+
+@test "example 10: a session's missing trainer looked up from the saved clients" {
 	printf '%s\n' '@client,id:int,trainer_id:int' 'client,1,10' 'client,2,20' > clients.stream
 	printf '%s\n' '@session,id:int,client_id:int,trainer_id:int' 'session,1,1,' 'session,2,2,30' \
 		'session,3,9,' 'session,4,,' > sessions.stream
-	run --separate-stderr -0 bash ex9
+	run --separate-stderr -0 bash ex10
 	printf '%s\n' '@session,id:int,client_id:int,trainer_id:int' 'session,1,1,10' 'session,2,2,30' \
 		'session,3,9,' 'session,4,,' > expect
 	printf '%s\n' "$output" | grep -v '^#' > actual

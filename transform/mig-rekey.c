@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "filter.h"
 #include "opts.h"
 #include "rec.h"
@@ -32,7 +33,7 @@ static const struct mig_opt options[] = {
 	{ 'x', 'x', "crosswalk", required_argument, "TAG=FILE", "write TAG's old and new keys to FILE", NULL },
 	{ 'l', 'l', "load-crosswalk", required_argument, "NAME=FILE", "read a crosswalk FILE to resolve references", NULL },
 	{ 'r', 'r', "ref", required_argument, "TAG.COLUMN=SOURCE[:COLUMN],...", "rewrite a reference through SOURCE's keys", NULL },
-	{ 'u', 'u', "unique", required_argument, "'TAG.COLUMN,... [ACTION...]'", "columns whose values must be unique; ACTION: suffix[:FORMAT], null, reject, error, seed:FILE, seed-db:TABLE.COLUMN=URL", NULL },
+	{ 'u', 'u', "unique", required_argument, "'TAG.COLUMN,... [ACTION...]'", "columns whose values must be unique; ACTION: suffix[:FORMAT], null, reject, error, keep:first|last|tags:TAG,..., seed:FILE, seed-db:TABLE.COLUMN=URL", NULL },
 	{ O_UNIQUE_NOCASE, 0, "unique-nocase", required_argument, "'TAG.COLUMN,... [ACTION...]'", "unique regardless of case", NULL },
 	{ 'd', 'd', "dedupe", required_argument, "'TAG,... on (COLUMN,...|*) [OPTION...]'", "merge records equal on COLUMNs; OPTION: match-nulls, keep:first|last|min:C|max:C|tags:T,..., fill[:C,...], ids:C", NULL },
 	{ O_LOOKUP, 0, "lookup", required_argument, "'TAG.COLUMN=SOURCE.COLUMN by COLUMN [on KEY] [from FILE] [if-null]'", "fill COLUMN from a SOURCE record earlier in the stream, a saved stream or a crosswalk", NULL },
@@ -330,8 +331,7 @@ static void build_plan(struct run *run, struct tagrule *t, const struct mig_head
 			names[nout] = t->dd->idscol;
 			from[nout++] = -1;
 		}
-		/* mig-stream's array of the old key's type, as PostgreSQL writes it */
-		types[j] = MIG_T_TEXT;
+		types[j] = MIG_T_ARRAY;
 		p->idsout = (long)j;
 	}
 	/* dedupe compares the values written (references already rewritten) */
@@ -368,7 +368,7 @@ static void build_plan(struct run *run, struct tagrule *t, const struct mig_head
 	}
 	p->from = from;
 	p->hid = h->id;
-	if (t->dd && t->dd->hold) {
+	if ((t->dd && t->dd->hold) || t->uhold) {
 		struct rules *ru = &run->rules;
 		struct heldhdr *hh = ecalloc(1, sizeof(*hh));
 
@@ -1015,6 +1015,11 @@ static void record(struct run *run, struct tagrule *t, const struct mig_item *it
 		hold(run, t, it, kv, gno, 1);
 		return;
 	}
+	/* who keeps a unique value is known only at the end of the stream */
+	if (t->uhold) {
+		hold(run, t, it, kv, -1, 0);
+		return;
+	}
 	for (i = 0; i < t->nuniq; i++)
 		if (make_unique(run, t, p->out, run->of, p->keyout, it->row, it->line, lc, i,
 				p->uout[i]) < 0)
@@ -1100,18 +1105,6 @@ static int before(const struct dedupe *dd, const struct held *a, const struct he
 	return 0;
 }
 
-static int need_quote(const char *s, size_t n)
-{
-	size_t i;
-
-	if (!n || (n == 4 && !strncasecmp(s, "null", 4)))
-		return 1;
-	for (i = 0; i < n; i++)
-		if (strchr("{},\"\\ \t\n\r", s[i]))
-			return 1;
-	return 0;
-}
-
 static int cmp_old(const struct held *a, const struct held *b)
 {
 	int64_t x, y;
@@ -1121,11 +1114,12 @@ static int cmp_old(const struct held *a, const struct held *b)
 	return value_cmp(a->old, a->oldn, b->old, b->oldn);
 }
 
-/* The group's old keys, ascending (as numbers when all are), as an array literal. */
+/* The group's old keys, ascending (as numbers when all are), once each,
+ * as the stream's array (array.h: PostgreSQL's literal). */
 static void ids_array(struct buf *out, struct held **m, size_t n)
 {
 	struct held **v = ereallocarray(NULL, n, sizeof(*v));
-	size_t i, j, k;
+	size_t i, j, k = 0;
 
 	memcpy(v, m, n * sizeof(*v));
 	for (i = 1; i < n; i++)
@@ -1136,25 +1130,12 @@ static void ids_array(struct buf *out, struct held **m, size_t n)
 			v[j - 1] = x;
 		}
 	buf_reset(out);
-	buf_addc(out, '{');
 	for (i = 0; i < n; i++) {
 		if (i && v[i]->oldn == v[i - 1]->oldn && !memcmp(v[i]->old, v[i - 1]->old, v[i]->oldn))
 			continue;
-		if (out->len > 1)
-			buf_addc(out, ',');
-		if (!need_quote(v[i]->old, v[i]->oldn)) {
-			buf_add(out, v[i]->old, v[i]->oldn);
-			continue;
-		}
-		buf_addc(out, '"');
-		for (k = 0; k < v[i]->oldn; k++) {
-			if (v[i]->old[k] == '"' || v[i]->old[k] == '\\')
-				buf_addc(out, '\\');
-			buf_addc(out, v[i]->old[k]);
-		}
-		buf_addc(out, '"');
+		arr_add(out, !k++, v[i]->old, v[i]->oldn, 0);
 	}
-	buf_addc(out, '}');
+	arr_end(out, !k);
 	free(v);
 }
 
@@ -1171,14 +1152,17 @@ static int fills(const struct dedupe *dd, const char *col)
 }
 
 /* Write one held record, or its group's survivor filled from the others. */
-static void write_held(struct run *run, struct held *h)
+/*
+ * What a held record (or the group it heads) is written as, in run->of:
+ * the survivor, its empty fields filled, the merged ids.  Returns the
+ * survivor; *mp, *np: the group in survivor order (the caller frees).
+ */
+static struct held *compose_held(struct run *run, struct held *h, struct held ***mp, size_t *np)
 {
 	struct dedupe *dd = h->t->dd;
 	struct held **m = NULL, *sv;
 	size_t n = 0, i, j, c;
 	struct heldhdr *hh;
-	struct tagrule *t;
-	struct ledger_counts *lc;
 
 	if (h->group) {
 		size_t e;
@@ -1197,11 +1181,10 @@ static void write_held(struct run *run, struct held *h)
 		m[n++] = h;
 	}
 	sv = m[0];
-	t = sv->t;
 	hh = sv->hh;
 	for (c = 0; c < hh->h->ncols; c++)
 		run->of[c] = sv->f[c];
-	if (dd->fill)
+	if (dd && dd->fill)
 		for (c = 0; c < hh->h->ncols; c++) {
 			if (!run->of[c].null || (long)c == hh->keyout || (long)c == hh->idsout ||
 			    !fills(dd, hh->h->names[c]))
@@ -1220,6 +1203,105 @@ static void write_held(struct run *run, struct held *h)
 		run->of[hh->idsout] = (struct mig_field){ run->cb[hh->idsout].buf,
 							  run->cb[hh->idsout].len, 0, 0 };
 	}
+	*mp = m;
+	*np = n;
+	return sv;
+}
+
+/* Place of TAG in a keep:tags list; past the end when it is not there. */
+static size_t tag_rank(const struct uniqset *set, const char *tag)
+{
+	size_t k;
+
+	for (k = 0; k < set->nprio && strcmp(set->prio[k], tag); k++)
+		;
+	return k;
+}
+
+/*
+ * Unique sets that keep other than the first value: before anything is
+ * written, find each value's keeper among the records to be written (the
+ * last, or the first of the best-placed tag) and take its value, so the
+ * suffixes made for the others can never land on it.  A value seeded
+ * from the target is nobody's.  The keeper map holds ordinal << 16 |
+ * rank (ordinal from 1; 0: no keeper).
+ */
+static void find_keepers(struct run *run)
+{
+	size_t i, u, n, ord = 0;
+	struct held **m;
+
+	for (i = 0; i < run->rules.nsets && run->rules.sets[i]->keep == UK_FIRST; i++)
+		;
+	if (i == run->rules.nsets)
+		return;
+	for (i = 0; i < run->rules.nheld; i++) {
+		struct held *h = run->rules.held[i], *sv;
+
+		if (h->group && !h->head)
+			continue;
+		ord++;
+		sv = compose_held(run, h, &m, &n);
+		free(m);
+		for (u = 0; u < sv->t->nuniq; u++) {
+			struct uniqset *set = sv->t->uniq[u].set;
+			const struct mig_field *v = &run->of[sv->hh->uout[u]];
+			uint64_t rank, x, old;
+			const char *k;
+			long long e;
+
+			if (set->keep == UK_FIRST || v->null || !v->len)
+				continue;
+			rank = set->keep == UK_TAGS ? tag_rank(set, sv->t->tag) : 0;
+			x = (uint64_t)ord << 16 | rank;
+			k = norm(&run->tmp, v->val, v->len, set->nocase);
+			e = keymap_find(&set->keeper, k, v->len);
+			if (e < 0) {
+				uint64_t two = 2;
+
+				if (keymap_find(&set->set, k, v->len) >= 0)
+					x = 0;
+				else
+					memcpy(keymap_val(&set->set, keymap_add(&set->set, k, v->len)), &two, 8);
+				memcpy(keymap_val(&set->keeper, keymap_add(&set->keeper, k, v->len)), &x, 8);
+				continue;
+			}
+			memcpy(&old, keymap_val(&set->keeper, (size_t)e), 8);
+			if (old && (set->keep == UK_LAST || rank < (old & 0xffff)))
+				memcpy(keymap_val(&set->keeper, (size_t)e), &x, 8);
+		}
+	}
+}
+
+/* Whether the record written ORD-th keeps its value of unique column U. */
+static int keeps_value(struct run *run, const struct tagrule *t, size_t u, const struct mig_field *v,
+		       size_t ord)
+{
+	struct uniqset *set = t->uniq[u].set;
+	uint64_t x;
+	long long e;
+	const char *k;
+
+	if (set->keep == UK_FIRST || v->null || !v->len)
+		return 0;
+	k = norm(&run->tmp, v->val, v->len, set->nocase);
+	if ((e = keymap_find(&set->keeper, k, v->len)) < 0)
+		return 0;
+	memcpy(&x, keymap_val(&set->keeper, (size_t)e), 8);
+	return x >> 16 == ord;
+}
+
+static void write_held(struct run *run, struct held *h, size_t ord)
+{
+	struct held **m, *sv;
+	size_t n, i;
+	struct heldhdr *hh;
+	struct tagrule *t;
+	struct ledger_counts *lc;
+
+	sv = compose_held(run, h, &m, &n);
+	t = sv->t;
+	hh = sv->hh;
 	for (i = 1; i < n; i++) {
 		lc = ledger_tag(&run->fl.ledger, m[i]->t->tag);
 		lc->dropped++;
@@ -1227,10 +1309,13 @@ static void write_held(struct run *run, struct held *h)
 	}
 	lc = ledger_tag(&run->fl.ledger, t->tag);
 	free(m);
-	for (i = 0; i < t->nuniq; i++)
+	for (i = 0; i < t->nuniq; i++) {
+		if (keeps_value(run, t, i, &run->of[hh->uout[i]], ord))
+			continue;
 		if (make_unique(run, t, hh->h, run->of, hh->keyout, sv->row, sv->line, lc, i,
 				hh->uout[i]) < 0)
 			return;
+	}
 	if (mig_write_record(run->w, hh->h, run->of) < 0) {
 		mig_writer_flush(run->w);
 		die(MIG_EXIT_DATA, "%s:%lu: %s", mig_reader_name(run->r), sv->line,
@@ -1242,11 +1327,12 @@ static void write_held(struct run *run, struct held *h)
 /* The held records, in stream order of their groups' first records. */
 static void flush_held(struct run *run)
 {
-	size_t i;
+	size_t i, ord = 0;
 
+	find_keepers(run);
 	for (i = 0; i < run->rules.nheld; i++)
 		if (!run->rules.held[i]->group || run->rules.held[i]->head)
-			write_held(run, run->rules.held[i]);
+			write_held(run, run->rules.held[i], ++ord);
 }
 
 /* Lookups from a saved stream: its records of the source tag, read first. */

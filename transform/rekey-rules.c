@@ -270,9 +270,12 @@ static void rule_ref(struct rules *r, char *s, const char *where, const char *ar
 	rr->names = buf_detach(&names, NULL);
 }
 
+static char **name_list(char *s, size_t *n, const char *where, const char *name, const char *arg);
+
 /*
  * A unique rule's words after its columns: suffix[:FORMAT], null, reject,
- * error, seed:FILE, seed-db:TABLE.COLUMN=URL (kept as "FILE", "db:...").
+ * error, keep:first|last|tags:TAG,..., seed:FILE, seed-db:TABLE.COLUMN=URL
+ * (kept as "FILE", "db:...").
  */
 static int unique_word(struct uniqset *set, const char *w, const char *where, const char *name,
 		       const char *arg)
@@ -296,6 +299,16 @@ static int unique_word(struct uniqset *set, const char *w, const char *where, co
 		set->action = UA_REJECT;
 	} else if (!strcmp(w, "error")) {
 		set->action = UA_ERROR;
+	} else if (!strcmp(w, "keep:first")) {
+		set->keep = UK_FIRST;
+	} else if (!strcmp(w, "keep:last")) {
+		set->keep = UK_LAST;
+	} else if (!strncmp(w, "keep:tags:", 10)) {
+		char *list = estrdup(w + 10);
+
+		set->keep = UK_TAGS;
+		set->prio = name_list(list, &set->nprio, where, name, arg);
+		free(list);
 	} else if ((!strncmp(w, "seed:", 5) && w[5]) ||
 		   (!strncmp(w, "seed-db:", 8) && (p = strchr(w, '=')) && p > w + 8 && p[1])) {
 		set->seeds = ereallocarray(set->seeds, set->nseeds + 1, sizeof(*set->seeds));
@@ -316,6 +329,7 @@ static void rule_unique(struct rules *r, char *s, int nocase, const char *where,
 	set->text = estrdup(arg);
 	set->nocase = nocase;
 	keymap_init(&set->set, 8);
+	keymap_init(&set->keeper, 8);
 	r->sets = ereallocarray(r->sets, r->nsets + 1, sizeof(*r->sets));
 	r->sets[r->nsets++] = set;
 	/* the columns end at the first word that is an option */
@@ -344,7 +358,7 @@ static void rule_unique(struct rules *r, char *s, int nocase, const char *where,
 				*we = '\0';
 				if (!unique_word(set, w, where, name, arg))
 					bad(where, name, arg,
-					    "unknown option '%s' (suffix[:FORMAT], null, reject, error, seed:FILE, seed-db:TABLE.COLUMN=URL)", w);
+					    "unknown option '%s' (suffix[:FORMAT], null, reject, error, keep:first|last|tags:TAG,..., seed:FILE, seed-db:TABLE.COLUMN=URL)", w);
 			}
 			break;
 		}
@@ -596,6 +610,18 @@ void rules_check(struct rules *r, int have_rejects)
 		if (!t->has_key && t->xwpath)
 			die(MIG_EXIT_USAGE, "rule 'crosswalk %s=%s': tag '%s' has no key rule", t->tag,
 			    t->xwpath, t->tag);
+		for (j = 0; j < t->nuniq; j++) {
+			struct uniqset *set = t->uniq[j].set;
+
+			if (set->keep == UK_FIRST)
+				continue;
+			t->uhold = 1;
+			for (k = 0; set->keep == UK_TAGS && k < set->nprio && strcmp(set->prio[k], t->tag); k++)
+				;
+			if (set->keep == UK_TAGS && k == set->nprio)
+				die(MIG_EXIT_USAGE, "rule 'unique %s': keep:tags does not name '%s'", set->text,
+				    t->tag);
+		}
 		if (t->dd && t->dd->keep == SV_TAGS) {
 			for (j = 0; j < t->dd->nprio && strcmp(t->dd->prio[j], t->tag); j++)
 				;
@@ -755,6 +781,10 @@ void rules_release(struct rules *r)
 	free(r->files);
 	for (i = 0; i < r->nsets; i++) {
 		keymap_release(&r->sets[i]->set);
+		keymap_release(&r->sets[i]->keeper);
+		for (j = 0; j < r->sets[i]->nprio; j++)
+			free(r->sets[i]->prio[j]);
+		free(r->sets[i]->prio);
 		free(r->sets[i]->text);
 		free(r->sets[i]->format);
 		for (j = 0; j < r->sets[i]->nseeds; j++)

@@ -180,6 +180,8 @@ struct dedupe {
 
 /* What a unique rule does to a later duplicate value. */
 enum uaction { UA_SUFFIX, UA_NULL, UA_REJECT, UA_ERROR };
+/* Which record of a value keeps it: the first streams; the others hold. */
+enum ukeep { UK_FIRST, UK_LAST, UK_TAGS };
 
 struct uniqset {
 	char *text;
@@ -189,6 +191,10 @@ struct uniqset {
 	char **seeds;		/* files or "URL TABLE.COLUMN" whose values are taken */
 	size_t nseeds;
 	struct keymap set;	/* normalised value -> next counter to try */
+	enum ukeep keep;
+	char **prio;		/* UK_TAGS: the tags in order of precedence */
+	size_t nprio;
+	struct keymap keeper;	/* UK_LAST, UK_TAGS: value -> its keeper (written ordinal) */
 };
 
 /* A record held until the end of the stream (a dedupe rule with hold). */
@@ -279,6 +285,7 @@ struct tagrule {
 	size_t nrefs;
 	struct uniqcol *uniq;
 	size_t nuniq;
+	int uhold;		/* a unique set of this tag keeps other than the first: hold */
 	struct lookup **lk;	/* lookups that fill this tag's columns */
 	size_t nlk;
 	struct lookup **lksrc;	/* lookups that collect this tag's records */
