@@ -7,9 +7,11 @@
 #   RUNS=n       runs per figure, the median is reported (default 3)
 #   PY_SCALE=n   v1 users for the Python peer (default min(SCALE, 100000))
 #   REKEY_KEYS="1000000 10000000"   key counts for mig-rekey's memory figure
-#   ONLY="floor naive mig stages peers rekey shards"   groups to run (default
-#                all; naive: the naive floor, the slowest figure of all;
-#                shards: the sharded run on 1-3 namespace hosts, as root)
+#   ONLY="floor naive mig stages peers rekey shards shop"   groups to run
+#                (default all; naive: the naive floor, the slowest figure of
+#                all; shards: the sharded run on 1-3 namespace hosts, as
+#                root; shop: pipelines/shop against its SQL script)
+#   SHOP_SCALE=n orders for the shop group (default 1000000)
 #   KEEP=1       keep the work directory (streams, logs) after the run
 #   BENCH_TMP=dir  where the work directory goes (default /tmp)
 #
@@ -24,7 +26,7 @@ SCALE=${SCALE:-1000000}
 RUNS=${RUNS:-3}
 PY_SCALE=${PY_SCALE:-$((SCALE < 100000 ? SCALE : 100000))}
 REKEY_KEYS=${REKEY_KEYS:-1000000 10000000}
-ONLY=${ONLY:-floor naive mig stages peers rekey shards}
+ONLY=${ONLY:-floor naive mig stages peers rekey shards shop}
 RESULTS=$BENCH/results
 
 # shellcheck source=tests/lib-servers.bash
@@ -364,6 +366,12 @@ if want shards; then
 	# shellcheck source=bench/shards.bash
 	. "$BENCH/shards.bash"
 	shard_bench
+fi
+
+# ---------------------------------------------------------------- shop
+if want shop; then
+	say "shop: pipelines/shop against the same clean-up as one SQL script"
+	SCALE=${SHOP_SCALE:-1000000} RUNS=$RUNS MIG_BIN=$WORK/bin BENCH_TMP=$WORK bash "$TOP/pipelines/shop/bench/bench.sh"
 fi
 
 # ---------------------------------------------------------------- report

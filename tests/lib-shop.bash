@@ -1,0 +1,54 @@
+# Helpers of the shop tests (t9201, t9202): load lib-common and
+# lib-pipelines first.
+
+SHOP="$MIG_TOP/pipelines/shop"
+
+shop() {
+	make -s -C "$SHOP" MIG_BIN="$MIG_BIN" DATA="$BATS_TEST_TMPDIR/data" SEED=7 SRC="$SRC" "$@"
+}
+
+dump() {
+	local t
+	for t in users addresses products tags product_tags orders order_items; do
+		echo "== $t"
+		pgq "$1" "SELECT * FROM $t ORDER BY 1, 2"
+	done
+}
+
+# migrate SCALE orders from v1 database $1 into $2, verify, and hold v2 to the truth
+migrate_and_check() {
+	local v2=$2 run=$BATS_TEST_TMPDIR/run data=$BATS_TEST_TMPDIR/data
+	shop SCALE="$3" load-v1 >/dev/null
+	shop SCALE="$3" DST="$(pg_url "$v2")" RUN="$run" migrate 2>/dev/null
+	shop SCALE="$3" DST="$(pg_url "$v2")" RUN="$run" verify 2>/dev/null
+	grep -q '^  "failed": 0,$' "$run/validation_report.json"
+	[ -s "$run/report.html" ]
+	# the lines rejected are exactly the lines the truth calls unreadable,
+	# each with a reason; the others are the order items
+	tail -n +2 "$data/truth/bad_lines.csv" | cut -d, -f1 | sort > "$BATS_TEST_TMPDIR/bad.want"
+	grep -a '^old_orders,' "$run/rejects/orders.map.csv" | cut -d, -f2 | sort > "$BATS_TEST_TMPDIR/bad.got"
+	assert_same "$BATS_TEST_TMPDIR/bad.want" "$BATS_TEST_TMPDIR/bad.got"
+	[ "$(grep -a -c "^old_orders,.*,mig-map,old_orders:[0-9]*,column '[a-z_]*': " "$run/rejects/orders.map.csv")" -eq "$(wc -l < "$BATS_TEST_TMPDIR/bad.want")" ]
+	lines=$(pgq "$1" "SELECT count(*) FROM old_orders")
+	[ "$(pgq "$v2" "SELECT count(*) FROM order_items")" -eq $((lines - $(wc -l < "$BATS_TEST_TMPDIR/bad.want"))) ]
+	# every order with a readable line, its total to the cent; the currency
+	# wherever a price shows one (an order of only "free" lines shows none)
+	awk -F, 'NR > 1 && $4 > 0 { printf "%s,%d.%02d\n", $1, int($3 / 100), $3 % 100 }' "$data/truth/orders.csv" | sort > "$BATS_TEST_TMPDIR/tot.want"
+	pgq "$v2" "SELECT order_ref || ',' || total FROM orders" | sort > "$BATS_TEST_TMPDIR/tot.got"
+	assert_same "$BATS_TEST_TMPDIR/tot.want" "$BATS_TEST_TMPDIR/tot.got"
+	awk -F, 'NR > 1 && $3 > 0 { print $1 "," $2 }' "$data/truth/orders.csv" | sort > "$BATS_TEST_TMPDIR/cur.want"
+	pgq "$v2" "SELECT order_ref || ',' || currency FROM orders WHERE total > 0" | sort > "$BATS_TEST_TMPDIR/cur.got"
+	assert_same "$BATS_TEST_TMPDIR/cur.want" "$BATS_TEST_TMPDIR/cur.got"
+	# the items add up to their order's total
+	[ "$(pgq "$v2" "SELECT count(*) FROM orders o WHERE total <> (SELECT sum(quantity * unit_price) FROM order_items i WHERE i.order_id = o.id)")" -eq 0 ]
+	# each customer once, every v1 row of them in legacy_ids
+	[ "$(pgq "$v2" "SELECT count(*) FROM users")" -eq "$(sed -n 's/^customers //p' "$data/counts.txt")" ]
+	[ "$(pgq "$v2" "SELECT sum(cardinality(legacy_ids)) FROM users")" -eq "$(pgq "$1" "SELECT count(*) FROM old_users")" ]
+	[ "$(pgq "$v2" "SELECT count(*) FROM users WHERE cardinality(legacy_ids) > 1")" -gt 0 ]
+	# names split, addresses parsed, phones E.164
+	[ "$(pgq "$v2" "SELECT count(*) FROM users WHERE last_name IS NULL OR phone !~ '^\\+49[0-9]+\$'")" -eq 0 ]
+	[ "$(pgq "$v2" "SELECT count(*) FROM addresses WHERE street !~ ' Street\$' OR postal_code !~ '^[0-9]{5}\$' OR country !~ '^[A-Z]{2}\$'")" -eq 0 ]
+	# each tag once, lower-case, once per product; every mention found
+	[ "$(pgq "$v2" "SELECT count(*) FROM tags")" -eq "$(pgq "$1" "SELECT count(DISTINCT lower(btrim(t))) FROM old_products, unnest(string_to_array(tags, ',')) t WHERE price <> 'call us'")" ]
+	[ "$(pgq "$v2" "SELECT count(*) FROM product_tags")" -eq "$(pgq "$1" "SELECT count(DISTINCT (id, lower(btrim(t)))) FROM old_products, unnest(string_to_array(tags, ',')) t WHERE price <> 'call us'")" ]
+}
