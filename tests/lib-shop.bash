@@ -39,6 +39,8 @@ migrate_and_check() {
 	awk -F, 'NR > 1 && $3 > 0 { print $1 "," $2 }' "$data/truth/orders.csv" | sort > "$BATS_TEST_TMPDIR/cur.want"
 	pgq "$v2" "SELECT order_ref || ',' || currency FROM orders WHERE total > 0" | sort > "$BATS_TEST_TMPDIR/cur.got"
 	assert_same "$BATS_TEST_TMPDIR/cur.want" "$BATS_TEST_TMPDIR/cur.got"
+	# products keep the currency their price text shows (all three occur)
+	[ "$(pgq "$v2" "SELECT count(DISTINCT currency) FROM products")" -eq 3 ]
 	# the items add up to their order's total
 	[ "$(pgq "$v2" "SELECT count(*) FROM orders o WHERE total <> (SELECT sum(quantity * unit_price) FROM order_items i WHERE i.order_id = o.id)")" -eq 0 ]
 	# each customer once, every v1 row of them in legacy_ids
