@@ -110,6 +110,8 @@ const char *arena_dup(struct arena *a, const char *s, size_t n);
 int lang_put(struct lang_ctx *c, struct lang_val *res);
 int lang_fail(struct lang_ctx *c, const char *why);
 int lang_eval_node(struct lang_ctx *c, struct node *n, struct lang_val *res);
+/* lang-node.c */
+struct node *lang_node_new(enum nkind k, size_t pos);
 void lang_node_free(struct node *n);
 int lang_const_arg(struct lex *l, struct node *n, size_t i, const char *what);
 int is_number_word(const char *s);

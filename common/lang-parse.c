@@ -2,6 +2,9 @@
  * lang-parse.c - the rule language's parser and binder; the grammar is in
  * mig-rules(7), the contract in lang.h.
  *
+ * The nodes themselves (made, freed, a constant argument taken back) are
+ * lang-node.c's, below both this parser and the function table.
+ *
  * Precedence, loosest first: or; and; not; comparisons (= <> < > <= >=
  * ~ !~ ~* !~*, is [not] null, [not] in (...)); + - ||; * / %; unary -.
  */
@@ -23,62 +26,11 @@ int is_number_word(const char *s)
 	return (*s >= '0' && *s <= '9') || (*s == '.' && s[1] >= '0' && s[1] <= '9');
 }
 
-static struct node *node_new(enum nkind k, size_t pos)
-{
-	struct node *n = ecalloc(1, sizeof(*n));
-
-	n->kind = k;
-	n->slot = -1;
-	n->pos = pos;
-	return n;
-}
-
-static void free_val(const char *key, void *val, void *arg)
-{
-	(void)key;
-	(void)arg;
-	free(val);
-}
-
-void lang_node_free(struct node *n)
-{
-	size_t i;
-
-	if (!n)
-		return;
-	for (i = 0; i < n->nargs; i++)
-		lang_node_free(n->args[i]);
-	free(n->args);
-	free(n->av);
-	free(n->text);
-	free(n->zone);
-	for (i = 0; i < n->npieces; i++) {
-		free(n->pieces[i].lit);
-		free(n->pieces[i].col);
-	}
-	free(n->pieces);
-	if (n->lk) {
-		strmap_each(&n->lk->map, free_val, NULL);
-		strmap_release(&n->lk->map);
-		free(n->lk);
-	}
-	if (n->re) {
-		regfree(n->re);
-		free(n->re);
-	}
-	free(n);
-}
-
-void lang_free(struct lang_expr *e)
-{
-	lang_node_free((struct node *)e);
-}
-
 /* A call of row fn with the given arguments, prepared. */
 static struct node *call(struct lex *l, const struct lang_fn *fn, size_t pos, struct node **args, size_t nargs,
 			 const struct lang_opts *o)
 {
-	struct node *n = node_new(N_FN, pos);
+	struct node *n = lang_node_new(N_FN, pos);
 
 	n->fn = fn;
 	n->text = estrdup(fn->name);
@@ -111,53 +63,6 @@ static struct node *op2(struct lex *l, const char *name, size_t pos, struct node
 	args[0] = a;
 	args[1] = b;
 	return call(l, lang_op(name), pos, args, b ? 2 : 1, o);
-}
-
-/* A constant argument may be a bare word: split_name(name, first). */
-static int flatten(const struct node *a, struct buf *b)
-{
-	if (a->kind == N_COL && a->bare) {
-		buf_adds(b, a->text);
-		return 0;
-	}
-	if (a->kind == N_FN && a->nargs == 2 && (!strcmp(a->fn->name, "/") || !strcmp(a->fn->name, "-")) &&
-	    flatten(a->args[0], b) == 0) {
-		buf_adds(b, a->fn->name);
-		return flatten(a->args[1], b);
-	}
-	return -1;
-}
-
-int lang_const_arg(struct lex *l, struct node *n, size_t i, const char *what)
-{
-	struct node *a = n->args[i];
-	struct buf b = BUF_INIT;
-
-	/* A bare America/New_York reads as a division: take it back. */
-	if (a->kind == N_FN && flatten(a, &b) == 0) {
-		const struct node *first = a;
-		struct node *w;
-
-		while (first->kind == N_FN)
-			first = first->args[0];
-		w = node_new(N_COL, first->pos);
-
-		w->bare = 1;
-		w->text = estrdup(b.buf);
-		lang_node_free(a);
-		n->args[i] = a = w;
-	}
-	buf_release(&b);
-	if (a->kind == N_COL && a->bare) {
-		a->kind = N_LIT;
-		a->type = MIG_T_TEXT;
-		a->len = strlen(a->text);
-	}
-	if (a->kind != N_LIT) {
-		l->tpos = n->args[i]->pos;
-		return lex_fail(l, "%s(): argument %zu must be a constant %s", n->fn->name, i + 1, what);
-	}
-	return 0;
 }
 
 static const char *near_fn(const char *name)
@@ -225,7 +130,7 @@ static struct node *parse_case(struct lex *l, const struct lang_opts *o, size_t 
 	if (!els) {
 		/* No else: NULL, as in SQL. */
 		args = ereallocarray(args, n + 1, sizeof(*args));
-		args[n] = node_new(N_NULL, pos);
+		args[n] = lang_node_new(N_NULL, pos);
 		args[n++]->type = T_NULL;
 	}
 	return call(l, lang_op("case"), pos, args, n, o);
@@ -258,7 +163,7 @@ static struct node *parse_primary(struct lex *l, const struct lang_opts *o)
 		return n;
 	}
 	if (l->tok == LX_STR) {
-		n = node_new(N_LIT, pos);
+		n = lang_node_new(N_LIT, pos);
 		n->type = MIG_T_TEXT;
 		n->text = estrndup(l->text.buf, l->text.len);
 		n->len = l->text.len;
@@ -266,7 +171,7 @@ static struct node *parse_primary(struct lex *l, const struct lang_opts *o)
 		return n;
 	}
 	if (l->tok == LX_QID) {
-		n = node_new(N_COL, pos);
+		n = lang_node_new(N_COL, pos);
 		n->text = estrdup(l->text.buf);
 		lex_next(l);
 		return n;
@@ -276,13 +181,13 @@ static struct node *parse_primary(struct lex *l, const struct lang_opts *o)
 		return NULL;
 	}
 	if (lex_is(l, "null")) {
-		n = node_new(N_NULL, pos);
+		n = lang_node_new(N_NULL, pos);
 		n->type = T_NULL;
 		lex_next(l);
 		return n;
 	}
 	if (lex_is(l, "true") || lex_is(l, "false")) {
-		n = node_new(N_LIT, pos);
+		n = lang_node_new(N_LIT, pos);
 		n->type = MIG_T_BOOL;
 		n->text = estrdup(lex_is(l, "true") ? "t" : "f");
 		n->len = 1;
@@ -298,14 +203,14 @@ static struct node *parse_primary(struct lex *l, const struct lang_opts *o)
 			lex_fail(l, "'%s' is not a number (quote text: '...')", l->text.buf);
 			return NULL;
 		}
-		n = node_new(N_LIT, pos);
+		n = lang_node_new(N_LIT, pos);
 		n->type = strpbrk(l->text.buf, ".eE") ? MIG_T_NUMERIC : MIG_T_INT;
 		n->text = estrndup(l->text.buf, l->text.len);
 		n->len = l->text.len;
 		lex_next(l);
 		return n;
 	}
-	n = node_new(N_COL, pos);
+	n = lang_node_new(N_COL, pos);
 	n->text = estrdup(l->text.buf);
 	lex_next(l);
 	if (l->tok != LX_LP) {
