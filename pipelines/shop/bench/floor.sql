@@ -37,13 +37,13 @@ INSERT INTO product_tags SELECT DISTINCT p.id, g.id
 FROM products p JOIN old_products o USING (id), unnest(string_to_array(o.tags, ',')) t
 JOIN tags g ON g.name = lower(regexp_replace(btrim(t), '\s+', ' ', 'g'));
 CREATE TEMP TABLE l AS SELECT o.id, order_ref, lower(btrim(customer_email)) AS e, p.id AS product_id,
-	btrim(quantity)::int AS q, pg_temp.m(product_price) AS up, pg_temp.c(product_price) AS cur,
+	btrim(quantity)::int AS q, pg_temp.m(product_price) AS up, pg_temp.c(product_price) AS cur, p.currency AS pcur,
 	pg_temp.d(order_date) AS day, lower(btrim(status)) AS st
 FROM old_orders o JOIN products p ON p.title = regexp_replace(btrim(o.product_title), '\s+', ' ', 'g')
 WHERE btrim(quantity) ~ '^\d+$' AND pg_temp.m(product_price) IS NOT NULL;
 INSERT INTO orders (id, order_ref, user_id, order_date, status, total, currency)
 SELECT row_number() OVER (ORDER BY order_ref), order_ref, min(u.id), min(day), min(st), sum(q * up),
-	coalesce((array_agg(cur ORDER BY l.id) FILTER (WHERE cur IS NOT NULL))[1], 'USD')
+	coalesce((array_agg(cur ORDER BY l.id) FILTER (WHERE cur IS NOT NULL))[1], (array_agg(pcur ORDER BY l.id))[1])
 FROM l JOIN users u ON u.email = l.e GROUP BY order_ref;
 INSERT INTO order_items (id, order_id, product_id, quantity, unit_price, legacy_line_id)
 SELECT l.id, o.id, product_id, q, up, l.id FROM l JOIN orders o USING (order_ref);
