@@ -116,7 +116,9 @@ run_once() {
 # the results (median wall and CPU of the runs).
 record() {
 	local group=$1 name=$2 rows=$3 bytes=$4 walls=$5 cpus=$6 rss=$7 ver=${8:--} med cpu
+	# shellcheck disable=SC2086 # one run a word
 	med=$(printf '%s\n' $walls | median)
+	# shellcheck disable=SC2086
 	cpu=$(printf '%s\n' $cpus | median)
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$group" "$name" "$rows" "$bytes" "$med" "$rss" "$walls" "$cpu" "$ver" >> "$RES"
 	printf 'bench: %-44s %10s rows %9.2f s %12.0f rows/s %8s kB %s\n' "$name" "$rows" "$med" \
@@ -125,7 +127,7 @@ record() {
 # measure GROUP NAME ROWS BYTES PREP CMD...: run PREP (untimed) then CMD,
 # RUNS times in a row, and record the figure.
 measure() {
-	local group=$1 name=$2 rows=$3 bytes=$4 prep=$5 r walls= cpus= rss=0
+	local group=$1 name=$2 rows=$3 bytes=$4 prep=$5 r walls='' cpus='' rss=0
 	shift 5
 	for ((r = 1; r <= RUNS; r++)); do
 		$prep
@@ -299,6 +301,7 @@ if want lite; then
 	say "lite: the split-and-rekey floor and mig, interleaved"
 	FIG_NAME[f]="lite floor: COPY (split+rekey), then constraints"
 	FIG_PREP[f]=lite_prep_floor FIG_RUN[f]=lite_floor FIG_CHECK[f]=lite_sums
+	# shellcheck disable=SC2016 # expanded when interleave evals them
 	FIG_NAME[p]="lite mig PG->PG" FIG_PREP[p]=lite_prep_run
 	FIG_RUN[p]='lite_pipeline "$PG_SRC"' FIG_CHECK[p]=lite_sums
 	FIG_NAME[m]="lite mig MariaDB->PG" FIG_PREP[m]=lite_prep_run
