@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # bench/bench.bash - make bench: the medical migration (pipelines/medical)
-# timed against the databases' own bulk paths and against peers.  See
-# bench/README.md for the method; bench/run.sh is the entry point.
+# and its "split and rekey only" variant (bench/lite) timed against the
+# databases' own bulk paths and against peers.  See bench/README.md for
+# the method; bench/run.sh is the entry point.
 #
-#   SCALE=n      v1 users (default 1000000: 3n appointments, n medical cases)
+#   BENCH_SCALE=n or SCALE=n   v1 users (default 1000000: 3n appointments,
+#                n medical cases)
 #   RUNS=n       runs per figure, the median is reported (default 3)
 #   PY_SCALE=n   v1 users for the Python peer (default min(SCALE, 100000))
 #   REKEY_KEYS="1000000 10000000"   key counts for mig-rekey's memory figure
@@ -22,7 +24,7 @@ set -eu -o pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$BENCH/.." && pwd)
 MED=$TOP/pipelines/medical
-SCALE=${SCALE:-1000000}
+SCALE=${BENCH_SCALE:-${SCALE:-1000000}}
 RUNS=${RUNS:-3}
 PY_SCALE=${PY_SCALE:-$((SCALE < 100000 ? SCALE : 100000))}
 REKEY_KEYS=${REKEY_KEYS:-1000000 10000000}
@@ -92,36 +94,80 @@ while read -r k v; do N[$k]=$v; done < "$DATA/counts.txt"
 ROWS=$((N[users] + N[appointments] + N[medical_cases]))
 
 # ---------------------------------------------------------------- timing
-# measure GROUP NAME ROWS BYTES PREP CMD...: run PREP (untimed) then CMD,
-# RUNS times; record the median wall time, the median CPU time (user +
-# system) of the processes CMD ran under tm or through the wrapper (client
-# side only: a database server's own work is not in it) and their largest
-# peak RSS.
+# run_once CMD...: run CMD once; sets WALL (s), CPU (user + system of the
+# processes CMD ran under tm or through the wrapper: client side only, a
+# database server's own work is not in it) and RSS (their largest peak, kB).
 tm() { /usr/bin/time -a -o "$WORK/rss.cur" -f '%M %U %S' "$@"; }
 median() { sort -g | awk '{ a[NR] = $1 } END { printf "%.3f", NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+run_once() {
+	local t0 t1 pos
+	: > "$WORK/rss.cur"
+	pos=$(wc -l < "$BENCH_LOG")
+	t0=$EPOCHREALTIME
+	"$@"
+	t1=$EPOCHREALTIME
+	WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+	{ awk '!/^Command/ { print $1, $2 + $3 }' "$WORK/rss.cur"
+	  tail -n +$((pos + 1)) "$BENCH_LOG" | awk '!/^Command/ { print $3, $5 + $6 }'; } > "$WORK/rss.run"
+	RSS=$(awk '$1 > m { m = $1 } END { print m + 0 }' "$WORK/rss.run")
+	CPU=$(awk '{ c += $2 } END { printf "%.3f", c }' "$WORK/rss.run")
+}
+# record GROUP NAME ROWS BYTES "WALLS" "CPUS" RSS [VERIFIED]: one line of
+# the results (median wall and CPU of the runs).
+record() {
+	local group=$1 name=$2 rows=$3 bytes=$4 walls=$5 cpus=$6 rss=$7 ver=${8:--} med cpu
+	med=$(printf '%s\n' $walls | median)
+	cpu=$(printf '%s\n' $cpus | median)
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$group" "$name" "$rows" "$bytes" "$med" "$rss" "$walls" "$cpu" "$ver" >> "$RES"
+	printf 'bench: %-44s %10s rows %9.2f s %12.0f rows/s %8s kB %s\n' "$name" "$rows" "$med" \
+		"$(awk -v a="$rows" -v b="$med" 'BEGIN { print (b > 0 ? a / b : 0) }')" "$rss" "$ver" >&2
+}
+# measure GROUP NAME ROWS BYTES PREP CMD...: run PREP (untimed) then CMD,
+# RUNS times in a row, and record the figure.
 measure() {
-	local group=$1 name=$2 rows=$3 bytes=$4 prep=$5 r t0 t1 walls=() cpus=() rss=0 x pos
+	local group=$1 name=$2 rows=$3 bytes=$4 prep=$5 r walls= cpus= rss=0
 	shift 5
 	for ((r = 1; r <= RUNS; r++)); do
 		$prep
-		: > "$WORK/rss.cur"
-		pos=$(wc -l < "$BENCH_LOG")
-		t0=$EPOCHREALTIME
-		"$@"
-		t1=$EPOCHREALTIME
-		walls+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
-		{ awk '!/^Command/ { print $1, $2 + $3 }' "$WORK/rss.cur"
-		  tail -n +$((pos + 1)) "$BENCH_LOG" | awk '!/^Command/ { print $3, $5 + $6 }'; } > "$WORK/rss.run"
-		x=$(awk '$1 > m { m = $1 } END { print m + 0 }' "$WORK/rss.run")
-		[ "$x" -gt "$rss" ] && rss=$x
-		cpus+=("$(awk '{ c += $2 } END { printf "%.3f", c }' "$WORK/rss.run")")
+		run_once "$@"
+		walls+="$WALL " cpus+="$CPU "
+		[ "$RSS" -gt "$rss" ] && rss=$RSS
 	done
-	local med cpu
-	med=$(printf '%s\n' "${walls[@]}" | median)
-	cpu=$(printf '%s\n' "${cpus[@]}" | median)
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$group" "$name" "$rows" "$bytes" "$med" "$rss" "$(printf '%.3f ' "${walls[@]}")" "$cpu" >> "$RES"
-	printf 'bench: %-44s %10s rows %9.2f s %12.0f rows/s %8s kB\n' "$name" "$rows" "$med" \
-		"$(awk -v a="$rows" -v b="$med" 'BEGIN { print (b > 0 ? a / b : 0) }')" "$rss" >&2
+	record "$group" "$name" "$rows" "$bytes" "$walls" "$cpus" "$rss"
+}
+# interleave GROUP ROWS BYTES FIG...: the figures in turn, RUNS rounds, so
+# a machine that grows busier or quieter weighs on every figure alike.  A
+# figure F is FIG_NAME[F], FIG_PREP[F] and FIG_RUN[F] (commands, eval'd)
+# and FIG_CHECK[F], a command run after each run (untimed) whose output
+# must equal the first figure's first run's: its rows, verified.
+declare -A FIG_NAME FIG_PREP FIG_RUN FIG_CHECK
+interleave() {
+	local group=$1 rows=$2 bytes=$3 r f ref=
+	shift 3
+	declare -A walls cpus rss ver
+	for ((r = 1; r <= RUNS; r++)); do
+		for f in "$@"; do
+			eval "${FIG_PREP[$f]}"
+			run_once eval "${FIG_RUN[$f]}"
+			walls[$f]+="$WALL " cpus[$f]+="$CPU "
+			[ "$RSS" -gt "${rss[$f]:-0}" ] && rss[$f]=$RSS
+			eval "${FIG_CHECK[$f]}" > "$WORK/check.cur"
+			if [ -z "$ref" ]; then
+				ref=$WORK/check.ref
+				cp "$WORK/check.cur" "$ref"
+			fi
+			if cmp -s "$ref" "$WORK/check.cur"; then
+				[ "${ver[$f]:-}" = no ] || ver[$f]=yes
+			else
+				ver[$f]=no
+				say "${FIG_NAME[$f]}: run $r: the target's rows differ from ${FIG_NAME[$1]}'s:"
+				diff "$ref" "$WORK/check.cur" >&2 || true
+			fi
+		done
+	done
+	for f in "$@"; do
+		record "$group" "${FIG_NAME[$f]}" "$rows" "$bytes" "${walls[$f]}" "${cpus[$f]}" "${rss[$f]}" "verified=${ver[$f]}"
+	done
 }
 
 fresh_pg() { pg_newdb "$1"; }
@@ -205,13 +251,70 @@ stream_bytes() {
 	echo "$b"
 }
 
+# ---------------------------------------------------------------- lite
+# The "split and rekey only" scenario (issue 19's primary floor): the SQL
+# floor (lite_select in floor.bash) and bench/lite's pipeline produce the
+# same rows, into bench/lite/v2.pg.sql.
+LITE=$BENCH/lite
+lite_v2() { pg_newdb new_moh; db_sql "$PG_DST" "$LITE/v2.pg.sql" >/dev/null; }
+# Per table: the row count and an order-independent checksum of the rows'
+# text (the sum of the first 64 bits of each row's md5), in UTC.
+lite_sums() {
+	local t
+	for t in $LITE_TABLES; do
+		PGTZ=UTC pgq new_moh "SELECT '$t', count(*), coalesce(sum(('x' || left(md5(t::text), 16))::bit(64)::bigint::numeric), 0) FROM $t t"
+	done
+}
+lite_copy() {
+	local t=$1
+	PGTZ=UTC tm psql -X -q -v ON_ERROR_STOP=1 -d "$PG_SRC" -c "COPY ($(lite_select public "$t")) TO STDOUT" |
+		PGTZ=UTC tm psql -X -q -v ON_ERROR_STOP=1 -d "$PG_DST" -c "COPY $t ($(lite_cols "$t")) FROM STDIN"
+}
+lite_prep_floor() { lite_v2; strip_constraints new_moh public > "$WORK/lite-constrain.sql"; }
+lite_floor() {
+	local t
+	for t in $LITE_TABLES; do lite_copy "$t"; done
+	tm psql -X -q -v ON_ERROR_STOP=1 -d "$PG_DST" -f "$WORK/lite-constrain.sql"
+}
+lite_prep_run() { rm -rf "$WORK/lrun"; lite_v2; }
+lite_pipeline() {
+	make -s -j2 -f "$LITE/Makefile" MIG_BIN="$WORK/wrap" RUN="$WORK/lrun" SRC="$1" DST="$PG_DST" \
+		> "$WORK/lite.log" 2>&1 || { cat "$WORK/lite.log" >&2; return 1; }
+}
+lite_bytes() {
+	local t b=0
+	for t in v1_users v1_appointments v1_medical_cases; do
+		b=$((b + $(stat -c %s "$WORK/lrun/streams/$t.csv")))
+	done
+	echo "$b"
+}
+if want lite || want stages; then
+	say "lite: capture run (untimed)"
+	lite_prep_run
+	mkdir -p "$WORK/lcap"
+	BENCH_CAP=$WORK/lcap lite_pipeline "$PG_SRC"
+	LBYTES=$(lite_bytes)
+fi
+if want lite; then
+	say "lite: the split-and-rekey floor and mig, interleaved"
+	FIG_NAME[f]="lite floor: COPY (split+rekey), then constraints"
+	FIG_PREP[f]=lite_prep_floor FIG_RUN[f]=lite_floor FIG_CHECK[f]=lite_sums
+	FIG_NAME[p]="lite mig PG->PG" FIG_PREP[p]=lite_prep_run
+	FIG_RUN[p]='lite_pipeline "$PG_SRC"' FIG_CHECK[p]=lite_sums
+	FIG_NAME[m]="lite mig MariaDB->PG" FIG_PREP[m]=lite_prep_run
+	FIG_RUN[m]='lite_pipeline "$MY_SRC"' FIG_CHECK[m]=lite_sums
+	interleave lite "$ROWS" "$LBYTES" f p m
+fi
+
 # One untimed capture run: the per-stage replays and the stream sizes come
 # from it (and it proves the pipeline works before anything is timed).
-say "mig: capture run (untimed)"
-prep_run
-mkdir -p "$WORK/cap"
-BENCH_CAP=$WORK/cap mig_pipeline "$PG_SRC"
-SBYTES=$(stream_bytes)
+if want floor || want naive || want mig || want stages || want peers; then
+	say "mig: capture run (untimed)"
+	prep_run
+	mkdir -p "$WORK/cap"
+	BENCH_CAP=$WORK/cap mig_pipeline "$PG_SRC"
+	SBYTES=$(stream_bytes)
+fi
 
 if want floor; then
 	say "floor: PostgreSQL to PostgreSQL in SQL"
@@ -262,9 +365,11 @@ cap_label() {
 if want stages; then
 	say "stages: each tool alone on the stream it saw in the capture run"
 	declare -A seen
-	for c in $(ls "$WORK/cap" | sed -n 's/\.argv$//p' | sort -n); do
-		c=$WORK/cap/$c
+	for c in $(ls "$WORK/lcap" | sed -n 's/\.argv$//p' | sort -n | sed 's|^|lcap/|') \
+		$(ls "$WORK/cap" | sed -n 's/\.argv$//p' | sort -n | sed 's|^|cap/|'); do
+		c=$WORK/$c
 		read -r tool lab < <(cap_label "$c")
+		[[ $c == */lcap/* ]] && lab="lite $lab"
 		rows=$(cap_rows "$c")
 		# several runs of one tool in one script: number them
 		seen[$tool $lab]=$((${seen[$tool $lab]:-0} + 1))

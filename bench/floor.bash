@@ -76,3 +76,41 @@ floor_select() {
 		FROM $s.medical_cases m JOIN staff st ON st.id = m.doctor_id" ;;
 	esac
 }
+
+# The "split and rekey only" floor (issue 19's primary one): the same
+# split and keys, and only bench/lite/*.map cleaning (first-space
+# name split, lower-case e-mail, timestamps to UTC), into bench/lite's v2.
+# Its rows equal the lite pipeline's value for value; the bench checks
+# that by checksum after every run.
+LITE_TABLES="users patients appointments medical_cases"
+lite_cols() {
+	case $1 in
+	users) echo "id, legacy_user_id, role, first_name, last_name, full_name, email, phone, password_hash, created_at, updated_at" ;;
+	patients) echo "id, legacy_user_id, first_name, last_name, full_name, email, phone, date_of_birth, gender, address, password_hash, created_at, updated_at" ;;
+	appointments) echo "id, patient_id, doctor_id, scheduled_at, duration_minutes, status, reason, notes, created_at" ;;
+	medical_cases) echo "id, patient_id, doctor_id, title, description, status, opened_at, closed_at" ;;
+	esac
+}
+lite_select() {
+	local s=$1 ns="'$FLOOR_NS'::uuid" roles="'DOCTOR', 'NURSE', 'ADMIN', 'SECRETARY', 'SUPER_ADMIN'"
+	local names="split_part(full_name, ' ', 1), substr(full_name, length(split_part(full_name, ' ', 1)) + 2)"
+	local staff="SELECT id, row_number() OVER (ORDER BY id) AS nid FROM $s.users WHERE role IN ($roles)"
+	case $2 in
+	users) echo "SELECT row_number() OVER (ORDER BY id), id, role, $names, full_name, lower(email),
+		phone, password_hash, created_at AT TIME ZONE 'UTC', updated_at AT TIME ZONE 'UTC'
+		FROM $s.users WHERE role IN ($roles)" ;;
+	patients) echo "SELECT uuid_generate_v5($ns, id::text)::text, id, $names, full_name, lower(email),
+		phone, date_of_birth, gender, address, password_hash,
+		created_at AT TIME ZONE 'UTC', updated_at AT TIME ZONE 'UTC'
+		FROM $s.users WHERE role = 'PATIENT'" ;;
+	appointments) echo "WITH staff AS ($staff)
+		SELECT a.id, uuid_generate_v5($ns, a.patient_id::text)::text, st.nid,
+		a.scheduled_at AT TIME ZONE 'UTC', a.duration_minutes, a.status, a.reason, a.notes,
+		a.created_at AT TIME ZONE 'UTC'
+		FROM $s.appointments a LEFT JOIN staff st ON st.id = a.doctor_id" ;;
+	medical_cases) echo "WITH staff AS ($staff)
+		SELECT m.id, uuid_generate_v5($ns, m.patient_id::text)::text, st.nid, m.title,
+		m.description, m.status, m.opened_at AT TIME ZONE 'UTC', m.closed_at AT TIME ZONE 'UTC'
+		FROM $s.medical_cases m JOIN staff st ON st.id = m.doctor_id" ;;
+	esac
+}

@@ -305,6 +305,15 @@ static int local_to_utc(struct when *w, const char *zone, struct tzstate *tz, co
 	int i, found = 0;
 	size_t slot;
 
+	/* UTC itself has no offset to look up: the wall-clock time is the
+	 * moment, without a trip through TZ and localtime_r per value */
+	if (!strcmp(zone, "UTC") || !strcmp(zone, "Etc/UTC")) {
+		if (w->y < 1) {
+			*why = "time out of range";
+			return -1;
+		}
+		return 0;
+	}
 	wall = (time_t)utc_seconds(w);
 	hour = (long long)(wall >= 0 ? wall / 3600 : (wall - 3599) / 3600);
 	slot = (size_t)(hour & (TZ_CACHE - 1));

@@ -3,9 +3,8 @@
 
 CRM="$MIG_TOP/pipelines/crm"
 
-crm() {
-	make -s -C "$CRM" MIG_BIN="$MIG_BIN" DATA="$BATS_TEST_TMPDIR/data" SEED=5 SRC="$SRC" "$@"
-}
+PIPE_DIR=$CRM PIPE_SEED=5
+crm() { pipe "$@"; }
 
 dump() {
 	local t
@@ -18,10 +17,7 @@ dump() {
 # migrate SCALE people from v1 database $1 into $2, verify, and hold v2 to the truth
 migrate_and_check() {
 	local v2=$2 run=$BATS_TEST_TMPDIR/run data=$BATS_TEST_TMPDIR/data
-	crm SCALE="$3" load-v1 >/dev/null
-	crm SCALE="$3" DST="$(pg_url "$v2")" RUN="$run" migrate 2>/dev/null
-	crm SCALE="$3" DST="$(pg_url "$v2")" RUN="$run" verify 2>/dev/null
-	grep -q '^  "failed": 0,$' "$run/validation_report.json"
+	migrate_verified "$v2" "$3"
 	# who is who: the person of each truth row's contact and patient
 	pgq "$v2" "SELECT role, legacy_id, person_id FROM person_role WHERE role IN ('contact', 'patient')" > "$BATS_TEST_TMPDIR/roles"
 	awk -F'\t' 'FNR == NR { p[$1 "," $2] = $3; next }

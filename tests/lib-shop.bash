@@ -3,9 +3,8 @@
 
 SHOP="$MIG_TOP/pipelines/shop"
 
-shop() {
-	make -s -C "$SHOP" MIG_BIN="$MIG_BIN" DATA="$BATS_TEST_TMPDIR/data" SEED=7 SRC="$SRC" "$@"
-}
+PIPE_DIR=$SHOP PIPE_SEED=7
+shop() { pipe "$@"; }
 
 dump() {
 	local t
@@ -18,10 +17,7 @@ dump() {
 # migrate SCALE orders from v1 database $1 into $2, verify, and hold v2 to the truth
 migrate_and_check() {
 	local v2=$2 run=$BATS_TEST_TMPDIR/run data=$BATS_TEST_TMPDIR/data
-	shop SCALE="$3" load-v1 >/dev/null
-	shop SCALE="$3" DST="$(pg_url "$v2")" RUN="$run" migrate 2>/dev/null
-	shop SCALE="$3" DST="$(pg_url "$v2")" RUN="$run" verify 2>/dev/null
-	grep -q '^  "failed": 0,$' "$run/validation_report.json"
+	migrate_verified "$v2" "$3"
 	[ -s "$run/report.html" ]
 	# the lines rejected are exactly the lines the truth calls unreadable,
 	# each with a reason; the others are the order items

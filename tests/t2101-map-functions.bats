@@ -127,6 +127,9 @@ timestamp(v, unix)|-1.25|1969-12-31 23:59:58.75
 timestamp(v, unix)|253402300800|!
 timestamp(v, unix)|12abc|!
 timestamptz(v, UTC)|2024-01-02 03:04:05|2024-01-02 03:04:05+00
+timestamptz(v, UTC)|2024-01-02T03:04:05.500|2024-01-02 03:04:05.5+00
+timestamptz(v, Etc/UTC)|2024-02-30 03:04:05|!
+timestamptz(v, UTC)|2024-01-02 03:04:05+02|2024-01-02 01:04:05+00
 timestamptz(v, America/New_York)|2024-07-01 12:00:00|2024-07-01 16:00:00+00
 timestamptz(v, America/New_York)|2024-01-15 08:00:00|2024-01-15 13:00:00+00
 timestamptz(v, America/New_York)|2024-03-10 02:30:00|!

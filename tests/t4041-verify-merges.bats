@@ -63,3 +63,20 @@ mig-verify: 1 passed, 0 failed, 0 errors" ]
 	[ "$(jq '.checks[0].merged' r.json)" -eq 1 ]
 	[ "$(jq '[.checks[0].runs[0].stages[] | .tags[] | .merged] | add' r.json)" -eq 1 ]
 }
+
+@test "a ledger where a held dedupe (survivor by tag, fill, ids) merged records, and a unique keep:last" {
+	# the records are held to the end and written then: the stats lines
+	# must still count each merged record once, in its own tag
+	mig-rekey -k teacher.id=seq -k parent.id=seq -k student.id=seq \
+		-d 'teacher,parent,student on (email) keep:tags:parent,teacher,student fill ids:old_ids' \
+		< v1.stream > held.stream
+	grep -qx '#!stats mig-rekey teacher in=2 out=1 dropped=1 .*deduped=1.*' held.stream
+	grep -qx '#!stats mig-rekey parent in=2 out=2 dropped=0 .*' held.stream
+	run -0 --separate-stderr mig-verify --report r.json -e "ledger held.stream"
+	[[ $output == *"every record accounted for, 1 merged by dedupe"* ]]
+	[ "$(jq '.checks[0].merged' r.json)" -eq 1 ]
+	mig-rekey -u 'teacher.email,parent.email null keep:last' < v1.stream > uniq.stream
+	grep -q '^teacher,1,$' uniq.stream
+	run -0 --separate-stderr mig-verify -e "ledger uniq.stream"
+	[[ $output == "ok "* ]]
+}

@@ -19,10 +19,7 @@ load lib-crm
 	pg_newdb "$pilot"
 	SRC=$(pg_url "$v1")
 	migrate_and_check "$v1" "$v2" 300
-	dump "$v2" > "$BATS_TEST_TMPDIR/first"
-	crm SCALE=300 DST="$(pg_url "$v2")" RUN="$BATS_TEST_TMPDIR/run2" UPSERT=1 migrate 2>/dev/null
-	dump "$v2" > "$BATS_TEST_TMPDIR/second"
-	assert_same "$BATS_TEST_TMPDIR/first" "$BATS_TEST_TMPDIR/second"
+	unchanged_by "$v2" SCALE=300 RUN="$BATS_TEST_TMPDIR/run2" UPSERT=1 migrate
 	# the pilot: a sample into a scratch target, verified, the target untouched
 	crm SCALE=300 PILOT=50 PILOT_DST="$(pg_url "$pilot")" RUN="$BATS_TEST_TMPDIR/prun" pilot 2>/dev/null
 	grep -q '^  "failed": 0,$' "$BATS_TEST_TMPDIR/prun/pilot/validation_report.json"

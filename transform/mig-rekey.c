@@ -754,7 +754,12 @@ static void hold(struct run *run, struct tagrule *t, const struct mig_item *it,
 	}
 	h->row = it->row;
 	h->line = it->line;
-	ru->held = ereallocarray(ru->held, ru->nheld + 1, sizeof(*ru->held));
+	/* doubled, not grown by one: a million held records must not cost a
+	 * million reallocations */
+	if (ru->nheld == ru->heldcap) {
+		ru->heldcap = ru->heldcap ? ru->heldcap * 2 : 1024;
+		ru->held = ereallocarray(ru->held, ru->heldcap, sizeof(*ru->held));
+	}
 	ru->held[ru->nheld++] = h;
 	if (gno < 0)
 		return;

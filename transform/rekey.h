@@ -307,7 +307,7 @@ struct rules {
 	enum on_missing on_missing;
 	char *audit;
 	struct held **held;
-	size_t nheld;
+	size_t nheld, heldcap;
 	struct heldhdr **hhs;
 	size_t nhhs;
 };

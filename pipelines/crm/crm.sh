@@ -8,7 +8,8 @@
 #           their own otherwise -> streams/contact.keyed.csv; then the
 #           vocabulary, staff, contacts and patients together: the
 #           practitioner and the referrer found by name or e-mail, every
-#           v2 record fanned out (rules/crm.split), constants and the
+#           v2 record fanned out (rules/crm.split), each condition list
+#           one record per mention (rules/mention.map), constants and the
 #           condition lookup (rules/crm.map; unknown mentions to
 #           conditions_to_review.csv), keys, the contact/patient merge and
 #           every reference (rules/crm.rekey), the v2 tables
@@ -42,6 +43,7 @@ stream() {
 			"$S/patient.clean.csv"
 	} | grep -a -v '^#!stats ' |
 		mig-split -q -f rules/crm.split --unmatched drop |
+		mig-map -q -f rules/mention.map |
 		mig-map -q -f rules/crm.map --on-error reject --reject "$RUN/conditions_to_review.csv" |
 		mig-rekey -q -f rules/crm.rekey -a "$RUN/audit/person_email.csv" \
 			-x contact="$x/contact.csv" -x patient="$x/patient.csv" -x doctor="$x/doctor.csv" \
