@@ -19,7 +19,7 @@
 
 /* Arena: blocks never move, so values stay put while a record is evaluated. */
 
-const char *arena_dup(struct arena *a, const char *s, size_t n)
+const char *arena_dup_slow(struct arena *a, const char *s, size_t n)
 {
 	char *p;
 
@@ -92,16 +92,6 @@ void lang_why_set(struct lang_ctx *c, const char *why)
 	c->why = why;
 }
 
-/* Hand the function output in c->out over as the result. */
-int lang_put(struct lang_ctx *c, struct lang_val *res)
-{
-	res->p = arena_dup(&c->ar, c->out.buf, c->out.len);
-	res->len = c->out.len;
-	res->null = 0;
-	buf_reset(&c->out);
-	return 0;
-}
-
 int lang_fail(struct lang_ctx *c, const char *why)
 {
 	buf_reset(&c->out);
@@ -159,8 +149,21 @@ static int truth(const struct lang_val *v)
 
 int lang_truth(struct lang_ctx *c, struct lang_expr *e)
 {
+	const struct node *n = (const struct node *)e;
 	struct lang_val v;
+	size_t i;
 
+	if (n->bytes_eq) {
+		/* NULL equals nothing: not true, as the general path says. */
+		const struct lang_val *a = &c->slots[n->args[0]->slot];
+
+		if (a->null)
+			return 0;
+		for (i = 1; i < n->nargs; i++)
+			if (n->args[i]->len == a->len && !memcmp(n->args[i]->text, a->p, a->len))
+				return 1;
+		return 0;
+	}
 	if (lang_eval(c, e, &v) < 0)
 		return -1;
 	return truth(&v) == 1;

@@ -567,6 +567,16 @@ static int bind_node(struct node *n, struct binder *b, int *type)
 	}
 }
 
+static void set_bytes_eq(struct node *n)
+{
+	size_t i;
+
+	n->bytes_eq = n->kind == N_FN && !n->numeric && n->nargs >= 2 && n->args[0]->kind == N_COL &&
+		      n->args[0]->slot >= 0 && (!strcmp(n->fn->name, "=") || !strcmp(n->fn->name, "in"));
+	for (i = 1; n->bytes_eq && i < n->nargs; i++)
+		n->bytes_eq = n->args[i]->kind == N_LIT;
+}
+
 int lang_bind(struct lang_expr *e, lang_resolve *resolve, void *arg, enum mig_type *type, struct buf *err)
 {
 	struct binder b = { resolve, arg, err };
@@ -576,6 +586,7 @@ int lang_bind(struct lang_expr *e, lang_resolve *resolve, void *arg, enum mig_ty
 	if (bind_node((struct node *)e, &b, &t) < 0)
 		return -1;
 	*type = t >= MIG_T_COUNT ? MIG_T_TEXT : (enum mig_type)t;
+	set_bytes_eq((struct node *)e);
 	return 0;
 }
 

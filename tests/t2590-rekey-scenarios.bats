@@ -143,3 +143,14 @@ seed004_v1() {
 		END { exit !(n == 150 && bad == 0) }' v2
 	grep -q '#!stats mig-rekey students in=150 out=150 dropped=0 rejected=0 suffixed=' v2
 }
+
+@test "a key rule for a tag that never came is an error, with did you mean" {
+	seed001_v1 > v1
+	run mig-rekey -k usr.id=uuid4 v1
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"rule 'key usr.id=uuid4': tag 'usr' never came in the stream (did you mean 'users'?)"* ]]
+	# a header with no records is a tag that came
+	printf '#!mig-stream 1\n@usr,id:int\n' > empty
+	mig-rekey -k usr.id=uuid4 empty > out
+	grep -q '^@usr,id:uuid$' out
+}

@@ -1399,6 +1399,26 @@ static void rule_text(struct rules *r, const char *text)
 	free(name);
 }
 
+/* A key rule for a tag that never came gave no keys: an error, not exit 0. */
+static void never_came(struct run *run)
+{
+	const struct ledger *l = &run->fl.ledger;
+	const char *tag, *near;
+	size_t i;
+
+	for (i = 0; i < run->rules.ntags; i++) {
+		tag = run->rules.tags[i]->tag;
+		if (!run->rules.tags[i]->has_key || strmap_get(&l->tags, tag, strlen(tag)))
+			continue;
+		mig_writer_flush(run->w);
+		if ((near = lang_near(tag, (const char *const *)l->order, l->n)))
+			die(MIG_EXIT_USAGE, "rule 'key %s': tag '%s' never came in the stream (did you mean '%s'?)",
+			    run->rules.tags[i]->keytext, tag, near);
+		die(MIG_EXIT_USAGE, "rule 'key %s': tag '%s' never came in the stream", run->rules.tags[i]->keytext,
+		    tag);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct run run;
@@ -1477,6 +1497,7 @@ int main(int argc, char **argv)
 	if (ret < 0)
 		filter_input_error(&run.fl);
 	filter_end(&run.fl);
+	never_came(&run);
 	flush_held(&run);
 	/* crosswalks are complete on disk before the stream says it is complete */
 	for (i = 0; i < (int)run.rules.ntags; i++)
