@@ -9,8 +9,9 @@
 #   RUNS=n       runs per figure, the median is reported (default 3)
 #   PY_SCALE=n   v1 users for the Python peer (default min(SCALE, 100000))
 #   REKEY_KEYS="1000000 10000000"   key counts for mig-rekey's memory figure
-#   ONLY="floor naive mig stages peers rekey shards shop"   groups to run
-#                (default all; naive: the naive floor, the slowest figure of
+#   ONLY="lite floor naive mig stages peers rekey shards shop"   groups to
+#                run (default all; lite: the split-and-rekey floor and mig
+#                against it, interleaved; naive: the naive floor, the slowest figure of
 #                all; shards: the sharded run on 1-3 namespace hosts, as
 #                root; shop: pipelines/shop against its SQL script)
 #   SHOP_SCALE=n orders for the shop group (default 1000000)
@@ -28,7 +29,7 @@ SCALE=${BENCH_SCALE:-${SCALE:-1000000}}
 RUNS=${RUNS:-3}
 PY_SCALE=${PY_SCALE:-$((SCALE < 100000 ? SCALE : 100000))}
 REKEY_KEYS=${REKEY_KEYS:-1000000 10000000}
-ONLY=${ONLY:-floor naive mig stages peers rekey shards shop}
+ONLY=${ONLY:-lite floor naive mig stages peers rekey shards shop}
 RESULTS=$BENCH/results
 
 # shellcheck source=tests/lib-servers.bash
