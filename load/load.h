@@ -51,7 +51,6 @@ struct ltab {
 	int prepared, truncated, deferred, active;
 	unsigned long long bulk_first;	/* pos of the first row of the open bulk */
 	unsigned long long out_rows;	/* rows in out, not yet in the bulk */
-	unsigned long long total;	/* row-count hint, 0 if none */
 	unsigned long long srv;		/* rows the server said it took, bumped by drivers */
 	unsigned long long bulk_srv;	/* srv when the open bulk began */
 	unsigned long long cbytes;	/* csv: committed file size */
@@ -68,6 +67,19 @@ struct ltab {
 
 struct target;
 struct rejects;
+
+/* The bookkeeping table of --checkpoint (load-ckpt.c). */
+#define CKPT_TABLE "_mig_load_checkpoint"
+
+/* How a dialect keeps the checkpoint table; NULL members: nothing to add. */
+struct ckpt_sql {
+	/* Joined before CREATE TABLE in one query: a lock held to its end. */
+	const char *create_prefix;
+	/* Run on their own before and after the CREATE TABLE. */
+	const char *lock, *unlock;
+	/* Appended to a row's INSERT to replace the row there; NULL: DELETE it first. */
+	const char *upsert;
+};
 
 struct tgt_ops {
 	/* Run SQL outside any bulk operation; 0, or -1 with err set. */
@@ -111,6 +123,38 @@ struct tgt_ops {
 	 * load's transaction, as one operation; 0, or -1 with err.
 	 */
 	int (*truncate)(struct target *tg, const struct cat_table **tabs, size_t n, struct buf *err);
+
+	/* Connect (or make the directory) and set tg->conn, tg->priv; dies on failure. */
+	void (*open)(struct target *tg);
+	/*
+	 * The target has a catalog of tables and keys: tags are checked
+	 * against it, and --upsert, --insert-only and --defer-constraints
+	 * work.  Without one (csv), every tag is a table.
+	 */
+	int has_catalog;
+	/* A tag's dot separates the schema from the table (else it is part of the name). */
+	int schemas;
+	/* The checkpoint table; NULL: the checkpoint file is the only record. */
+	const struct ckpt_sql *ckpt;
+	/*
+	 * Optional: SQL turning the session's foreign key checks off, and
+	 * SQL setting them back as they were (delete_tables, load-trunc.c).
+	 */
+	const char *fk_checks_off, *fk_checks_back;
+	/*
+	 * Optional, for a target written outside transactions (files):
+	 * make what was written durable before COMMIT (final 0 per batch, 1
+	 * at the end), or, final -1, let go of it after a dry run's ROLLBACK.
+	 */
+	void (*commit_files)(struct target *tg, int final);
+	/* Optional, with commit_files: the bytes of t's file as of now. */
+	unsigned long long (*file_size)(struct target *tg, struct ltab *t);
+
+	/* Optional: --defer-constraints, reached through load-defer.c. */
+	void (*defer_start)(struct target *tg);
+	void (*defer_table)(struct target *tg, struct ltab *t, struct rejects *rj, int *orphans);
+	int (*defer_keys_left)(struct target *tg, const char *schema, const char *table);
+	void (*defer_finish)(struct target *tg, struct ltab **tabs, size_t ntabs, struct rejects *rj, int *orphans);
 };
 
 struct target {
@@ -129,16 +173,13 @@ struct target {
 	int dry_run, defer;
 	int defer_keys;		/* --defer-constraints=all: primary keys and unique constraints too */
 	int data_err;		/* the last failure was about a row's data */
+	int ckpt;		/* --checkpoint: files are appended in place (csv) */
 	void *priv;		/* driver-wide state */
 };
 
 extern const struct tgt_ops pg_ops, my_ops, sqlite_ops, csv_ops;
-
-/* Target drivers' connection setup. */
-void pg_open(struct target *tg);
-void my_open(struct target *tg);
-void sqlite_open(struct target *tg);
-void csv_open(struct target *tg, const char *ckpt_file);
+/* The driver of each kind of URL (load-common.c): a new target is a row here. */
+extern const struct tgt_ops *const tgt_drivers[];
 
 /*
  * Shared helpers (load-common.c).
@@ -227,10 +268,6 @@ void defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *orp
 int defer_keys_left(struct target *tg, const char *schema, const char *table);
 /* Re-create what was deferred for tabs; orphans are counted and go to rj. */
 void defer_finish(struct target *tg, struct ltab **tabs, size_t ntabs, struct rejects *rj, int *orphans);
-
-/* load-csv.c */
-void csv_commit(struct target *tg, int final);
-unsigned long long csv_size(struct target *tg, struct ltab *t);
 
 /* Whether t's table is in the target's catalog (csv: always). */
 int table_known(struct target *tg, const struct ltab *t);
