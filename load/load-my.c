@@ -511,6 +511,8 @@ const struct tgt_ops my_ops = {
 	.open = my_open,
 	.has_catalog = 1,
 	.ckpt = &my_ckpt,
+	.defer_table = my_defer_table,
+	.defer_finish = my_defer_finish,
 	/* MariaDB checks foreign keys in every DELETE unless told not to */
 	.fk_checks_off = "SET @mig_fkc = @@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS = 0",
 	.fk_checks_back = "SET FOREIGN_KEY_CHECKS = @mig_fkc",

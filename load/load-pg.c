@@ -366,6 +366,10 @@ const struct tgt_ops pg_ops = {
 	.has_catalog = 1,
 	.schemas = 1,
 	.ckpt = &pg_ckpt,
+	.defer_start = pg_defer_start,
+	.defer_table = pg_defer_table,
+	.defer_keys_left = pg_defer_keys_left,
+	.defer_finish = pg_defer_finish,
 };
 
 static void pg_open(struct target *tg)

@@ -268,6 +268,25 @@ void defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *orp
 int defer_keys_left(struct target *tg, const char *schema, const char *table);
 /* Re-create what was deferred for tabs; orphans are counted and go to rj. */
 void defer_finish(struct target *tg, struct ltab **tabs, size_t ntabs, struct rejects *rj, int *orphans);
+/* For the drivers' deferral: run SQL, or roll back and die (exit 3). */
+void defer_exec(struct target *tg, const char *sql);
+/* Orphan rows found by a driver's query, counted and written to rj. */
+struct orphan_ctx {
+	struct rejects *rj;
+	struct mig_header *h;	/* the rejects' header: key, then foreign key columns */
+	const char *where, *reason;
+	unsigned long long n;
+};
+/* The query callback (arg: a struct orphan_ctx) counting and rejecting each row. */
+void defer_orphan_row(void *arg, size_t n, char **v);
+
+/* load-defer-pg.c and load-defer-my.c: the drivers' defer_* members */
+void pg_defer_start(struct target *tg);
+void pg_defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *orphans);
+int pg_defer_keys_left(struct target *tg, const char *schema, const char *table);
+void pg_defer_finish(struct target *tg, struct ltab **tabs, size_t ntabs, struct rejects *rj, int *orphans);
+void my_defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *orphans);
+void my_defer_finish(struct target *tg, struct ltab **tabs, size_t ntabs, struct rejects *rj, int *orphans);
 
 /* Whether t's table is in the target's catalog (csv: always). */
 int table_known(struct target *tg, const struct ltab *t);
