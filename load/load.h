@@ -1,14 +1,25 @@
 /*
  * load.h - what mig-load's main loop shares with its target drivers.
  *
- * mig-load.c owns the stream, the transactions, batches, checkpoints,
- * rejects and the ledger; a driver (load-pg.c, load-my.c, load-sqlite.c,
+ * mig-load.c owns the stream, the transactions, batches, rejects and the
+ * ledger, and never asks which kind of database it writes to: what
+ * differs is a member of struct tgt_ops, found in tgt_drivers[] by the
+ * URL's kind.  A driver (load-pg.c, load-my.c, load-sqlite.c,
  * load-csv.c) knows one kind of target: how to check a tag against the
  * target's catalog, how to encode a row in the form its bulk path eats,
- * and how to push encoded rows.  Rows reach a driver in "bulk operations":
- * bulk_begin, any number of bulk_put calls holding whole encoded rows,
- * bulk_end, which reports the first failure.  Everything else is SQL the
- * core sends through exec.
+ * and how to push encoded rows.  Rows reach a driver in "bulk
+ * operations": bulk_begin, any number of bulk_put calls holding whole
+ * encoded rows, bulk_end, which reports the first failure.  Everything
+ * else is SQL the core sends through exec, or a capability a driver
+ * fills in or leaves NULL (checkpoint table SQL, deferral, truncation,
+ * id counters, files committed outside a transaction).
+ *
+ * The other files serve the core and the drivers, and call neither:
+ * load-ckpt.c (--checkpoint: the file, its lock, the bookkeeping table),
+ * load-defer.c (--defer-constraints entry points; the designs are in
+ * load-defer-pg.c and load-defer-my.c), load-trunc.c (--truncate),
+ * load-ids.c (identity counters after the load) and load-common.c
+ * (catalog checks, value conversions, the driver table).
  */
 #ifndef MIG_LOAD_H
 #define MIG_LOAD_H

@@ -6,8 +6,8 @@
 # defines (nm), then the strongly connected components of that graph.
 # Calls through a function pointer (a driver's struct xsource) are not
 # edges: the caller does not name the callee.  Only functions (nm type T)
-# make edges: comparing a pointer with a driver's ops table (load-trunc.c
-# asks whether it runs under &my_ops) names data, and calls nothing.
+# make edges: a driver's ops table naming its functions (load-pg.c's
+# pg_ops lists pg_defer_table) is data, and calls nothing.
 load lib-common
 
 cycles() {
