@@ -427,6 +427,8 @@ int main(int argc, char **argv)
 			fl.lc->dropped++;
 		} else {
 			fl.lc->out += (unsigned long long)nw;
+			if (mo.lang.passwords && lang_ctx_keep(ctx) < 0)
+				die(MIG_EXIT_SYSTEM, "%s: write error:", mo.password_path);
 		}
 	}
 	if (ret < 0)
