@@ -6,8 +6,9 @@
 # defines (nm), then the strongly connected components of that graph.
 # Calls through a function pointer (a driver's struct xsource) are not
 # edges: the caller does not name the callee.  Only functions (nm type T)
-# make edges: a driver's ops table naming its functions (load-pg.c's
-# pg_ops lists pg_defer_table) is data, and calls nothing.
+# make edges: naming a driver's ops table (load-common.c's tgt_drivers[]
+# lists &pg_ops, while load-pg.c calls load-common.c) names data, and
+# calls nothing.
 load lib-common
 
 cycles() {
