@@ -37,12 +37,12 @@ struct map_opts {
 	struct lang_opts lang;
 };
 
-enum { O_ON_ERROR = 256, O_PASSWORDS, O_COST, O_INPUT, O_FUNCTIONS };
+enum { O_ON_ERROR = 256, O_PASSWORDS, O_COST, O_FUNCTIONS };
 
 static const struct mig_opt options[] = {
 	{ 'e', 'e', "rule", required_argument, "RULE", "a map rule, as in mig-map(1); repeatable", NULL },
 	{ 'f', 'f', "file", required_argument, "FILE", "read map rules from FILE; repeatable", NULL },
-	{ O_INPUT, 'i', "input", required_argument, "FILE", NULL, "give the input file as an operand" },
+	{ FILTER_O_INPUT, 'i', "input", required_argument, "FILE", NULL, "give the input file as an operand" },
 	{ O_ON_ERROR, 0, "on-error", required_argument, "error|null|reject", "what a value that fails a rule becomes", NULL },
 	STD_OPTS_FORMAT,
 	STD_OPTS_REJECTS,
@@ -339,17 +339,9 @@ int main(int argc, char **argv)
 	if (!setlocale(LC_CTYPE, "C.UTF-8"))
 		setlocale(LC_CTYPE, "en_US.UTF-8");
 	while ((c = opts_next(argc, argv, &cmd)) != -1) {
+		if (filter_option(&fa, c, optarg))
+			continue;
 		switch (c) {
-		case O_INPUT:
-			fa.input = optarg;
-			fa.input_opt = 1;
-			break;
-		case 'e':
-			filter_rule(&fa, optarg, 0);
-			break;
-		case 'f':
-			filter_rule(&fa, optarg, 1);
-			break;
 		case O_ON_ERROR:
 			if (!strcmp(optarg, "error"))
 				mo.on_error = ON_ERROR;

@@ -1491,14 +1491,12 @@ int main(int argc, char **argv)
 			rules_add(&run.rules, name, optarg, "");
 			fa.other_rules = 1;
 			break;
-		case 'e':
-			filter_rule(&fa, optarg, 0);
-			break;
-		case 'f': case O_RULES:
+		case O_RULES:
 			filter_rule(&fa, optarg, 1);
 			break;
 		default:
-			std_option(c, optarg, &so, &cmd);
+			if (!filter_option(&fa, c, optarg))
+				std_option(c, optarg, &so, &cmd);
 		}
 	}
 	filter_operands(&fa, argc, argv, &cmd);
