@@ -41,6 +41,8 @@ RESULTS=$BENCH/results
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 want() { [[ " $ONLY " == *" $1 "* ]]; }
+# The groups that run on the medical v1 data (rekey and shop bring their own).
+want_v1() { want lite || want floor || want naive || want mig || want stages || want peers || want shards; }
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 WORK=$(mktemp -d "${BENCH_TMP:-/tmp}/mig-bench.XXXXXX")
@@ -59,8 +61,10 @@ trap 'exit 130' INT TERM
 for t in mig-extract mig-split mig-map mig-rekey mig-load; do
 	[ -x "$TOP/bin/$t" ] || make -C "$TOP" -j1 "bin/$t" >&2
 done
-make -C "$MED" -s data SCALE="$SCALE" >&2
 DATA=$MED/data/$SCALE-1
+if want_v1; then
+	make -C "$MED" -s data SCALE="$SCALE" >&2
+fi
 if want peers; then
 	make -C "$MED" -s data SCALE="$PY_SCALE" >&2
 fi
@@ -84,15 +88,18 @@ export BENCH_REAL=$WORK/bin BENCH_LOG=$WORK/rss.log
 RES=$WORK/results.tsv
 : > "$RES"
 
-say "loading v1 ($SCALE users) into PostgreSQL and MariaDB"
-pg_newdb old_moh
-pgq old_moh "CREATE EXTENSION \"uuid-ossp\"" >/dev/null
-"$MED/load-v1.sh" "$PG_SRC" "$DATA" >&2
-my_newdb old_moh >&2
-"$MED/load-v1.sh" "$MY_SRC" "$DATA" >&2
 declare -A N
-while read -r k v; do N[$k]=$v; done < "$DATA/counts.txt"
-ROWS=$((N[users] + N[appointments] + N[medical_cases]))
+ROWS=0
+if want_v1; then
+	say "loading v1 ($SCALE users) into PostgreSQL and MariaDB"
+	pg_newdb old_moh
+	pgq old_moh "CREATE EXTENSION \"uuid-ossp\"" >/dev/null
+	"$MED/load-v1.sh" "$PG_SRC" "$DATA" >&2
+	my_newdb old_moh >&2
+	"$MED/load-v1.sh" "$MY_SRC" "$DATA" >&2
+	while read -r k v; do N[$k]=$v; done < "$DATA/counts.txt"
+	ROWS=$((N[users] + N[appointments] + N[medical_cases]))
+fi
 
 # ---------------------------------------------------------------- timing
 # run_once CMD...: run CMD once; sets WALL (s), CPU (user + system of the

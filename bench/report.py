@@ -140,6 +140,8 @@ def table(rows, floor):
 
 def plot(rows, png, title):
     pts = [r for r in rows if r["group"] != "rekey" and r["rows_per_s"]]
+    if not pts:  # only the rekey memory figures: nothing to draw
+        return
     dat = png[:-4] + ".dat"
     with open(dat, "w") as f:
         for i, r in enumerate(pts):

@@ -49,6 +49,7 @@ struct lang_ctx *lang_ctx_new(const struct lang_opts *o)
 
 	buf_init(&c->out);
 	buf_init(&c->tmp);
+	buf_init(&c->pw);
 	c->o = o;
 	c->tz = map_tz_new();
 	return c;
@@ -66,6 +67,8 @@ void lang_ctx_free(struct lang_ctx *c)
 	free(c->ar.cap);
 	buf_release(&c->out);
 	buf_release(&c->tmp);
+	lang_ctx_drop(c);
+	buf_release(&c->pw);
 	map_tz_free(c->tz);
 	uuid5_free(&c->u5);
 	if (c->cd)
@@ -76,10 +79,30 @@ void lang_ctx_free(struct lang_ctx *c)
 
 void lang_ctx_record(struct lang_ctx *c, const struct lang_val *slots, const struct mig_item *it)
 {
+	lang_ctx_drop(c);
 	c->ar.cur = 0;
 	c->ar.used = 0;
 	c->slots = slots;
 	c->it = it;
+}
+
+/* The plain passwords of a record reach the --passwords file only when the
+ * record is written: a rejected or dropped record's accounts never exist. */
+int lang_ctx_keep(struct lang_ctx *c)
+{
+	int ret = 0;
+
+	if (c->pw.len && fwrite(c->pw.buf, 1, c->pw.len, c->o->passwords) != c->pw.len)
+		ret = -1;
+	lang_ctx_drop(c);
+	return ret;
+}
+
+void lang_ctx_drop(struct lang_ctx *c)
+{
+	if (c->pw.len)
+		explicit_bzero(c->pw.buf, c->pw.len);
+	buf_reset(&c->pw);
 }
 
 const char *lang_why(const struct lang_ctx *c)

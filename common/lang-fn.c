@@ -323,15 +323,6 @@ static int f_email(struct lang_ctx *c, struct node *n, struct lang_val *res)
 	return lang_put(c, res);
 }
 
-static void csv_quoted(FILE *fp, const char *s, size_t n, int null)
-{
-	struct buf b = BUF_INIT;
-
-	csvfile_field(&b, s, n, null);
-	fwrite(b.buf, 1, b.len, fp);
-	buf_release(&b);
-}
-
 /* password(key[, length]): a random password of length letters and
  * digits (16 by default), its bcrypt hash the value, and the plain one
  * written with the tag and key to the --passwords file. */
@@ -342,7 +333,6 @@ static int f_password(struct lang_ctx *c, struct node *n, struct lang_val *res)
 	unsigned char rnd[64];
 	const char *hash;
 	size_t i, k = 0, want = 16;
-	FILE *fp = c->o->passwords;
 
 	if (n->nargs > 1) {
 		char num[8];
@@ -376,12 +366,13 @@ static int f_password(struct lang_ctx *c, struct node *n, struct lang_val *res)
 	hash = crypt_rn(pw, salt, c->cd, sizeof(*c->cd));
 	if (!hash || hash[0] == '*')
 		die(MIG_EXIT_SYSTEM, "crypt_rn: bcrypt failed:");
-	csv_quoted(fp, c->it->hdr->tag, strlen(c->it->hdr->tag), 0);
-	fputc(',', fp);
-	csv_quoted(fp, n->av[0].p, n->av[0].len, n->av[0].null);
-	fputc(',', fp);
-	fputs(pw, fp);
-	fputc('\n', fp);
+	/* Held until the record is written (lang_ctx_keep). */
+	csvfile_field(&c->pw, c->it->hdr->tag, strlen(c->it->hdr->tag), 0);
+	buf_addc(&c->pw, ',');
+	csvfile_field(&c->pw, n->av[0].p, n->av[0].len, n->av[0].null);
+	buf_addc(&c->pw, ',');
+	buf_adds(&c->pw, pw);
+	buf_addc(&c->pw, '\n');
 	explicit_bzero(pw, sizeof(pw));
 	buf_adds(&c->out, hash);
 	return lang_put(c, res);

@@ -101,6 +101,7 @@ struct lang_ctx {
 	void *tz;
 	const struct mig_item *it;
 	struct crypt_data *cd;
+	struct buf pw;		/* password() lines of this record, not yet kept */
 	const struct lang_opts *o;
 	struct uuid5 u5;
 };

@@ -86,6 +86,11 @@ size_t lang_pos(const struct lang_expr *e);
 struct lang_ctx *lang_ctx_new(const struct lang_opts *o);
 void lang_ctx_free(struct lang_ctx *c);
 void lang_ctx_record(struct lang_ctx *c, const struct lang_val *slots, const struct mig_item *it);
+/* The record's outputs were written: its password() lines go to the
+ * passwords file (-1 on a write error).  lang_ctx_drop() forgets them,
+ * as the next lang_ctx_record() does. */
+int lang_ctx_keep(struct lang_ctx *c);
+void lang_ctx_drop(struct lang_ctx *c);
 int lang_eval(struct lang_ctx *c, struct lang_expr *e, struct lang_val *res);
 int lang_truth(struct lang_ctx *c, struct lang_expr *e);
 const char *lang_why(const struct lang_ctx *c);

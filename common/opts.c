@@ -199,6 +199,21 @@ void std_opts_check(const struct std_opts *so)
 		die(MIG_EXIT_USAGE, "--max-rejects needs --reject FILE");
 }
 
+int filter_option(struct filter_args *fa, int c, const char *arg)
+{
+	switch (c) {
+	case FILTER_O_INPUT:
+		fa->input = arg;
+		fa->input_opt = 1;
+		return 1;
+	case 'e':
+	case 'f':
+		filter_rule(fa, arg, c == 'f');
+		return 1;
+	}
+	return 0;
+}
+
 void filter_rule(struct filter_args *fa, const char *text, int is_file)
 {
 	fa->rules = ereallocarray(fa->rules, fa->nrules + 1, sizeof(*fa->rules));

@@ -72,6 +72,7 @@ enum {
 	STD_OPT_PROGRESS,
 	STD_OPT_VERSION,
 	STD_OPT_LIST,
+	FILTER_O_INPUT,		/* the deprecated -i/--input of every filter */
 };
 
 struct mig_opt {
@@ -153,6 +154,8 @@ struct filter_args {
 #define FILTER_ARGS_INIT { NULL, 0, NULL, 0, 0 }
 /* Add -e TEXT (is_file 0) or -f FILE (is_file 1). */
 void filter_rule(struct filter_args *fa, const char *text, int is_file);
+/* Take -e, -f or -i (FILTER_O_INPUT): 1 if c was one of them, else 0. */
+int filter_option(struct filter_args *fa, int c, const char *arg);
 /* Take the rule and input operands argv[optind..argc). */
 void filter_operands(struct filter_args *fa, int argc, char **argv, const struct mig_cmd *cmd);
 /* Free what filter_rule() allocated. */

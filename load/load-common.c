@@ -385,10 +385,10 @@ int table_known(struct target *tg, const struct ltab *t)
 	struct buf name = BUF_INIT;
 	int ret;
 
-	if (tg->url.kind == DB_CSV)
+	if (!tg->ops->has_catalog)
 		return 1;
 	/* As the drivers look it up: MariaDB and SQLite take no schema part. */
-	if (t->schema && tg->url.kind == DB_PG)
+	if (t->schema && tg->ops->schemas)
 		buf_addf(&name, "%s.%s", t->schema, t->table);
 	else
 		buf_adds(&name, t->table);
@@ -444,3 +444,10 @@ int pick_load_key(const struct target *tg, struct ltab *t, const struct cat_tabl
 	}
 	return check_keep_cols(tg, t, ct, err);
 }
+
+const struct tgt_ops *const tgt_drivers[] = {
+	[DB_PG] = &pg_ops,
+	[DB_MY] = &my_ops,
+	[DB_SQLITE] = &sqlite_ops,
+	[DB_CSV] = &csv_ops,
+};

@@ -191,7 +191,7 @@ static int csv_bulk_end(struct target *tg, struct ltab *t, unsigned long long *b
 	return 0;
 }
 
-void csv_commit(struct target *tg, int final)
+static void csv_commit(struct target *tg, int final)
 {
 	struct csvtarget *ct = tg->priv;
 	struct csvtab *f;
@@ -224,7 +224,7 @@ void csv_commit(struct target *tg, int final)
 	}
 }
 
-unsigned long long csv_size(struct target *tg, struct ltab *t)
+static unsigned long long csv_size(struct target *tg, struct ltab *t)
 {
 	struct csvtab *f = t->drv;
 
@@ -248,6 +248,8 @@ static void csv_close(struct target *tg)
 	free(ct);
 }
 
+static void csv_open(struct target *tg);
+
 const struct tgt_ops csv_ops = {
 	.exec = csv_exec,
 	.prepare = csv_prepare,
@@ -260,15 +262,17 @@ const struct tgt_ops csv_ops = {
 	.ident = csv_ident,
 	.release = csv_release,
 	.close = csv_close,
+	.open = csv_open,
+	.commit_files = csv_commit,
+	.file_size = csv_size,
 };
 
-void csv_open(struct target *tg, const char *ckpt_file)
+static void csv_open(struct target *tg)
 {
 	struct csvtarget *ct = ecalloc(1, sizeof(*ct));
 
-	tg->ops = &csv_ops;
 	tg->priv = ct;
-	ct->direct = ckpt_file != NULL;
+	ct->direct = tg->ckpt;
 	/* A dry run leaves the target as it found it: no directory where there was none. */
 	if (!tg->dry_run && mkdir(tg->url.path, 0777) < 0 && errno != EEXIST)
 		die(MIG_EXIT_SYSTEM, "%s: cannot create:", tg->url.path);

@@ -479,6 +479,21 @@ static void my_close(struct target *tg)
 	mysql_close(tg->conn);
 }
 
+static void my_open(struct target *tg);
+
+/*
+ * A named lock around the CREATE.  A row is replaced by ON DUPLICATE KEY
+ * UPDATE, not DELETE then INSERT: a DELETE that finds no row takes InnoDB
+ * gap locks, and two first runs inserting into the gap they both locked
+ * deadlock; ON DUPLICATE KEY UPDATE takes none.
+ */
+static const struct ckpt_sql my_ckpt = {
+	.lock = "SELECT GET_LOCK('" CKPT_TABLE "', 600)",
+	.unlock = "SELECT RELEASE_LOCK('" CKPT_TABLE "')",
+	.upsert = " ON DUPLICATE KEY UPDATE pos = VALUES(pos), loaded = VALUES(loaded), "
+		  "rejected = VALUES(rejected), last_key = VALUES(last_key), rej_bytes = VALUES(rej_bytes)",
+};
+
 const struct tgt_ops my_ops = {
 	.exec = my_exec,
 	.prepare = my_prepare,
@@ -493,6 +508,14 @@ const struct tgt_ops my_ops = {
 	.close = my_close,
 	.advance_ids = my_advance_ids,
 	.truncate = delete_tables,
+	.open = my_open,
+	.has_catalog = 1,
+	.ckpt = &my_ckpt,
+	.defer_table = my_defer_table,
+	.defer_finish = my_defer_finish,
+	/* MariaDB checks foreign keys in every DELETE unless told not to */
+	.fk_checks_off = "SET @mig_fkc = @@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS = 0",
+	.fk_checks_back = "SET FOREIGN_KEY_CHECKS = @mig_fkc",
 };
 
 static void infile_allowed(void *arg, size_t n, char **v)
@@ -504,11 +527,10 @@ static void infile_allowed(void *arg, size_t n, char **v)
 		tg->priv = tg;
 }
 
-void my_open(struct target *tg)
+static void my_open(struct target *tg)
 {
 	struct buf err = BUF_INIT;
 
-	tg->ops = &my_ops;
 	tg->conn = db_my_connect(&tg->url);
 	/* Strict: a value that does not fit is an error, never a silent truncation. */
 	if (my_exec(tg, "SET SESSION sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES'), "

@@ -337,6 +337,16 @@ static void pg_close(struct target *tg)
 	PQfinish(tg->conn);
 }
 
+static void pg_open(struct target *tg);
+
+/*
+ * The advisory lock lasts to the end of the implicit transaction of the
+ * one multi-statement query that creates the table.
+ */
+static const struct ckpt_sql pg_ckpt = {
+	.create_prefix = "SELECT pg_advisory_xact_lock(hashtext('" CKPT_TABLE "')); ",
+};
+
 const struct tgt_ops pg_ops = {
 	.exec = pg_exec,
 	.prepare = pg_prepare,
@@ -352,11 +362,18 @@ const struct tgt_ops pg_ops = {
 	.check_deferred = pg_check_deferred,
 	.advance_ids = pg_advance_ids,
 	.truncate = pg_truncate,
+	.open = pg_open,
+	.has_catalog = 1,
+	.schemas = 1,
+	.ckpt = &pg_ckpt,
+	.defer_start = pg_defer_start,
+	.defer_table = pg_defer_table,
+	.defer_keys_left = pg_defer_keys_left,
+	.defer_finish = pg_defer_finish,
 };
 
-void pg_open(struct target *tg)
+static void pg_open(struct target *tg)
 {
-	tg->ops = &pg_ops;
 	tg->conn = db_pg_connect(&tg->url);
 	/* Diagnostics stay ours: the server's NOTICEs (IF NOT EXISTS) are noise. */
 	pg_exec(tg, "SET client_min_messages = warning", &(struct buf)BUF_INIT);

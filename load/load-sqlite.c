@@ -265,6 +265,11 @@ static void sq_close(struct target *tg)
 	sqlite3_close(tg->conn);
 }
 
+static void sqlite_open(struct target *tg);
+
+/* One writer at a time: SQLite needs no lock of its own around the CREATE. */
+static const struct ckpt_sql sq_ckpt = { NULL, NULL, NULL, NULL };
+
 const struct tgt_ops sqlite_ops = {
 	.exec = sq_exec,
 	.prepare = sq_prepare,
@@ -279,6 +284,9 @@ const struct tgt_ops sqlite_ops = {
 	.close = sq_close,
 	.advance_ids = sq_advance_ids,
 	.truncate = delete_tables,
+	.open = sqlite_open,
+	.has_catalog = 1,
+	.ckpt = &sq_ckpt,
 };
 
 /*
@@ -312,12 +320,11 @@ static void created_kept(void)
 	created_path = NULL;
 }
 
-void sqlite_open(struct target *tg)
+static void sqlite_open(struct target *tg)
 {
 	struct stat st;
 	int missing = strcmp(tg->url.path, ":memory:") && stat(tg->url.path, &st) < 0 && errno == ENOENT;
 
-	tg->ops = &sqlite_ops;
 	/* A dry run leaves the target as it found it: no file where there was none. */
 	if (missing && tg->dry_run)
 		die(MIG_EXIT_DB, "%s: no such database file (a dry run creates none)", tg->url.shown);

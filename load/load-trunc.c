@@ -202,9 +202,9 @@ int delete_tables(struct target *tg, const struct cat_table **tabs, size_t n, st
 {
 	struct buf q = BUF_INIT;
 	size_t i;
-	int ret = 0, my = tg->ops == &my_ops;
+	int ret = 0;
 
-	if (my && tg->ops->exec(tg, "SET @mig_fkc = @@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS = 0", err) < 0)
+	if (tg->ops->fk_checks_off && tg->ops->exec(tg, tg->ops->fk_checks_off, err) < 0)
 		return -1;
 	for (i = n; i-- > 0 && ret == 0;) {
 		char *qn = cat_qname(tg, tabs[i]);
@@ -214,7 +214,7 @@ int delete_tables(struct target *tg, const struct cat_table **tabs, size_t n, st
 		free(qn);
 		ret = tg->ops->exec(tg, q.buf, err);
 	}
-	if (my && tg->ops->exec(tg, "SET FOREIGN_KEY_CHECKS = @mig_fkc", ret < 0 ? &q : err) < 0)
+	if (tg->ops->fk_checks_back && tg->ops->exec(tg, tg->ops->fk_checks_back, ret < 0 ? &q : err) < 0)
 		ret = -1;
 	buf_release(&q);
 	return ret;

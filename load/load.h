@@ -1,14 +1,25 @@
 /*
  * load.h - what mig-load's main loop shares with its target drivers.
  *
- * mig-load.c owns the stream, the transactions, batches, checkpoints,
- * rejects and the ledger; a driver (load-pg.c, load-my.c, load-sqlite.c,
+ * mig-load.c owns the stream, the transactions, batches, rejects and the
+ * ledger, and never asks which kind of database it writes to: what
+ * differs is a member of struct tgt_ops, found in tgt_drivers[] by the
+ * URL's kind.  A driver (load-pg.c, load-my.c, load-sqlite.c,
  * load-csv.c) knows one kind of target: how to check a tag against the
  * target's catalog, how to encode a row in the form its bulk path eats,
- * and how to push encoded rows.  Rows reach a driver in "bulk operations":
- * bulk_begin, any number of bulk_put calls holding whole encoded rows,
- * bulk_end, which reports the first failure.  Everything else is SQL the
- * core sends through exec.
+ * and how to push encoded rows.  Rows reach a driver in "bulk
+ * operations": bulk_begin, any number of bulk_put calls holding whole
+ * encoded rows, bulk_end, which reports the first failure.  Everything
+ * else is SQL the core sends through exec, or a capability a driver
+ * fills in or leaves NULL (checkpoint table SQL, deferral, truncation,
+ * id counters, files committed outside a transaction).
+ *
+ * The other files serve the core and the drivers, and call neither:
+ * load-ckpt.c (--checkpoint: the file, its lock, the bookkeeping table),
+ * load-defer.c (--defer-constraints entry points; the designs are in
+ * load-defer-pg.c and load-defer-my.c), load-trunc.c (--truncate),
+ * load-ids.c (identity counters after the load) and load-common.c
+ * (catalog checks, value conversions, the driver table).
  */
 #ifndef MIG_LOAD_H
 #define MIG_LOAD_H
@@ -51,7 +62,6 @@ struct ltab {
 	int prepared, truncated, deferred, active;
 	unsigned long long bulk_first;	/* pos of the first row of the open bulk */
 	unsigned long long out_rows;	/* rows in out, not yet in the bulk */
-	unsigned long long total;	/* row-count hint, 0 if none */
 	unsigned long long srv;		/* rows the server said it took, bumped by drivers */
 	unsigned long long bulk_srv;	/* srv when the open bulk began */
 	unsigned long long cbytes;	/* csv: committed file size */
@@ -68,6 +78,19 @@ struct ltab {
 
 struct target;
 struct rejects;
+
+/* The bookkeeping table of --checkpoint (load-ckpt.c). */
+#define CKPT_TABLE "_mig_load_checkpoint"
+
+/* How a dialect keeps the checkpoint table; NULL members: nothing to add. */
+struct ckpt_sql {
+	/* Joined before CREATE TABLE in one query: a lock held to its end. */
+	const char *create_prefix;
+	/* Run on their own before and after the CREATE TABLE. */
+	const char *lock, *unlock;
+	/* Appended to a row's INSERT to replace the row there; NULL: DELETE it first. */
+	const char *upsert;
+};
 
 struct tgt_ops {
 	/* Run SQL outside any bulk operation; 0, or -1 with err set. */
@@ -111,6 +134,38 @@ struct tgt_ops {
 	 * load's transaction, as one operation; 0, or -1 with err.
 	 */
 	int (*truncate)(struct target *tg, const struct cat_table **tabs, size_t n, struct buf *err);
+
+	/* Connect (or make the directory) and set tg->conn, tg->priv; dies on failure. */
+	void (*open)(struct target *tg);
+	/*
+	 * The target has a catalog of tables and keys: tags are checked
+	 * against it, and --upsert, --insert-only and --defer-constraints
+	 * work.  Without one (csv), every tag is a table.
+	 */
+	int has_catalog;
+	/* A tag's dot separates the schema from the table (else it is part of the name). */
+	int schemas;
+	/* The checkpoint table; NULL: the checkpoint file is the only record. */
+	const struct ckpt_sql *ckpt;
+	/*
+	 * Optional: SQL turning the session's foreign key checks off, and
+	 * SQL setting them back as they were (delete_tables, load-trunc.c).
+	 */
+	const char *fk_checks_off, *fk_checks_back;
+	/*
+	 * Optional, for a target written outside transactions (files):
+	 * make what was written durable before COMMIT (final 0 per batch, 1
+	 * at the end), or, final -1, let go of it after a dry run's ROLLBACK.
+	 */
+	void (*commit_files)(struct target *tg, int final);
+	/* Optional, with commit_files: the bytes of t's file as of now. */
+	unsigned long long (*file_size)(struct target *tg, struct ltab *t);
+
+	/* Optional: --defer-constraints, reached through load-defer.c. */
+	void (*defer_start)(struct target *tg);
+	void (*defer_table)(struct target *tg, struct ltab *t, struct rejects *rj, int *orphans);
+	int (*defer_keys_left)(struct target *tg, const char *schema, const char *table);
+	void (*defer_finish)(struct target *tg, struct ltab **tabs, size_t ntabs, struct rejects *rj, int *orphans);
 };
 
 struct target {
@@ -129,16 +184,13 @@ struct target {
 	int dry_run, defer;
 	int defer_keys;		/* --defer-constraints=all: primary keys and unique constraints too */
 	int data_err;		/* the last failure was about a row's data */
+	int ckpt;		/* --checkpoint: files are appended in place (csv) */
 	void *priv;		/* driver-wide state */
 };
 
 extern const struct tgt_ops pg_ops, my_ops, sqlite_ops, csv_ops;
-
-/* Target drivers' connection setup. */
-void pg_open(struct target *tg);
-void my_open(struct target *tg);
-void sqlite_open(struct target *tg);
-void csv_open(struct target *tg, const char *ckpt_file);
+/* The driver of each kind of URL (load-common.c): a new target is a row here. */
+extern const struct tgt_ops *const tgt_drivers[];
 
 /*
  * Shared helpers (load-common.c).
@@ -227,10 +279,25 @@ void defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *orp
 int defer_keys_left(struct target *tg, const char *schema, const char *table);
 /* Re-create what was deferred for tabs; orphans are counted and go to rj. */
 void defer_finish(struct target *tg, struct ltab **tabs, size_t ntabs, struct rejects *rj, int *orphans);
+/* For the drivers' deferral: run SQL, or roll back and die (exit 3). */
+void defer_exec(struct target *tg, const char *sql);
+/* Orphan rows found by a driver's query, counted and written to rj. */
+struct orphan_ctx {
+	struct rejects *rj;
+	struct mig_header *h;	/* the rejects' header: key, then foreign key columns */
+	const char *where, *reason;
+	unsigned long long n;
+};
+/* The query callback (arg: a struct orphan_ctx) counting and rejecting each row. */
+void defer_orphan_row(void *arg, size_t n, char **v);
 
-/* load-csv.c */
-void csv_commit(struct target *tg, int final);
-unsigned long long csv_size(struct target *tg, struct ltab *t);
+/* load-defer-pg.c and load-defer-my.c: the drivers' defer_* members */
+void pg_defer_start(struct target *tg);
+void pg_defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *orphans);
+int pg_defer_keys_left(struct target *tg, const char *schema, const char *table);
+void pg_defer_finish(struct target *tg, struct ltab **tabs, size_t ntabs, struct rejects *rj, int *orphans);
+void my_defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *orphans);
+void my_defer_finish(struct target *tg, struct ltab **tabs, size_t ntabs, struct rejects *rj, int *orphans);
 
 /* Whether t's table is in the target's catalog (csv: always). */
 int table_known(struct target *tg, const struct ltab *t);

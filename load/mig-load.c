@@ -3,8 +3,6 @@
  * or per-tag CSV files, in one transaction or in checkpointed batches.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <sys/file.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -19,6 +17,7 @@
 #include "filter.h"
 #include "ledger.h"
 #include "load.h"
+#include "load-ckpt.h"
 #include "opts.h"
 #include "strmap.h"
 #include "util.h"
@@ -30,9 +29,6 @@
 #define CHUNK_ROWS 5000
 #define CHUNK_BYTES (4u << 20)
 
-#define CKPT_TABLE "_mig_load_checkpoint"
-
-static const char *opt_ckpt;
 static struct std_opts so = STD_OPTS_INIT;	/* so.max_rejects >= 0: --max-rejects given */
 static long long opt_batch;
 static int opt_dry_run, opt_truncate, opt_defer, opt_defer_keys;
@@ -46,20 +42,18 @@ struct ctx {
 	struct mig_reader *r;
 	struct mig_writer *w;
 	struct rejects *rj;
-	long long rej_bytes;	/* rejects file size at the last commit */
+	struct ckpt ck;		/* --checkpoint */
 	struct strmap tabs;
 	struct ltab **order;
 	size_t ntabs;
 	struct ltab *active;	/* table with an open bulk operation */
 	struct filter fl;
 	struct buf err, sql, tmp;
-	char run[33];
 	unsigned long long batch_rows;
 	unsigned long long violations;	/* dry run: rows refused */
 	unsigned long long seq;		/* rows received, all tags */
 	int in_txn, stated, rj_moved, orphans;
 	unsigned long savepoint;
-	json_t *ckpt_in;	/* checkpoint read at start, NULL if none */
 	struct trunc tr;	/* --truncate: tables emptied with others */
 };
 
@@ -119,7 +113,7 @@ static struct ltab *get_tab(struct ctx *cx, const char *tag)
 	if (!t->table) {
 		const char *dot = strchr(tag, '.');
 
-		if (dot && cx->tg.url.kind == DB_PG) {
+		if (dot && cx->tg.ops->schemas) {
 			t->schema = estrndup(tag, (size_t)(dot - tag));
 			t->table = estrdup(dot + 1);
 		} else {
@@ -154,237 +148,6 @@ static void xsql(struct ctx *cx, const char *sql)
 		if (commit && cx->tg.data_err)
 			die(MIG_EXIT_DATA, "%s: at commit: %s", cx->tg.url.shown, e.buf);
 		die(MIG_EXIT_DB, "%s: %s", cx->tg.url.shown, e.buf);
-	}
-}
-
-static void sql_quote(struct buf *b, const char *s, size_t n)
-{
-	size_t i;
-
-	buf_addc(b, '\'');
-	for (i = 0; i < n; i++) {
-		if (s[i] == '\'')
-			buf_addc(b, '\'');
-		buf_addc(b, s[i]);
-	}
-	buf_addc(b, '\'');
-}
-
-/* ---- checkpoint file ---- */
-
-/*
- * One run at a time per checkpoint: two runs resuming from the same file
- * would both load the rows after it.  The lock is flock(2) on CKPT.lock,
- * a file that is never renamed (the checkpoint itself is replaced by
- * rename, so a lock on it would not be seen by a run opening the new
- * one), taken before the target is touched and dropped by the kernel when
- * the process ends, however it ends.  The lock file keeps the holder's
- * pid for the message; it stays behind, empty of meaning once unlocked.
- */
-static void ckpt_lock(void)
-{
-	struct buf path = BUF_INIT, pid = BUF_INIT;
-	char held[32] = "";
-	ssize_t n;
-	int fd;
-
-	buf_addf(&path, "%s.lock", opt_ckpt);
-	fd = open(path.buf, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		die(MIG_EXIT_SYSTEM, "%s: cannot open the checkpoint lock:", path.buf);
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		if (errno != EWOULDBLOCK)
-			die(MIG_EXIT_SYSTEM, "%s: cannot lock:", path.buf);
-		n = pread(fd, held, sizeof(held) - 1, 0);
-		held[n > 0 ? n : 0] = '\0';
-		held[strcspn(held, "\n")] = '\0';
-		die(MIG_EXIT_USAGE, "%s: checkpoint in use by another run%s%s%s: nothing done", opt_ckpt,
-		    *held ? " (pid " : "", held, *held ? ")" : "");
-	}
-	buf_addf(&pid, "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid.buf, pid.len, 0) != (ssize_t)pid.len)
-		die(MIG_EXIT_SYSTEM, "%s: write error:", path.buf);
-	/* fd stays open, and so the lock held, until the process ends */
-	buf_release(&path);
-	buf_release(&pid);
-}
-
-static void ckpt_write(struct ctx *cx, int done)
-{
-	json_t *j = json_object(), *tags = json_object();
-	struct buf path = BUF_INIT;
-	char *s;
-	size_t i;
-	int fd;
-
-	json_object_set_new(j, "run", json_string(cx->run));
-	json_object_set_new(j, "target", json_string(cx->tg.url.shown));
-	json_object_set_new(j, "done", json_boolean(done));
-	json_object_set_new(j, "rejects_bytes", json_integer((json_int_t)cx->rej_bytes));
-	for (i = 0; i < cx->ntabs; i++) {
-		struct ltab *t = cx->order[i];
-		json_t *o = json_object();
-
-		json_object_set_new(o, "pos", json_integer((json_int_t)t->cpos));
-		json_object_set_new(o, "loaded", json_integer((json_int_t)t->cloaded));
-		json_object_set_new(o, "rejected", json_integer((json_int_t)t->crejected));
-		if (t->clastkey.len)
-			json_object_set_new(o, "last_key", json_loads(t->clastkey.buf, JSON_DECODE_ANY, NULL));
-		if (cx->tg.url.kind == DB_CSV)
-			json_object_set_new(o, "bytes", json_integer((json_int_t)t->cbytes));
-		json_object_set_new(tags, t->tag, o);
-	}
-	json_object_set_new(j, "tags", tags);
-	s = json_dumps(j, JSON_SORT_KEYS | JSON_INDENT(1));
-	json_decref(j);
-	/* Write beside, fsync, rename: a kill leaves the old file or the new one. */
-	buf_addf(&path, "%s.tmp%ld", opt_ckpt, (long)getpid());
-	fd = open(path.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		die(MIG_EXIT_SYSTEM, "%s: cannot create:", path.buf);
-	if (write_all(fd, s, strlen(s)) < 0 || write_all(fd, "\n", 1) < 0 || fsync(fd) < 0 || close(fd) < 0)
-		die(MIG_EXIT_SYSTEM, "%s: write error:", path.buf);
-	if (rename(path.buf, opt_ckpt) < 0)
-		die(MIG_EXIT_SYSTEM, "%s: cannot rename:", opt_ckpt);
-	free(s);
-	buf_release(&path);
-}
-
-static void new_run_id(char *out)
-{
-	unsigned char b[16];
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	size_t i;
-
-	if (fd < 0 || read(fd, b, sizeof(b)) != (ssize_t)sizeof(b))
-		die(MIG_EXIT_SYSTEM, "/dev/urandom:");
-	close(fd);
-	for (i = 0; i < 16; i++) {
-		out[2 * i] = "0123456789abcdef"[b[i] >> 4];
-		out[2 * i + 1] = "0123456789abcdef"[b[i] & 15];
-	}
-	out[32] = '\0';
-}
-
-/*
- * Read the checkpoint file (or start one), then what the target itself
- * says was committed: the bookkeeping table is written in the same
- * transaction as the rows, so it, not the file, is the truth after a kill.
- */
-static void ckpt_start(struct ctx *cx)
-{
-	json_error_t je;
-	struct target *tg = &cx->tg;
-
-	if (access(opt_ckpt, F_OK) == 0) {
-		json_t *run;
-
-		cx->ckpt_in = json_load_file(opt_ckpt, 0, &je);
-		if (!cx->ckpt_in)
-			die(MIG_EXIT_DATA, "%s:%d: bad checkpoint file: %s", opt_ckpt, je.line, je.text);
-		run = json_object_get(cx->ckpt_in, "run");
-		if (!json_is_string(run) || strlen(json_string_value(run)) != 32)
-			die(MIG_EXIT_DATA, "%s: bad checkpoint file: no run id", opt_ckpt);
-		memcpy(cx->run, json_string_value(run), 33);
-	} else {
-		new_run_id(cx->run);
-		ckpt_write(cx, 0);
-	}
-	if (tg->url.kind == DB_CSV) {
-		/* Plain files: the checkpoint file is the only record. */
-		cx->rej_bytes = cx->ckpt_in ? (long long)json_integer_value(json_object_get(cx->ckpt_in, "rejects_bytes")) : 0;
-		json_t *tags = cx->ckpt_in ? json_object_get(cx->ckpt_in, "tags") : NULL;
-		const char *k;
-		json_t *v;
-
-		json_object_foreach(tags, k, v) {
-			struct ltab *t = get_tab(cx, k);
-			json_t *lk = json_object_get(v, "last_key");
-
-			t->skip = t->cpos = (unsigned long long)json_integer_value(json_object_get(v, "pos"));
-			t->loaded = t->cloaded = (unsigned long long)json_integer_value(json_object_get(v, "loaded"));
-			t->rejected = t->crejected = (unsigned long long)json_integer_value(json_object_get(v, "rejected"));
-			t->cbytes = (unsigned long long)json_integer_value(json_object_get(v, "bytes"));
-			if (lk) {
-				char *s = json_dumps(lk, JSON_COMPACT | JSON_ENCODE_ANY);
-
-				buf_adds(&t->clastkey, s);
-				free(s);
-			}
-		}
-		return;
-	}
-	/*
-	 * Two first runs at once would both create the table, and PostgreSQL's
-	 * IF NOT EXISTS does not stop the second from colliding in pg_type: a
-	 * lock makes them take turns (PostgreSQL: held to the end of the
-	 * implicit transaction of this one multi-statement query).
-	 */
-	buf_reset(&cx->sql);
-	if (tg->url.kind == DB_PG)
-		buf_addf(&cx->sql, "SELECT pg_advisory_xact_lock(hashtext('%s')); ", CKPT_TABLE);
-	else if (tg->url.kind == DB_MY)
-		xsql(cx, "SELECT GET_LOCK('" CKPT_TABLE "', 600)");
-	buf_addf(&cx->sql, "CREATE TABLE IF NOT EXISTS %s (run_id varchar(32) NOT NULL, tag varchar(255) NOT NULL, "
-		 "pos bigint NOT NULL, loaded bigint NOT NULL, rejected bigint NOT NULL, last_key text, rej_bytes bigint, "
-		 "PRIMARY KEY (run_id, tag))", CKPT_TABLE);
-	xsql(cx, cx->sql.buf);
-	if (tg->url.kind == DB_MY)
-		xsql(cx, "SELECT RELEASE_LOCK('" CKPT_TABLE "')");
-}
-
-/* Called by drivers with one bookkeeping row: tag, pos, loaded, rejected, last_key. */
-static void ckpt_row(struct ctx *cx, const char *tag, const char *pos, const char *loaded,
-		     const char *rejected, const char *lastkey)
-{
-	struct ltab *t = get_tab(cx, tag);
-
-	/* Counts are the whole load's, this run's and the earlier ones'. */
-	t->skip = t->cpos = strtoull(pos, NULL, 10);
-	t->loaded = t->cloaded = strtoull(loaded, NULL, 10);
-	t->rejected = t->crejected = strtoull(rejected, NULL, 10);
-	buf_reset(&t->clastkey);
-	if (lastkey)
-		buf_adds(&t->clastkey, lastkey);
-}
-
-/* The committed positions of this run, through the driver's own query. */
-static void ckpt_load_rows(struct ctx *cx);
-
-static void ckpt_sql(struct ctx *cx)
-{
-	size_t i;
-
-	for (i = 0; i < cx->ntabs; i++) {
-		struct ltab *t = cx->order[i];
-
-		/* Unchanged tags keep their row, but the rejects size moves for all. */
-		if (t->pos == t->cpos && t->cpos && !cx->rj_moved)
-			continue;
-		/*
-		 * MariaDB: a DELETE that finds no row takes InnoDB gap locks, and
-		 * two first runs inserting into the gap they both locked deadlock;
-		 * ON DUPLICATE KEY UPDATE takes none.
-		 */
-		if (cx->tg.url.kind != DB_MY) {
-			buf_reset(&cx->sql);
-			buf_addf(&cx->sql, "DELETE FROM %s WHERE run_id = '%s' AND tag = ", CKPT_TABLE, cx->run);
-			sql_quote(&cx->sql, t->tag, strlen(t->tag));
-			xsql(cx, cx->sql.buf);
-		}
-		buf_reset(&cx->sql);
-		buf_addf(&cx->sql, "INSERT INTO %s VALUES ('%s', ", CKPT_TABLE, cx->run);
-		sql_quote(&cx->sql, t->tag, strlen(t->tag));
-		buf_addf(&cx->sql, ", %llu, %llu, %llu, ", t->pos, t->loaded, t->rejected);
-		if (t->lastkey.len)
-			sql_quote(&cx->sql, t->lastkey.buf, t->lastkey.len);
-		else
-			buf_adds(&cx->sql, "NULL");
-		buf_addf(&cx->sql, ", %lld)", cx->rej_bytes);
-		if (cx->tg.url.kind == DB_MY)
-			buf_adds(&cx->sql, " ON DUPLICATE KEY UPDATE pos = VALUES(pos), loaded = VALUES(loaded), "
-				 "rejected = VALUES(rejected), last_key = VALUES(last_key), rej_bytes = VALUES(rej_bytes)");
-		xsql(cx, cx->sql.buf);
 	}
 }
 
@@ -747,8 +510,8 @@ static void mark_committed(struct ctx *cx)
 		t->cpos = t->pos;
 		t->cloaded = t->loaded;
 		t->crejected = t->rejected;
-		if (cx->tg.url.kind == DB_CSV)
-			t->cbytes = csv_size(&cx->tg, t);
+		if (cx->tg.ops->file_size)
+			t->cbytes = cx->tg.ops->file_size(&cx->tg, t);
 		buf_reset(&t->clastkey);
 		buf_add(&t->clastkey, t->lastkey.buf, t->lastkey.len);
 	}
@@ -820,18 +583,18 @@ static void commit(struct ctx *cx, int final)
 		/* Rejects of this batch on disk before the batch commits. */
 		long long rb = rejects_sync(cx->rj);
 
-		cx->rj_moved = rb != cx->rej_bytes;
-		cx->rej_bytes = rb;
+		cx->rj_moved = rb != cx->ck.rej_bytes;
+		cx->ck.rej_bytes = rb;
 	}
-	if (opt_ckpt && cx->tg.url.kind != DB_CSV)
-		ckpt_sql(cx);
-	if (cx->tg.url.kind == DB_CSV)
-		csv_commit(&cx->tg, final);
+	if (cx->ck.file)
+		ckpt_put(&cx->ck, &cx->tg, cx->order, cx->ntabs, cx->rj_moved);
+	if (cx->tg.ops->commit_files)
+		cx->tg.ops->commit_files(&cx->tg, final);
 	xsql(cx, "COMMIT");
 	cx->in_txn = 0;
 	mark_committed(cx);
-	if (opt_ckpt)
-		ckpt_write(cx, final);
+	if (cx->ck.file)
+		ckpt_write(&cx->ck, &cx->tg, cx->order, cx->ntabs, final);
 	/* A state line per commit that moved something: the last batch may have ended the stream. */
 	if (changed || (final && !cx->stated))
 		emit_state(cx);
@@ -876,7 +639,7 @@ static void prepare(struct ctx *cx, struct ltab *t, const struct mig_header *h)
 		}
 		/* a table the database lacks is a database error, as in every tool */
 		buf_reset(&cx->err);
-		die(cx->tg.url.kind != DB_CSV && !find_table(&cx->tg, t, &cx->err) ? MIG_EXIT_DB : MIG_EXIT_DATA,
+		die(cx->tg.ops->has_catalog && !find_table(&cx->tg, t, &cx->err) ? MIG_EXIT_DB : MIG_EXIT_DATA,
 		    "%s", p);
 	}
 	if (!t->prepared) {
@@ -891,8 +654,7 @@ static void prepare(struct ctx *cx, struct ltab *t, const struct mig_header *h)
 				die(MIG_EXIT_DB, "%s: --truncate: %s", t->tag, e.buf);
 			}
 		}
-		if (cx->tg.url.kind != DB_CSV)
-			defer_table(&cx->tg, t, cx->rj, &cx->orphans);
+		defer_table(&cx->tg, t, cx->rj, &cx->orphans);
 	}
 	t->prepared = 1;
 	t->raw_hdr = h;
@@ -1011,29 +773,6 @@ static void add_table_opt(const char *s)
 	opt_tables[opt_ntables++] = (char *)s;
 }
 
-static void ckpt_cb(void *arg, size_t n, char **v)
-{
-	struct ctx *cx = arg;
-
-	if (n == 6 && v[0] && v[1] && v[2] && v[3]) {
-		long long rb = v[5] ? strtoll(v[5], NULL, 10) : 0;
-
-		ckpt_row(cx, v[0], v[1], v[2], v[3], v[4]);
-		if (rb > cx->rej_bytes)
-			cx->rej_bytes = rb;
-	}
-}
-
-static void ckpt_load_rows(struct ctx *cx)
-{
-	buf_reset(&cx->sql);
-	buf_addf(&cx->sql, "SELECT tag, pos, loaded, rejected, last_key, rej_bytes FROM %s WHERE run_id = '%s'", CKPT_TABLE,
-		 cx->run);
-	buf_reset(&cx->err);
-	if (cx->tg.ops->query(&cx->tg, cx->sql.buf, ckpt_cb, cx, &cx->err) < 0)
-		die(MIG_EXIT_DB, "%s: %s", cx->tg.url.shown, cx->err.buf);
-}
-
 int main(int argc, char **argv)
 {
 	struct ctx cx;
@@ -1048,7 +787,7 @@ int main(int argc, char **argv)
 	while ((c = opts_next(argc, argv, &cmd)) != -1) {
 		switch (c) {
 		case 'b': opt_batch = estrtonum(optarg, 1, LLONG_MAX, "batch size"); break;
-		case 'c': opt_ckpt = optarg; break;
+		case 'c': cx.ck.file = optarg; break;
 		case 'n': opt_dry_run = 1; break;
 		case O_TABLE: add_table_opt(optarg); break;
 		case 'U': opt_upsert = 1; opt_upsert_key = optarg; break;
@@ -1073,7 +812,7 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind < 1 || argc - optind > 2)
 		opts_usage(&cmd, MIG_EXIT_USAGE);
-	if (opt_dry_run && (opt_ckpt || opt_batch))
+	if (opt_dry_run && (cx.ck.file || opt_batch))
 		die(MIG_EXIT_USAGE, "--dry-run runs one transaction: no --batch-size or --checkpoint");
 	/* --max-rejects 0 alone is meaningful: row isolation, stop at the first bad row */
 	std_opts_check(&so);
@@ -1093,6 +832,8 @@ int main(int argc, char **argv)
 	if (dburl_parse(argv[optind], &cx.tg.url, &why) < 0)
 		die(MIG_EXIT_USAGE, "target: %s", why);
 	dburl_scrub_argv(argc, argv);
+	cx.tg.ops = tgt_drivers[cx.tg.url.kind];
+	cx.tg.ckpt = cx.ck.file != NULL;
 	/* --insert-only is an upsert that updates nothing */
 	cx.tg.upsert = opt_upsert || opt_insert_only;
 	cx.tg.insert_only = opt_insert_only;
@@ -1109,27 +850,21 @@ int main(int argc, char **argv)
 	 */
 	cx.tg.defer = opt_dry_run ? 0 : opt_defer;
 	cx.tg.defer_keys = opt_defer_keys;
-	if (cx.tg.url.kind == DB_CSV && (cx.tg.upsert || opt_defer))
+	if (!cx.tg.ops->has_catalog && (cx.tg.upsert || opt_defer))
 		die(MIG_EXIT_USAGE, "%s: --upsert, --insert-only and --defer-constraints need a database target",
 		    cx.tg.url.shown);
 	cx.r = mig_reader_open(argc - optind == 2 ? argv[optind + 1] : NULL, 0);
 	cx.w = mig_writer_new(1, "<stdout>", so.format, 0);
-	if (opt_ckpt)
-		ckpt_lock();
-	switch (cx.tg.url.kind) {
-	case DB_PG: pg_open(&cx.tg); break;
-	case DB_MY: my_open(&cx.tg); break;
-	case DB_SQLITE: sqlite_open(&cx.tg); break;
-	case DB_CSV: csv_open(&cx.tg, opt_ckpt); break;
-	}
-	if (cx.tg.url.kind != DB_CSV) {
+	if (cx.ck.file)
+		ckpt_lock(&cx.ck);
+	cx.tg.ops->open(&cx.tg);
+	if (cx.tg.ops->has_catalog)
 		load_catalog(&cx.tg);
-		defer_start(&cx.tg);
-	}
-	if (opt_ckpt) {
-		ckpt_start(&cx);
-		if (cx.tg.url.kind != DB_CSV)
-			ckpt_load_rows(&cx);
+	defer_start(&cx.tg);
+	if (cx.ck.file) {
+		cx.ck.tab = tab_of;
+		cx.ck.arg = &cx;
+		ckpt_start(&cx.ck, &cx.tg, cx.order, cx.ntabs);
 	}
 	{
 		/* A resumed load appends to the rejects its committed batches wrote. */
@@ -1139,7 +874,7 @@ int main(int argc, char **argv)
 			before += cx.order[i]->crejected;
 		cx.rj = rejects_resume(so.reject, "mig-load",
 				       opt_dry_run && so.max_rejects < 0 ? -1 : so.max_rejects,
-				       cx.ckpt_in ? cx.rej_bytes : -1, before);
+				       cx.ck.in ? cx.ck.rej_bytes : -1, before);
 	}
 	filter_init(&cx.fl, "mig-load", cx.r, cx.w, std_progress(&so), FILTER_SINK);
 	cx.fl.work = tab_of;
@@ -1205,8 +940,8 @@ int main(int argc, char **argv)
 		trunc_check(&cx);
 		xsql(&cx, "ROLLBACK");
 		cx.in_txn = 0;
-		if (cx.tg.url.kind == DB_CSV)
-			csv_commit(&cx.tg, -1);
+		if (cx.tg.ops->commit_files)
+			cx.tg.ops->commit_files(&cx.tg, -1);
 	} else {
 		commit(&cx, 1);
 		advance_ids(&cx);
@@ -1265,7 +1000,7 @@ int main(int argc, char **argv)
 	if (cx.tg.have_cat)
 		catalog_release(&cx.tg.cat);
 	dburl_release(&cx.tg.url);
-	json_decref(cx.ckpt_in);
+	ckpt_release(&cx.ck);
 	buf_release(&cx.err);
 	buf_release(&cx.sql);
 	buf_release(&cx.tmp);

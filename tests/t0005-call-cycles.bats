@@ -6,8 +6,9 @@
 # defines (nm), then the strongly connected components of that graph.
 # Calls through a function pointer (a driver's struct xsource) are not
 # edges: the caller does not name the callee.  Only functions (nm type T)
-# make edges: comparing a pointer with a driver's ops table (load-trunc.c
-# asks whether it runs under &my_ops) names data, and calls nothing.
+# make edges: naming a driver's ops table (load-common.c's tgt_drivers[]
+# lists &pg_ops, while load-pg.c calls load-common.c) names data, and
+# calls nothing.
 load lib-common
 
 cycles() {

@@ -116,6 +116,51 @@ OUT
 	[[ "$stderr" = *"explode takes one ordinal column, found 'b'"* ]]
 }
 
+@test "map: an exploded record is written whole or not at all (--on-error reject, null, error)" {
+	# Record 2's third element fails the int cast: under reject none of its
+	# elements reach the stream, the reject file holds it once, and the
+	# stats count what was written, so the ledger chains to the next stage.
+	printf '%s\n' '@o,id:int,qs:text' 'o,1,"1,2"' 'o,2,"3,4,x,y"' 'o,3,5' >"$BATS_TEST_TMPDIR/in"
+	set -- -e "explode o.q, n = string_to_array(qs, ',')" -e 'o.q:int = q' -e 'drop o.qs'
+	mig-map --on-error reject --reject "$BATS_TEST_TMPDIR/rj" "$@" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/mapped"
+	mig-split <"$BATS_TEST_TMPDIR/mapped" >"$BATS_TEST_TMPDIR/out"
+	cat >"$BATS_TEST_TMPDIR/want" <<'OUT'
+#!mig-stream 1
+@o,id:int,q:int,n:int
+o,1,1,1
+o,1,2,2
+o,3,5,1
+#!stats mig-map o in=3 out=3 dropped=0 rejected=1
+#!stats mig-split o in=3 out=3 dropped=0 rejected=0
+OUT
+	diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/out"
+	cat >"$BATS_TEST_TMPDIR/want" <<'OUT'
+#!mig-stream 1
+@o,id:int,qs:text,_mig_stage:text,_mig_where:text,_mig_reason:text
+o,2,"3,4,x,y",mig-map,o:2,column 'q': value(): not a valid value of the column's type
+OUT
+	diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/rj"
+	run -0 mig-verify ledger "$BATS_TEST_TMPDIR/out" fanout mig-map
+	[[ "$output" = "ok    ledger "*"every record accounted for"* ]]
+
+	# null: the failing elements are nulled (and counted), every element written.
+	run -0 --separate-stderr mig-map --on-error null "$@" <"$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = "mig-map: o: column 'q': 2 values nulled (--on-error null)" ]
+	[ "${lines[4]}" = 'o,2,3,1' ]
+	[ "${lines[5]}" = 'o,2,4,2' ]
+	[ "${lines[6]}" = 'o,2,,3' ]
+	[ "${lines[7]}" = 'o,2,,4' ]
+	[ "${lines[8]}" = 'o,3,5,1' ]
+	[ "${lines[9]}" = '#!stats mig-map o in=3 out=7 dropped=0 rejected=0 nulled:q=2' ]
+
+	# error: exit 1 at record 2; record 1 went through, nothing of record 2 did.
+	mig-map --on-error error "$@" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" && false
+	[ $? = 1 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "mig-map: o:2: column 'q': value(): not a valid value of the column's type" ]
+	printf '%s\n' '#!mig-stream 1' '@o,id:int,q:int,n:int' 'o,1,1,1' 'o,1,2,2' >"$BATS_TEST_TMPDIR/want"
+	diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/out"
+}
+
 @test "map and split: a rule for a tag that never came is an error, with did you mean" {
 	printf '@users,id:int,email:text\nusers,1,a@b.c\n' >"$BATS_TEST_TMPDIR/in"
 	run -2 --separate-stderr mig-map -e "user.email = lower(email)" <"$BATS_TEST_TMPDIR/in"

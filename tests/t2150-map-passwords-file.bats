@@ -60,3 +60,20 @@ pwmap() {
 	[ "$(sed -n 1p "$BATS_TEST_TMPDIR/mine")" = tag,key,password ]
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/mine")" -eq 2 ]
 }
+
+@test "passwords: only records written leave a line (a reject, an exploded element's reject, an empty explode: none)" {
+	printf '@u,id:int,n:text,tags:text\nu,1,7,a\nu,2,x,b\nu,3,8,"c,d"\nu,4,9,"e,zz"\nu,5,6,\n' >"$BATS_TEST_TMPDIR/in2"
+	run -0 --separate-stderr mig-map -q --passwords "$BATS_TEST_TMPDIR/pw" --bcrypt-cost 4 \
+		--on-error reject --reject "$BATS_TEST_TMPDIR/rej" \
+		-e 'u.p = password(id, 12)' -e 'u.k = cast(n, int)' \
+		-e "explode u.tag = string_to_array(tags, ',')" -e 'u.t1 = cast(if(length(tag) = 1, tag, null), text)' \
+		-e "u.t2 = cast(if(tag = 'zz', 'x', '1'), int)" "$BATS_TEST_TMPDIR/in2"
+	# 1 and 3 written (3 twice, one password: it ran before the explode);
+	# 2 (a bad int) and 4 (its second element) rejected; 5 exploded nothing.
+	[ "$(sed 1d "$BATS_TEST_TMPDIR/pw" | cut -d, -f1,2 | tr '\n' ' ')" = 'u,1 u,3 ' ]
+	[ "$(awk -F, 'NR > 1 { print length($3) }' "$BATS_TEST_TMPDIR/pw" | sort -u)" = 12 ]
+	[ "$(grep -c '^u,' <<<"$output")" = 3 ]
+	[[ "$output" == *'#!stats mig-map u in=5 out=3 dropped=1 rejected=2'* ]]
+	# Each hash written is the hash of the line kept for its id.
+	[ "$(grep '^u,3,' <<<"$output" | cut -d, -f5 | sort -u | wc -l)" = 1 ]
+}

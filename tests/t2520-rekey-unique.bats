@@ -51,5 +51,5 @@ setup() {
 
 @test "a unique column the tag lacks is an error at its header" {
 	run --separate-stderr -2 mig-rekey --unique u.mail in
-	[ "$stderr" = "mig-rekey: in:1: tag 'u' has no column 'mail' (rule 'unique u.mail')" ]
+	[ "$stderr" = "mig-rekey: in:1: tag 'u' has no column 'mail' (did you mean 'email'?) (rule 'unique u.mail')" ]
 }

@@ -61,7 +61,7 @@ setup() {
 	run --separate-stderr -2 mig-rekey -d 'session on (trainer_id) ids:old_ids'
 	[ "$stderr" = "mig-rekey: rule 'dedupe session on (trainer_id) ids:old_ids': ids:old_ids needs a key rule for tag 'session'" ]
 	run --separate-stderr -2 mig-rekey -k session.id=seq -d 'session on (trainer, starts_at)' in
-	[ "$stderr" = "mig-rekey: in:1: tag 'session' has no column 'trainer' (rule 'dedupe session on (trainer, starts_at)')" ]
+	[ "$stderr" = "mig-rekey: in:1: tag 'session' has no column 'trainer' (did you mean 'trainer_id'?) (rule 'dedupe session on (trainer, starts_at)')" ]
 }
 
 # Seed 003: sessions and training_sessions, two tables of one target, with

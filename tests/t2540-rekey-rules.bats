@@ -62,7 +62,7 @@ bad_rule() {
 
 @test "a column the tag lacks is a usage error at its header, with file and line" {
 	run --separate-stderr -2 mig-rekey -k users.uid=seq "$R/clinic.stream"
-	[ "$stderr" = "mig-rekey: $R/clinic.stream:3: tag 'users' has no column 'uid' (rule 'key users.uid=seq')" ]
+	[ "$stderr" = "mig-rekey: $R/clinic.stream:3: tag 'users' has no column 'uid' (did you mean 'id'?) (rule 'key users.uid=seq')" ]
 	run --separate-stderr -2 mig-rekey -k users.id=seq -r appointments.patient_id=users "$R/clinic.stream"
 	[ "$stderr" = "mig-rekey: $R/clinic.stream:9: tag 'appointments' has no column 'patient_id' (rule 'ref appointments.patient_id=users')" ]
 }

@@ -154,3 +154,48 @@ seed004_v1() {
 	mig-rekey -k usr.id=uuid4 empty > out
 	grep -q '^@usr,id:uuid$' out
 }
+
+@test "ref, unique, dedupe and lookup rules for a tag that never came are errors too" {
+	printf '%s\n' '#!mig-stream 1' '@users,id:int,email:text' 'users,1,a@x' 'users,2,b@x' \
+		'@orders,id:int,user_id:int' 'orders,1,1' > s
+	run --separate-stderr -2 mig-rekey -k users.id=seq -r ordr.user_id=users s
+	[ "$stderr" = "mig-rekey: rule 'ref ordr.user_id=users': tag 'ordr' never came in the stream (did you mean 'orders'?)" ]
+	run --separate-stderr -2 mig-rekey -u user.email s
+	[ "$stderr" = "mig-rekey: rule 'unique user.email': tag 'user' never came in the stream (did you mean 'users'?)" ]
+	run --separate-stderr -2 mig-rekey --unique-nocase users.email,staff.email s
+	[ "$stderr" = "mig-rekey: rule 'unique-nocase users.email,staff.email': tag 'staff' never came in the stream" ]
+	run --separate-stderr -2 mig-rekey -d 'users,user on (email)' s
+	[ "$stderr" = "mig-rekey: rule 'dedupe users,user on (email)': tag 'user' never came in the stream (did you mean 'users'?)" ]
+	run --separate-stderr -2 mig-rekey --lookup 'order.email=users.email by user_id' s
+	[ "$stderr" = "mig-rekey: rule 'lookup order.email=users.email by user_id': tag 'order' never came in the stream (did you mean 'orders'?)" ]
+	# the source of a lookup is a tag the rule reads: its absence is no
+	# longer hidden by --on-missing null
+	run --separate-stderr -2 mig-rekey -m null --lookup 'orders.email=user.email by user_id' s
+	[ "$stderr" = "mig-rekey: rule 'lookup orders.email=user.email by user_id': tag 'user' never came in the stream (did you mean 'users'?)" ]
+	# nothing half-written is mistaken for a finished stream
+	run --separate-stderr -2 mig-rekey -u user.email s
+	[[ "$output" != *"#!end"* ]]
+	# every rule satisfied: exit 0
+	run -0 mig-rekey -k users.id=seq -r orders.user_id=users -u users.email -d 'users on (email)' \
+		--lookup 'orders.email=users.email by user_id' s
+}
+
+@test "a column the tag lacks is an error at its header, with did you mean, for every rule kind" {
+	printf '%s\n' '#!mig-stream 1' '@users,id:int,email:text' 'users,1,a@x' \
+		'@orders,id:int,user_id:int' 'orders,1,1' > s
+	run --separate-stderr -2 mig-rekey -k users.id=seq -r orders.usr_id=users s
+	[ "$stderr" = "mig-rekey: s:4: tag 'orders' has no column 'usr_id' (did you mean 'user_id'?) (rule 'ref orders.usr_id=users')" ]
+	run --separate-stderr -2 mig-rekey -u users.emial s
+	[ "$stderr" = "mig-rekey: s:2: tag 'users' has no column 'emial' (did you mean 'email'?) (rule 'unique users.emial')" ]
+	run --separate-stderr -2 mig-rekey -d 'users on (emial)' s
+	[ "$stderr" = "mig-rekey: s:2: tag 'users' has no column 'emial' (did you mean 'email'?) (rule 'dedupe users on (emial)')" ]
+	run --separate-stderr -2 mig-rekey --lookup 'orders.email=users.emial by user_id' s
+	[ "$stderr" = "mig-rekey: s:2: tag 'users' has no column 'emial' (did you mean 'email'?) (rule 'lookup orders.email=users.emial by user_id')" ]
+	run --separate-stderr -2 mig-rekey --lookup 'orders.email=users.email by usr_id' s
+	[ "$stderr" = "mig-rekey: s:4: tag 'orders' has no column 'usr_id' (did you mean 'user_id'?) (rule 'lookup orders.email=users.email by usr_id')" ]
+	run --separate-stderr -2 mig-rekey --lookup 'orders.email=users.email by user_id on idd' s
+	[ "$stderr" = "mig-rekey: s:2: tag 'users' has no column 'idd' (did you mean 'id'?) (rule 'lookup orders.email=users.email by user_id on idd')" ]
+	# no near name, no suggestion
+	run --separate-stderr -2 mig-rekey -u users.telephone s
+	[ "$stderr" = "mig-rekey: s:2: tag 'users' has no column 'telephone' (rule 'unique users.telephone')" ]
+}

@@ -37,12 +37,12 @@ struct map_opts {
 	struct lang_opts lang;
 };
 
-enum { O_ON_ERROR = 256, O_PASSWORDS, O_COST, O_INPUT, O_FUNCTIONS };
+enum { O_ON_ERROR = 256, O_PASSWORDS, O_COST, O_FUNCTIONS };
 
 static const struct mig_opt options[] = {
 	{ 'e', 'e', "rule", required_argument, "RULE", "a map rule, as in mig-map(1); repeatable", NULL },
 	{ 'f', 'f', "file", required_argument, "FILE", "read map rules from FILE; repeatable", NULL },
-	{ O_INPUT, 'i', "input", required_argument, "FILE", NULL, "give the input file as an operand" },
+	{ FILTER_O_INPUT, 'i', "input", required_argument, "FILE", NULL, "give the input file as an operand" },
 	{ O_ON_ERROR, 0, "on-error", required_argument, "error|null|reject", "what a value that fails a rule becomes", NULL },
 	STD_OPTS_FORMAT,
 	STD_OPTS_REJECTS,
@@ -105,6 +105,25 @@ static void flush_nulled(struct prog *p, struct ledger *l)
 	}
 }
 
+/*
+ * The output records of one exploded input record, held until every
+ * element has passed its rules: an exploded record is written whole or
+ * not at all, so a reject (or an error exit) never leaves some of its
+ * elements in the stream.  The values are copied (an element, its
+ * ordinal and what the arena holds change from one element to the next);
+ * owned by the map loop and reused from record to record.
+ */
+struct held {
+	struct buf bytes;
+	struct held_field {
+		size_t off, len;
+		int null, plain;
+	} *f;
+	size_t nf, alloc;
+	struct mig_field *of;
+	size_t ofalloc;
+};
+
 struct run {
 	struct prog *p;
 	struct lang_ctx *c;
@@ -112,8 +131,51 @@ struct run {
 	struct mig_writer *w;
 	struct rejects *rj;
 	const struct map_opts *mo;
+	struct held *hold;	/* NULL: write each record as it is made */
 	unsigned long long written;
 };
+
+static void write_fields(struct run *r, const struct mig_field *f)
+{
+	if (mig_write_record(r->w, r->p->out, f) < 0) {
+		mig_writer_flush(r->w);
+		die(MIG_EXIT_DATA, "%s:%llu: %s", r->it->hdr->tag, r->it->row, mig_writer_error(r->w));
+	}
+}
+
+static void hold_fields(struct held *h, const struct mig_field *f, size_t n)
+{
+	size_t i;
+
+	if (h->nf + n > h->alloc) {
+		h->alloc = (h->nf + n) * 2;
+		h->f = ereallocarray(h->f, h->alloc, sizeof(*h->f));
+	}
+	for (i = 0; i < n; i++) {
+		h->f[h->nf++] = (struct held_field){ h->bytes.len, f[i].len, f[i].null, f[i].plain };
+		buf_add(&h->bytes, f[i].val, f[i].len);
+	}
+}
+
+/* Write the n records of a held exploded record, in element order. */
+static void write_held(struct run *r, unsigned long long n)
+{
+	struct held *h = r->hold;
+	size_t nout = r->p->nout, k, i;
+
+	if (h->ofalloc < nout) {
+		h->ofalloc = nout;
+		h->of = ereallocarray(h->of, nout, sizeof(*h->of));
+	}
+	for (k = 0; k < n; k++) {
+		for (i = 0; i < nout; i++) {
+			const struct held_field *hf = &h->f[k * nout + i];
+
+			h->of[i] = (struct mig_field){ h->bytes.buf + hf->off, hf->len, hf->null, hf->plain };
+		}
+		write_fields(r, h->of);
+	}
+}
 
 static int write_out(struct run *r)
 {
@@ -130,10 +192,10 @@ static int write_out(struct run *r)
 		else
 			p->of[i] = (struct mig_field){ v->p, v->len, v->null, 0 };
 	}
-	if (mig_write_record(r->w, p->out, p->of) < 0) {
-		mig_writer_flush(r->w);
-		die(MIG_EXIT_DATA, "%s:%llu: %s", r->it->hdr->tag, r->it->row, mig_writer_error(r->w));
-	}
+	if (r->hold)
+		hold_fields(r->hold, p->of, p->nout);
+	else
+		write_fields(r, p->of);
 	r->written++;
 	return 0;
 }
@@ -192,12 +254,22 @@ static int run_steps(struct run *r, size_t from)
 	return write_out(r);
 }
 
-/* Map one record: the number of records written, or -1 if rejected. */
+/* Map one record: the number of records written, or -1 if rejected.
+ * A prog that explodes holds its records in hold until the last element
+ * passed; a rejected record writes none of them. */
 static long long map_record(struct prog *p, struct lang_ctx *c, const struct mig_item *it, struct mig_writer *w,
-			    struct rejects *rj, const struct map_opts *mo)
+			    struct rejects *rj, const struct map_opts *mo, struct held *hold)
 {
-	struct run r = { p, c, it, w, rj, mo, 0 };
+	struct run r = { p, c, it, w, rj, mo, NULL, 0 };
 	size_t i;
+
+	for (i = 0; i < p->nsteps; i++)
+		if (p->steps[i].explode) {
+			r.hold = hold;
+			buf_reset(&hold->bytes);
+			hold->nf = 0;
+			break;
+		}
 
 	lang_ctx_record(c, p->slots, it);
 	for (i = 0; i < p->nin; i++) {
@@ -209,6 +281,8 @@ static long long map_record(struct prog *p, struct lang_ctx *c, const struct mig
 		p->slots[i] = (struct lang_val){ "", 0, 1 };
 	if (run_steps(&r, 0))
 		return -1;
+	if (r.hold)
+		write_held(&r, r.written);
 	return (long long)r.written;
 }
 
@@ -255,6 +329,7 @@ int main(int argc, char **argv)
 	struct mig_item it;
 	struct lang_ctx *ctx;
 	struct filter_args fa = FILTER_ARGS_INIT;
+	struct held hold = { BUF_INIT, NULL, 0, 0, NULL, 0 };
 	char where[64];
 	size_t nrule = 0, i;
 	long long nw;
@@ -264,17 +339,9 @@ int main(int argc, char **argv)
 	if (!setlocale(LC_CTYPE, "C.UTF-8"))
 		setlocale(LC_CTYPE, "en_US.UTF-8");
 	while ((c = opts_next(argc, argv, &cmd)) != -1) {
+		if (filter_option(&fa, c, optarg))
+			continue;
 		switch (c) {
-		case O_INPUT:
-			fa.input = optarg;
-			fa.input_opt = 1;
-			break;
-		case 'e':
-			filter_rule(&fa, optarg, 0);
-			break;
-		case 'f':
-			filter_rule(&fa, optarg, 1);
-			break;
 		case O_ON_ERROR:
 			if (!strcmp(optarg, "error"))
 				mo.on_error = ON_ERROR;
@@ -346,12 +413,14 @@ int main(int argc, char **argv)
 				mig_writer_flush(w);
 				die(MIG_EXIT_DATA, "%s:%llu: %s", it.hdr->tag, it.row, mig_writer_error(w));
 			}
-		} else if ((nw = map_record(cp, ctx, &it, w, rj, &mo)) < 0) {
+		} else if ((nw = map_record(cp, ctx, &it, w, rj, &mo, &hold)) < 0) {
 			fl.lc->rejected++;
 		} else if (nw == 0) {
 			fl.lc->dropped++;
 		} else {
 			fl.lc->out += (unsigned long long)nw;
+			if (mo.lang.passwords && lang_ctx_keep(ctx) < 0)
+				die(MIG_EXIT_SYSTEM, "%s: write error:", mo.password_path);
 		}
 	}
 	if (ret < 0)
@@ -416,5 +485,8 @@ int main(int argc, char **argv)
 	strmap_release(&rs.progs);
 	filter_release(&fl);
 	lang_ctx_free(ctx);
+	buf_release(&hold.bytes);
+	free(hold.f);
+	free(hold.of);
 	return 0;
 }

@@ -120,12 +120,19 @@ static enum mig_type src_type(const struct refsrc *s, enum mig_type same)
 	return s->file->type == MIG_T_ANY ? same : s->file->type;
 }
 
-_Noreturn static void no_column(struct run *run, unsigned long line, const char *tag,
+/* A rule names a column the tag's header h does not have: exit 2, at that
+ * header, with the nearest of its columns when one is near. */
+_Noreturn static void no_column(struct run *run, unsigned long line, const struct mig_header *h,
 				const char *col, const char *rule, const char *text)
 {
+	const char *near = lang_near(col, (const char *const *)h->names, h->ncols);
+
 	mig_writer_flush(run->w);
+	if (near)
+		die(MIG_EXIT_USAGE, "%s:%lu: tag '%s' has no column '%s' (did you mean '%s'?) (rule '%s %s')",
+		    mig_reader_name(run->r), line, h->tag, col, near, rule, text);
 	die(MIG_EXIT_USAGE, "%s:%lu: tag '%s' has no column '%s' (rule '%s %s')",
-	    mig_reader_name(run->r), line, tag, col, rule, text);
+	    mig_reader_name(run->r), line, h->tag, col, rule, text);
 }
 
 static int header_resolve(const char *name, void *arg, enum mig_type *type)
@@ -151,7 +158,7 @@ static void bind_name(struct run *run, struct tagrule *t, const struct mig_heade
 	}
 	if (!strncmp(err.buf, "unknown column '", 16)) {
 		err.buf[16 + strcspn(err.buf + 16, "'")] = '\0';
-		no_column(run, line, t->tag, err.buf + 16, "key", t->keytext);
+		no_column(run, line, h, err.buf + 16, "key", t->keytext);
 	}
 	mig_writer_flush(run->w);
 	die(MIG_EXIT_USAGE, "%s:%lu: tag '%s': key template: %s (rule 'key %s')", mig_reader_name(run->r), line,
@@ -226,13 +233,13 @@ static void build_plan(struct run *run, struct tagrule *t, const struct mig_head
 	from = ecalloc(cap, sizeof(*from));
 	p->keyin = p->keyout = p->keepout = -1;
 	if (t->has_key && (p->keyin = mig_header_find(h, t->keycol)) < 0)
-		no_column(run, line, t->tag, t->keycol, "key", t->keytext);
+		no_column(run, line, h, t->keycol, "key", t->keytext);
 	if (t->name)
 		bind_name(run, t, h, line);
 	p->refin = ecalloc(t->nrefs + 1, sizeof(*p->refin));
 	for (i = 0; i < t->nrefs; i++)
 		if ((p->refin[i] = mig_header_find(h, t->refs[i].col)) < 0)
-			no_column(run, line, t->tag, t->refs[i].col, "ref", t->refs[i].text);
+			no_column(run, line, h, t->refs[i].col, "ref", t->refs[i].text);
 	/* input columns, less a referencing column whose values all move elsewhere */
 	for (i = 0; i < h->ncols; i++) {
 		int keep = 1;
@@ -313,7 +320,7 @@ static void build_plan(struct run *run, struct tagrule *t, const struct mig_head
 		struct lookup *lk = t->lk[i];
 
 		if ((p->lkby[i] = mig_header_find(h, lk->by)) < 0)
-			no_column(run, line, t->tag, lk->by, "lookup", lk->text);
+			no_column(run, line, h, lk->by, "lookup", lk->text);
 		for (j = 0; j < nout && strcmp(names[j], lk->col); j++)
 			;
 		if (j == nout) {
@@ -322,6 +329,16 @@ static void build_plan(struct run *run, struct tagrule *t, const struct mig_head
 			from[nout++] = -1;
 		}
 		p->lkout[i] = (long)j;
+	}
+	/* a lookup reading this tag: its columns are checked here, at the header */
+	for (i = 0; i < t->nlksrc; i++) {
+		struct lookup *lk = t->lksrc[i];
+
+		if ((lk->srcon = mig_header_find(h, lk->on)) < 0)
+			no_column(run, line, h, lk->on, "lookup", lk->text);
+		if ((lk->srcval = mig_header_find(h, lk->srccol)) < 0)
+			no_column(run, line, h, lk->srccol, "lookup", lk->text);
+		lk->srchid = h->id;
 	}
 	p->idsout = -1;
 	if (t->dd && t->dd->idscol) {
@@ -350,14 +367,14 @@ static void build_plan(struct run *run, struct tagrule *t, const struct mig_head
 		else if ((c = mig_header_find(h, t->dd->cols[i])) >= 0)
 			p->ddin[p->ndd++] = -2 - c;
 		else
-			no_column(run, line, t->tag, t->dd->cols[i], "dedupe", t->dd->text);
+			no_column(run, line, h, t->dd->cols[i], "dedupe", t->dd->text);
 	}
 	p->uout = ecalloc(t->nuniq + 1, sizeof(*p->uout));
 	for (i = 0; i < t->nuniq; i++) {
 		for (j = 0; j < nout && strcmp(names[j], t->uniq[i].col); j++)
 			;
 		if (j == nout)
-			no_column(run, line, t->tag, t->uniq[i].col,
+			no_column(run, line, h, t->uniq[i].col,
 				  t->uniq[i].set->nocase ? "unique-nocase" : "unique", t->uniq[i].set->text);
 		p->uout[i] = (long)j;
 	}
@@ -795,9 +812,9 @@ static void lookup_collect(struct run *run, struct lookup *lk, const struct mig_
 		lk->srcon = mig_header_find(h, lk->on);
 		lk->srcval = mig_header_find(h, lk->srccol);
 		if (lk->srcon < 0)
-			no_column(run, line, h->tag, lk->on, "lookup", lk->text);
+			no_column(run, line, h, lk->on, "lookup", lk->text);
 		if (lk->srcval < 0)
-			no_column(run, line, h->tag, lk->srccol, "lookup", lk->text);
+			no_column(run, line, h, lk->srccol, "lookup", lk->text);
 		lk->srchid = h->id;
 	}
 	k = &f[lk->srcon];
@@ -1399,23 +1416,51 @@ static void rule_text(struct rules *r, const char *text)
 	free(name);
 }
 
-/* A key rule for a tag that never came gave no keys: an error, not exit 0. */
+/*
+ * The first rule that names tag t, as "key TEXT", for messages: a key,
+ * ref, unique, dedupe or lookup rule (of the tag, or reading it as a
+ * lookup's source); NULL when t only appears inside another rule.
+ */
+static const char *rule_naming(const struct tagrule *t, struct buf *out)
+{
+	buf_reset(out);
+	if (t->has_key)
+		buf_addf(out, "key %s", t->keytext);
+	else if (t->nrefs)
+		buf_addf(out, "ref %s", t->refs[0].text);
+	else if (t->nuniq)
+		buf_addf(out, "%s %s", t->uniq[0].set->nocase ? "unique-nocase" : "unique", t->uniq[0].set->text);
+	else if (t->dd)
+		buf_addf(out, "dedupe %s", t->dd->text);
+	else if (t->nlk)
+		buf_addf(out, "lookup %s", t->lk[0]->text);
+	else if (t->nlksrc)
+		buf_addf(out, "lookup %s", t->lksrc[0]->text);
+	else
+		return NULL;
+	return out->buf;
+}
+
+/*
+ * A rule for a tag that never came did nothing (no keys made, no
+ * reference rewritten, no value checked, no lookup read): an error, not
+ * exit 0.  A header without records is a tag that came.
+ */
 static void never_came(struct run *run)
 {
 	const struct ledger *l = &run->fl.ledger;
-	const char *tag, *near;
+	const char *tag, *near, *rule;
 	size_t i;
 
 	for (i = 0; i < run->rules.ntags; i++) {
 		tag = run->rules.tags[i]->tag;
-		if (!run->rules.tags[i]->has_key || strmap_get(&l->tags, tag, strlen(tag)))
+		if (strmap_get(&l->tags, tag, strlen(tag)) || !(rule = rule_naming(run->rules.tags[i], &run->tmp)))
 			continue;
 		mig_writer_flush(run->w);
 		if ((near = lang_near(tag, (const char *const *)l->order, l->n)))
-			die(MIG_EXIT_USAGE, "rule 'key %s': tag '%s' never came in the stream (did you mean '%s'?)",
-			    run->rules.tags[i]->keytext, tag, near);
-		die(MIG_EXIT_USAGE, "rule 'key %s': tag '%s' never came in the stream", run->rules.tags[i]->keytext,
-		    tag);
+			die(MIG_EXIT_USAGE, "rule '%s': tag '%s' never came in the stream (did you mean '%s'?)", rule,
+			    tag, near);
+		die(MIG_EXIT_USAGE, "rule '%s': tag '%s' never came in the stream", rule, tag);
 	}
 }
 
@@ -1446,14 +1491,12 @@ int main(int argc, char **argv)
 			rules_add(&run.rules, name, optarg, "");
 			fa.other_rules = 1;
 			break;
-		case 'e':
-			filter_rule(&fa, optarg, 0);
-			break;
-		case 'f': case O_RULES:
+		case O_RULES:
 			filter_rule(&fa, optarg, 1);
 			break;
 		default:
-			std_option(c, optarg, &so, &cmd);
+			if (!filter_option(&fa, c, optarg))
+				std_option(c, optarg, &so, &cmd);
 		}
 	}
 	filter_operands(&fa, argc, argv, &cmd);

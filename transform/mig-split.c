@@ -55,12 +55,12 @@ static enum unmatched unmatched = UN_ERROR;
 static char *unmatched_tag;
 static const char *input;
 
-enum { O_UNMATCHED = 256, O_INPUT };
+enum { O_UNMATCHED = 256 };
 
 static const struct mig_opt options[] = {
 	{ 'e', 'e', "rule", required_argument, "RULE", "a split rule, as in mig-split(1); repeatable", NULL },
 	{ 'f', 'f', "file", required_argument, "FILE", "read split rules from FILE; repeatable", NULL },
-	{ O_INPUT, 'i', "input", required_argument, "FILE", NULL, "give the input file as an operand" },
+	{ FILTER_O_INPUT, 'i', "input", required_argument, "FILE", NULL, "give the input file as an operand" },
 	{ O_UNMATCHED, 0, "unmatched", required_argument, "error|drop|pass|reject|TAG",
 	  "what becomes of a record no rule matches", NULL },
 	STD_OPTS_FORMAT,
@@ -469,17 +469,9 @@ int main(int argc, char **argv)
 
 	argv0 = "mig-split";
 	while ((c = opts_next(argc, argv, &cmd)) != -1) {
+		if (filter_option(&fa, c, optarg))
+			continue;
 		switch (c) {
-		case O_INPUT:
-			fa.input = optarg;
-			fa.input_opt = 1;
-			break;
-		case 'e':
-			filter_rule(&fa, optarg, 0);
-			break;
-		case 'f':
-			filter_rule(&fa, optarg, 1);
-			break;
 		case O_UNMATCHED:
 			if (!strcmp(optarg, "error"))
 				unmatched = UN_ERROR;

@@ -1,0 +1,819 @@
+/*
+ * load-defer-pg.c - --defer-constraints for PostgreSQL: drop foreign keys
+ * and secondary indexes of the tables being loaded, load, then put them
+ * back (load-defer.c says when; this file says how).
+ *
+ * PostgreSQL: each definition (pg_get_constraintdef / pg_get_indexdef
+ * text, from the catalog) is saved in the table _mig_load_deferred in the
+ * same transaction that drops it, so a definition is never dropped without
+ * being saved: a killed run leaves either both or neither.  The next run
+ * that loads the same table (with or without --defer-constraints) finds
+ * its saved rows and re-creates them; indexes are built once, foreign keys are added NOT VALID and then
+ * validated, and a validation failure is turned into a list of orphan keys
+ * per constraint instead of a bare ALTER TABLE error.
+ *
+ * Runs at the same time share _mig_load_deferred: its rows are keyed by
+ * table, and each run touches only those of the tables it loads, under a
+ * session advisory lock per table (pg_advisory_lock, held until the run
+ * disconnects, so also released by a kill).  A --defer-constraints run
+ * waits for that lock: two deferred loads of one table take turns, and
+ * rows a run finds for its table once it holds the lock were left by a
+ * killed run, which it then finishes.  A run without the option restores
+ * a table's leftovers only if it gets the lock at once; if a live run
+ * holds it, the definitions are that run's to put back.
+ *
+ * --defer-constraints=all also drops the table's primary key and unique
+ * constraints (pg_get_constraintdef), with the foreign keys of other
+ * tables that reference them (kind "rfk", saved under the loaded table,
+ * whose lock guards them).  They come back first: keys, then indexes,
+ * then foreign keys.  A key that cannot be rebuilt because of duplicate
+ * rows is reported (how many keys, the keys themselves only with
+ * --show-values) and stays saved, with the foreign keys that need it, so
+ * a run after the duplicates are fixed puts it back.
+ *
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "load.h"
+#include "util.h"
+#include "banned.h"
+
+
+#define DEFER_TABLE "_mig_load_deferred"
+
+struct saved {
+	char *schema, *table, *kind, *name, *def, *cols, *ref, *refcols, *keycols, *ord;
+};
+
+struct savedlist {
+	struct saved *v;
+	size_t n;
+};
+
+static char *dupn(const char *s)
+{
+	return s ? estrdup(s) : NULL;
+}
+
+static void collect(void *arg, size_t n, char **v)
+{
+	struct savedlist *l = arg;
+	struct saved *s;
+
+	if (n != 10)
+		return;
+	l->v = ereallocarray(l->v, l->n + 1, sizeof(*l->v));
+	s = &l->v[l->n++];
+	s->schema = dupn(v[0]);
+	s->table = dupn(v[1]);
+	s->kind = dupn(v[2]);
+	s->name = dupn(v[3]);
+	s->def = dupn(v[4]);
+	s->cols = dupn(v[5]);
+	s->ref = dupn(v[6]);
+	s->refcols = dupn(v[7]);
+	s->keycols = dupn(v[8]);
+	s->ord = dupn(v[9]);
+}
+
+static void free_saved(struct savedlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].schema);
+		free(l->v[i].table);
+		free(l->v[i].kind);
+		free(l->v[i].name);
+		free(l->v[i].def);
+		free(l->v[i].cols);
+		free(l->v[i].ref);
+		free(l->v[i].refcols);
+		free(l->v[i].keycols);
+		free(l->v[i].ord);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static char *pg_q(struct target *tg, const char *schema, const char *table)
+{
+	struct buf b = BUF_INIT;
+	char *q;
+
+	if (schema) {
+		q = db_pg_ident(tg->conn, schema);
+		buf_adds(&b, q);
+		buf_addc(&b, '.');
+		free(q);
+	}
+	q = db_pg_ident(tg->conn, table);
+	buf_adds(&b, q);
+	free(q);
+	return buf_detach(&b, NULL);
+}
+
+/* "a\nb" -> quoted, comma-separated, each prefixed. */
+static void qcols(struct target *tg, struct buf *b, const char *cols, const char *prefix, const char *sep)
+{
+	const char *p = cols;
+	int first = 1;
+
+	while (p && *p) {
+		const char *e = strchr(p, '\n');
+		char *name = estrndup(p, e ? (size_t)(e - p) : strlen(p));
+		char *q = db_pg_ident(tg->conn, name);
+
+		buf_addf(b, "%s%s%s", first ? "" : sep, prefix, q);
+		free(q);
+		free(name);
+		first = 0;
+		p = e ? e + 1 : NULL;
+	}
+}
+
+static char *joinnl(char **v, size_t n)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_addc(&b, '\n');
+		buf_adds(&b, v[i]);
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* Append the saved rows of one table to l, locking them (the lock is the
+ * advisory one; FOR UPDATE keeps an older mig-load off them too). */
+static void load_saved(struct target *tg, struct savedlist *l, const char *schema, const char *table)
+{
+	struct buf q = BUF_INIT, err = BUF_INIT;
+
+	buf_adds(&q, "SELECT schema_name, table_name, kind, name, def, cols, ref, ref_cols, key_cols, ord FROM "
+		 DEFER_TABLE " WHERE table_name = ");
+	db_pg_lit(tg->conn, &q, table);
+	buf_adds(&q, " AND schema_name IS NOT DISTINCT FROM ");
+	db_pg_lit(tg->conn, &q, schema);
+	buf_adds(&q, " ORDER BY ord FOR UPDATE");
+	if (tg->ops->query(tg, q.buf, collect, l, &err) < 0) {
+		struct buf e = BUF_INIT;
+
+		tg->ops->exec(tg, "ROLLBACK", &e);
+		die(MIG_EXIT_DB, "%s: %s", tg->url.shown, err.buf);
+	}
+	buf_release(&q);
+	buf_release(&err);
+}
+
+/* The advisory lock key of a table: pg_advisory_lock's two-int form. */
+static void lock_key(struct target *tg, struct buf *b, const char *schema, const char *table)
+{
+	struct buf name = BUF_INIT;
+
+	buf_addf(&name, "%s.%s", schema ? schema : "", table);
+	buf_adds(b, "hashtext('" DEFER_TABLE "'), hashtext(");
+	db_pg_lit(tg->conn, b, name.buf);
+	buf_addc(b, ')');
+	buf_release(&name);
+}
+
+/* Take the table's lock, waiting for it (wait) or not; 1 if held. */
+static int lock_table(struct target *tg, const char *schema, const char *table, int wait)
+{
+	struct buf q = BUF_INIT;
+	PGresult *res;
+	int got;
+
+	buf_adds(&q, wait ? "SELECT pg_advisory_lock(" : "SELECT pg_try_advisory_lock(");
+	lock_key(tg, &q, schema, table);
+	buf_adds(&q, ")");
+	res = PQexec(tg->conn, q.buf);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		struct buf e = BUF_INIT;
+
+		buf_adds(&e, PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
+									     : PQerrorMessage(tg->conn));
+		PQclear(res);
+		tg->ops->exec(tg, "ROLLBACK", &q);
+		die(MIG_EXIT_DB, "%s: --defer-constraints: %s", tg->url.shown, e.buf);
+	}
+	got = wait || !strcmp(PQgetvalue(res, 0, 0), "t");
+	PQclear(res);
+	buf_release(&q);
+	return got;
+}
+
+static int saved_table_exists(struct target *tg)
+{
+	PGresult *res = PQexec(tg->conn, "SELECT to_regclass('" DEFER_TABLE "') IS NOT NULL");
+	int there = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 && !strcmp(PQgetvalue(res, 0, 0), "t");
+
+	PQclear(res);
+	return there;
+}
+
+static void restore(struct target *tg, struct savedlist *l, struct rejects *rj, int *orphans);
+
+void pg_defer_start(struct target *tg)
+{
+	if (!tg->defer)
+		return;
+	/*
+	 * Created before the load's transaction, which would hold the lock
+	 * to its end; the lock makes two first runs take turns (IF NOT EXISTS
+	 * alone lets the second collide in pg_type).  One query string is one
+	 * transaction: the lock lasts until the table is committed.
+	 */
+	defer_exec(tg, "SELECT pg_advisory_xact_lock(hashtext('" DEFER_TABLE "')); "
+		  "CREATE TABLE IF NOT EXISTS " DEFER_TABLE " (ord serial PRIMARY KEY, schema_name text, "
+		  "table_name text NOT NULL, kind text NOT NULL, name text NOT NULL, def text NOT NULL, "
+		  "cols text, ref text, ref_cols text, key_cols text)");
+}
+
+/* Without --defer-constraints: put back what a killed run left dropped. */
+static void restore_leftovers(struct target *tg, const struct cat_table *ct, struct rejects *rj, int *orphans)
+{
+	struct savedlist l = { NULL, 0 };
+	struct buf q = BUF_INIT;
+	PGresult *res;
+	int any;
+
+	if (!saved_table_exists(tg))
+		return;
+	buf_adds(&q, "SELECT 1 FROM " DEFER_TABLE " WHERE table_name = ");
+	db_pg_lit(tg->conn, &q, ct->name);
+	buf_adds(&q, " AND schema_name IS NOT DISTINCT FROM ");
+	db_pg_lit(tg->conn, &q, ct->schema);
+	buf_adds(&q, " LIMIT 1");
+	res = PQexec(tg->conn, q.buf);
+	any = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
+	PQclear(res);
+	buf_release(&q);
+	/* A live run holds the lock: its definitions, its to put back. */
+	if (!any || !lock_table(tg, ct->schema, ct->name, 0))
+		return;
+	load_saved(tg, &l, ct->schema, ct->name);
+	if (l.n) {
+		warn("%s: re-creating %zu constraints and indexes left deferred by an earlier run", ct->name, l.n);
+		restore(tg, &l, rj, orphans);
+	}
+	free_saved(&l);
+}
+
+static int fk_exists(struct target *tg, const char *qt, const char *name)
+{
+	struct buf q = BUF_INIT;
+	PGresult *res;
+	int there;
+
+	buf_adds(&q, "SELECT 1 FROM pg_constraint WHERE contype = 'f' AND conrelid = ");
+	db_pg_lit(tg->conn, &q, qt);
+	buf_adds(&q, "::regclass AND conname = ");
+	db_pg_lit(tg->conn, &q, name);
+	res = PQexec(tg->conn, q.buf);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		struct buf e = BUF_INIT;
+
+		buf_adds(&e, PQerrorMessage(tg->conn));
+		PQclear(res);
+		tg->ops->exec(tg, "ROLLBACK", &q);
+		die(MIG_EXIT_DB, "%s: --defer-constraints: %s", tg->url.shown, e.buf);
+	}
+	there = PQntuples(res) > 0;
+	PQclear(res);
+	buf_release(&q);
+	return there;
+}
+
+struct rows {
+	char **v;		/* nrows * ncols values, NULL for NULL */
+	size_t nrows, ncols;
+};
+
+static void rows_cb(void *arg, size_t n, char **v)
+{
+	struct rows *r = arg;
+	size_t i;
+
+	if (n != r->ncols)
+		return;
+	r->v = ereallocarray(r->v, (r->nrows + 1) * r->ncols, sizeof(*r->v));
+	for (i = 0; i < n; i++)
+		r->v[r->nrows * r->ncols + i] = dupn(v[i]);
+	r->nrows++;
+}
+
+static void rows_free(struct rows *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nrows * r->ncols; i++)
+		free(r->v[i]);
+	free(r->v);
+	r->v = NULL;
+	r->nrows = 0;
+}
+
+static void xquery(struct target *tg, const char *sql, struct rows *r)
+{
+	struct buf err = BUF_INIT;
+
+	if (tg->ops->query(tg, sql, rows_cb, r, &err) < 0) {
+		struct buf e = BUF_INIT;
+
+		tg->ops->exec(tg, "ROLLBACK", &e);
+		die(MIG_EXIT_DB, "%s: --defer-constraints: %s", tg->url.shown, err.buf);
+	}
+	buf_release(&err);
+}
+
+/* Column names of a constraint's conkey/confkey, one a line, in key order. */
+#define KEYCOLS(arr, rel) \
+	"(SELECT string_agg(a.attname, E'\\n' ORDER BY u.o) FROM unnest(k." arr ") WITH ORDINALITY u(n, o) " \
+	"JOIN pg_attribute a ON a.attrelid = k." rel " AND a.attnum = u.n)"
+
+static void save_row(struct target *tg, struct buf *b, const struct cat_table *ct, const char *kind,
+		     const char *name, const char *def, const char *cols, const char *ref, const char *refcols,
+		     const char *keycols)
+{
+	const char *v[] = { ct->schema, ct->name, kind, name, def, cols, ref, refcols, keycols };
+	size_t i;
+
+	buf_reset(b);
+	buf_adds(b, "INSERT INTO " DEFER_TABLE " (schema_name, table_name, kind, name, def, cols, ref, ref_cols, key_cols) VALUES (");
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		if (i)
+			buf_adds(b, ", ");
+		db_pg_lit(tg->conn, b, v[i]);
+	}
+	buf_adds(b, ")");
+	defer_exec(tg, b->buf);
+}
+
+/*
+ * --defer-constraints=all: save and drop the foreign keys of other tables
+ * that reference qt (they depend on its keys: kind "rfk", key_cols holds
+ * the referencing table's schema and name, one a line), then qt's primary
+ * key and unique constraints (kind "key").  Read from the live catalog,
+ * not the one read at start: a table loaded earlier in this run may have
+ * taken some of them already.
+ */
+static void defer_keys(struct target *tg, const struct cat_table *ct, const char *qt)
+{
+	struct rows r = { NULL, 0, 6 };
+	struct buf q = BUF_INIT, b = BUF_INIT;
+	size_t i;
+
+	buf_adds(&q, "SELECT n.nspname, c.relname, k.conname, pg_get_constraintdef(k.oid), " KEYCOLS("conkey", "conrelid")
+		 ", " KEYCOLS("confkey", "confrelid") " FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
+		 "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE k.contype = 'f' AND k.conrelid <> k.confrelid "
+		 "AND k.confrelid = ");
+	db_pg_lit(tg->conn, &q, qt);
+	buf_adds(&q, "::regclass ORDER BY 1, 2, 3");
+	xquery(tg, q.buf, &r);
+	for (i = 0; i < r.nrows; i++) {
+		char **v = &r.v[i * r.ncols];
+		char *rt = pg_q(tg, v[0], v[1]), *qn = db_pg_ident(tg->conn, v[2]);
+		struct buf where = BUF_INIT;
+
+		buf_addf(&where, "%s\n%s", v[0], v[1]);
+		save_row(tg, &b, ct, "rfk", v[2], v[3], v[4], qt, v[5], where.buf);
+		buf_reset(&b);
+		buf_addf(&b, "ALTER TABLE %s DROP CONSTRAINT %s", rt, qn);
+		defer_exec(tg, b.buf);
+		buf_release(&where);
+		free(rt);
+		free(qn);
+	}
+	rows_free(&r);
+	r.ncols = 3;
+	buf_reset(&q);
+	buf_adds(&q, "SELECT k.conname, pg_get_constraintdef(k.oid), " KEYCOLS("conkey", "conrelid")
+		 " FROM pg_constraint k WHERE k.contype IN ('p', 'u') AND k.conrelid = ");
+	db_pg_lit(tg->conn, &q, qt);
+	/* the primary key first: it is what most foreign keys reference */
+	buf_adds(&q, "::regclass ORDER BY k.contype, k.conname");
+	xquery(tg, q.buf, &r);
+	for (i = 0; i < r.nrows; i++) {
+		char **v = &r.v[i * r.ncols];
+		char *qn = db_pg_ident(tg->conn, v[0]);
+
+		save_row(tg, &b, ct, "key", v[0], v[1], v[2], NULL, NULL, NULL);
+		buf_reset(&b);
+		buf_addf(&b, "ALTER TABLE %s DROP CONSTRAINT %s", qt, qn);
+		defer_exec(tg, b.buf);
+		free(qn);
+	}
+	rows_free(&r);
+	buf_release(&q);
+	buf_release(&b);
+}
+
+int pg_defer_keys_left(struct target *tg, const char *schema, const char *table)
+{
+	struct buf q = BUF_INIT;
+	PGresult *res;
+	int any;
+
+	if (!saved_table_exists(tg))
+		return 0;
+	buf_adds(&q, "SELECT 1 FROM " DEFER_TABLE " WHERE kind = 'key' AND table_name = ");
+	db_pg_lit(tg->conn, &q, table);
+	if (schema) {
+		buf_adds(&q, " AND schema_name = ");
+		db_pg_lit(tg->conn, &q, schema);
+	}
+	buf_adds(&q, " LIMIT 1");
+	res = PQexec(tg->conn, q.buf);
+	any = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
+	PQclear(res);
+	buf_release(&q);
+	return any;
+}
+
+void pg_defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *orphans)
+{
+	const struct cat_table *ct = t->cat;
+	struct savedlist l = { NULL, 0 };
+	struct buf b = BUF_INIT;
+	char *qt;
+	size_t i;
+
+	if (!tg->defer) {
+		restore_leftovers(tg, ct, rj, orphans);
+		return;
+	}
+	t->deferred = 1;
+	/* Our turn with this table; saved rows now are a killed run's. */
+	if (!lock_table(tg, ct->schema, ct->name, 0)) {
+		if (!tg->quiet)
+			warn("%s: waiting for another --defer-constraints load of this table to finish", t->tag);
+		lock_table(tg, ct->schema, ct->name, 1);
+	}
+	load_saved(tg, &l, ct->schema, ct->name);
+	if (l.n) {
+		/* An earlier run dropped them: the catalog no longer shows them. */
+		free_saved(&l);
+		return;
+	}
+	free_saved(&l);
+	qt = pg_q(tg, ct->schema, ct->name);
+	for (i = 0; i < ct->nfk; i++) {
+		const struct cat_fk *fk = &ct->fks[i];
+		char *cols, *rc, *ref, *qn, *kc;
+
+		/* A table deferred with its keys (this run or another) took it already. */
+		if (!fk_exists(tg, qt, fk->name))
+			continue;
+		cols = joinnl(fk->cols, fk->ncols);
+		rc = joinnl(fk->ref_cols, fk->ncols);
+		ref = pg_q(tg, fk->ref_schema, fk->ref_table);
+		qn = db_pg_ident(tg->conn, fk->name);
+		kc = ct->pk ? joinnl(ct->pk->cols, ct->pk->ncols) : NULL;
+
+		buf_reset(&b);
+		buf_adds(&b, "INSERT INTO " DEFER_TABLE " (schema_name, table_name, kind, name, def, cols, ref, ref_cols, key_cols) VALUES (");
+		db_pg_lit(tg->conn, &b, ct->schema);
+		buf_adds(&b, ", ");
+		db_pg_lit(tg->conn, &b, ct->name);
+		buf_adds(&b, ", 'fk', ");
+		db_pg_lit(tg->conn, &b, fk->name);
+		buf_adds(&b, ", ");
+		db_pg_lit(tg->conn, &b, fk->def);
+		buf_adds(&b, ", ");
+		db_pg_lit(tg->conn, &b, cols);
+		buf_adds(&b, ", ");
+		db_pg_lit(tg->conn, &b, ref);
+		buf_adds(&b, ", ");
+		db_pg_lit(tg->conn, &b, rc);
+		buf_adds(&b, ", ");
+		db_pg_lit(tg->conn, &b, kc);
+		buf_adds(&b, ")");
+		defer_exec(tg, b.buf);
+		buf_reset(&b);
+		buf_addf(&b, "ALTER TABLE %s DROP CONSTRAINT %s", qt, qn);
+		defer_exec(tg, b.buf);
+		free(cols);
+		free(rc);
+		free(ref);
+		free(qn);
+		free(kc);
+	}
+	if (tg->defer_keys)
+		defer_keys(tg, ct, qt);
+	for (i = 0; i < ct->nidx; i++) {
+		const struct cat_index *ix = &ct->idx[i];
+		char *qi = pg_q(tg, ct->schema, ix->name);
+		char *cols;
+
+		/* ON CONFLICT needs its unique index while the rows go in. */
+		if (!ix->def || (tg->upsert && ix->unique)) {
+			free(qi);
+			continue;
+		}
+		buf_reset(&b);
+		/* the columns, for counting duplicates should a unique one fail */
+		cols = ix->ncols ? joinnl(ix->cols, ix->ncols) : NULL;
+		buf_adds(&b, "INSERT INTO " DEFER_TABLE " (schema_name, table_name, kind, name, def, cols) VALUES (");
+		db_pg_lit(tg->conn, &b, ct->schema);
+		buf_adds(&b, ", ");
+		db_pg_lit(tg->conn, &b, ct->name);
+		buf_adds(&b, ", 'index', ");
+		db_pg_lit(tg->conn, &b, ix->name);
+		buf_adds(&b, ", ");
+		db_pg_lit(tg->conn, &b, ix->def);
+		buf_adds(&b, ", ");
+		db_pg_lit(tg->conn, &b, cols);
+		buf_adds(&b, ")");
+		free(cols);
+		defer_exec(tg, b.buf);
+		buf_reset(&b);
+		buf_addf(&b, "DROP INDEX %s", qi);
+		defer_exec(tg, b.buf);
+		free(qi);
+	}
+	free(qt);
+	buf_release(&b);
+}
+
+/* List the rows of s's table that have no parent row (primary key, then
+ * the foreign key's columns) into rj. */
+static unsigned long long find_orphans(struct target *tg, const struct saved *s, struct rejects *rj)
+{
+	struct buf q = BUF_INIT, err = BUF_INIT, why = BUF_INIT, w = BUF_INIT, cols = BUF_INIT;
+	struct orphan_ctx o = { rj, NULL, NULL, NULL, 0 };
+	char *qt = pg_q(tg, s->schema, s->table);
+	size_t ncols = 1, i;
+	const char *p;
+
+	for (p = s->keycols; p && *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		if (!in_list(s->cols, '\n', p, len)) {
+			buf_add(&cols, p, len);
+			buf_addc(&cols, '\n');
+		}
+		p = e ? e + 1 : NULL;
+	}
+	buf_adds(&cols, s->cols);
+	for (p = cols.buf; *p; p++)
+		ncols += *p == '\n';
+	o.h = mig_header_new(s->table, ncols);
+	for (i = 0, p = cols.buf; i < ncols; i++) {
+		const char *e = strchr(p, '\n');
+		char *name = estrndup(p, e ? (size_t)(e - p) : strlen(p));
+
+		mig_header_set(o.h, i, name, MIG_T_TEXT);
+		free(name);
+		p = e ? e + 1 : p + strlen(p);
+	}
+	buf_adds(&q, "SELECT ");
+	qcols(tg, &q, cols.buf, "c.", ", ");
+	buf_addf(&q, " FROM %s c WHERE ", qt);
+	qcols(tg, &q, s->cols, "c.", " IS NOT NULL AND ");
+	buf_addf(&q, " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM %s r WHERE (", s->ref);
+	qcols(tg, &q, s->refcols, "r.", ", ");
+	buf_adds(&q, ") = (");
+	qcols(tg, &q, s->cols, "c.", ", ");
+	buf_adds(&q, ")) ORDER BY 1");
+	buf_addf(&w, "constraint %s", s->name);
+	buf_addf(&why, "no matching row in %s", s->ref);
+	o.where = w.buf;
+	o.reason = why.buf;
+	if (tg->ops->query(tg, q.buf, defer_orphan_row, &o, &err) < 0)
+		warn("%s: %s: cannot list orphans: %s", s->table, s->name, err.buf);
+	mig_header_free(o.h);
+	free(qt);
+	buf_release(&q);
+	buf_release(&err);
+	buf_release(&why);
+	buf_release(&w);
+	buf_release(&cols);
+	return o.n;
+}
+
+/* Count (and with --show-values list) the duplicate keys that stopped s. */
+static void report_dups(struct target *tg, const struct saved *s, const char *what)
+{
+	struct buf q = BUF_INIT, grp = BUF_INIT, err = BUF_INIT;
+	struct rows r = { NULL, 0, 2 };
+	char *qt = pg_q(tg, s->schema, s->table);
+	size_t ncols = 1, i, k;
+	const char *p;
+	int bad;
+
+	if (!s->cols || !*s->cols) {
+		warn("%s: %s %s: duplicate keys; not re-created, its definition stays in " DEFER_TABLE
+		     ": remove the duplicates and run mig-load again", s->table, what, s->name);
+		free(qt);
+		return;
+	}
+	for (p = s->cols; *p; p++)
+		ncols += *p == '\n';
+	qcols(tg, &grp, s->cols, "", ", ");
+	/* NULLs never collide in a unique key (NULLS NOT DISTINCT aside). */
+	buf_adds(&q, "SELECT count(*), coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM ");
+	buf_addf(&q, "%s WHERE ", qt);
+	qcols(tg, &q, s->cols, "", " IS NOT NULL AND ");
+	buf_addf(&q, " IS NOT NULL GROUP BY %s HAVING count(*) > 1) d", grp.buf);
+	bad = tg->ops->query(tg, q.buf, rows_cb, &r, &err) < 0 || r.nrows != 1;
+	if (bad)
+		warn("%s: %s %s: duplicate keys (cannot count them: %s); not re-created, its definition stays in "
+		     DEFER_TABLE ": remove the duplicates and run mig-load again", s->table, what, s->name, err.buf);
+	else
+		warn("%s: %s %s (%s): %s keys appear more than once (%s rows); not re-created, its definition stays in "
+		     DEFER_TABLE ": remove the duplicates and run mig-load again", s->table, what, s->name, grp.buf,
+		     r.v[0], r.v[1]);
+	rows_free(&r);
+	if (!bad && tg->show_values) {
+		r.ncols = ncols + 1;
+		buf_reset(&q);
+		buf_adds(&q, "SELECT ");
+		qcols(tg, &q, s->cols, "", "::text, ");
+		buf_addf(&q, "::text, count(*) FROM %s WHERE ", qt);
+		qcols(tg, &q, s->cols, "", " IS NOT NULL AND ");
+		buf_addf(&q, " IS NOT NULL GROUP BY %s HAVING count(*) > 1 ORDER BY %s", grp.buf, grp.buf);
+		buf_reset(&err);
+		if (tg->ops->query(tg, q.buf, rows_cb, &r, &err) < 0)
+			warn("%s: %s: cannot list the duplicate keys: %s", s->table, s->name, err.buf);
+		for (i = 0; i < r.nrows; i++) {
+			char **v = &r.v[i * r.ncols];
+			struct buf line = BUF_INIT;
+
+			for (k = 0; k < ncols; k++)
+				buf_addf(&line, "%s%s", k ? ", " : "", v[k]);
+			warn("%s: %s: key (%s)=(%s) in %s rows", s->table, s->name, grp.buf, line.buf, v[ncols]);
+			buf_release(&line);
+		}
+		rows_free(&r);
+	}
+	free(qt);
+	buf_release(&q);
+	buf_release(&grp);
+	buf_release(&err);
+}
+
+/*
+ * Run sql (re-creating s) under a savepoint.  1 when done; 0 when the rows
+ * break it (duplicates: reported, s stays saved); other failures end the run.
+ */
+static int try_key(struct target *tg, const struct saved *s, const char *sql, const char *what)
+{
+	struct buf err = BUF_INIT;
+
+	defer_exec(tg, "SAVEPOINT mig_key");
+	if (tg->ops->exec(tg, sql, &err) == 0) {
+		defer_exec(tg, "RELEASE SAVEPOINT mig_key");
+		buf_release(&err);
+		return 1;
+	}
+	if (!tg->data_err) {
+		struct buf e = BUF_INIT;
+
+		tg->ops->exec(tg, "ROLLBACK", &e);
+		die(MIG_EXIT_DB, "%s: --defer-constraints: %s", tg->url.shown, err.buf);
+	}
+	defer_exec(tg, "ROLLBACK TO SAVEPOINT mig_key");
+	defer_exec(tg, "RELEASE SAVEPOINT mig_key");
+	report_dups(tg, s, what);
+	buf_release(&err);
+	return 0;
+}
+
+static void restore(struct target *tg, struct savedlist *l, struct rejects *rj, int *orphans)
+{
+	struct buf b = BUF_INIT, err = BUF_INIT;
+	char *done = ecalloc(l->n ? l->n : 1, 1);
+	int keyfail = 0;
+	size_t i;
+
+	/* Keys first: foreign keys need the key they reference. */
+	for (i = 0; i < l->n; i++) {
+		const struct saved *s = &l->v[i];
+		char *qt, *qn;
+
+		if (strcmp(s->kind, "key"))
+			continue;
+		qt = pg_q(tg, s->schema, s->table);
+		qn = db_pg_ident(tg->conn, s->name);
+		buf_reset(&b);
+		buf_addf(&b, "ALTER TABLE %s ADD CONSTRAINT %s %s", qt, qn, s->def);
+		done[i] = try_key(tg, s, b.buf, strncmp(s->def, "PRIMARY KEY", 11) ? "unique constraint" : "primary key");
+		if (!done[i])
+			keyfail = *orphans = 1;
+		free(qt);
+		free(qn);
+	}
+	/* Then indexes: validating a foreign key wants the referenced side indexed. */
+	for (i = 0; i < l->n; i++) {
+		if (strcmp(l->v[i].kind, "index"))
+			continue;
+		if (!strncmp(l->v[i].def, "CREATE UNIQUE", 13)) {
+			done[i] = try_key(tg, &l->v[i], l->v[i].def, "unique index");
+			if (!done[i])
+				keyfail = *orphans = 1;
+		} else {
+			defer_exec(tg, l->v[i].def);
+			done[i] = 1;
+		}
+	}
+	for (i = 0; i < l->n; i++) {
+		const struct saved *s = &l->v[i];
+		struct saved o = *s;
+		char *qt, *qn, *rs = NULL, *rt = NULL;
+		int notvalid;
+
+		if (strcmp(s->kind, "fk") && strcmp(s->kind, "rfk"))
+			continue;
+		if (!strcmp(s->kind, "rfk")) {
+			/* another table's foreign key: key_cols is its schema and name */
+			const char *nl = s->keycols ? strchr(s->keycols, '\n') : NULL;
+
+			if (!nl)
+				die(MIG_EXIT_DB, "%s: " DEFER_TABLE ": row %s: no referencing table", tg->url.shown, s->ord);
+			rs = estrndup(s->keycols, (size_t)(nl - s->keycols));
+			rt = estrdup(nl + 1);
+			o.schema = rs;
+			o.table = rt;
+			o.keycols = NULL;
+		}
+		qt = pg_q(tg, o.schema, o.table);
+		qn = db_pg_ident(tg->conn, s->name);
+		notvalid = strstr(s->def, " NOT VALID") != NULL;
+		buf_reset(&b);
+		buf_addf(&b, "ALTER TABLE %s ADD CONSTRAINT %s %s%s", qt, qn, s->def, notvalid ? "" : " NOT VALID");
+		if (keyfail) {
+			/* It may reference a key that did not come back: then it waits, saved, with it. */
+			defer_exec(tg, "SAVEPOINT mig_fk");
+			buf_reset(&err);
+			if (tg->ops->exec(tg, b.buf, &err) < 0) {
+				defer_exec(tg, "ROLLBACK TO SAVEPOINT mig_fk");
+				defer_exec(tg, "RELEASE SAVEPOINT mig_fk");
+				warn("%s: foreign key %s: not re-created (%s); its definition stays in " DEFER_TABLE,
+				     o.table, s->name, err.buf);
+				goto next;
+			}
+			defer_exec(tg, "RELEASE SAVEPOINT mig_fk");
+		} else {
+			defer_exec(tg, b.buf);
+		}
+		done[i] = 1;
+		if (!notvalid) {
+			defer_exec(tg, "SAVEPOINT mig_validate");
+			buf_reset(&b);
+			buf_addf(&b, "ALTER TABLE %s VALIDATE CONSTRAINT %s", qt, qn);
+			buf_reset(&err);
+			if (tg->ops->exec(tg, b.buf, &err) < 0) {
+				unsigned long long n;
+
+				defer_exec(tg, "ROLLBACK TO SAVEPOINT mig_validate");
+				n = find_orphans(tg, &o, rj);
+				warn("%s: foreign key %s: %llu rows have no matching row in %s%s; left NOT VALID",
+				     o.table, s->name, n, s->ref, rejects_has_file(rj) ? " (keys in the rejects file)" : "");
+				*orphans = 1;
+			}
+			defer_exec(tg, "RELEASE SAVEPOINT mig_validate");
+		}
+next:
+		free(qt);
+		free(qn);
+		free(rs);
+		free(rt);
+	}
+	for (i = 0; i < l->n; i++) {
+		if (!done[i])
+			continue;
+		buf_reset(&b);
+		buf_adds(&b, "DELETE FROM " DEFER_TABLE " WHERE ord = ");
+		db_pg_lit(tg->conn, &b, l->v[i].ord);
+		defer_exec(tg, b.buf);
+	}
+	free(done);
+	buf_release(&b);
+	buf_release(&err);
+}
+
+void pg_defer_finish(struct target *tg, struct ltab **tabs, size_t ntabs, struct rejects *rj, int *orphans)
+{
+	struct savedlist l = { NULL, 0 };
+	size_t i, j;
+
+	/* Only our tables' rows: other runs' saved definitions are theirs. */
+	for (i = 0; i < ntabs; i++) {
+		if (!tabs[i]->deferred || !tabs[i]->cat)
+			continue;
+		/* Two tags may load one table: its rows once. */
+		for (j = 0; j < i; j++)
+			if (tabs[j]->deferred && tabs[j]->cat == tabs[i]->cat)
+				break;
+		if (j == i)
+			load_saved(tg, &l, tabs[i]->cat->schema, tabs[i]->cat->name);
+	}
+	restore(tg, &l, rj, orphans);
+	free_saved(&l);
+}
