@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${RUN:?set RUN}"
 
 # w COND: " where COND" when COND is set (a FILTER run), else nothing
-w() { if [ -n "$2" ]; then printf ' where "%s" %s' "$1" "$2"; fi; }
+w() { if [ -n "$2" ]; then printf ' where %s %s' "$(sq "\"$1\"")" "$2"; fi; }
 
 # checks: the sign-off in mig-verify(1)'s checks language, counted over
 # the rows the plan chose, so a FILTER or ENTITIES run is checked as such
@@ -53,16 +53,16 @@ ledger streams/people.loaded.csv fanout mig-split
 # Classes (with their school) and the teachers' subjects (both ends chosen),
 # the class teacher rewired or NULL when not chosen.
 counts SRC.Class$(w schoolId "$W_SCHOOLS") = DST.Class
-counts SRC.Class where "teacherId" IS NOT NULL$( [ -z "$W_TEACHERS" ] || printf ' AND "teacherId" %s' "$W_TEACHERS") = DST.Class where "classTeacherId" IS NOT NULL
+counts SRC.Class where $(sq '"teacherId" IS NOT NULL')$( [ -z "$W_TEACHERS" ] || printf ' AND %s %s' "$(sq '"teacherId"')" "$W_TEACHERS") = DST.Class where "classTeacherId" IS NOT NULL
 crosswalk old_class_id__to__new_class_id.csv SRC.Class(id)$(w schoolId "$W_SCHOOLS") -> DST.Class(id)
-counts SRC.Subject where "teacherId" IS NOT NULL$( [ -z "$W_TEACHERS" ] || printf ' AND "teacherId" %s' "$W_TEACHERS") = DST.TeacherSubject
+counts SRC.Subject where $(sq '"teacherId" IS NOT NULL')$( [ -z "$W_TEACHERS" ] || printf ' AND %s %s' "$(sq '"teacherId"')" "$W_TEACHERS") = DST.TeacherSubject
 CHECKS
 	[ -n "$E_STUDENTS" ] || return 0
 	cat <<CHECKS
 
 # The parent-student links (both ends chosen) and the students' classes.
-counts SRC._ParentToStudent$( [ -z "$W_PARENTS" ] || printf ' where "A" %s AND "B" %s' "$W_PARENTS" "$W_STUDENTS") = DST.ParentStudent
-counts SRC.Student where "classId" IS NOT NULL$( [ -z "$W_PEOPLE" ] || printf ' AND %s AND "classId" IN (SELECT "id" FROM "Class" WHERE "schoolId" %s)' "$W_PEOPLE" "$W_SCHOOLS") = DST.StudentProfile where "classId" IS NOT NULL
+counts SRC._ParentToStudent$( [ -z "$W_PARENTS" ] || printf ' where %s %s AND %s %s' "$(sq '"A"')" "$W_PARENTS" "$(sq '"B"')" "$W_STUDENTS") = DST.ParentStudent
+counts SRC.Student where $(sq '"classId" IS NOT NULL')$( [ -z "$W_PEOPLE" ] || printf ' AND %s AND %s %s)' "$W_PEOPLE" "$(sq '"classId" IN (SELECT "id" FROM "Class" WHERE "schoolId"')" "$W_SCHOOLS") = DST.StudentProfile where "classId" IS NOT NULL
 CHECKS
 }
 
