@@ -57,11 +57,33 @@ SCH="$MIG_TOP/pipelines/school"
 	IFS=, read -r t k p < <(sed -n 5p "$RUN/passwords.csv")
 	h=$(pgq "$v2" "SELECT \"passwordHash\" FROM \"User\" WHERE \"legacySource\" = '$t' AND \"legacyId\" = $k")
 	[ "$(perl -e 'print crypt($ARGV[0], $ARGV[1])' "$p" "$h")" = "$h" ]
+	# classes, subjects and parent-student links rewired to the new users
+	# and profiles: every v2 link, read back to v1 ids through "legacyId",
+	# is exactly v1's; class levels found by curriculum and level name
+	pair() { pgq "$1" "$2" | sort > "$BATS_TEST_TMPDIR/$3"; }
+	pair "$v1" 'SELECT "id", "level", coalesce("teacherId"::text, $$-$$) FROM "Class"' class.want
+	pair "$v2" "SELECT c.\"legacyId\", l.\"name\", coalesce(u.\"legacyId\"::text, '-') FROM \"Class\" c
+		JOIN \"ClassLevel\" l ON l.\"id\" = c.\"classLevelId\" JOIN \"Curriculum\" k ON k.\"id\" = l.\"curriculumId\" AND k.\"name\" = 'National'
+		LEFT JOIN \"TeacherProfile\" tp ON tp.\"id\" = c.\"classTeacherId\" LEFT JOIN \"User\" u ON u.\"id\" = tp.\"userId\"" class.got
+	assert_same "$BATS_TEST_TMPDIR/class.want" "$BATS_TEST_TMPDIR/class.got"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/class.got")" -gt 0 ]
+	pair "$v1" 'SELECT "id", "classId" FROM "Student" WHERE "classId" IS NOT NULL' sc.want
+	pair "$v2" 'SELECT u."legacyId", c."legacyId" FROM "StudentProfile" sp JOIN "User" u ON u."id" = sp."userId" JOIN "Class" c ON c."id" = sp."classId"' sc.got
+	assert_same "$BATS_TEST_TMPDIR/sc.want" "$BATS_TEST_TMPDIR/sc.got"
+	[ "$(pgq "$v2" 'SELECT count(*) FROM "StudentProfile" WHERE "classId" IS NULL')" -eq "$(pgq "$v1" 'SELECT count(*) FROM "Student" WHERE "classId" IS NULL')" ]
+	pair "$v1" 'SELECT "A", "B" FROM "_ParentToStudent"' ps.want
+	pair "$v2" 'SELECT pu."legacyId", su."legacyId" FROM "ParentStudent" x JOIN "ParentProfile" p ON p."id" = x."parentId" JOIN "User" pu ON pu."id" = p."userId"
+		JOIN "StudentProfile" s ON s."id" = x."studentId" JOIN "User" su ON su."id" = s."userId"' ps.got
+	assert_same "$BATS_TEST_TMPDIR/ps.want" "$BATS_TEST_TMPDIR/ps.got"
+	pair "$v1" 'SELECT "teacherId", "name" FROM "Subject" WHERE "teacherId" IS NOT NULL' ts.want
+	pair "$v2" 'SELECT u."legacyId", s."name" FROM "TeacherSubject" x JOIN "TeacherProfile" t ON t."id" = x."teacherId" JOIN "User" u ON u."id" = t."userId"
+		JOIN "Subject" s ON s."id" = x."subjectId" WHERE x."schoolId" = (SELECT "schoolId" FROM "TeacherProfile" WHERE "id" = x."teacherId")' ts.got
+	assert_same "$BATS_TEST_TMPDIR/ts.want" "$BATS_TEST_TMPDIR/ts.got"
 	# the run log names no e-mail and no password
 	run grep -F -e '@' -e "$p" "$RUN/run.log"
 	[ "$status" -eq 1 ]
 	# a second run into the filled target: same ids, no password regenerated
-	dump() { local t; for t in User UserRole Address TeacherProfile ParentProfile StudentProfile; do pgq "$v2" "SELECT * FROM \"$t\" ORDER BY 1, 2"; done; }
+	dump() { local t; for t in User UserRole Address TeacherProfile ParentProfile StudentProfile Class TeacherSubject ParentStudent; do pgq "$v2" "SELECT * FROM \"$t\" ORDER BY 1, 2"; done; }
 	dump > "$BATS_TEST_TMPDIR/before"
 	m RUN="$BATS_TEST_TMPDIR/run2" UPSERT=1 migrate
 	dump > "$BATS_TEST_TMPDIR/after"

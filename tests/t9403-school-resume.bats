@@ -16,7 +16,7 @@ SCH="$MIG_TOP/pipelines/school"
 	m() { make -s -C "$SCH" MIG_BIN="$MIG_BIN" DATA="$BATS_TEST_TMPDIR/data" SCALE=300 SEED=5 BCRYPT_COST=4 SRC="$S" "$@"; }
 	m load-v1 >/dev/null
 	m DST="$R" RUN="$BATS_TEST_TMPDIR/ref" migrate
-	dump() { local t; for t in User UserRole Address TeacherProfile ParentProfile StudentProfile School; do
+	dump() { local t; for t in User UserRole Address TeacherProfile ParentProfile StudentProfile School Class TeacherSubject ParentStudent; do
 		pgq "$1" "SELECT to_jsonb(x) - 'passwordHash' FROM \"$t\" x ORDER BY 1"; done; }
 	dump "$ref" > "$BATS_TEST_TMPDIR/want"
 	RUN=$BATS_TEST_TMPDIR/run

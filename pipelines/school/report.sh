@@ -17,6 +17,21 @@ here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$RUN"
 chmod 700 "$RUN"
 q() { db_query "$SRC" "$*"; }
+if [ "$(src_dialect)" = my ]; then
+	# a MariaDB copy of v1: the rows and the users to expect; the analysis
+	# of the dirt below is PostgreSQL's SQL, run on the PostgreSQL v1
+	n() { echo "SELECT count(*) FROM \`$1\`" | my_sql "$SRC"; }
+	nt=$(n Teacher) np=$(n Parent) ns=$(n Student)
+	cat > "$RUN/pre_migration_report.json" <<JSON
+{
+  "source_rows": {"School": $(n School), "Teacher": $nt, "Parent": $np, "Student": $ns, "Class": $(n Class), "Subject": $(n Subject), "_ParentToStudent": $(n _ParentToStudent)},
+  "users_expected": $((nt + np + ns)),
+  "user_roles_expected": $((nt + np + ns))
+}
+JSON
+	log "report: $((nt + np + ns)) people (a MariaDB source: counts only)"
+	exit 0
+fi
 people='SELECT "email", "phone", "fullName", "schoolId" FROM "Teacher" UNION ALL SELECT "email", "phone", "fullName", "schoolId" FROM "Parent" UNION ALL SELECT "email", "phone", "fullName", "schoolId" FROM "Student"'
 nt=$(q 'SELECT count(*) FROM "Teacher"') np=$(q 'SELECT count(*) FROM "Parent"') ns=$(q 'SELECT count(*) FROM "Student"')
 both=$(q 'SELECT count(*) FROM "Parent" p WHERE EXISTS (SELECT 1 FROM "Teacher" t WHERE t."schoolId" = p."schoolId" AND (lower(t."email") = lower(p."email") OR (t."fullName" = p."fullName" AND t."phone" = p."phone")))')
