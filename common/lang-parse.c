@@ -608,6 +608,32 @@ void lang_columns(const struct lang_expr *e, void (*fn)(const char *name, int sl
 	columns((const struct node *)e, fn, arg);
 }
 
+struct slots_read {
+	int *slots;
+	size_t *n, limit;
+};
+
+static void slot_read(const char *name, int slot, void *arg)
+{
+	struct slots_read *sr = arg;
+	size_t i;
+
+	(void)name;
+	if (slot < 0 || (size_t)slot >= sr->limit)
+		return;
+	for (i = 0; i < *sr->n; i++)
+		if (sr->slots[i] == slot)
+			return;
+	sr->slots[(*sr->n)++] = slot;
+}
+
+void lang_slots_read(const struct lang_expr *e, int *slots, size_t *n, size_t limit)
+{
+	struct slots_read sr = { slots, n, limit };
+
+	columns((const struct node *)e, slot_read, &sr);
+}
+
 int lang_is_null(const struct lang_expr *e)
 {
 	return ((const struct node *)e)->kind == N_NULL;

@@ -73,6 +73,10 @@ int lang_bind(struct lang_expr *e, lang_resolve *resolve, void *arg, enum mig_ty
 /* Call fn with each column name the expression refers to and its slot
  * (-1 before lang_bind). */
 void lang_columns(const struct lang_expr *e, void (*fn)(const char *name, int slot, void *arg), void *arg);
+/* Add to slots[0..*n) each bound slot below limit that e reads and that
+ * is not listed yet (slots has room for limit entries): the fields a
+ * tool must fill per record, the others it may skip. */
+void lang_slots_read(const struct lang_expr *e, int *slots, size_t *n, size_t limit);
 /* Is e a literal NULL?  Is it a constant (its text in *v)? */
 int lang_is_null(const struct lang_expr *e);
 int lang_constant(const struct lang_expr *e, struct lang_val *v);

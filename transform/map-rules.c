@@ -452,8 +452,24 @@ void map_bind(struct prog *p, const struct mig_header *h, const char *input, uns
 			if (p->steps[k].slot == lv.slots[i] || p->steps[k].ordslot == lv.slots[i])
 				p->untouched[i] = 0;
 	}
+	p->copy = ereallocarray(p->copy, lv.n ? lv.n : 1, sizeof(*p->copy));
+	p->calc = ereallocarray(p->calc, lv.n ? lv.n : 1, sizeof(*p->calc));
+	p->ncopy = p->ncalc = 0;
+	for (i = 0; i < lv.n; i++) {
+		if (p->untouched[i])
+			p->copy[p->ncopy++] = i;
+		else
+			p->calc[p->ncalc++] = i;
+	}
+	p->inused = ereallocarray(p->inused, p->nin ? p->nin : 1, sizeof(*p->inused));
+	p->ninused = 0;
+	for (i = 0; i < p->nsteps; i++)
+		lang_slots_read(p->steps[i].expr, p->inused, &p->ninused, p->nin);
 	p->of = ereallocarray(p->of, lv.n ? lv.n : 1, sizeof(*p->of));
 	p->slots = ereallocarray(p->slots, p->nslots ? p->nslots : 1, sizeof(*p->slots));
+	/* Input fields no rule reads are never filled: NULL, not garbage. */
+	for (i = 0; i < p->nin; i++)
+		p->slots[i] = (struct lang_val){ "", 0, 1 };
 	p->bound = h->id;
 	free(lv.names);
 	free(lv.slots);
@@ -471,6 +487,9 @@ void map_prog_free(struct prog *p)
 	free(p->steps);
 	free(p->outslot);
 	free(p->untouched);
+	free(p->inused);
+	free(p->copy);
+	free(p->calc);
 	free(p->of);
 	free(p->slots);
 	mig_header_free(p->out);

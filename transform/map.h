@@ -57,6 +57,16 @@ struct prog {
 	struct step *steps;
 	int *outslot;
 	unsigned char *untouched;	/* output i is input field outslot[i], as read */
+	/*
+	 * The per-record work, listed once per header: the input fields the
+	 * rules read (only they are copied into slots), the outputs copied
+	 * from an input field as read (copy[k] is output i, outslot[i] its
+	 * field), and those a rule computed (calc).
+	 */
+	int *inused;
+	size_t ninused;
+	size_t *copy, *calc;
+	size_t ncopy, ncalc;
 	struct mig_header *out;
 	struct mig_field *of;
 	struct lang_val *slots;

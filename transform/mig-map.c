@@ -182,15 +182,14 @@ static int write_out(struct run *r)
 	struct prog *p = r->p;
 	size_t i;
 
-	for (i = 0; i < p->nout; i++) {
-		const struct lang_val *v = &p->slots[p->outslot[i]];
+	/* An input field no rule wrote is copied whole, its plain mark with
+	 * it, so the writer copies a plain one without looking. */
+	for (i = 0; i < p->ncopy; i++)
+		p->of[p->copy[i]] = r->it->f[p->outslot[p->copy[i]]];
+	for (i = 0; i < p->ncalc; i++) {
+		const struct lang_val *v = &p->slots[p->outslot[p->calc[i]]];
 
-		/* An input field no rule wrote is copied whole, its plain mark
-		 * with it, so the writer copies a plain one without looking. */
-		if (p->untouched[i])
-			p->of[i] = r->it->f[p->outslot[i]];
-		else
-			p->of[i] = (struct mig_field){ v->p, v->len, v->null, 0 };
+		p->of[p->calc[i]] = (struct mig_field){ v->p, v->len, v->null, 0 };
 	}
 	if (r->hold)
 		hold_fields(r->hold, p->of, p->nout);
@@ -272,12 +271,12 @@ static long long map_record(struct prog *p, struct lang_ctx *c, const struct mig
 		}
 
 	lang_ctx_record(c, p->slots, it);
-	for (i = 0; i < p->nin; i++) {
-		p->slots[i].p = it->f[i].val;
-		p->slots[i].len = it->f[i].len;
-		p->slots[i].null = it->f[i].null;
+	for (i = 0; i < p->ninused; i++) {
+		const struct mig_field *f = &it->f[p->inused[i]];
+
+		p->slots[p->inused[i]] = (struct lang_val){ f->val, f->len, f->null };
 	}
-	for (; i < p->nslots; i++)
+	for (i = p->nin; i < p->nslots; i++)
 		p->slots[i] = (struct lang_val){ "", 0, 1 };
 	if (run_steps(&r, 0))
 		return -1;

@@ -44,6 +44,8 @@ struct source {
 	struct ledger_counts *lc;
 	struct lang_val *slots;		/* the record's fields, for the predicates */
 	size_t nslots;
+	int *used;			/* the slots the predicates read: only they are filled */
+	size_t nused;
 	struct lang_ctx *ctx;
 };
 
@@ -258,6 +260,10 @@ static void bind(struct source *s, const struct mig_header *h, struct mig_writer
 
 	s->slots = ereallocarray(s->slots, h->ncols ? h->ncols : 1, sizeof(*s->slots));
 	s->nslots = h->ncols;
+	s->used = ereallocarray(s->used, h->ncols ? h->ncols : 1, sizeof(*s->used));
+	s->nused = 0;
+	for (i = 0; i < h->ncols; i++)
+		s->slots[i] = (struct lang_val){ "", 0, 1 };
 	if (!s->ctx)
 		s->ctx = lang_ctx_new(&pred_opts);
 	for (i = 0; i < s->n; i++) {
@@ -276,6 +282,8 @@ static void bind(struct source *s, const struct mig_header *h, struct mig_writer
 				buf_addf(&err, " (did you mean '%s'?)", near);
 			die(MIG_EXIT_USAGE, "%s:%lu: tag '%s': %s (%s)", input, line, h->tag, err.buf, r->where);
 		}
+		if (r->pred)
+			lang_slots_read(r->pred, s->used, &s->nused, s->nslots);
 		mig_header_free(r->out);
 		r->out = NULL;
 		if (r->ncols) {
@@ -368,8 +376,12 @@ static void route_record(struct source *s, const struct mig_item *it, struct mig
 	int hit = 0;
 	size_t i, j;
 
-	for (i = 0; i < s->nslots; i++)
-		s->slots[i] = (struct lang_val){ it->f[i].val, it->f[i].len, it->f[i].null };
+	/* Most rules read a column or two of many: fill only those. */
+	for (i = 0; i < s->nused; i++) {
+		const struct mig_field *f = &it->f[s->used[i]];
+
+		s->slots[s->used[i]] = (struct lang_val){ f->val, f->len, f->null };
+	}
 	lang_ctx_record(s->ctx, s->slots, it);
 	for (i = 0; i < s->n; i++) {
 		struct route *r = s->r[i];
@@ -548,6 +560,7 @@ int main(int argc, char **argv)
 		free(order[i]->r);
 		mig_header_free(order[i]->unm);
 		free(order[i]->slots);
+		free(order[i]->used);
 		lang_ctx_free(order[i]->ctx);
 		free(order[i]->tag);
 		free(order[i]);
