@@ -3,14 +3,15 @@
  * and secondary indexes of the tables being loaded, load, then put them
  * back (load-defer.c says when; this file says how).
  *
- * PostgreSQL: each definition (pg_get_constraintdef / pg_get_indexdef
+ * Each definition (pg_get_constraintdef / pg_get_indexdef
  * text, from the catalog) is saved in the table _mig_load_deferred in the
  * same transaction that drops it, so a definition is never dropped without
  * being saved: a killed run leaves either both or neither.  The next run
  * that loads the same table (with or without --defer-constraints) finds
- * its saved rows and re-creates them; indexes are built once, foreign keys are added NOT VALID and then
- * validated, and a validation failure is turned into a list of orphan keys
- * per constraint instead of a bare ALTER TABLE error.
+ * its saved rows and re-creates them; indexes are built once, foreign
+ * keys are added NOT VALID and then validated, and a validation failure
+ * is turned into a list of orphan keys per constraint instead of a bare
+ * ALTER TABLE error.
  *
  * Runs at the same time share _mig_load_deferred: its rows are keyed by
  * table, and each run touches only those of the tables it loads, under a
@@ -30,7 +31,6 @@
  * rows is reported (how many keys, the keys themselves only with
  * --show-values) and stays saved, with the foreign keys that need it, so
  * a run after the duplicates are fixed puts it back.
- *
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +38,6 @@
 #include "load.h"
 #include "util.h"
 #include "banned.h"
-
 
 #define DEFER_TABLE "_mig_load_deferred"
 

@@ -82,11 +82,15 @@ stage_main() {
 # by mig-verify from the run directory: validation_report.json, the same
 # checks as SQL in post_migration_checks.sql, and the page for reviewers
 # in report.html (mig-report(1)).  CHECKS names another checks file of
-# the pipeline (a pilot's).  Exits 1 when a check failed.
+# the pipeline (a pilot's), or by an absolute path one the run made.
+# Exits 1 when a check failed.
 verify_main() {
 	local checks st=0
 	: "${RUN:?set RUN}" "${SRC:?set SRC=URL}" "${DST:?set DST=URL}"
-	checks=$(cd "$(dirname "${BASH_SOURCE[0]}")/../${PIPELINE:?set PIPELINE}" && pwd)/${CHECKS:-checks.mig}
+	case ${CHECKS:-} in
+	/*) checks=$CHECKS ;;
+	*) checks=$(cd "$(dirname "${BASH_SOURCE[0]}")/../${PIPELINE:?set PIPELINE}" && pwd)/${CHECKS:-checks.mig} ;;
+	esac
 	cd "$RUN"
 	log "verify: $(grep -c '^[a-z]' "$checks") checks"
 	mig-verify -q -s "$SRC" -t "$DST" -f "$checks" --sql post_migration_checks.sql
