@@ -34,7 +34,7 @@ ALL_TESTS = $(sort $(wildcard tests/t[0-9][0-9][0-9][0-9]-*.bats))
 # exercise no C path that the quick files miss, so the sanitized pass
 # (several times slower) leaves them to the plain one.
 SLOW_TESTS = tests/t9010-medical-shards.bats tests/t9202-shop-scale.bats tests/t9302-fitness-scale.bats \
-	tests/t9502-crm-scale.bats
+	tests/t9502-crm-scale.bats tests/t9404-school-scale.bats
 ifeq ($(SANITIZE),1)
 TESTS = $(filter-out $(SLOW_TESTS),$(ALL_TESTS))
 else

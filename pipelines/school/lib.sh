@@ -15,7 +15,7 @@ src_dialect() {
 # (mysql://[user[:password]@][host][:port]/db[?socket=PATH]), its password
 # through MYSQL_PWD, never the command line; SQL on standard input
 my_sql() {
-	local url=$1 rest hp auth= a=(); shift
+	local url=$1 rest hp auth='' a=(); shift
 	rest=${url#*://}; rest=${rest%%\?*}
 	hp=${rest%%/*}
 	case $hp in *@*) auth=${hp%@*} hp=${hp##*@} ;; esac
@@ -49,9 +49,10 @@ my_sql() {
 #     migrated with its school, its class teacher NULL when that teacher is
 #     not chosen; a subject link and a parent-student link only when both
 #     ends are chosen; a student's class NULL when the class is not migrated.
+# shellcheck disable=SC2034 # the plan's variables are read by the scripts
 plan() {
 	local e last=0 i
-	E_TEACHERS= E_PARENTS= E_STUDENTS=
+	E_TEACHERS='' E_PARENTS='' E_STUDENTS=''
 	for e in ${ENTITIES//,/ }; do
 		case $e in
 		schools) i=1 ;; teachers) i=2 ;; parents) i=3 ;; students) i=4 ;;
@@ -64,7 +65,7 @@ plan() {
 	[ "$last" -lt 3 ] || E_PARENTS=1
 	[ "$last" -lt 4 ] || E_STUDENTS=1
 	X_School=() X_Class=() X_Subject=() X_Student=() X_Teacher=() X_Parent=() X__ParentToStudent=()
-	W_PEOPLE= W_SCHOOLS= W_TEACHERS= W_PARENTS= W_STUDENTS=
+	W_PEOPLE='' W_SCHOOLS='' W_TEACHERS='' W_PARENTS='' W_STUDENTS=''
 	if [ -z "${FILTER:-}" ]; then return 0; fi
 	# built with PostgreSQL's quotes around FILTER's place, then sq puts
 	# in the source's quotes and FILTER (written in the source's dialect)

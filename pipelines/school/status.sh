@@ -5,6 +5,10 @@
 # loaded yet) or pending.  Reads only $RUN; counts only, no row values.
 set -eu -o pipefail
 : "${RUN:?set RUN}"
+# the run's choice (run/plan): its entities, and whether a FILTER chose rows
+if [ -s "$RUN/plan" ]; then
+	printf 'plan     %s, FILTER %s\n' "$(sed -n 's/^ENTITIES=//p' "$RUN/plan")" "$(grep -q '^FILTER=.' "$RUN/plan" && echo set || echo none)"
+fi
 for e in School people; do
 	st=pending rows=
 	if [ -e "$RUN/done/$e" ]; then

@@ -70,7 +70,7 @@ plan
 mkdir -p "$RUN"
 checks > "$RUN/checks.mig"
 st=0
-(CHECKS=$(realpath --relative-to="$here" "$RUN/checks.mig") verify_main) || st=$?
+(CHECKS=$RUN/checks.mig verify_main) || st=$?
 if [ -s "$RUN/passwords.csv" ]; then
 	bad=$(db_query "$DST" "SELECT \"legacySource\" || ',' || \"legacyId\" || ',' || \"passwordHash\" FROM \"User\"" |
 		awk -F, 'NR == FNR { h[$1 "," $2] = $3; next } FNR > 1 { print $1 "," $2 "," $3 "," h[$1 "," $2] }' - "$RUN/passwords.csv" |
