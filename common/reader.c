@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "json.h"
 #include "rec.h"
 #include "strmap.h"
@@ -1078,6 +1079,15 @@ static int json_record(struct mig_reader *r, const struct jmsg *m, unsigned long
 				buf_add(&r->store, v.start, (size_t)(v.end - v.start));
 			else if (json_unescape(v.start, v.end, &r->store) < 0)
 				return fail(r, line, "stream '%s' row %llu column '%s': bad escape",
+					    h->tag, ts->rows + 1, h->names[col]);
+			r->fields[col + 1].null = 0;
+			r->fields[col + 1].len = r->store.len - at;
+		} else if (v.kind == JV_ARRAY && h->types[col] == MIG_T_ARRAY) {
+			/* A JSON array in an array column is that array: its canonical text. */
+			size_t at = r->store.len;
+
+			if (arr_canon(v.start, (size_t)(v.end - v.start), &r->store) < 0)
+				return fail(r, line, "stream '%s' row %llu column '%s': not an array of scalars",
 					    h->tag, ts->rows + 1, h->names[col]);
 			r->fields[col + 1].null = 0;
 			r->fields[col + 1].len = r->store.len - at;

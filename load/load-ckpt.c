@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "load-ckpt.h"
@@ -36,9 +37,13 @@ void ckpt_lock(const struct ckpt *ck)
 {
 	struct buf path = BUF_INIT, pid = BUF_INIT;
 	char held[32] = "";
+	struct stat st;
 	ssize_t n;
 	int fd;
 
+	/* It is read back and replaced by rename: a device there would be replaced. */
+	if (stat(ck->file, &st) == 0 && !S_ISREG(st.st_mode))
+		die(MIG_EXIT_USAGE, "%s: a checkpoint must be a regular file", ck->file);
 	buf_addf(&path, "%s.lock", ck->file);
 	fd = open(path.buf, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)

@@ -172,3 +172,19 @@ setup() {
 		END { exit !(m == n && m > 30000 && bad == 0) }' x.csv in out
 	[ "$(tail -n 1 x.csv | cut -d, -f1)" = text-key ]
 }
+
+@test "rekey: a crosswalk or audit to a device or a pipe is written in place, never renamed over it" {
+	[ "$(id -u)" -eq 0 ] || skip "making a device node needs root"
+	# a node of our own for the null device: a broken writer must not replace /dev/null itself
+	mknod -m 666 "$BATS_TEST_TMPDIR/null" c 1 3
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	cat "$BATS_TEST_TMPDIR/fifo" >"$BATS_TEST_TMPDIR/from-fifo" &
+	printf '@u,id:int\nu,1\nu,2\n' >"$BATS_TEST_TMPDIR/in"
+	run -0 mig-rekey -q -k u.id=seq:10 -x u="$BATS_TEST_TMPDIR/null" "$BATS_TEST_TMPDIR/in"
+	[ -c "$BATS_TEST_TMPDIR/null" ]
+	[ ! -e "$BATS_TEST_TMPDIR/null.part" ]
+	run -0 mig-rekey -q -k u.id=seq:10 -x u="$BATS_TEST_TMPDIR/fifo" "$BATS_TEST_TMPDIR/in"
+	wait
+	[ -p "$BATS_TEST_TMPDIR/fifo" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/from-fifo")" = "$(printf 'old,new\n1,10\n2,11')" ]
+}

@@ -91,3 +91,13 @@ concurrent() {
 	run -0 mig-load -q -b 1 -c "$BATS_TEST_TMPDIR/sq.json" "sqlite:$BATS_TEST_TMPDIR/t.db" "$BATS_TEST_TMPDIR/in"
 	[ "$(sqlite3 "$BATS_TEST_TMPDIR/t.db" "SELECT last_key FROM _mig_load_checkpoint" | jq -c .)" = "$want" ]
 }
+
+@test "a checkpoint that is not a regular file is refused, and left as it was" {
+	[ "$(id -u)" -eq 0 ] || skip "making a device node needs root"
+	mknod -m 666 "$BATS_TEST_TMPDIR/null" c 1 3
+	printf '@t,id:int\nt,1\n' >"$BATS_TEST_TMPDIR/in"
+	run -2 --separate-stderr mig-load -c "$BATS_TEST_TMPDIR/null" "csv:$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = "mig-load: $BATS_TEST_TMPDIR/null: a checkpoint must be a regular file" ]
+	[ -c "$BATS_TEST_TMPDIR/null" ]
+	[ ! -e "$BATS_TEST_TMPDIR/out" ]
+}

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "csvfile.h"
@@ -13,17 +14,24 @@
 /*
  * Crosswalks are written as the stream flows, to FILE.part, so that a
  * crash leaves no file that looks complete; the rename happens only after
- * every row is on disk.  Mode 0600: old keys can be personal data.
+ * every row is on disk.  Mode 0600: old keys can be personal data.  A
+ * device or a pipe (-x users=/dev/null) is written in place: renaming a
+ * file over it would replace the device itself.
  */
 void xwalk_open(struct xwalk_out *x, const char *path, const char *head)
 {
 	struct buf p = BUF_INIT;
+	struct stat st;
 
 	memset(x, 0, sizeof(*x));
 	x->path = estrdup(path);
-	buf_addf(&p, "%s.part", path);
+	x->inplace = stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+	if (x->inplace)
+		buf_adds(&p, path);
+	else
+		buf_addf(&p, "%s.part", path);
 	x->part = buf_detach(&p, NULL);
-	x->fd = open(x->part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	x->fd = open(x->part, O_WRONLY | O_CREAT | (x->inplace ? 0 : O_TRUNC) | O_CLOEXEC, 0600);
 	if (x->fd < 0)
 		die(MIG_EXIT_SYSTEM, "%s: cannot create:", x->part);
 	buf_init(&x->b);
@@ -82,13 +90,15 @@ static void sync_dir(const char *path)
 void xwalk_close(struct xwalk_out *x)
 {
 	xwalk_flush(x);
-	if (fsync(x->fd) < 0)
+	if (!x->inplace && fsync(x->fd) < 0)
 		die(MIG_EXIT_SYSTEM, "%s: fsync:", x->part);
 	if (close(x->fd) < 0)
 		die(MIG_EXIT_SYSTEM, "%s: close:", x->part);
-	if (rename(x->part, x->path) < 0)
-		die(MIG_EXIT_SYSTEM, "%s: cannot rename to '%s':", x->part, x->path);
-	sync_dir(x->path);
+	if (!x->inplace) {
+		if (rename(x->part, x->path) < 0)
+			die(MIG_EXIT_SYSTEM, "%s: cannot rename to '%s':", x->part, x->path);
+		sync_dir(x->path);
+	}
 	buf_release(&x->b);
 	free(x->path);
 	free(x->part);

@@ -98,8 +98,9 @@ int uuid_parse36(const char *s, size_t n, unsigned char out[16]);
 
 /* A crosswalk file being written: FILE.part, renamed to FILE when complete. */
 struct xwalk_out {
-	char *path, *part;
+	char *path, *part;	/* part is path itself when written in place */
 	int fd;
+	int inplace;		/* path is a device or a pipe (-x t=/dev/null) */
 	struct buf b;
 	unsigned long long rows;
 };
