@@ -155,3 +155,47 @@ missing_stream() {
 	printf 'e,10,\ne,11,10\ne,12,11\n' > expect
 	assert_same expect out
 }
+
+@test "-l NAME=uuid5:NS computes the keys a uuid5 key rule gives, without a file" {
+	# the keys the patients' own run gives, and its crosswalk
+	mig-rekey -k users.id=keep -k patients.id=uuid5:dns -x patients=p.csv -x users=u.csv \
+		"$R/split.stream" > /dev/null
+	grep -v '^patients,\|^users,\|^@patients\|^@users' "$R/split.stream" > appts
+	run --separate-stderr -0 mig-rekey -l users=u.csv -l patients=p.csv \
+		-r appointments.user_id=users:staff_id,patients:patient_id appts
+	printf '%s\n' "$output" | grep '^@\?appointments' > from-file
+	run --separate-stderr -0 mig-rekey -l users=u.csv -l patients=uuid5:dns \
+		-r appointments.user_id=users:staff_id,patients:patient_id appts
+	printf '%s\n' "$output" | grep '^@\?appointments' > computed
+	assert_same from-file computed
+	# the column is typed uuid, as from a crosswalk of UUIDs
+	grep -q '^@appointments,.*patient_id:uuid' computed
+	# a namespace given as a UUID is the same namespace
+	run --separate-stderr -0 mig-rekey -l users=u.csv -l patients=uuid5:6ba7b810-9dad-11d1-80b4-00c04fd430c8 \
+		-r appointments.user_id=users:staff_id,patients:patient_id appts
+	printf '%s\n' "$output" | grep '^@\?appointments' > computed2
+	assert_same from-file computed2
+}
+
+@test "a computed crosswalk finds every key: any value gets one, NULL stays NULL" {
+	printf '@c,x:int\nc,1\nc,\nc,999999\n' > in
+	run --separate-stderr -0 mig-rekey -m error -l p=uuid5:dns -r c.x=p in
+	printf '%s\n' "$output" | grep -v '^#' > out
+	[ "$(grep -c '^c,[0-9a-f]\{8\}-[0-9a-f]\{4\}-5[0-9a-f]\{3\}-[89ab][0-9a-f]\{3\}-[0-9a-f]\{12\}$' out)" -eq 2 ]
+	grep -qx 'c,' out
+}
+
+@test "a computed crosswalk must come last among a rule's sources, and is no lookup table" {
+	printf 'old,new\n1,11\n' > w.csv
+	printf '@c,x:int\nc,1\n' > in
+	run --separate-stderr -2 mig-rekey -l p=uuid5:dns -l w=w.csv -r c.x=p,w in
+	[[ $stderr == *"'p' is computed and finds every key: it must come last"* ]]
+	run --separate-stderr -2 mig-rekey -l p=uuid5:nowhere -r c.x=p in
+	[[ $stderr == *"namespace 'nowhere' is not a UUID"* ]]
+	run --separate-stderr -2 mig-rekey -l p=uuid5:dns --lookup 'c.y=p.new by x' in
+	[[ $stderr == *"'p' is computed, not a file to look up in"* ]]
+	# ./uuid5:... is a file of that name
+	printf 'old,new\n1,42\n' > 'uuid5:dns'
+	run --separate-stderr -0 mig-rekey -l p=./uuid5:dns -r c.x=p in
+	printf '%s\n' "$output" | grep -qx 'c,42'
+}

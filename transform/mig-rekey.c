@@ -31,7 +31,7 @@ static const struct mig_opt options[] = {
 	{ 'k', 'k', "key", required_argument, "TAG.COLUMN=GEN", "give TAG new keys: keep, seq[:START], uuid4, uuid7, uuid5:NS", NULL },
 	{ O_KEEP_OLD, 0, "keep-old", required_argument, "TAG.COLUMN", "keep the old key in COLUMN", NULL },
 	{ 'x', 'x', "crosswalk", required_argument, "TAG=FILE", "write TAG's old and new keys to FILE", NULL },
-	{ 'l', 'l', "load-crosswalk", required_argument, "NAME=FILE", "read a crosswalk FILE to resolve references", NULL },
+	{ 'l', 'l', "load-crosswalk", required_argument, "NAME=FILE|uuid5:NS", "read a crosswalk FILE to resolve references, or compute UUID v5 keys in NS", NULL },
 	{ 'r', 'r', "ref", required_argument, "TAG.COLUMN=SOURCE[:COLUMN],...", "rewrite a reference through SOURCE's keys", NULL },
 	{ 'u', 'u', "unique", required_argument, "'TAG.COLUMN,... [ACTION...]'", "columns whose values must be unique; ACTION: suffix[:FORMAT], null, reject, error, keep:first|last|tags:TAG,..., seed:FILE, seed-db:TABLE.COLUMN=URL", NULL },
 	{ O_UNIQUE_NOCASE, 0, "unique-nocase", required_argument, "'TAG.COLUMN,... [ACTION...]'", "unique regardless of case", NULL },
@@ -925,9 +925,21 @@ static void record(struct run *run, struct tagrule *t, const struct mig_item *it
 			continue;
 		for (k = 0; k < rr->nsrc; k++) {
 			struct refsrc *s = &rr->src[k];
-			long long e = keymap_find(s->tag ? &s->tag->map : &s->file->map, v->val, v->len);
 			long o = p->refout[i][k];
+			long long e;
 
+			if (s->file && s->file->computed) {
+				unsigned char u[16];
+
+				uuid5_make(&run->u5, s->file->ns, v->val, v->len, u);
+				buf_reset(&run->cb[o]);
+				buf_grow(&run->cb[o], 37);
+				uuid_format(u, run->cb[o].buf);
+				run->cb[o].len = 36;
+				run->of[o] = (struct mig_field){ run->cb[o].buf, 36, 0, 0 };
+				break;
+			}
+			e = keymap_find(s->tag ? &s->tag->map : &s->file->map, v->val, v->len);
 			if (e < 0)
 				continue;
 			buf_reset(&run->cb[o]);

@@ -224,6 +224,14 @@ static void rule_load(struct rules *r, char *s, const char *where, const char *a
 	x->name = estrdup(name);
 	x->path = estrdup(file);
 	keymap_init(&x->map, 16);
+	/* ./uuid5:... names a file of that name */
+	if (!strncmp(file, "uuid5:", 6)) {
+		if (parse_ns(file + 6, x->ns) < 0)
+			bad(where, "load-crosswalk", arg, "namespace '%s' is not a UUID, dns, url, oid or x500",
+			    file + 6);
+		x->computed = 1;
+		x->type = MIG_T_UUID;
+	}
 	r->files = ereallocarray(r->files, r->nfiles + 1, sizeof(*r->files));
 	r->files[r->nfiles++] = x;
 }
@@ -655,6 +663,10 @@ void rules_check(struct rules *r, int have_rejects)
 					die(MIG_EXIT_USAGE,
 					    "rule 'ref %s': no key rule or loaded crosswalk called '%s'", rr->text,
 					    s->name);
+				if (s->file && s->file->computed && k + 1 < rr->nsrc)
+					die(MIG_EXIT_USAGE,
+					    "rule 'ref %s': '%s' is computed and finds every key: it must come last",
+					    rr->text, s->name);
 			}
 		}
 	}
@@ -693,6 +705,9 @@ void rules_check(struct rules *r, int have_rejects)
 
 		lk->file = lk->from ? NULL : file_of(r, lk->src);
 		if (lk->file) {
+			if (lk->file->computed)
+				die(MIG_EXIT_USAGE, "rule 'lookup %s': '%s' is computed, not a file to look up in",
+				    lk->text, lk->src);
 			if (strcmp(lk->srccol, "new"))
 				die(MIG_EXIT_USAGE, "rule 'lookup %s': a crosswalk's column is 'new'", lk->text);
 			continue;
@@ -708,7 +723,8 @@ void rules_check(struct rules *r, int have_rejects)
 		}
 	}
 	for (i = 0; i < r->nfiles; i++)
-		xwalk_load(&r->files[i]->map, r->files[i]->path, &r->files[i]->type);
+		if (!r->files[i]->computed)
+			xwalk_load(&r->files[i]->map, r->files[i]->path, &r->files[i]->type);
 	for (i = 0; i < r->ntags; i++)
 		if (r->tags[i]->xwpath)
 			xwalk_open(&r->tags[i]->xw, r->tags[i]->xwpath, "old,new");

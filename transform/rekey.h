@@ -134,6 +134,10 @@ struct xwfile {
 	char *name, *path;
 	struct keymap map;	/* values: arena references */
 	enum mig_type type;
+	/* NAME=uuid5:NS: no file, the new key is UUID v5 of the old one in
+	 * ns, as a key rule uuid5:NS gives it, so every old key has one */
+	int computed;
+	unsigned char ns[16];
 };
 
 struct refsrc {
