@@ -4,8 +4,9 @@
 # composed the way pipelines/medical composes its own and sharing its
 # helpers (lib.sh): v1 users split by role into staff users (keys 1, 2,
 # ...) and patients (UUID v5 of the v1 id), appointments and medical_cases
-# rewired through the two crosswalks; the only cleaning is in TABLE.map (first-space name split, lower-case
-# e-mail, timestamps to UTC).
+# rewired through the staff crosswalk and the patients' computed keys; the
+# only cleaning is in TABLE.map (first-space name split, lower-case e-mail,
+# timestamps to UTC).
 set -eu -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../pipelines/medical/lib.sh"
@@ -29,6 +30,15 @@ people() {
 	commit "$S/patients.split.csv"
 }
 
+# rewire_people (lib.sh), with the patients' keys computed as the patients
+# run gives them (UUID v5 of the v1 id) instead of read from its crosswalk:
+# the stream starts as soon as the staff crosswalk is there.  A patient_id
+# naming a staff member is then caught by the foreign key, not here.
+rewire() {
+	mig-rekey -q -l patients="uuid5:$PATIENT_NS" -l users="$X_USER" \
+		-r "$1.patient_id=patients" -r "$1.doctor_id=users" -m error
+}
+
 keys() {
 	mig-rekey -q -k "$1.id=$2" --keep-old "$1.legacy_user_id" -x "$1=$3"
 }
@@ -38,7 +48,7 @@ case $T in
 people) step_init; people; exit 0 ;;
 users) stream() { mig-map -q -f "$here/users.map" < "$S/users.split.csv" | keys users seq:1 "$X_USER"; } ;;
 patients) stream() { mig-map -q -f "$here/patients.map" < "$S/patients.split.csv" | keys patients "uuid5:$PATIENT_NS" "$X_PATIENT"; } ;;
-appointments | medical_cases) stream() { extract_v1 "$T" | mig-map -q -f "$here/$T.map" | rewire_people "$T"; } ;;
+appointments | medical_cases) stream() { extract_v1 "$T" | mig-map -q -f "$here/$T.map" | rewire "$T"; } ;;
 *) echo "usage: lite.sh people | TABLE stream|load" >&2; exit 2 ;;
 esac
 table_main "$@"
