@@ -35,3 +35,19 @@ void uuid5_make(struct uuid5 *u, const unsigned char ns[16], const char *name, s
 	out[6] = (unsigned char)((out[6] & 0x0f) | 0x50);
 	out[8] = (unsigned char)((out[8] & 0x3f) | 0x80);
 }
+
+int uuid_parse36(const char *s, size_t n, unsigned char out[16])
+{
+	static const unsigned char at[16] = { 0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34 };
+	int i, bad = 0;
+
+	if (n != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
+		return -1;
+	for (i = 0; i < 16; i++) {
+		int hi = hexval(s[at[i]]), lo = hexval(s[at[i] + 1]);
+
+		bad |= hi | lo;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return bad < 0 ? -1 : 0;
+}

@@ -20,7 +20,7 @@ void load_catalog(struct target *tg)
 	buf_release(&err);
 }
 
-static const struct cat_column *find_col(const struct cat_table *ct, const char *name)
+const struct cat_column *find_col(const struct cat_table *ct, const char *name)
 {
 	size_t i;
 

@@ -1,5 +1,6 @@
 /*
- * load-pg.c - the PostgreSQL target: COPY FROM STDIN in CSV form.
+ * load-pg.c - the PostgreSQL target: COPY FROM STDIN in CSV form, or in
+ * binary form where every column of a table has one (load-pgbin.c).
  *
  * mig's tagged CSV follows PostgreSQL's COPY CSV conventions (unquoted
  * empty is NULL, "" the empty string, bytea as \x hex, bool t/f, ISO
@@ -16,6 +17,7 @@
 
 struct pgtab {
 	char *copy;		/* COPY ... FROM STDIN statement */
+	enum pgbin *bin;	/* binary COPY: each column's form; NULL: CSV */
 	char *merge;		/* upsert: INSERT ... SELECT ... ON CONFLICT */
 	char *clear;		/* upsert: empty the staging table */
 };
@@ -139,6 +141,7 @@ static void pg_release(struct target *tg, struct ltab *t)
 	free(p->copy);
 	free(p->merge);
 	free(p->clear);
+	free(p->bin);
 	free(p);
 	t->drv = NULL;
 }
@@ -176,9 +179,11 @@ static int pg_prepare(struct target *tg, struct ltab *t, struct buf *err)
 	pg_release(tg, t);
 	p = t->drv = ecalloc(1, sizeof(*p));
 	if (!tg->upsert) {
+		if (!tg->csv_only)
+			p->bin = pgbin_plan(t->hdr, ct);
 		buf_addf(&b, "COPY %s (", qn);
 		add_cols(tg, &b, t->hdr, "");
-		buf_adds(&b, ") FROM STDIN (FORMAT csv)");
+		buf_adds(&b, p->bin ? ") FROM STDIN (FORMAT binary)" : ") FROM STDIN (FORMAT csv)");
 		p->copy = buf_detach(&b, NULL);
 		free(qn);
 		return 0;
@@ -250,8 +255,10 @@ fail:
 static int pg_encode(struct target *tg, struct ltab *t, const struct mig_field *f, struct buf *out,
 		     struct buf *err)
 {
-	(void)tg;
-	(void)err;
+	const struct pgtab *p = t->drv;
+
+	if (p->bin)
+		return pgbin_row(p->bin, t->hdr, f, tg->show_values, out, err);
 	csv_encode_row(t->hdr, f, out);
 	return 0;
 }
@@ -264,6 +271,8 @@ static int pg_bulk_begin(struct target *tg, struct ltab *t, struct buf *err)
 
 	if (PQresultStatus(res) != PGRES_COPY_IN)
 		ret = pg_error(tg->conn, res, tg->show_values, err, NULL, &tg->data_err);
+	else if (p->bin && PQputCopyData(tg->conn, pgbin_head, PGBIN_HEAD_LEN) != 1)
+		ret = pg_error(tg->conn, NULL, 1, err, NULL, &tg->data_err);
 	PQclear(res);
 	return ret;
 }
@@ -292,6 +301,9 @@ static int pg_bulk_end(struct target *tg, struct ltab *t, unsigned long long *ba
 	int ret = 0;
 	unsigned long long n = 0;
 
+	/* the binary trailer: a field count of -1 */
+	if (p->bin && PQputCopyData(tg->conn, "\377\377", 2) != 1)
+		return pg_error(tg->conn, NULL, 1, err, NULL, &tg->data_err);
 	if (PQputCopyEnd(tg->conn, NULL) != 1)
 		return pg_error(tg->conn, NULL, 1, err, NULL, &tg->data_err);
 	while ((res = PQgetResult(tg->conn))) {

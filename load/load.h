@@ -185,6 +185,7 @@ struct target {
 	int defer_keys;		/* --defer-constraints=all: primary keys and unique constraints too */
 	int data_err;		/* the last failure was about a row's data */
 	int ckpt;		/* --checkpoint: files are appended in place (csv) */
+	int csv_only;		/* --copy-format=csv: no binary COPY (PostgreSQL) */
 	void *priv;		/* driver-wide state */
 };
 
@@ -197,6 +198,8 @@ extern const struct tgt_ops *const tgt_drivers[];
  * check_columns: compare a header with a catalog table, appending every
  * problem to err; returns the number of problems.
  */
+/* The column of ct called name, or NULL. */
+const struct cat_column *find_col(const struct cat_table *ct, const char *name);
 int check_columns(const struct ltab *t, const struct cat_table *ct, const char *target, struct buf *err);
 /*
  * Whether an upsert sets header column i of existing rows: not a key
@@ -231,6 +234,18 @@ void csv_encode_row(const struct mig_header *h, const struct mig_field *f, struc
 void hide_values(struct buf *msg);
 /* The same for MariaDB's 'quoted' values. */
 void hide_my_values(struct buf *msg);
+
+/* load-pgbin.c: rows in PostgreSQL's binary COPY format; see there */
+enum pgbin { PB_RAW, PB_JSONB, PB_INT2, PB_INT4, PB_INT8, PB_BOOL, PB_FLOAT8, PB_UUID, PB_DATE, PB_TS, PB_TSTZ };
+#define PGBIN_HEAD_LEN 19
+extern const char pgbin_head[PGBIN_HEAD_LEN];
+/* Each column's binary form for a stream of header h into table ct; NULL
+ * (CSV then) unless every column has one.  The caller frees it. */
+enum pgbin *pgbin_plan(const struct mig_header *h, const struct cat_table *ct);
+/* Append one row; 0, or -1 with err in the server's words, the value
+ * only if show (out unchanged). */
+int pgbin_row(const enum pgbin *k, const struct mig_header *h, const struct mig_field *f, int show,
+	      struct buf *out, struct buf *err);
 
 /* load-ids.c: the drivers' advance_ids */
 int pg_advance_ids(struct target *tg, struct ltab *t, int report, struct buf *err);

@@ -57,7 +57,7 @@ struct ctx {
 	struct trunc tr;	/* --truncate: tables emptied with others */
 };
 
-enum { O_TABLE = 256, O_INSERT_ONLY, O_KEEP_COLS };
+enum { O_TABLE = 256, O_INSERT_ONLY, O_KEEP_COLS, O_COPY_FORMAT };
 
 static const struct mig_opt options[] = {
 	{ 'b', 'b', "batch-size", required_argument, "ROWS", "commit every ROWS rows", NULL },
@@ -71,6 +71,7 @@ static const struct mig_opt options[] = {
 	{ O_KEEP_COLS, 0, "keep-columns", required_argument, "COLS", "--upsert: never overwrite the columns COLS", NULL },
 	{ 'T', 0, "truncate", optional_argument, "cascade", "empty each table (and those referencing it) before its first row", NULL },
 	{ 'D', 0, "defer-constraints", optional_argument, "fk|all", "check constraints after the rows are in", NULL },
+	{ O_COPY_FORMAT, 0, "copy-format", required_argument, "auto|csv", "PostgreSQL: binary COPY where every column has a binary form (auto), or CSV always", NULL },
 	STD_OPTS_REJECTS,
 	STD_OPTS_STATS,
 	STD_OPTS_BASE,
@@ -793,6 +794,12 @@ int main(int argc, char **argv)
 		case 'U': opt_upsert = 1; opt_upsert_key = optarg; break;
 		case O_INSERT_ONLY: opt_insert_only = 1; opt_upsert_key = optarg; break;
 		case O_KEEP_COLS: opt_keep_cols = optarg; break;
+		case O_COPY_FORMAT:
+			if (!strcmp(optarg, "csv"))
+				cx.tg.csv_only = 1;
+			else if (strcmp(optarg, "auto"))
+				die(MIG_EXIT_USAGE, "--copy-format=%s: auto or csv expected", optarg);
+			break;
 		case 'T':
 			opt_truncate = 1;
 			if (optarg && strcmp(optarg, "cascade"))

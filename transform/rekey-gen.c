@@ -4,7 +4,6 @@
 #include <sys/random.h>
 #include <time.h>
 
-
 #include "rekey.h"
 #include "util.h"
 #include "banned.h"
@@ -102,18 +101,3 @@ void uuid_format(const unsigned char u[16], char out[37])
 	out[36] = '\0';
 }
 
-int uuid_parse36(const char *s, size_t n, unsigned char out[16])
-{
-	static const unsigned char at[16] = { 0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34 };
-	int i, bad = 0;
-
-	if (n != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
-		return -1;
-	for (i = 0; i < 16; i++) {
-		int hi = hexval(s[at[i]]), lo = hexval(s[at[i] + 1]);
-
-		bad |= hi | lo;
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return bad < 0 ? -1 : 0;
-}

@@ -23,6 +23,7 @@
 #include "buf.h"
 #include "lang.h"
 #include "rec.h"
+#include "uuid5.h"
 
 /* An append-only string store; a string is named by a 64-bit reference. */
 struct arena {
@@ -92,8 +93,6 @@ void gen_uuid4(struct rng *r, unsigned char out[16]);
 void gen_uuid7(struct uuid7 *st, struct rng *r, unsigned char out[16]);
 /* 36 lowercase characters plus NUL. */
 void uuid_format(const unsigned char u[16], char out[37]);
-/* Parse 8-4-4-4-12 hex (either case); 0 or -1. */
-int uuid_parse36(const char *s, size_t n, unsigned char out[16]);
 
 
 /* A crosswalk file being written: FILE.part, renamed to FILE when complete. */
