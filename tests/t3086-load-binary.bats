@@ -6,6 +6,7 @@ load lib-common
 
 setup() {
 	require_servers
+	cd "$BATS_TEST_TMPDIR"
 	db=$(test_db)
 	pg_newdb "$db"
 	url=$(pg_url "$db")
