@@ -797,10 +797,79 @@ next:
 	buf_release(&err);
 }
 
+static int ours(struct ltab **tabs, size_t ntabs, const char *schema, const char *table)
+{
+	size_t i;
+
+	for (i = 0; i < ntabs; i++)
+		if (tabs[i]->deferred && tabs[i]->cat && !strcmp(tabs[i]->cat->name, table) &&
+		    !strcmp(tabs[i]->cat->schema ? tabs[i]->cat->schema : "", schema ? schema : ""))
+			return 1;
+	return 0;
+}
+
+/*
+ * A foreign key between one of our tables and a table that another run is
+ * loading with its constraints deferred (its lock held) waits for that run
+ * to end: its keys are then back (we reference it) or its rows all in (it
+ * references us, a foreign key we took from it).  So a child table can be
+ * loaded beside its parent and still validate against all of the parent's
+ * rows.  Only one of the two runs waits: the foreign key is saved once, by
+ * the run that dropped it.
+ */
+static void wait_for_others(struct target *tg, struct ltab **tabs, size_t ntabs)
+{
+	struct rows r = { NULL, 0, 2 };
+	struct buf q = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < ntabs; i++) {
+		const struct cat_table *ct = tabs[i]->cat;
+
+		if (!tabs[i]->deferred || !ct)
+			continue;
+		buf_reset(&q);
+		buf_adds(&q, "SELECT n.nspname, c.relname FROM " DEFER_TABLE " d JOIN pg_class c ON c.oid = "
+			 "to_regclass(d.ref) JOIN pg_namespace n ON n.oid = c.relnamespace WHERE d.kind = 'fk' "
+			 "AND d.table_name = ");
+		db_pg_lit(tg->conn, &q, ct->name);
+		buf_adds(&q, " AND d.schema_name IS NOT DISTINCT FROM ");
+		db_pg_lit(tg->conn, &q, ct->schema);
+		buf_adds(&q, " UNION SELECT split_part(d.key_cols, E'\\n', 1), split_part(d.key_cols, E'\\n', 2) FROM "
+			 DEFER_TABLE " d WHERE d.kind = 'rfk' AND d.table_name = ");
+		db_pg_lit(tg->conn, &q, ct->name);
+		buf_adds(&q, " AND d.schema_name IS NOT DISTINCT FROM ");
+		db_pg_lit(tg->conn, &q, ct->schema);
+		xquery(tg, q.buf, &r);
+	}
+	for (i = 0; i < r.nrows; i++) {
+		const char *schema = r.v[2 * i], *table = r.v[2 * i + 1];
+		struct buf u = BUF_INIT;
+
+		if (!table || ours(tabs, ntabs, schema, table))
+			continue;
+		if (!lock_table(tg, schema, table, 0)) {
+			if (!tg->quiet)
+				warn("waiting for another --defer-constraints load of %s%s%s to finish",
+				     schema ? schema : "", schema ? "." : "", table);
+			lock_table(tg, schema, table, 1);
+		}
+		buf_adds(&u, "SELECT pg_advisory_unlock(");
+		lock_key(tg, &u, schema, table);
+		buf_adds(&u, ")");
+		defer_exec(tg, u.buf);
+		buf_release(&u);
+	}
+	rows_free(&r);
+	buf_release(&q);
+}
+
 void pg_defer_finish(struct target *tg, struct ltab **tabs, size_t ntabs, struct rejects *rj, int *orphans)
 {
 	struct savedlist l = { NULL, 0 };
 	size_t i, j;
+
+	wait_for_others(tg, tabs, ntabs);
 
 	/* Only our tables' rows: other runs' saved definitions are theirs. */
 	for (i = 0; i < ntabs; i++) {

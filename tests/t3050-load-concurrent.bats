@@ -16,6 +16,8 @@ teardown() {
 	# a run left waiting by a failed assertion must not outlive the test
 	if [ -n "${pid:-}" ]; then kill "$pid" 2>/dev/null || true; fi
 	exec 7>&- 2>/dev/null || true
+	exec 8>&- 2>/dev/null || true
+	if [ -n "${cpid:-}" ]; then kill "$cpid" 2>/dev/null || true; fi
 }
 
 # Two tables, each with a parent, a foreign key and an index to defer.
@@ -193,4 +195,84 @@ race() {
 	kill "$pid"
 	pid=
 	[ "$(pgq "$db" "SELECT count(*) FROM a")" = 20 ]
+}
+
+# A parent p and its child c, each loaded (--defer-constraints=all, a
+# commit per row) from a fifo this test writes, so that both runs are live
+# at the moments the test chooses.
+parent_child() {
+	pgq "$db" "CREATE TABLE p (id int PRIMARY KEY);
+		CREATE TABLE c (id int PRIMARY KEY, pid int NOT NULL CONSTRAINT c_pid REFERENCES p)"
+	mkfifo "$BATS_TEST_TMPDIR/pf" "$BATS_TEST_TMPDIR/cf"
+}
+saved() { pgq "$db" "SELECT count(*) FROM _mig_load_deferred WHERE table_name = '$1' AND kind = '$2'" 2>/dev/null || echo 0; }
+until_saved() {
+	local i
+	for i in $(seq 1 100); do
+		[ "$(saved "$1" "$2")" != 0 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+start_load() {
+	local t=$1
+	mig-load -b 1 --defer-constraints=all "$url" < "$BATS_TEST_TMPDIR/${t}f" > /dev/null 2> "$BATS_TEST_TMPDIR/$t.err" 7>&- 8>&- &
+}
+after_both() {
+	[ "$(pgq "$db" "SELECT convalidated FROM pg_constraint WHERE conname = 'c_pid'")" = t ]
+	[ "$(pgq "$db" "SELECT count(*) FROM pg_constraint WHERE contype = 'p' AND conrelid IN ('p'::regclass, 'c'::regclass)")" = 2 ]
+	[ "$(pgq "$db" "SELECT count(*) FROM _mig_load_deferred")" = 0 ]
+	[ "$(pgq "$db" "SELECT (SELECT count(*) FROM p), (SELECT count(*) FROM c)")" = "2	3" ]
+}
+
+@test "=all: a child loaded beside its parent waits, at its end, for the parent's keys" {
+	parent_child
+	start_load c
+	cpid=$!
+	exec 8> "$BATS_TEST_TMPDIR/cf"
+	printf '@c,id:int,pid:int\nc,1,1\nc,2,2\n' >&8
+	until_saved c fk
+	start_load p
+	pid=$!
+	exec 7> "$BATS_TEST_TMPDIR/pf"
+	printf '@p,id:int\np,1\n' >&7
+	until_saved p key
+	# the child's rows are all in, but its parent's are not, nor its key
+	printf 'c,3,2\n' >&8
+	exec 8>&-
+	sleep 1
+	kill -0 "$cpid"
+	printf 'p,2\n' >&7
+	exec 7>&-
+	wait "$pid"
+	pid=
+	wait "$cpid"
+	grep -qx 'mig-load: waiting for another --defer-constraints load of public.p to finish' "$BATS_TEST_TMPDIR/c.err"
+	after_both
+}
+
+@test "=all: a parent loaded beside its child waits, at its end, for the child's rows" {
+	parent_child
+	start_load p
+	pid=$!
+	exec 7> "$BATS_TEST_TMPDIR/pf"
+	printf '@p,id:int\np,1\n' >&7
+	# the parent took the child's foreign key, which needs its key
+	until_saved p rfk
+	start_load c
+	cpid=$!
+	exec 8> "$BATS_TEST_TMPDIR/cf"
+	printf '@c,id:int,pid:int\nc,1,1\n' >&8
+	until_saved c key
+	printf 'p,2\n' >&7
+	exec 7>&-
+	sleep 1
+	kill -0 "$pid"
+	printf 'c,2,2\nc,3,2\n' >&8
+	exec 8>&-
+	wait "$cpid"
+	wait "$pid"
+	pid=
+	grep -qx 'mig-load: waiting for another --defer-constraints load of public.c to finish' "$BATS_TEST_TMPDIR/p.err"
+	after_both
 }
