@@ -41,13 +41,23 @@ missing_stream() {
 	assert_same expect out
 }
 
-@test "a crosswalk file from an earlier run gives the same result as the same stream" {
+# The people of split.stream keyed (crosswalks u.csv and p.csv), and their
+# appointments alone in appts; rewire PATIENTS: the appointments rewired
+# with -l patients=PATIENTS, into file out.
+keyed_people() {
 	mig-rekey -k users.id=keep -k patients.id=uuid5:dns -x patients=p.csv -x users=u.csv \
 		"$R/split.stream" > /dev/null
 	grep -v '^patients,\|^users,\|^@patients\|^@users' "$R/split.stream" > appts
-	run --separate-stderr -0 mig-rekey -l users=u.csv -l patients=p.csv \
+}
+rewire() {
+	run --separate-stderr -0 mig-rekey -l users=u.csv -l patients="$1" \
 		-r appointments.user_id=users:staff_id,patients:patient_id appts
-	printf '%s\n' "$output" | grep appointments > out
+	printf '%s\n' "$output" | grep '^@\?appointments' > out
+}
+
+@test "a crosswalk file from an earlier run gives the same result as the same stream" {
+	keyed_people
+	rewire p.csv
 	grep appointments "$R/ref-move.expect" > expect
 	assert_same expect out
 }
@@ -158,23 +168,17 @@ missing_stream() {
 
 @test "-l NAME=uuid5:NS computes the keys a uuid5 key rule gives, without a file" {
 	# the keys the patients' own run gives, and its crosswalk
-	mig-rekey -k users.id=keep -k patients.id=uuid5:dns -x patients=p.csv -x users=u.csv \
-		"$R/split.stream" > /dev/null
-	grep -v '^patients,\|^users,\|^@patients\|^@users' "$R/split.stream" > appts
-	run --separate-stderr -0 mig-rekey -l users=u.csv -l patients=p.csv \
-		-r appointments.user_id=users:staff_id,patients:patient_id appts
-	printf '%s\n' "$output" | grep '^@\?appointments' > from-file
-	run --separate-stderr -0 mig-rekey -l users=u.csv -l patients=uuid5:dns \
-		-r appointments.user_id=users:staff_id,patients:patient_id appts
-	printf '%s\n' "$output" | grep '^@\?appointments' > computed
+	keyed_people
+	rewire p.csv
+	mv out from-file
+	rewire uuid5:dns
+	mv out computed
 	assert_same from-file computed
 	# the column is typed uuid, as from a crosswalk of UUIDs
 	grep -q '^@appointments,.*patient_id:uuid' computed
 	# a namespace given as a UUID is the same namespace
-	run --separate-stderr -0 mig-rekey -l users=u.csv -l patients=uuid5:6ba7b810-9dad-11d1-80b4-00c04fd430c8 \
-		-r appointments.user_id=users:staff_id,patients:patient_id appts
-	printf '%s\n' "$output" | grep '^@\?appointments' > computed2
-	assert_same from-file computed2
+	rewire uuid5:6ba7b810-9dad-11d1-80b4-00c04fd430c8
+	assert_same from-file out
 }
 
 @test "a computed crosswalk finds every key: any value gets one, NULL stays NULL" {
