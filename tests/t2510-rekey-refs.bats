@@ -52,7 +52,7 @@ keyed_people() {
 rewire() {
 	run --separate-stderr -0 mig-rekey -l users=u.csv -l patients="$1" \
 		-r appointments.user_id=users:staff_id,patients:patient_id appts
-	printf '%s\n' "$output" | grep '^@\?appointments' > out
+	printf '%s\n' "$output" | grep appointments > out
 }
 
 @test "a crosswalk file from an earlier run gives the same result as the same stream" {
