@@ -10,7 +10,13 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mig-check.XXXXXX")
 # The servers run as postgres when we are root: it must reach the sockets.
 chmod 755 "$tmp"
-trap 'bash "$top/tests/lib-servers.bash" stop "$tmp/srv"; rm -rf "$tmp"' EXIT INT TERM
+trap 'bash "$top/tests/lib-servers.bash" stop "$tmp/srv"; rm -rf "$tmp"' EXIT
+# A signal ends the run through the EXIT trap, the servers stopped: also a
+# reader that goes away (make check | head), which would otherwise kill
+# the shell outright.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 141' PIPE
 if ! bash "$top/tests/lib-servers.bash" start "$tmp/srv" >"$tmp/servers.log" 2>&1; then
 	cat "$tmp/servers.log" >&2
 	echo "mig: could not start the test servers" >&2
