@@ -40,14 +40,16 @@ dump() {
 	med DST="$(pg_url "$ref")" RUN="$BATS_TEST_TMPDIR/ref" -j2 migrate 2>/dev/null
 
 	# the same, killed once appointments are loading in small batches
+	# (ten rows a commit: a load of 3,000 rows lasts long enough to be
+	# caught half-way, however fast the COPY)
 	local run=$BATS_TEST_TMPDIR/cut
 	med DST="$(pg_url "$cut")" RUN="$run" schema
 	setsid make -s -C "$MED" MIG_BIN="$MIG_BIN" SRC="$SRC" DST="$(pg_url "$cut")" RUN="$run" \
-		BATCH=100 -j2 migrate >"$BATS_TEST_TMPDIR/cut.log" 2>&1 &
+		BATCH=10 -j2 migrate >"$BATS_TEST_TMPDIR/cut.log" 2>&1 &
 	local pid=$!
-	for i in $(seq 1 600); do
+	for i in $(seq 1 3000); do
 		[ -s "$run/checkpoints/appointments.json" ] && break
-		sleep 0.05
+		sleep 0.01
 	done
 	[ -s "$run/checkpoints/appointments.json" ]
 	kill -KILL -- "-$pid"
@@ -57,7 +59,7 @@ dump() {
 	n=$(pgq "$cut" "SELECT count(*) FROM appointments")
 	[ "$n" -lt $((3 * SCALE)) ]
 
-	run med DST="$(pg_url "$cut")" RUN="$run" BATCH=100 -j2 resume
+	run med DST="$(pg_url "$cut")" RUN="$run" BATCH=10 -j2 resume
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"resume: done before: "*"users"* ]]
