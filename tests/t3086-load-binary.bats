@@ -65,6 +65,13 @@ stream() {
 	run -0 --separate-stderr mig-load -q --copy-format=csv "$url" < <(sed 's/^p,1,/p,2,/' sp2.in)
 	[ "$(pgq "$db" "SELECT n FROM p ORDER BY id")" = "7
 7" ]
+	# auto, the default, named: binary again, the same refusal
+	run -1 --separate-stderr mig-load -q --copy-format=auto "$url" sp.in
+	[ "$stderr" = 'mig-load: p:1: invalid input syntax for type integer' ]
+	# an offset with seconds is read as the server reads it
+	printf '@p,id:int,n:int,at:timestamptz\np,3,1,2024-01-01 00:00:00+01:30:15\n' > sec.in
+	run -0 --separate-stderr mig-load -q "$url" sec.in
+	[ "$(pgq "$db" "SELECT at = '2024-01-01 00:00:00+01:30:15'::timestamptz FROM p WHERE id = 3")" = t ]
 	run -2 --separate-stderr mig-load --copy-format=text "$url" sp.in
 	[[ $stderr == *"--copy-format=text: auto or csv expected"* ]]
 }
