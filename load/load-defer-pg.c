@@ -206,6 +206,19 @@ static int lock_table(struct target *tg, const char *schema, const char *table, 
 	return got;
 }
 
+/* Take the table's lock; if another run holds it, say so first (unless
+ * -q): "WHO: waiting for another ... load of WHAT to finish". */
+static void wait_table(struct target *tg, const char *schema, const char *table, const char *who,
+		       const char *what)
+{
+	if (lock_table(tg, schema, table, 0))
+		return;
+	if (!tg->quiet)
+		warn("%s%swaiting for another --defer-constraints load of %s to finish", who ? who : "",
+		     who ? ": " : "", what);
+	lock_table(tg, schema, table, 1);
+}
+
 static int saved_table_exists(struct target *tg)
 {
 	PGresult *res = PQexec(tg->conn, "SELECT to_regclass('" DEFER_TABLE "') IS NOT NULL");
@@ -448,11 +461,7 @@ void pg_defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *
 	}
 	t->deferred = 1;
 	/* Our turn with this table; saved rows now are a killed run's. */
-	if (!lock_table(tg, ct->schema, ct->name, 0)) {
-		if (!tg->quiet)
-			warn("%s: waiting for another --defer-constraints load of this table to finish", t->tag);
-		lock_table(tg, ct->schema, ct->name, 1);
-	}
+	wait_table(tg, ct->schema, ct->name, t->tag, "this table");
 	load_saved(tg, &l, ct->schema, ct->name);
 	if (l.n) {
 		/* An earlier run dropped them: the catalog no longer shows them. */
@@ -848,12 +857,9 @@ static void wait_for_others(struct target *tg, struct ltab **tabs, size_t ntabs)
 
 		if (!table || ours(tabs, ntabs, schema, table))
 			continue;
-		if (!lock_table(tg, schema, table, 0)) {
-			if (!tg->quiet)
-				warn("waiting for another --defer-constraints load of %s%s%s to finish",
-				     schema ? schema : "", schema ? "." : "", table);
-			lock_table(tg, schema, table, 1);
-		}
+		buf_addf(&u, "%s%s%s", schema ? schema : "", schema ? "." : "", table);
+		wait_table(tg, schema, table, NULL, u.buf);
+		buf_reset(&u);
 		buf_adds(&u, "SELECT pg_advisory_unlock(");
 		lock_key(tg, &u, schema, table);
 		buf_adds(&u, ")");

@@ -216,19 +216,21 @@ static void rule_load(struct rules *r, char *s, const char *where, const char *a
 	struct xwfile *x;
 	unsigned char ns[16];
 	size_t i;
+	int computed;
 
 	split_eq(s, &name, &file, where, "load-crosswalk", arg, "NAME=FILE");
 	for (i = 0; i < r->nfiles; i++)
 		if (!strcmp(r->files[i]->name, name))
 			bad(where, "load-crosswalk", arg, "crosswalk '%s' is already loaded", name);
 	/* ./uuid5:... names a file of that name */
-	if (!strncmp(file, "uuid5:", 6) && parse_ns(file + 6, ns) < 0)
+	computed = !strncmp(file, "uuid5:", 6);
+	if (computed && parse_ns(file + 6, ns) < 0)
 		bad(where, "load-crosswalk", arg, "namespace '%s' is not a UUID, dns, url, oid or x500", file + 6);
 	x = ecalloc(1, sizeof(*x));
 	x->name = estrdup(name);
 	x->path = estrdup(file);
 	keymap_init(&x->map, 16);
-	if (!strncmp(file, "uuid5:", 6)) {
+	if (computed) {
 		memcpy(x->ns, ns, 16);
 		x->computed = 1;
 		x->type = MIG_T_UUID;
