@@ -171,6 +171,56 @@ static void row_cb(void *arg, size_t n, char **v)
 	}
 }
 
+/* First value of a query's first row, into the buf arg. */
+static void first_cb(void *arg, size_t n, char **v)
+{
+	struct buf *b = arg;
+
+	if (n && !b->len)
+		buf_adds(b, v[0] ? v[0] : "");
+}
+
+/* Run one of the driver's run-lock formats; its value, or die. */
+static void run_lock_query(struct target *tg, const char *fmt, const char *run, struct buf *val)
+{
+	struct buf sql = BUF_INIT, err = BUF_INIT;
+
+	buf_addf(&sql, fmt, run);
+	buf_reset(val);
+	if (tg->ops->query(tg, sql.buf, first_cb, val, &err) < 0)
+		die(MIG_EXIT_DB, "%s: %s", tg->url.shown, err.buf);
+	buf_release(&sql);
+	buf_release(&err);
+}
+
+/*
+ * A killed run's server session can outlive its process: a COMMIT sent
+ * just before the kill is still being carried out when the rerun starts.
+ * Positions read then would be the older ones, and the rerun would load
+ * that last batch again.  So every run holds a server lock named by its
+ * run id for as long as its session lasts, and a rerun takes it before
+ * it reads a position: the wait ends when the server has ended the old
+ * session, its last transaction committed or rolled back.
+ */
+static void run_lock(const struct ckpt *ck, struct target *tg)
+{
+	const struct ckpt_sql *cs = tg->ops->ckpt;
+	struct buf v = BUF_INIT;
+
+	if (!cs->run_try)
+		return;
+	run_lock_query(tg, cs->run_try, ck->run, &v);
+	if (strcmp(v.buf, "t") && strcmp(v.buf, "1")) {
+		if (!tg->quiet)
+			warn("%s: waiting for the server to end the session of an earlier run of this load", ck->file);
+		run_lock_query(tg, cs->run_wait, ck->run, &v);
+		if (!strcmp(v.buf, "0"))
+			die(MIG_EXIT_DB, "%s: an earlier run of this load still holds %s: nothing done", ck->file,
+			    tg->url.shown);
+	}
+	buf_release(&v);
+}
+
 /* Run SQL of the checkpoint's own; a failure rolls back and dies. */
 static void ck_exec(struct target *tg, const char *sql, int in_txn)
 {
@@ -222,6 +272,7 @@ void ckpt_start(struct ckpt *ck, struct target *tg, struct ltab **tabs, size_t n
 	ck_exec(tg, sql.buf, 0);
 	if (cs->unlock)
 		ck_exec(tg, cs->unlock, 0);
+	run_lock(ck, tg);
 	/* The committed positions of this run, through the driver's own query. */
 	buf_reset(&sql);
 	buf_addf(&sql, "SELECT tag, pos, loaded, rejected, last_key, rej_bytes FROM %s WHERE run_id = '%s'", CKPT_TABLE,

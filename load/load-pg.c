@@ -353,10 +353,14 @@ static void pg_open(struct target *tg);
 
 /*
  * The advisory lock lasts to the end of the implicit transaction of the
- * one multi-statement query that creates the table.
+ * one multi-statement query that creates the table.  A run's own lock is
+ * the two-int form, under the table's name so no other lock shares it.
  */
+#define PG_RUN_KEY "hashtext('" CKPT_TABLE "'), hashtext('%s')"
 static const struct ckpt_sql pg_ckpt = {
 	.create_prefix = "SELECT pg_advisory_xact_lock(hashtext('" CKPT_TABLE "')); ",
+	.run_try = "SELECT pg_try_advisory_lock(" PG_RUN_KEY ")",
+	.run_wait = "SELECT pg_advisory_lock(" PG_RUN_KEY ")",
 };
 
 const struct tgt_ops pg_ops = {

@@ -267,8 +267,11 @@ static void sq_close(struct target *tg)
 
 static void sqlite_open(struct target *tg);
 
-/* One writer at a time: SQLite needs no lock of its own around the CREATE. */
-static const struct ckpt_sql sq_ckpt = { NULL, NULL, NULL, NULL };
+/*
+ * One writer at a time, and a killed one leaves nothing to finish (the
+ * journal rolls it back): SQLite needs no lock of its own.
+ */
+static const struct ckpt_sql sq_ckpt = { .upsert = NULL };
 
 const struct tgt_ops sqlite_ops = {
 	.exec = sq_exec,

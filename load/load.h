@@ -90,6 +90,13 @@ struct ckpt_sql {
 	const char *lock, *unlock;
 	/* Appended to a row's INSERT to replace the row there; NULL: DELETE it first. */
 	const char *upsert;
+	/*
+	 * printf formats of the run id: a query taking the run's own lock,
+	 * held by the session until it ends, without waiting (one value,
+	 * "t" or "1" if taken) and waiting for it (no error and not "0").
+	 * NULL: the target needs none (a dead writer leaves nothing behind).
+	 */
+	const char *run_try, *run_wait;
 };
 
 struct tgt_ops {

@@ -101,3 +101,69 @@ concurrent() {
 	[ -c "$BATS_TEST_TMPDIR/null" ]
 	[ ! -e "$BATS_TEST_TMPDIR/out" ]
 }
+
+# The first 50,000 rows loaded under ck.json; then a session standing in
+# for a killed run's, whose last COMMIT the server has yet to carry out:
+# it holds the run's lock, has 10,000 more rows and the moved bookkeeping
+# row in an open transaction, touches "held", and commits 2 s later.
+# A rerun that read the positions before that COMMIT would load those
+# 10,000 rows again.
+half_then_orphan() {
+	local kind=$1 url=$2 run
+	head -n 50001 s.mig >half.mig
+	run -0 mig-load -q -b 10000 -c ck.json "$url" half.mig
+	run=$(jq -r .run ck.json)
+	if [ "$kind" = pg ]; then
+		PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -h "$MIG_PG_SOCK" \
+			-p "$MIG_PG_PORT" -U postgres -d "$db" >orphan.out 2>&1 <<-SQL &
+		SELECT pg_advisory_lock(hashtext('_mig_load_checkpoint'), hashtext('$run'));
+		BEGIN;
+		INSERT INTO t SELECT i, 'v' || i FROM generate_series(50001, 60000) i;
+		UPDATE _mig_load_checkpoint SET pos = pos + 10000, loaded = loaded + 10000 WHERE run_id = '$run';
+		\! touch held
+		SELECT pg_sleep(2);
+		COMMIT;
+		SQL
+	else
+		mariadb --no-defaults -S "$MIG_MY_SOCK" -uroot "$db" >orphan.out 2>&1 <<-SQL &
+		SELECT GET_LOCK('_mig_load_checkpoint:$run', 0);
+		SET max_recursive_iterations = 10000;
+		BEGIN;
+		INSERT INTO t WITH RECURSIVE s(i) AS (SELECT 50001 UNION ALL SELECT i + 1 FROM s WHERE i < 60000)
+			SELECT i, CONCAT('v', i) FROM s;
+		UPDATE _mig_load_checkpoint SET pos = pos + 10000, loaded = loaded + 10000 WHERE run_id = '$run';
+		system touch held
+		SELECT SLEEP(2);
+		COMMIT;
+		SQL
+	fi
+	orphan=$!
+	for i in $(seq 1 200); do [ -e held ] && break; sleep 0.05; done
+	[ -e held ]
+}
+
+@test "a rerun waits for the server to end a killed run's session before it reads where to resume (PostgreSQL)" {
+	pg_newdb "$db"
+	pgq "$db" "CREATE TABLE t (id int PRIMARY KEY, v text)"
+	url=$(pg_url "$db")
+	half_then_orphan pg "$url"
+	run -0 --separate-stderr mig-load -b 10000 -c ck.json "$url" s.mig
+	wait "$orphan"
+	[[ $stderr == *"mig-load: ck.json: waiting for the server to end the session of an earlier run of this load"* ]]
+	[[ $stderr == *"(60000 records committed by an earlier run)"* ]]
+	[ "$(pgq "$db" "SELECT count(*), count(DISTINCT id), max(id) FROM t")" = "200000	200000	200000" ]
+	[ "$(pgq "$db" "SELECT pos, loaded FROM _mig_load_checkpoint")" = "200000	200000" ]
+}
+
+@test "a rerun waits for the server to end a killed run's session before it reads where to resume (MariaDB)" {
+	my_newdb "$db"
+	myq "$db" "CREATE TABLE t (id int PRIMARY KEY, v text)"
+	url=$(my_url "$db")
+	half_then_orphan my "$url"
+	run -0 --separate-stderr mig-load -b 10000 -c ck.json "$url" s.mig
+	wait "$orphan"
+	[[ $stderr == *"mig-load: ck.json: waiting for the server to end the session of an earlier run of this load"* ]]
+	[[ $stderr == *"(60000 records committed by an earlier run)"* ]]
+	[ "$(myq "$db" "SELECT count(*), count(DISTINCT id), max(id) FROM t")" = "200000	200000	200000" ]
+	[ "$(myq "$db" "SELECT pos, loaded FROM _mig_load_checkpoint")" = "200000	200000" ]
+}
