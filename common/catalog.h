@@ -107,8 +107,12 @@ struct catalog {
  * still usable) and a new transaction may succeed.
  */
 #define CAT_AGAIN (-2)
-/* How often a read is tried, and the wait before try n + 1 (10 ms, 20 ms ...). */
-#define CAT_TRIES 8
+/*
+ * How often a read is tried, and the wait before try n + 1 (10 ms,
+ * 20 ms ... 250 ms at most, some 4 s in all): a session dropping and
+ * making keys without pause can fail half the tries of a busy machine.
+ */
+#define CAT_TRIES 20
 void cat_wait(int n);
 int catalog_read(const struct dburl *u, void *conn, const char *const *tables,
 		 struct catalog *out, struct buf *err);
