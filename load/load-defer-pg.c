@@ -43,6 +43,7 @@
 
 struct saved {
 	char *schema, *table, *kind, *name, *def, *cols, *ref, *refcols, *keycols, *ord;
+	char *idxdef;	/* a key's own index (pg_get_indexdef); NULL if saved before it was kept */
 };
 
 struct savedlist {
@@ -60,7 +61,7 @@ static void collect(void *arg, size_t n, char **v)
 	struct savedlist *l = arg;
 	struct saved *s;
 
-	if (n != 10)
+	if (n != 11)
 		return;
 	l->v = ereallocarray(l->v, l->n + 1, sizeof(*l->v));
 	s = &l->v[l->n++];
@@ -74,6 +75,7 @@ static void collect(void *arg, size_t n, char **v)
 	s->refcols = dupn(v[7]);
 	s->keycols = dupn(v[8]);
 	s->ord = dupn(v[9]);
+	s->idxdef = dupn(v[10]);
 }
 
 static void free_saved(struct savedlist *l)
@@ -91,6 +93,7 @@ static void free_saved(struct savedlist *l)
 		free(l->v[i].refcols);
 		free(l->v[i].keycols);
 		free(l->v[i].ord);
+		free(l->v[i].idxdef);
 	}
 	free(l->v);
 	l->v = NULL;
@@ -152,7 +155,7 @@ static void load_saved(struct target *tg, struct savedlist *l, const char *schem
 {
 	struct buf q = BUF_INIT, err = BUF_INIT;
 
-	buf_adds(&q, "SELECT schema_name, table_name, kind, name, def, cols, ref, ref_cols, key_cols, ord FROM "
+	buf_adds(&q, "SELECT schema_name, table_name, kind, name, def, cols, ref, ref_cols, key_cols, ord, index_def FROM "
 		 DEFER_TABLE " WHERE table_name = ");
 	db_pg_lit(tg->conn, &q, table);
 	buf_adds(&q, " AND schema_name IS NOT DISTINCT FROM ");
@@ -168,16 +171,26 @@ static void load_saved(struct target *tg, struct savedlist *l, const char *schem
 	buf_release(&err);
 }
 
-/* The advisory lock key of a table: pg_advisory_lock's two-int form. */
-static void lock_key(struct target *tg, struct buf *b, const char *schema, const char *table)
+/*
+ * The advisory lock key of a table: pg_advisory_lock's two-int form.  The
+ * sessions rebuilding a table's indexes side by side hold another one, in
+ * shared mode, under REBUILD_LOCK.
+ */
+#define REBUILD_LOCK "_mig_load_rebuild"
+static void lock_key_of(struct target *tg, struct buf *b, const char *cls, const char *schema, const char *table)
 {
 	struct buf name = BUF_INIT;
 
 	buf_addf(&name, "%s.%s", schema ? schema : "", table);
-	buf_adds(b, "hashtext('" DEFER_TABLE "'), hashtext(");
+	buf_addf(b, "hashtext('%s'), hashtext(", cls);
 	db_pg_lit(tg->conn, b, name.buf);
 	buf_addc(b, ')');
 	buf_release(&name);
+}
+
+static void lock_key(struct target *tg, struct buf *b, const char *schema, const char *table)
+{
+	lock_key_of(tg, b, DEFER_TABLE, schema, table);
 }
 
 /* Take the table's lock, waiting for it (wait) or not; 1 if held. */
@@ -243,7 +256,8 @@ void pg_defer_start(struct target *tg)
 	defer_exec(tg, "SELECT pg_advisory_xact_lock(hashtext('" DEFER_TABLE "')); "
 		  "CREATE TABLE IF NOT EXISTS " DEFER_TABLE " (ord serial PRIMARY KEY, schema_name text, "
 		  "table_name text NOT NULL, kind text NOT NULL, name text NOT NULL, def text NOT NULL, "
-		  "cols text, ref text, ref_cols text, key_cols text)");
+		  "cols text, ref text, ref_cols text, key_cols text); "
+		  "ALTER TABLE " DEFER_TABLE " ADD COLUMN IF NOT EXISTS index_def text");
 }
 
 /* Without --defer-constraints: put back what a killed run left dropped. */
@@ -350,13 +364,14 @@ static void xquery(struct target *tg, const char *sql, struct rows *r)
 
 static void save_row(struct target *tg, struct buf *b, const struct cat_table *ct, const char *kind,
 		     const char *name, const char *def, const char *cols, const char *ref, const char *refcols,
-		     const char *keycols)
+		     const char *keycols, const char *idxdef)
 {
-	const char *v[] = { ct->schema, ct->name, kind, name, def, cols, ref, refcols, keycols };
+	const char *v[] = { ct->schema, ct->name, kind, name, def, cols, ref, refcols, keycols, idxdef };
 	size_t i;
 
 	buf_reset(b);
-	buf_adds(b, "INSERT INTO " DEFER_TABLE " (schema_name, table_name, kind, name, def, cols, ref, ref_cols, key_cols) VALUES (");
+	buf_adds(b, "INSERT INTO " DEFER_TABLE " (schema_name, table_name, kind, name, def, cols, ref, ref_cols, key_cols, "
+		 "index_def) VALUES (");
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		if (i)
 			buf_adds(b, ", ");
@@ -393,7 +408,7 @@ static void defer_keys(struct target *tg, const struct cat_table *ct, const char
 		struct buf where = BUF_INIT;
 
 		buf_addf(&where, "%s\n%s", v[0], v[1]);
-		save_row(tg, &b, ct, "rfk", v[2], v[3], v[4], qt, v[5], where.buf);
+		save_row(tg, &b, ct, "rfk", v[2], v[3], v[4], qt, v[5], where.buf, NULL);
 		buf_reset(&b);
 		buf_addf(&b, "ALTER TABLE %s DROP CONSTRAINT %s", rt, qn);
 		defer_exec(tg, b.buf);
@@ -402,10 +417,10 @@ static void defer_keys(struct target *tg, const struct cat_table *ct, const char
 		free(qn);
 	}
 	rows_free(&r);
-	r.ncols = 3;
+	r.ncols = 4;
 	buf_reset(&q);
 	buf_adds(&q, "SELECT k.conname, pg_get_constraintdef(k.oid), " KEYCOLS("conkey", "conrelid")
-		 " FROM pg_constraint k WHERE k.contype IN ('p', 'u') AND k.conrelid = ");
+		 ", pg_get_indexdef(k.conindid) FROM pg_constraint k WHERE k.contype IN ('p', 'u') AND k.conrelid = ");
 	db_pg_lit(tg->conn, &q, qt);
 	/* the primary key first: it is what most foreign keys reference */
 	buf_adds(&q, "::regclass ORDER BY k.contype, k.conname");
@@ -414,7 +429,7 @@ static void defer_keys(struct target *tg, const struct cat_table *ct, const char
 		char **v = &r.v[i * r.ncols];
 		char *qn = db_pg_ident(tg->conn, v[0]);
 
-		save_row(tg, &b, ct, "key", v[0], v[1], v[2], NULL, NULL, NULL);
+		save_row(tg, &b, ct, "key", v[0], v[1], v[2], NULL, NULL, NULL, v[3]);
 		buf_reset(&b);
 		buf_addf(&b, "ALTER TABLE %s DROP CONSTRAINT %s", qt, qn);
 		defer_exec(tg, b.buf);
@@ -693,6 +708,106 @@ static int try_key(struct target *tg, const struct saved *s, const char *sql, co
 	return 0;
 }
 
+/* CREATE [UNIQUE] INDEX as saved, made IF NOT EXISTS: a killed rebuild may have built it. */
+static char *index_sql(const char *def)
+{
+	const char *p = strstr(def, "INDEX ");
+	struct buf b = BUF_INIT;
+
+	if (!p || !strncmp(p + 6, "IF NOT EXISTS ", 14))
+		return estrdup(def);
+	buf_add(&b, def, (size_t)(p + 6 - def));
+	buf_adds(&b, "IF NOT EXISTS ");
+	buf_adds(&b, p + 6);
+	return buf_detach(&b, NULL);
+}
+
+/* The key whose index is built: ALTER TABLE ... ADD CONSTRAINT ... USING INDEX. */
+static void attach_sql(struct target *tg, struct buf *b, const struct saved *s)
+{
+	char *qt = pg_q(tg, s->schema, s->table), *qn = db_pg_ident(tg->conn, s->name);
+	const char *dfr = strstr(s->def, " DEFERRABLE");
+
+	buf_addf(b, "ALTER TABLE %s ADD CONSTRAINT %s %s USING INDEX %s%s", qt, qn,
+		 strncmp(s->def, "PRIMARY KEY", 11) ? "UNIQUE" : "PRIMARY KEY", qn, dfr ? dfr : "");
+	free(qt);
+	free(qn);
+}
+
+static const char *key_what(const struct saved *s)
+{
+	return strncmp(s->def, "PRIMARY KEY", 11) ? "unique constraint" : "primary key";
+}
+
+static int is_key(const struct saved *s)
+{
+	return !strcmp(s->kind, "key");
+}
+
+/* A plain index, or a key whose index is known: built by CREATE INDEX alone. */
+static int builds_apart(const struct saved *s)
+{
+	return !strcmp(s->kind, "index") || (is_key(s) && s->idxdef);
+}
+
+/*
+ * Keys and indexes over tg->rebuild_jobs sessions at once (the rows are
+ * committed): every index, a key's own included, by CREATE INDEX, which
+ * does not lock the others of its table out; then, in this session, each
+ * key takes its index (USING INDEX, no second build).  A key saved without
+ * its index's definition would hold its table against every build: then
+ * all go one after another.  Returns 0 if it did nothing.
+ */
+static int rebuild_apart(struct target *tg, struct savedlist *l, char *done, int *keyfail)
+{
+	char **sql = ecalloc(l->n ? l->n : 1, sizeof(*sql));
+	char *failed = ecalloc(l->n ? l->n : 1, 1);
+	struct buf b = BUF_INIT;
+	size_t i, nb = 0;
+
+	for (i = 0; i < l->n; i++)
+		if (is_key(&l->v[i]) && !l->v[i].idxdef)
+			goto out;
+	for (i = 0; i < l->n; i++)
+		if (builds_apart(&l->v[i])) {
+			sql[i] = index_sql(is_key(&l->v[i]) ? l->v[i].idxdef : l->v[i].def);
+			nb++;
+		}
+	if (nb < 2)
+		goto out;
+	for (i = 0; i < l->n; i++) {
+		buf_adds(&b, i ? ", " : "SELECT ");
+		buf_adds(&b, "pg_advisory_lock_shared(");
+		lock_key_of(tg, &b, REBUILD_LOCK, l->v[i].schema, l->v[i].table);
+		buf_addc(&b, ')');
+	}
+	pg_pool_run(tg, tg->rebuild_jobs, b.buf, sql, l->n, failed);
+	for (i = 0; i < l->n; i++) {
+		const struct saved *s = &l->v[i];
+
+		if (!sql[i])
+			continue;
+		if (failed[i]) {
+			report_dups(tg, s, is_key(s) ? key_what(s) : "unique index");
+			*keyfail = 1;
+			continue;
+		}
+		done[i] = 1;
+		if (is_key(s)) {
+			buf_reset(&b);
+			attach_sql(tg, &b, s);
+			defer_exec(tg, b.buf);
+		}
+	}
+out:
+	for (i = 0; i < l->n; i++)
+		free(sql[i]);
+	free(sql);
+	free(failed);
+	buf_release(&b);
+	return nb >= 2;
+}
+
 static void restore(struct target *tg, struct savedlist *l, struct rejects *rj, int *orphans)
 {
 	struct buf b = BUF_INIT, err = BUF_INIT;
@@ -700,36 +815,66 @@ static void restore(struct target *tg, struct savedlist *l, struct rejects *rj, 
 	int keyfail = 0;
 	size_t i;
 
+	/*
+	 * A killed run's side sessions live on until their CREATE INDEX ends
+	 * (the server notices the lost client only then): wait for them, or
+	 * an index they are still building would collide with ours.
+	 */
+	for (i = 0; i < l->n; i++) {
+		buf_reset(&b);
+		buf_adds(&b, "SELECT pg_advisory_lock(");
+		lock_key_of(tg, &b, REBUILD_LOCK, l->v[i].schema, l->v[i].table);
+		buf_adds(&b, "), pg_advisory_unlock(");
+		lock_key_of(tg, &b, REBUILD_LOCK, l->v[i].schema, l->v[i].table);
+		buf_addc(&b, ')');
+		defer_exec(tg, b.buf);
+	}
+	if (tg->rebuild_jobs > 1 && rebuild_apart(tg, l, done, &keyfail))
+		goto fks;
 	/* Keys first: foreign keys need the key they reference. */
 	for (i = 0; i < l->n; i++) {
 		const struct saved *s = &l->v[i];
-		char *qt, *qn;
+		char *sql;
 
-		if (strcmp(s->kind, "key"))
+		if (!is_key(s))
 			continue;
-		qt = pg_q(tg, s->schema, s->table);
-		qn = db_pg_ident(tg->conn, s->name);
 		buf_reset(&b);
-		buf_addf(&b, "ALTER TABLE %s ADD CONSTRAINT %s %s", qt, qn, s->def);
-		done[i] = try_key(tg, s, b.buf, strncmp(s->def, "PRIMARY KEY", 11) ? "unique constraint" : "primary key");
+		if (s->idxdef) {
+			sql = index_sql(s->idxdef);
+			buf_addf(&b, "%s; ", sql);
+			free(sql);
+			attach_sql(tg, &b, s);
+		} else {
+			char *qt = pg_q(tg, s->schema, s->table), *qn = db_pg_ident(tg->conn, s->name);
+
+			buf_addf(&b, "ALTER TABLE %s ADD CONSTRAINT %s %s", qt, qn, s->def);
+			free(qt);
+			free(qn);
+		}
+		done[i] = try_key(tg, s, b.buf, key_what(s));
 		if (!done[i])
-			keyfail = *orphans = 1;
-		free(qt);
-		free(qn);
+			keyfail = 1;
 	}
 	/* Then indexes: validating a foreign key wants the referenced side indexed. */
 	for (i = 0; i < l->n; i++) {
+		char *sql;
+
 		if (strcmp(l->v[i].kind, "index"))
 			continue;
+		sql = index_sql(l->v[i].def);
 		if (!strncmp(l->v[i].def, "CREATE UNIQUE", 13)) {
-			done[i] = try_key(tg, &l->v[i], l->v[i].def, "unique index");
+			done[i] = try_key(tg, &l->v[i], sql, "unique index");
 			if (!done[i])
-				keyfail = *orphans = 1;
+				keyfail = 1;
 		} else {
-			defer_exec(tg, l->v[i].def);
+			defer_exec(tg, sql);
 			done[i] = 1;
 		}
+		free(sql);
 	}
+fks:
+	if (keyfail)
+		*orphans = 1;
 	for (i = 0; i < l->n; i++) {
 		const struct saved *s = &l->v[i];
 		struct saved o = *s;

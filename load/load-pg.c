@@ -22,7 +22,7 @@ struct pgtab {
 	char *clear;		/* upsert: empty the staging table */
 };
 
-static int pg_error(PGconn *c, PGresult *res, int show, struct buf *err, unsigned long long *badrow, int *data)
+int pg_error(PGconn *c, PGresult *res, int show, struct buf *err, unsigned long long *badrow, int *data)
 {
 	const char *m = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	const char *d = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;

@@ -193,6 +193,11 @@ struct target {
 	int data_err;		/* the last failure was about a row's data */
 	int ckpt;		/* --checkpoint: files are appended in place (csv) */
 	int csv_only;		/* --copy-format=csv: no binary COPY (PostgreSQL) */
+	/*
+	 * --jobs: sessions that rebuild deferred indexes at once; set only
+	 * once the rows are committed (other sessions must see them).
+	 */
+	int rebuild_jobs;
 	void *priv;		/* driver-wide state */
 };
 
@@ -312,6 +317,21 @@ struct orphan_ctx {
 };
 /* The query callback (arg: a struct orphan_ctx) counting and rejecting each row. */
 void defer_orphan_row(void *arg, size_t n, char **v);
+
+/*
+ * load-pg.c: a failed result's message into err (row values hidden unless
+ * show), the bad COPY line into *badrow, whether the rows are at fault
+ * (SQLSTATE class 22 or 23) into *data; returns -1.
+ */
+int pg_error(PGconn *c, PGresult *res, int show, struct buf *err, unsigned long long *badrow, int *data);
+/*
+ * load-pgpool.c: run the n statements sql[i] (NULL: skip) each on its own
+ * over up to jobs more sessions of tg's server at once, each statement its
+ * own transaction, after setup in each session.  failed[i] is set for a
+ * statement that failed on the rows' data (SQLSTATE 22 or 23); any other
+ * failure dies (exit 3).
+ */
+void pg_pool_run(struct target *tg, int jobs, const char *setup, char **sql, size_t n, char *failed);
 
 /* load-defer-pg.c and load-defer-my.c: the drivers' defer_* members */
 void pg_defer_start(struct target *tg);

@@ -31,6 +31,7 @@
 
 static struct std_opts so = STD_OPTS_INIT;	/* so.max_rejects >= 0: --max-rejects given */
 static long long opt_batch;
+static int opt_jobs = 1;
 static int opt_dry_run, opt_truncate, opt_defer, opt_defer_keys;
 static int opt_upsert, opt_insert_only;
 static const char *opt_upsert_key, *opt_keep_cols;
@@ -71,6 +72,7 @@ static const struct mig_opt options[] = {
 	{ O_KEEP_COLS, 0, "keep-columns", required_argument, "COLS", "--upsert: never overwrite the columns COLS", NULL },
 	{ 'T', 0, "truncate", optional_argument, "cascade", "empty each table (and those referencing it) before its first row", NULL },
 	{ 'D', 0, "defer-constraints", optional_argument, "fk|all", "check constraints after the rows are in", NULL },
+	{ 'j', 'j', "jobs", required_argument, "N", "rebuild deferred keys and indexes over N sessions at once (PostgreSQL)", NULL },
 	{ O_COPY_FORMAT, 0, "copy-format", required_argument, "auto|csv", "PostgreSQL: binary COPY where every column has a binary form (auto), or CSV always", NULL },
 	STD_OPTS_REJECTS,
 	STD_OPTS_STATS,
@@ -789,6 +791,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'b': opt_batch = estrtonum(optarg, 1, LLONG_MAX, "batch size"); break;
 		case 'c': cx.ck.file = optarg; break;
+		case 'j': opt_jobs = (int)estrtonum(optarg, 1, 64, "jobs"); break;
 		case 'n': opt_dry_run = 1; break;
 		case O_TABLE: add_table_opt(optarg); break;
 		case 'U': opt_upsert = 1; opt_upsert_key = optarg; break;
@@ -922,6 +925,15 @@ int main(int argc, char **argv)
 		die(MIG_EXIT_DATA, "%s (nothing committed since the last checkpoint)", mig_reader_error(cx.r));
 	}
 	flush_all(&cx);
+	/*
+	 * Other sessions can rebuild the indexes side by side only once they
+	 * see the rows: so a batched load commits its last rows first.  One
+	 * transaction (no --batch-size) rebuilds them in that transaction.
+	 */
+	if (opt_defer && opt_jobs > 1 && opt_batch && cx.tg.defer && !trunc_hold(&cx.tr)) {
+		commit(&cx, 0);
+		cx.tg.rebuild_jobs = opt_jobs;
+	}
 	if (opt_defer)
 		defer_finish(&cx.tg, cx.order, cx.ntabs, cx.rj, &cx.orphans);
 	/* Rows committed must be rows received, less rejects: say so loudly if not. */

@@ -64,6 +64,34 @@ defs() {
 	[ "$(pgq "$db" "SELECT count(*) FROM _mig_load_deferred")" = 0 ]
 }
 
+@test "=all --jobs 3: killed three times, rerun: rows once, definitions identical" {
+	make_tables
+	defs >"$BATS_TEST_TMPDIR/before"
+	load_kill3 --defer-constraints=all --jobs 3 -b 10000 -c "$ck" "$url" "$in"
+	run -0 --separate-stderr mig-load -q --defer-constraints=all --jobs 3 -b 10000 -c "$ck" "$url" "$in"
+	[ "$(pgq "$db" "SELECT count(*), count(DISTINCT id), sum(id) FROM big")" = "200000	200000	20000123754" ]
+	defs >"$BATS_TEST_TMPDIR/after"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	[ "$(pgq "$db" "SELECT count(*) FROM _mig_load_deferred")" = 0 ]
+}
+
+@test "=all: a rebuild killed after some indexes were built is finished by the rerun, with --jobs or without" {
+	for jobs in 1 2; do
+		make_tables
+		defs >"$BATS_TEST_TMPDIR/before"
+		load_kill_after_batch --defer-constraints=all -b 20000 -c "$ck" "$url" "$in"
+		# what a killed rebuild leaves: the key's index and a plain one built, their definitions still saved
+		pgq "$db" "DELETE FROM big; CREATE UNIQUE INDEX big_pk ON big (id); CREATE INDEX big_lv ON big (lower(v))"
+		[ "$(pgq "$db" "SELECT count(*) FROM _mig_load_deferred")" = 6 ]
+		rm -f "$ck"
+		run -0 --separate-stderr mig-load -q --defer-constraints=all --jobs "$jobs" -b 20000 -c "$ck" "$url" "$in"
+		defs >"$BATS_TEST_TMPDIR/after"
+		assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+		[ "$(pgq "$db" "SELECT count(*) FROM _mig_load_deferred")" = 0 ]
+		[ "$(pgq "$db" "SELECT count(*), count(DISTINCT id) FROM big")" = "200000	200000" ]
+	done
+}
+
 @test "=all: a run without the option restores keys a killed run left dropped" {
 	make_tables
 	defs >"$BATS_TEST_TMPDIR/before"
@@ -104,10 +132,18 @@ defs() {
 	p,6,,6
 	p,7,,7
 	EOF
-	run -1 --separate-stderr mig-load -q --defer-constraints=all -c "$ck" "$url" "$BATS_TEST_TMPDIR/in"
-	[ "$stderr" = 'mig-load: p: primary key p_pk ("id"): 1 keys appear more than once (2 rows); not re-created, its definition stays in _mig_load_deferred: remove the duplicates and run mig-load again
+	dups='mig-load: p: primary key p_pk ("id"): 1 keys appear more than once (2 rows); not re-created, its definition stays in _mig_load_deferred: remove the duplicates and run mig-load again
 mig-load: p: unique constraint p_email_key ("email"): 1 keys appear more than once (3 rows); not re-created, its definition stays in _mig_load_deferred: remove the duplicates and run mig-load again
-mig-load: a: foreign key a_pid: not re-created (there is no unique constraint matching given keys for referenced table "p"); its definition stays in _mig_load_deferred' ]
+mig-load: a: foreign key a_pid: not re-created (there is no unique constraint matching given keys for referenced table "p"); its definition stays in _mig_load_deferred'
+	# built side by side, the keys fail and are reported as one after another
+	run -1 --separate-stderr mig-load -q --defer-constraints=all --jobs 2 -b 3 -c "$ck.j" "$url" "$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = "$dups" ]
+	[ "$(pgq "$db" "SELECT string_agg(kind || ' ' || name, ', ' ORDER BY ord) FROM _mig_load_deferred")" = \
+		'rfk a_pid, key p_pk, key p_email_key' ]
+	pgq "$db" "TRUNCATE p; DROP TABLE _mig_load_deferred; ALTER TABLE p ADD CONSTRAINT p_pk PRIMARY KEY (id);
+		ALTER TABLE p ADD CONSTRAINT p_email_key UNIQUE (email); ALTER TABLE a ADD CONSTRAINT a_pid FOREIGN KEY (pid) REFERENCES p"
+	run -1 --separate-stderr mig-load -q --defer-constraints=all -c "$ck" "$url" "$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = "$dups" ]
 	[ "$(pgq "$db" "SELECT count(*) FROM p")" = 7 ]
 	[ "$(pgq "$db" "SELECT string_agg(kind || ' ' || name, ', ' ORDER BY ord) FROM _mig_load_deferred")" = \
 		'rfk a_pid, key p_pk, key p_email_key' ]

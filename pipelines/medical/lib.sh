@@ -193,6 +193,8 @@ load_table() {
 	all) if [ -n "${UPSERT:-}" ]; then opts+=(--defer-constraints); else opts+=(--defer-constraints=all); fi ;;
 	*) opts+=(--defer-constraints) ;;
 	esac
+	# REBUILD_JOBS=N: the deferred indexes rebuilt over N sessions at once.
+	if [ -n "${DEFER:-}" ] && [ -n "${REBUILD_JOBS:-}" ]; then opts+=(--jobs "$REBUILD_JOBS"); fi
 	log "$t: load into $(db_kind "$DST") target"
 	mig-load -q -b "${BATCH:-50000}" -c "$RUN/checkpoints/$t.json" "${opts[@]}" \
 		"$DST" "$S/$t.csv" > "$S/$t.loaded.csv"
