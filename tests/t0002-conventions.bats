@@ -10,7 +10,7 @@ TOOLS="mig-extract mig-split mig-map mig-rekey mig-load mig-verify"
 # The convention table: each short letter, the long option it spells.
 # mig-verify's rules are its checks, hence --check beside --rule.
 declare -gA MEANING=(
-	[a]=audit [b]=batch-size [c]=checkpoint [d]=dedupe [e]="rule check" [f]=file
+	[a]=audit [b]=batch-size [c]=checkpoint [d]=dedupe [e]="rule check" [f]=file [j]=jobs
 	[h]=help [k]=key [l]=load-crosswalk [m]=on-missing [n]=dry-run [q]=quiet
 	[r]=ref [s]=source [t]=target [u]=unique [v]=stats [w]=where [x]=crosswalk
 	[F]=format [Q]=query [V]=version
