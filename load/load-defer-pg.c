@@ -257,7 +257,14 @@ void pg_defer_start(struct target *tg)
 		  "CREATE TABLE IF NOT EXISTS " DEFER_TABLE " (ord serial PRIMARY KEY, schema_name text, "
 		  "table_name text NOT NULL, kind text NOT NULL, name text NOT NULL, def text NOT NULL, "
 		  "cols text, ref text, ref_cols text, key_cols text); "
-		  "ALTER TABLE " DEFER_TABLE " ADD COLUMN IF NOT EXISTS index_def text");
+		  /*
+		   * A table made before keys kept their index's definition gets the
+		   * column; only then, as ALTER TABLE (IF NOT EXISTS or not) waits
+		   * for every live run that has touched the table.
+		   */
+		  "DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '" DEFER_TABLE "'::regclass "
+		  "AND attname = 'index_def' AND NOT attisdropped) THEN ALTER TABLE " DEFER_TABLE
+		  " ADD COLUMN index_def text; END IF; END$$");
 }
 
 /* Without --defer-constraints: put back what a killed run left dropped. */

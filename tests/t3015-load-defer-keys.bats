@@ -92,6 +92,21 @@ defs() {
 	done
 }
 
+@test "=all: a key saved by an older mig-load (no index definition kept) comes back; the table gains the column" {
+	pg_newdb "$db"
+	url=$(pg_url "$db")
+	pgq "$db" "CREATE TABLE k (id int NOT NULL, v text);
+		CREATE TABLE _mig_load_deferred (ord serial PRIMARY KEY, schema_name text, table_name text NOT NULL,
+			kind text NOT NULL, name text NOT NULL, def text NOT NULL, cols text, ref text, ref_cols text, key_cols text);
+		INSERT INTO _mig_load_deferred (schema_name, table_name, kind, name, def, cols) VALUES ('public', 'k', 'key', 'k_pk', 'PRIMARY KEY (id)', 'id')"
+	printf '@k,id:int,v:text\nk,1,a\nk,2,b\n' >"$BATS_TEST_TMPDIR/k"
+	run -0 --separate-stderr mig-load -q --defer-constraints=all --jobs 2 -b 1 -c "$ck" "$url" "$BATS_TEST_TMPDIR/k"
+	[ "$(pgq "$db" "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'k'::regclass")" = "k_pk	PRIMARY KEY (id)" ]
+	[ "$(pgq "$db" "SELECT count(*) FROM _mig_load_deferred")" = 0 ]
+	[ "$(pgq "$db" "SELECT count(*) FROM information_schema.columns WHERE table_name = '_mig_load_deferred' AND column_name = 'index_def'")" = 1 ]
+	[ "$(pgq "$db" "SELECT count(*) FROM k")" = 2 ]
+}
+
 @test "=all: a run without the option restores keys a killed run left dropped" {
 	make_tables
 	defs >"$BATS_TEST_TMPDIR/before"

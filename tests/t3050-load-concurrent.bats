@@ -105,8 +105,12 @@ start_a() {
 	second=$!
 	mig-load -q --defer-constraints --upsert "$url" < <(rows a 50) >/dev/null 2>"$BATS_TEST_TMPDIR/third.err" 7>&- &
 	third=$!
-	sleep 1
-	# waiting for the first, not loading under it
+	# both waiting for the first's lock (under ASan a second can pass before they start), not loading under it
+	for i in $(seq 1 300); do
+		[ "$(pgq "$db" "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")" = 2 ] && break
+		sleep 0.1
+	done
+	[ "$(pgq "$db" "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")" = 2 ]
 	kill -0 "$second"
 	kill -0 "$third"
 	exec 7>&-
