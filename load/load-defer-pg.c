@@ -505,25 +505,7 @@ void pg_defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *
 		qn = db_pg_ident(tg->conn, fk->name);
 		kc = ct->pk ? joinnl(ct->pk->cols, ct->pk->ncols) : NULL;
 
-		buf_reset(&b);
-		buf_adds(&b, "INSERT INTO " DEFER_TABLE " (schema_name, table_name, kind, name, def, cols, ref, ref_cols, key_cols) VALUES (");
-		db_pg_lit(tg->conn, &b, ct->schema);
-		buf_adds(&b, ", ");
-		db_pg_lit(tg->conn, &b, ct->name);
-		buf_adds(&b, ", 'fk', ");
-		db_pg_lit(tg->conn, &b, fk->name);
-		buf_adds(&b, ", ");
-		db_pg_lit(tg->conn, &b, fk->def);
-		buf_adds(&b, ", ");
-		db_pg_lit(tg->conn, &b, cols);
-		buf_adds(&b, ", ");
-		db_pg_lit(tg->conn, &b, ref);
-		buf_adds(&b, ", ");
-		db_pg_lit(tg->conn, &b, rc);
-		buf_adds(&b, ", ");
-		db_pg_lit(tg->conn, &b, kc);
-		buf_adds(&b, ")");
-		defer_exec(tg, b.buf);
+		save_row(tg, &b, ct, "fk", fk->name, fk->def, cols, ref, rc, kc, NULL);
 		buf_reset(&b);
 		buf_addf(&b, "ALTER TABLE %s DROP CONSTRAINT %s", qt, qn);
 		defer_exec(tg, b.buf);
@@ -545,22 +527,10 @@ void pg_defer_table(struct target *tg, struct ltab *t, struct rejects *rj, int *
 			free(qi);
 			continue;
 		}
-		buf_reset(&b);
 		/* the columns, for counting duplicates should a unique one fail */
 		cols = ix->ncols ? joinnl(ix->cols, ix->ncols) : NULL;
-		buf_adds(&b, "INSERT INTO " DEFER_TABLE " (schema_name, table_name, kind, name, def, cols) VALUES (");
-		db_pg_lit(tg->conn, &b, ct->schema);
-		buf_adds(&b, ", ");
-		db_pg_lit(tg->conn, &b, ct->name);
-		buf_adds(&b, ", 'index', ");
-		db_pg_lit(tg->conn, &b, ix->name);
-		buf_adds(&b, ", ");
-		db_pg_lit(tg->conn, &b, ix->def);
-		buf_adds(&b, ", ");
-		db_pg_lit(tg->conn, &b, cols);
-		buf_adds(&b, ")");
+		save_row(tg, &b, ct, "index", ix->name, ix->def, cols, NULL, NULL, NULL, NULL);
 		free(cols);
-		defer_exec(tg, b.buf);
 		buf_reset(&b);
 		buf_addf(&b, "DROP INDEX %s", qi);
 		defer_exec(tg, b.buf);
