@@ -185,6 +185,10 @@ mig-load: p: p_email_key: key ("email")=(ann@example.org) in 3 rows' ]
 	[ "$stderr" = 'mig-load: --defer-constraints=keys: fk or all expected' ]
 	run -2 --separate-stderr mig-load --defer-constraints=all csv:"$BATS_TEST_TMPDIR/o" </dev/null
 	[[ "$stderr" == *"--upsert, --insert-only and --defer-constraints need a database target" ]]
+	# --jobs counts sessions: 1 to 64
+	run -2 --separate-stderr mig-load --jobs 0 --defer-constraints=all postgresql:///nowhere </dev/null
+	[ "$stderr" = "mig-load: invalid jobs '0': expected a number from 1 to 64" ]
+	run -2 mig-load --jobs 65 --defer-constraints=all postgresql:///nowhere </dev/null
 }
 
 @test "=all on MariaDB and SQLite: keys stay live, rows load" {

@@ -142,28 +142,25 @@ half_then_orphan() {
 	[ -e held ]
 }
 
-@test "a rerun waits for the server to end a killed run's session before it reads where to resume (PostgreSQL)" {
-	pg_newdb "$db"
-	pgq "$db" "CREATE TABLE t (id int PRIMARY KEY, v text)"
-	url=$(pg_url "$db")
-	half_then_orphan pg "$url"
+# half_then_orphan, then the rerun; q: pgq or myq for the target.
+rerun_after_orphan() {
+	local kind=$1 q=$2 url=$3
+	$q "$db" "CREATE TABLE t (id int PRIMARY KEY, v text)"
+	half_then_orphan "$kind" "$url"
 	run -0 --separate-stderr mig-load -b 10000 -c ck.json "$url" s.mig
 	wait "$orphan"
 	[[ $stderr == *"mig-load: ck.json: waiting for the server to end the session of an earlier run of this load"* ]]
 	[[ $stderr == *"(60000 records committed by an earlier run)"* ]]
-	[ "$(pgq "$db" "SELECT count(*), count(DISTINCT id), max(id) FROM t")" = "200000	200000	200000" ]
-	[ "$(pgq "$db" "SELECT pos, loaded FROM _mig_load_checkpoint")" = "200000	200000" ]
+	[ "$($q "$db" "SELECT count(*), count(DISTINCT id), max(id) FROM t")" = "200000	200000	200000" ]
+	[ "$($q "$db" "SELECT pos, loaded FROM _mig_load_checkpoint")" = "200000	200000" ]
+}
+
+@test "a rerun waits for the server to end a killed run's session before it reads where to resume (PostgreSQL)" {
+	pg_newdb "$db"
+	rerun_after_orphan pg pgq "$(pg_url "$db")"
 }
 
 @test "a rerun waits for the server to end a killed run's session before it reads where to resume (MariaDB)" {
 	my_newdb "$db"
-	myq "$db" "CREATE TABLE t (id int PRIMARY KEY, v text)"
-	url=$(my_url "$db")
-	half_then_orphan my "$url"
-	run -0 --separate-stderr mig-load -b 10000 -c ck.json "$url" s.mig
-	wait "$orphan"
-	[[ $stderr == *"mig-load: ck.json: waiting for the server to end the session of an earlier run of this load"* ]]
-	[[ $stderr == *"(60000 records committed by an earlier run)"* ]]
-	[ "$(myq "$db" "SELECT count(*), count(DISTINCT id), max(id) FROM t")" = "200000	200000	200000" ]
-	[ "$(myq "$db" "SELECT pos, loaded FROM _mig_load_checkpoint")" = "200000	200000" ]
+	rerun_after_orphan my myq "$(my_url "$db")"
 }
