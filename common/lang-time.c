@@ -11,6 +11,7 @@
  * twice (autumn) takes its first occurrence.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,12 +359,79 @@ static int offset_to_utc(struct when *w, const char **why)
 	return utc_set(w, utc_seconds(w) - w->off, why);
 }
 
+/*
+ * Whether the n (10 or 19) bytes at s have the shape "dddd-dd-dd dd:dd:dd"
+ * (d a digit), eight bytes at a time: the separators compared whole, a
+ * digit's high nibble compared with 3 and its low one checked <= 9 by
+ * adding 6 (a carry into bit 4 means 10..15).  The masks are loaded from
+ * byte strings the way the text is, so byte order does not matter.
+ */
+static int shaped(const char *s, size_t n)
+{
+	static const char want[] = "\x30\x30\x30\x30-\x30\x30-\x30\x30 \x30\x30:\x30\x30:\x30\x30";
+	static const char high[] = "\xf0\xf0\xf0\xf0\xff\xf0\xf0\xff\xf0\xf0\xff\xf0\xf0\xff\xf0\xf0\xff\xf0\xf0";
+	static const char low[] = "\x0f\x0f\x0f\x0f\0\x0f\x0f\0\x0f\x0f\0\x0f\x0f\0\x0f\x0f\0\x0f\x0f";
+	static const char six[] = "\x06\x06\x06\x06\0\x06\x06\0\x06\x06\0\x06\x06\0\x06\x06\0\x06\x06";
+	static const char tens[] = "\x10\x10\x10\x10\0\x10\x10\0\x10\x10\0\x10\x10\0\x10\x10\0\x10\x10";
+	/* bytes 0..7 and 2..9 of a date; 0..7, 8..15 and 11..18 of a timestamp */
+	static const size_t at[2][3] = { { 0, 2, 2 }, { 0, 8, 11 } };
+	uint64_t bad = 0;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		size_t o = at[n == 19][i];
+		uint64_t x, w, h, l, a, t;
+
+		memcpy(&x, s + o, 8), memcpy(&w, want + o, 8), memcpy(&h, high + o, 8);
+		memcpy(&l, low + o, 8), memcpy(&a, six + o, 8), memcpy(&t, tens + o, 8);
+		bad |= ((x & h) ^ w) | (((x & l) + a) & t);
+	}
+	return !bad;
+}
+
+static int two(const char *s)
+{
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/*
+ * Most values already are canonical: "YYYY-MM-DD" for a date, "YYYY-MM-DD
+ * HH:MM:SS" for a timestamp, or for a moment read in UTC.  Those are
+ * checked in place and copied, the text the parse would give, without it.
+ * 0 if done, 1 if the value needs the parse.
+ */
+static int canonical(const char *s, size_t n, int fmt, int to, const char *zone, struct buf *out)
+{
+	char t[22];
+	long y;
+	int mo, d;
+
+	if (fmt != TF_ISO || (n != 10 && n != 19) || !shaped(s, n))
+		return 1;
+	if (n == 10 && to != TO_DATE)
+		return 1;
+	if (to == TO_TIMESTAMPTZ && strcmp(zone, "UTC") && strcmp(zone, "Etc/UTC"))
+		return 1;
+	y = two(s) * 100 + two(s + 2), mo = two(s + 5), d = two(s + 8);
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mdays(y, mo))
+		return 1;
+	if (n == 19 && (two(s + 11) > 23 || two(s + 14) > 59 || two(s + 17) > 59))
+		return 1;
+	/* one buf_add: the text and its zone */
+	memcpy(t, s, n);
+	memcpy(t + 19, "+00", 3);
+	buf_add(out, t, to == TO_DATE ? 10 : to == TO_TIMESTAMP ? 19 : 22);
+	return 0;
+}
+
 int map_time(const char *s, size_t n, int fmt, int to, const char *zone, void *tz, struct buf *out,
 	     const char **why)
 {
 	const char *p = s, *e = s + n;
 	struct when w;
 
+	if (!canonical(s, n, fmt, to, zone, out))
+		return 0;
 	memset(&w, 0, sizeof(w));
 	while (p < e && *p == ' ')
 		p++;
