@@ -1,36 +1,47 @@
 /*
- * uuid5.c - version 5 UUIDs over OpenSSL's SHA-1.
+ * uuid5.c - version 5 UUIDs over Nettle's SHA-1.
  */
-#include <openssl/evp.h>
+#include <nettle/sha1.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
 #include "uuid5.h"
 #include "banned.h"
 
+/* The state after a namespace's 16 bytes: a key starts from a copy. */
+struct prefix {
+	unsigned char ns[16];
+	struct sha1_ctx ctx;
+};
+
 void uuid5_init(struct uuid5 *u)
 {
-	u->ctx = EVP_MD_CTX_new();
-	u->md = EVP_MD_fetch(NULL, "SHA1", NULL);
-	if (!u->ctx || !u->md)
-		die(MIG_EXIT_SYSTEM, "OpenSSL has no SHA-1 for UUID v5 keys");
+	u->pre = NULL;
 }
 
 void uuid5_free(struct uuid5 *u)
 {
-	EVP_MD_CTX_free(u->ctx);
-	EVP_MD_free(u->md);
-	u->ctx = u->md = NULL;
+	free(u->pre);
+	u->pre = NULL;
 }
 
 void uuid5_make(struct uuid5 *u, const unsigned char ns[16], const char *name, size_t n, unsigned char out[16])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned len;
+	struct prefix *p = u->pre;
+	struct sha1_ctx c;
+	unsigned char md[SHA1_DIGEST_SIZE];
 
-	if (!EVP_DigestInit_ex(u->ctx, u->md, NULL) || !EVP_DigestUpdate(u->ctx, ns, 16) ||
-	    !EVP_DigestUpdate(u->ctx, name, n) || !EVP_DigestFinal_ex(u->ctx, md, &len))
-		die(MIG_EXIT_SYSTEM, "OpenSSL's SHA-1 failed");
+	if (!p || memcmp(p->ns, ns, 16)) {
+		if (!p)
+			u->pre = p = emalloc(sizeof(*p));
+		memcpy(p->ns, ns, 16);
+		sha1_init(&p->ctx);
+		sha1_update(&p->ctx, 16, ns);
+	}
+	c = p->ctx;
+	sha1_update(&c, n, (const unsigned char *)name);
+	sha1_digest(&c, sizeof(md), md);
 	memcpy(out, md, 16);
 	out[6] = (unsigned char)((out[6] & 0x0f) | 0x50);
 	out[8] = (unsigned char)((out[8] & 0x3f) | 0x80);

@@ -3,9 +3,10 @@
  * UUID and a name), for mig-map's uuid5() and mig-rekey's uuid5 keys, and
  * the parse of a UUID's text that they and mig-load's binary COPY share.
  *
- * One digest context is kept for a run and reused for every key: the
- * SHA-1 is OpenSSL's, about twice libuuid's speed per key, and a context
- * made once costs nothing per key.  uuid5_free releases it.
+ * The SHA-1 is Nettle's (the CPU's SHA instructions where it has them):
+ * a plain struct, so the state after the namespace is kept for the run and
+ * each key starts from a copy of it, with nothing allocated per key.
+ * uuid5_init starts with no state; uuid5_free releases it.
  */
 #ifndef MIG_UUID5_H
 #define MIG_UUID5_H
@@ -13,8 +14,7 @@
 #include <stddef.h>
 
 struct uuid5 {
-	void *ctx;		/* EVP_MD_CTX */
-	void *md;		/* EVP_MD, SHA-1 */
+	void *pre;		/* the last namespace and SHA-1 state after it */
 };
 
 void uuid5_init(struct uuid5 *u);

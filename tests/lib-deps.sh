@@ -5,7 +5,7 @@
 set -eu
 
 pkgs="gcc make libc6-dev pkg-config libcsv-dev libjansson-dev libpq-dev libmariadb-dev
-libsqlite3-dev uuid-dev libssl-dev libcrypt-dev libxxhash-dev postgresql mariadb-server valgrind
+libsqlite3-dev uuid-dev nettle-dev libcrypt-dev libxxhash-dev postgresql mariadb-server valgrind
 mariadb-client sqlite3 bats mandoc jq python3 time libxml2-utils chromium parallel openssh-server
 openssh-client iproute2 openssl $*"
 
