@@ -10,5 +10,7 @@
 long long days_from_civil(long long y, int m, int d);
 /* The date of day z counted from 1970-01-01. */
 void civil_from_days(long long z, long long *y, int *m, int *d);
+/* How many days month m (1-12) of year y has. */
+int days_in_month(long long y, int m);
 
 #endif

@@ -75,18 +75,6 @@ static int num(const char **pp, const char *e, int min, int max, long *v)
 	return 0;
 }
 
-static int leap(long y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int mdays(long y, int m)
-{
-	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	return m == 2 && leap(y) ? 29 : dm[m - 1];
-}
-
 /* The UTC second of w read as UTC, and back; no libc zone machinery. */
 static long long utc_seconds(const struct when *w)
 {
@@ -141,7 +129,7 @@ static int parse_date(const char **pp, const char *e, int fmt, struct when *w, c
 		w->d = (int)(fmt == TF_DMY ? a : b);
 		w->mo = (int)(fmt == TF_DMY ? b : a);
 	}
-	if (w->y < 1 || w->mo < 1 || w->mo > 12 || w->d < 1 || w->d > mdays(w->y, w->mo)) {
+	if (w->y < 1 || w->mo < 1 || w->mo > 12 || w->d < 1 || w->d > days_in_month(w->y, w->mo)) {
 		*why = "no such date";
 		return -1;
 	}
@@ -413,7 +401,7 @@ static int canonical(const char *s, size_t n, int fmt, int to, const char *zone,
 	if (to == TO_TIMESTAMPTZ && strcmp(zone, "UTC") && strcmp(zone, "Etc/UTC"))
 		return 1;
 	y = two(s) * 100 + two(s + 2), mo = two(s + 5), d = two(s + 8);
-	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mdays(y, mo))
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
 		return 1;
 	if (n == 19 && (two(s + 11) > 23 || two(s + 14) > 59 || two(s + 17) > 59))
 		return 1;

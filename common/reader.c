@@ -116,6 +116,7 @@ struct mig_reader *mig_reader_fdopen(int fd, const char *name, unsigned flags)
 		die(MIG_EXIT_SYSTEM, "out of memory");
 	csv_set_space_func(&r->csv, space_none);
 	csv_set_term_func(&r->csv, term_lf);
+	pipe_widen(fd);
 	return r;
 }
 

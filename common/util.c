@@ -1,8 +1,10 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -219,3 +221,17 @@ const signed char hex_digit[256] = {
 	X16, X16, X16, X16, X16, X16, X16, X16,
 };
 #undef X16
+
+void pipe_widen(int fd)
+{
+	struct stat st;
+
+	/*
+	 * A pipe holds 64 KiB by default: a writer flushing 256 KiB at a time
+	 * then blocks and wakes the reader four times per flush.  1 MiB (the
+	 * default pipe-max-size, so no privilege needed) lets each flush and
+	 * each read go in one call; if the kernel refuses, the pipe stays.
+	 */
+	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
+		(void)fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+}

@@ -75,6 +75,8 @@ _Noreturn void print_version(void);
 
 /* Write all of buf to fd; -1 with errno on failure. */
 int write_all(int fd, const void *buf, size_t len);
+/* Make a pipe hold 1 MiB if fd is one; anything else is left alone. */
+void pipe_widen(int fd);
 
 /*
  * Read a rules file line by line: call fn for every line that is not blank

@@ -65,6 +65,7 @@ struct mig_writer *mig_writer_new(int fd, const char *name, enum mig_format fmt,
 	buf_init(&w->err);
 	buf_init(&w->tmp);
 	buf_grow(&w->out, OUT_FLUSH + 4096);
+	pipe_widen(fd);
 	return w;
 }
 

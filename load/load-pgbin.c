@@ -98,25 +98,29 @@ csv:
 	return NULL;
 }
 
-static void put16(struct buf *b, uint16_t v)
+/* Writers at a cursor into room pgbin_row made beforehand. */
+static unsigned char *put16(unsigned char *p, uint16_t v)
 {
-	unsigned char c[2] = { (unsigned char)(v >> 8), (unsigned char)v };
-
-	buf_add(b, c, 2);
+	p[0] = (unsigned char)(v >> 8), p[1] = (unsigned char)v;
+	return p + 2;
 }
 
-static void put32(struct buf *b, uint32_t v)
+static unsigned char *put32(unsigned char *p, uint32_t v)
 {
-	unsigned char c[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16), (unsigned char)(v >> 8),
-			       (unsigned char)v };
-
-	buf_add(b, c, 4);
+	p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
+	return p + 4;
 }
 
-static void put64(struct buf *b, uint64_t v)
+static unsigned char *put64(unsigned char *p, uint64_t v)
 {
-	put32(b, (uint32_t)(v >> 32));
-	put32(b, (uint32_t)v);
+	return put32(put32(p, (uint32_t)(v >> 32)), (uint32_t)v);
+}
+
+static unsigned char *put_bytes(unsigned char *p, const void *v, size_t n)
+{
+	memcpy(p, v, n);
+	return p + n;
 }
 
 /* Digits s[0..n) as a number; -1 if any is not a digit. */
@@ -159,8 +163,7 @@ static int parse_int(const char *s, size_t n, int64_t lo, int64_t hi, int64_t *o
 /* YYYY-MM-DD: days since 2000-01-01; -1 if not that form, -2 if no such day. */
 static int parse_date(const char *s, size_t n, int32_t *days)
 {
-	long long y, m, d, z, y2;
-	int m2, d2;
+	long long y, m, d;
 
 	if (n != 10 || s[4] != '-' || s[7] != '-')
 		return -1;
@@ -169,13 +172,9 @@ static int parse_date(const char *s, size_t n, int32_t *days)
 	d = digits(s + 8, 2);
 	if (y < 0 || m < 0 || d < 0)
 		return -1;
-	if (y < 1 || m < 1 || m > 12 || d < 1 || d > 31)
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, (int)m))
 		return -2;
-	z = days_from_civil(y, (int)m, (int)d);
-	civil_from_days(z, &y2, &m2, &d2);
-	if (y2 != y || m2 != m || d2 != d)
-		return -2;
-	*days = (int32_t)(z - PG_EPOCH_DAYS);
+	*days = (int32_t)(days_from_civil(y, (int)m, (int)d) - PG_EPOCH_DAYS);
 	return 0;
 }
 
@@ -255,25 +254,26 @@ static const char *kind_name(enum pgbin k)
 }
 
 /*
- * One value; 0, or what is wrong, in the server's words (less the value):
- * -1 invalid input syntax, -2 out of range for the type, -3 a date or
- * time field out of range.
+ * One value at *pp, which moves past it; 0, or what is wrong, in the
+ * server's words (less the value): -1 invalid input syntax, -2 out of
+ * range for the type, -3 a date or time field out of range.  The room
+ * needed is at most 4 + 16 bytes, or 4 + n + 1 for text.
  */
-static int put_value(enum pgbin k, const char *v, size_t n, struct buf *out)
+static int put_value(enum pgbin k, const char *v, size_t n, unsigned char **pp)
 {
+	unsigned char *p = *pp;
 	int64_t i;
 	int r;
 
 	switch (k) {
 	case PB_RAW:
-		put32(out, (uint32_t)n);
-		buf_add(out, v, n);
-		return 0;
+		p = put_bytes(put32(p, (uint32_t)n), v, n);
+		break;
 	case PB_JSONB:
-		put32(out, (uint32_t)n + 1);
-		buf_addc(out, 1);	/* jsonb's binary format version */
-		buf_add(out, v, n);
-		return 0;
+		p = put32(p, (uint32_t)n + 1);
+		*p++ = 1;	/* jsonb's binary format version */
+		p = put_bytes(p, v, n);
+		break;
 	case PB_INT2:
 	case PB_INT4:
 	case PB_INT8:
@@ -281,23 +281,19 @@ static int put_value(enum pgbin k, const char *v, size_t n, struct buf *out)
 			      k == PB_INT2 ? INT16_MAX : k == PB_INT4 ? INT32_MAX : INT64_MAX, &i);
 		if (r < 0)
 			return r;
-		if (k == PB_INT2) {
-			put32(out, 2);
-			put16(out, (uint16_t)i);
-		} else if (k == PB_INT4) {
-			put32(out, 4);
-			put32(out, (uint32_t)i);
-		} else {
-			put32(out, 8);
-			put64(out, (uint64_t)i);
-		}
-		return 0;
+		if (k == PB_INT2)
+			p = put16(put32(p, 2), (uint16_t)i);
+		else if (k == PB_INT4)
+			p = put32(put32(p, 4), (uint32_t)i);
+		else
+			p = put64(put32(p, 8), (uint64_t)i);
+		break;
 	case PB_BOOL:
 		if (n != 1 || (v[0] != 't' && v[0] != 'f'))
 			return -1;
-		put32(out, 1);
-		buf_addc(out, v[0] == 't');
-		return 0;
+		p = put32(p, 1);
+		*p++ = v[0] == 't';
+		break;
 	case PB_FLOAT8: {
 		char tmp[64], *end;
 		double d;
@@ -315,27 +311,24 @@ static int put_value(enum pgbin k, const char *v, size_t n, struct buf *out)
 		if (errno == ERANGE && (d == 0.0 || isinf(d)))
 			return -2;
 		memcpy(&bits, &d, 8);
-		put32(out, 8);
-		put64(out, bits);
-		return 0;
+		p = put64(put32(p, 8), bits);
+		break;
 	}
 	case PB_UUID: {
 		unsigned char u[16];
 
 		if (uuid_parse36(v, n, u) < 0)
 			return -1;
-		put32(out, 16);
-		buf_add(out, u, 16);
-		return 0;
+		p = put_bytes(put32(p, 16), u, 16);
+		break;
 	}
 	case PB_DATE: {
 		int32_t d;
 
 		if ((r = parse_date(v, n, &d)) < 0)
 			return r == -2 ? -3 : -1;
-		put32(out, 4);
-		put32(out, (uint32_t)d);
-		return 0;
+		p = put32(put32(p, 4), (uint32_t)d);
+		break;
 	}
 	case PB_TS:
 	case PB_TSTZ: {
@@ -343,28 +336,34 @@ static int put_value(enum pgbin k, const char *v, size_t n, struct buf *out)
 
 		if ((r = parse_ts(v, n, k == PB_TSTZ, &us)) < 0)
 			return r == -2 ? -3 : -1;
-		put32(out, 8);
-		put64(out, (uint64_t)us);
-		return 0;
+		p = put64(put32(p, 8), (uint64_t)us);
+		break;
 	}
+	default:
+		return -1;
 	}
-	return -1;
+	*pp = p;
+	return 0;
 }
 
 int pgbin_row(const enum pgbin *k, const struct mig_header *h, const struct mig_field *f, int show,
 	      struct buf *out, struct buf *err)
 {
-	size_t at = out->len, i;
+	size_t need = 2, i;
+	unsigned char *p;
 	int r;
 
-	put16(out, (uint16_t)h->ncols);
+	/* room for the row once, so that each value is written without a check */
+	for (i = 0; i < h->ncols; i++)
+		need += 4 + (k[i] == PB_RAW || k[i] == PB_JSONB ? f[i].len + 1 : 16);
+	buf_grow(out, need);
+	p = put16((unsigned char *)out->buf + out->len, (uint16_t)h->ncols);
 	for (i = 0; i < h->ncols; i++) {
 		if (f[i].null) {
-			put32(out, UINT32_MAX);
+			p = put32(p, UINT32_MAX);
 			continue;
 		}
-		if ((r = put_value(k[i], f[i].val, f[i].len, out)) < 0) {
-			out->len = at;
+		if ((r = put_value(k[i], f[i].val, f[i].len, &p)) < 0) {
 			if (r == -1)
 				buf_addf(err, "invalid input syntax for type %s", kind_name(k[i]));
 			else if (r == -2)
@@ -379,5 +378,7 @@ int pgbin_row(const enum pgbin *k, const struct mig_header *h, const struct mig_
 			return -1;
 		}
 	}
+	out->len = (size_t)(p - (unsigned char *)out->buf);
+	out->buf[out->len] = '\0';
 	return 0;
 }

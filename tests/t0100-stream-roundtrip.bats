@@ -129,3 +129,28 @@ OUT
 	run -1 --separate-stderr cat_ "$BATS_TEST_TMPDIR/in.csv"
 	[ "$stderr" = "streamcat: $BATS_TEST_TMPDIR/in.csv:4: tag 'a' row 2 has 1 fields, its header has 2 columns" ]
 }
+
+# A pipe holds 64 KiB unless asked: every tool asks for 1 MiB on the pipes
+# it reads and writes, so a 256 KiB flush goes in one call.
+@test "tools widen the pipes they read and write to 1 MiB" {
+	[ "$(cat /proc/sys/fs/pipe-max-size)" -ge 1048576 ] || skip "pipe-max-size below 1 MiB"
+	for tool in "mig-map -q -e 't.v = upper(v)'" "mig-split -q 't -> u (id)'" "mig-rekey -q -k t.id=seq:1"; do
+		run python3 - "$tool" <<'PY'
+import fcntl, subprocess, sys, time
+F_GETPIPE_SZ = 1032
+p = subprocess.Popen(sys.argv[1], shell=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+before = fcntl.fcntl(p.stdin.fileno(), F_GETPIPE_SZ)
+# the tool's reader widens its input as it opens it: wait for that
+for i in range(500):
+    into = fcntl.fcntl(p.stdin.fileno(), F_GETPIPE_SZ)
+    if into != before:
+        break
+    time.sleep(0.01)
+p.stdin.write(b"@t,id:int,v:text\nt,1,a\n")
+p.stdin.close()
+out = p.stdout.read()
+print(before, into, fcntl.fcntl(p.stdout.fileno(), F_GETPIPE_SZ), p.wait(), out.count(b"\n") >= 2)
+PY
+		[ "$output" = "65536 1048576 1048576 0 True" ] || { echo "$tool: $output"; return 1; }
+	done
+}
