@@ -98,3 +98,16 @@ int buf_error(struct buf *err, const char *fmt, ...)
 	va_end(ap);
 	return -1;
 }
+
+void buf_add_i64(struct buf *b, int64_t v)
+{
+	char s[24], *p = s + sizeof(s);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	buf_add(b, p, (size_t)(s + sizeof(s) - p));
+}

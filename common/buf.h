@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 struct buf {
@@ -29,6 +30,8 @@ void buf_grow(struct buf *b, size_t extra);
 char *buf_detach(struct buf *b, size_t *len);
 void buf_add(struct buf *b, const void *p, size_t n);
 /* The one formatted append: vsnprintf straight into the buffer. */
+/* Append v in decimal (printf's %lld, without its cost per call). */
+void buf_add_i64(struct buf *b, int64_t v);
 void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /*

@@ -530,6 +530,18 @@ static int int_arg(const struct lang_val *v, long *out)
 
 	if (v->null || !v->len || v->len >= sizeof(num))
 		return -1;
+	/* most arguments are a few plain digits: no copy, no strtol */
+	if (v->len < 10) {
+		long x = 0;
+		size_t i = v->p[0] == '-';
+
+		for (; i < v->len && v->p[i] >= '0' && v->p[i] <= '9'; i++)
+			x = x * 10 + (v->p[i] - '0');
+		if (i == v->len && v->len > (size_t)(v->p[0] == '-')) {
+			*out = v->p[0] == '-' ? -x : x;
+			return 0;
+		}
+	}
 	memcpy(num, v->p, v->len);
 	num[v->len] = '\0';
 	*out = strtol(num, &end, 10);
@@ -550,7 +562,7 @@ static int f_length(struct lang_ctx *c, struct node *n, struct lang_val *res)
 {
 	if (n->av[0].null)
 		return *res = n->av[0], 0;
-	buf_addf(&c->out, "%zu", chars(n->av[0].p, n->av[0].len));
+	buf_add_i64(&c->out, (int64_t)chars(n->av[0].p, n->av[0].len));
 	return lang_put(c, res);
 }
 

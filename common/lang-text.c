@@ -4,6 +4,7 @@
  * 0, 1 for a NULL result, or -1 with *why set.
  */
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -65,6 +66,21 @@ static inline void put_byte(struct buf *out, char c, size_t rest)
 	out->buf[out->len++] = c;
 }
 
+/*
+ * Eight ASCII bytes (no high bit) with the letters of the other case
+ * turned: a byte gets bit 7 from adding 0x80 - lo when it is >= lo, and
+ * keeps it after adding 0x80 - hi - 1 only when it is > hi; no sum
+ * carries into the next byte, so byte order does not matter.
+ */
+static uint64_t ascii_case8(uint64_t w, int upper)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t lo = upper ? 'a' : 'A', hi = upper ? 'z' : 'Z';
+	uint64_t in = (w + (0x80 - lo) * ones) & ~(w + (0x80 - hi - 1) * ones) & (0x80 * ones);
+
+	return w ^ (in >> 2);
+}
+
 int map_case(const char *s, size_t n, int upper, struct buf *out)
 {
 	const char *e = s + n;
@@ -76,7 +92,17 @@ int map_case(const char *s, size_t n, int upper, struct buf *out)
 		wchar_t wc;
 		size_t k;
 		char mb[MB_LEN_MAX];
+		uint64_t w;
 
+		if (e - s >= 8 && (memcpy(&w, s, 8), !(w & 0x8080808080808080ULL))) {
+			if (out->len + 8 >= out->alloc)
+				buf_grow(out, (size_t)(e - s) + 1);
+			w = ascii_case8(w, upper);
+			memcpy(out->buf + out->len, &w, 8);
+			out->len += 8;
+			s += 8;
+			continue;
+		}
 		if (c < 0x80) {
 			if (upper && c >= 'a' && c <= 'z')
 				c = (unsigned char)(c - 32);

@@ -72,8 +72,6 @@ void keymap_old(const struct keymap *m, size_t i, struct buf *out);
 /* Bytes held by the map, for the memory report. */
 size_t keymap_bytes(const struct keymap *m);
 
-/* Append v in decimal (printf's %lld, without its cost per call). */
-void buf_add_i64(struct buf *b, int64_t v);
 /* Canonical int64 text ("0", "-12", no leading zeros): 0 and *v, or -1. */
 int canon_int(const char *s, size_t n, int64_t *v);
 
