@@ -278,6 +278,11 @@ static int same_wall(const struct tm *a, const struct tm *b)
 	       a->tm_hour == b->tm_hour && a->tm_min == b->tm_min && a->tm_sec == b->tm_sec;
 }
 
+static int is_utc(const char *zone)
+{
+	return (zone[0] == 'U' && zone[1] == 'T' && zone[2] == 'C' && !zone[3]) || !strcmp(zone, "Etc/UTC");
+}
+
 /*
  * Place the wall-clock time w in zone and move it to UTC.  mktime(3) would
  * do, but glibc's re-reads the zone file on every call; localtime_r does
@@ -296,7 +301,7 @@ static int local_to_utc(struct when *w, const char *zone, struct tzstate *tz, co
 
 	/* UTC itself has no offset to look up: the wall-clock time is the
 	 * moment, without a trip through TZ and localtime_r per value */
-	if (!strcmp(zone, "UTC") || !strcmp(zone, "Etc/UTC")) {
+	if (is_utc(zone)) {
 		if (w->y < 1) {
 			*why = "time out of range";
 			return -1;
@@ -390,7 +395,7 @@ static int two(const char *s)
  */
 static int canonical(const char *s, size_t n, int fmt, int to, const char *zone, struct buf *out)
 {
-	char t[22];
+	char *t;
 	long y;
 	int mo, d;
 
@@ -398,17 +403,23 @@ static int canonical(const char *s, size_t n, int fmt, int to, const char *zone,
 		return 1;
 	if (n == 10 && to != TO_DATE)
 		return 1;
-	if (to == TO_TIMESTAMPTZ && strcmp(zone, "UTC") && strcmp(zone, "Etc/UTC"))
+	if (to == TO_TIMESTAMPTZ && !is_utc(zone))
 		return 1;
 	y = two(s) * 100 + two(s + 2), mo = two(s + 5), d = two(s + 8);
 	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
 		return 1;
 	if (n == 19 && (two(s + 11) > 23 || two(s + 14) > 59 || two(s + 17) > 59))
 		return 1;
-	/* one buf_add: the text and its zone */
-	memcpy(t, s, n);
+	/* fixed sizes, so no call to memcpy: the text and its zone */
+	buf_grow(out, 22);
+	t = out->buf + out->len;
+	if (n == 10)
+		memcpy(t, s, 10);
+	else
+		memcpy(t, s, 19);
 	memcpy(t + 19, "+00", 3);
-	buf_add(out, t, to == TO_DATE ? 10 : to == TO_TIMESTAMP ? 19 : 22);
+	out->len += to == TO_DATE ? 10 : to == TO_TIMESTAMP ? 19 : 22;
+	out->buf[out->len] = '\0';
 	return 0;
 }
 

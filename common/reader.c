@@ -672,6 +672,16 @@ static inline unsigned prefix_xor16(unsigned x)
 	return x & 0xffffu;
 }
 
+/* split_line's progress through a line. */
+struct split {
+	size_t nf;		/* fields found */
+	size_t start;		/* where the current field starts */
+	size_t nq;		/* quotes found, at r->qpos */
+	size_t fq;		/* the field holding the first quote */
+	unsigned carry;		/* the last block ended inside quotes */
+	size_t hi;		/* the first byte above 0x7f, or SIZE_MAX */
+};
+
 static inline void add_qpos(struct mig_reader *r, size_t nq, size_t at)
 {
 	if (nq >= r->qcap) {
@@ -681,100 +691,123 @@ static inline void add_qpos(struct mig_reader *r, size_t nq, size_t at)
 	r->qpos[nq] = at;
 }
 
+/* Put back the commas that split_line replaced by NULs in its first nf
+ * fields, so that a line it refuses goes to the other paths as it came. */
+static void unsplit(struct mig_reader *r, char *s, size_t nf)
+{
+	size_t k;
+
+	for (k = 0; k < nf; k++)
+		s[r->fields[k].val - s + r->fields[k].len] = ',';
+}
+
+/*
+ * One sixteen-byte block of split_line, keep masking off what lies past
+ * the line.  Returns 0, or -1 for a CR outside quotes.
+ */
+static inline __attribute__((always_inline)) int split_block(struct mig_reader *r, char *s, size_t i,
+								unsigned keep, struct split *st)
+{
+	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r');
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+	unsigned c = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)) & keep;
+	unsigned q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) & keep;
+	unsigned x = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, cr)) & keep;
+	unsigned h = (unsigned)_mm_movemask_epi8(v) & keep;
+
+	if (h && st->hi == SIZE_MAX)
+		st->hi = i + (size_t)__builtin_ctz(h);
+	if (q | st->carry) {
+		unsigned inq = prefix_xor16(q) ^ (st->carry ? 0xffffu : 0);
+
+		c &= ~inq;
+		x &= ~inq;
+		st->carry = (unsigned)__builtin_parity(q) ^ st->carry;
+		/* Commas before a line's first quote are outside quotes: the
+		 * field it opens is where unquoting has to start. */
+		if (q && !st->nq)
+			st->fq = st->nf + (size_t)__builtin_popcount(c & ((q & -q) - 1));
+		for (; q; q &= q - 1)
+			add_qpos(r, st->nq++, i + (size_t)__builtin_ctz(q));
+	}
+	if (x)
+		return -1;
+	/* At most sixteen commas a block: one capacity check for them all. */
+	if (st->nf + 18 > r->fcap)
+		need_fields(r, st->nf + 18);
+	for (; c; c &= c - 1) {
+		size_t at = i + (size_t)__builtin_ctz(c);
+
+		r->fields[st->nf++] = (struct mig_field){ s + st->start, at - st->start, at == st->start, 1 };
+		s[at] = '\0';
+		st->start = at + 1;
+	}
+	return 0;
+}
+
 /*
  * A record on one line, split in one pass of sixteen-byte compares: the
  * quote bits give, by a prefix XOR, which bytes lie inside quotes, so the
  * commas outside them are the field boundaries, found without looking at
- * a byte twice.  The same pass notes the quotes' places and the first
- * byte above 0x7f, where UTF-8 checking has to start (*bad: the line is
- * not UTF-8).  The last block reads into the line's LF, the following text
- * or the buffer's pad, and masks off what is past the line.
+ * a byte twice, and each becomes its value's NUL.  The same pass notes the
+ * quotes' places and the first byte above 0x7f, where UTF-8 checking has
+ * to start (*bad: the line is not UTF-8).  The last block reads into the
+ * line's LF, the following text or the buffer's pad, and masks off what
+ * is past the line.
  *
- * Values are then unquoted in place (shorter than their text, so nothing
- * moves right) and NUL-terminated where their comma was.  Unquoted fields
- * are plain: nothing in them needs quoting again.  Returns the field count,
- * or 0, with the line untouched: *open set when a quoted value runs on
- * past the line, else for a record the other paths judge (a CR outside
- * quotes, or quotes anywhere but around a whole value).
+ * Values with quotes are then unquoted in place (shorter than their text,
+ * so nothing moves right).  Unquoted fields are plain: nothing in them
+ * needs quoting again.  Returns the field count, or 0, with the line as it
+ * came: *open set when a quoted value runs on past the line, else for a
+ * record the other paths judge (a CR outside quotes, or quotes anywhere
+ * but around a whole value).
  */
 static size_t split_line(struct mig_reader *r, char *s, size_t n, int *bad, int *open)
 {
-	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r');
-	size_t nf = 0, nq = 0, start = 0, i, hi = n, k, qi;
-	unsigned carry = 0;
+	struct split st = { 0, 0, 0, 0, 0, SIZE_MAX };
+	size_t nf, nq, i, k, qi;
 
 	*open = 0;
-
-	for (i = 0; i < n; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		unsigned keep = n - i >= 16 ? 0xffffu : (1u << (n - i)) - 1;
-		unsigned c = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)) & keep;
-		unsigned q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) & keep;
-		unsigned x = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, cr)) & keep;
-		unsigned h = (unsigned)_mm_movemask_epi8(v) & keep;
-
-		if (h && hi == n)
-			hi = i + (size_t)__builtin_ctz(h);
-		if (q | carry) {
-			unsigned inq = prefix_xor16(q) ^ (carry ? 0xffffu : 0);
-
-			c &= ~inq;
-			x &= ~inq;
-			carry = (unsigned)__builtin_parity(q) ^ carry;
-			for (; q; q &= q - 1)
-				add_qpos(r, nq++, i + (size_t)__builtin_ctz(q));
-		}
-		if (x)
-			return 0;
-		for (; c; c &= c - 1) {
-			size_t at = i + (size_t)__builtin_ctz(c);
-
-			if (nf + 1 >= r->fcap)
-				need_fields(r, nf + 2);
-			r->fields[nf] = (struct mig_field){ s + start, at - start, at == start, 1 };
-			nf++;
-			start = at + 1;
-		}
+	for (i = 0; i + 16 <= n; i += 16)
+		if (split_block(r, s, i, 0xffffu, &st) < 0)
+			goto refuse;
+	if (i < n && split_block(r, s, i, (1u << (n - i)) - 1, &st) < 0)
+		goto refuse;
+	if (st.carry) {
+		*open = 1;
+		goto refuse;
 	}
-	*open = carry;
-	if (carry)
-		return 0;
-	if (nf + 1 >= r->fcap)
-		need_fields(r, nf + 2);
-	r->fields[nf] = (struct mig_field){ s + start, n - start, n == start, 1 };
-	nf++;
+	nf = st.nf;
+	/* room for it: split_block kept eighteen past its last field */
+	r->fields[nf++] = (struct mig_field){ s + st.start, n - st.start, n == st.start, 1 };
 	/* Quotes and commas are ASCII, so the line is valid UTF-8 exactly
 	 * when every value is; the per-field check only names the field. */
-	*bad = hi < n && !utf8_valid(s + hi, n - hi);
-	if (!nq) {
-		for (k = 0; k + 1 < nf; k++)
-			s[r->fields[k].val - s + r->fields[k].len] = '\0';
+	*bad = st.hi < n && !utf8_valid(s + st.hi, n - st.hi);
+	nq = st.nq;
+	if (!nq)
 		return nf;
-	}
 	/* Quotes: only around whole values, doubled inside them. */
-	for (k = 0, qi = 0; k < nf; k++) {
+	for (k = st.fq, qi = 0; k < nf && qi < nq; k++) {
 		size_t a = (size_t)(r->fields[k].val - s), b = a + r->fields[k].len;
 
-		if (qi == nq || r->qpos[qi] >= b)
+		if (r->qpos[qi] >= b)
 			continue;
 		if (r->qpos[qi] != a || b - a < 2 || s[b - 1] != '"')
-			return 0;
+			goto refuse_all;
 		for (qi++; qi < nq && r->qpos[qi] < b - 1; qi += 2)
 			if (qi + 1 >= nq || r->qpos[qi + 1] != r->qpos[qi] + 1 || r->qpos[qi + 1] >= b - 1)
-				return 0;
+				goto refuse_all;
 		if (qi == nq || r->qpos[qi] != b - 1)
-			return 0;
+			goto refuse_all;
 		qi++;
 	}
-	for (k = 0, qi = 0; k < nf; k++) {
+	for (k = st.fq, qi = 0; k < nf && qi < nq; k++) {
 		struct mig_field *f = &r->fields[k];
 		size_t a = (size_t)(f->val - s), b = a + f->len, src = a + 1;
 		char *d = s + a;
 
-		if (qi == nq || r->qpos[qi] >= b) {
-			s[b] = '\0';
+		if (r->qpos[qi] >= b)
 			continue;
-		}
 		for (qi++; r->qpos[qi] < b - 1; qi += 2) {
 			size_t m = r->qpos[qi] + 1 - src;
 
@@ -791,6 +824,12 @@ static size_t split_line(struct mig_reader *r, char *s, size_t n, int *bad, int 
 		f->plain = 0;
 	}
 	return nf;
+refuse_all:
+	unsplit(r, s, nf - 1);
+	return 0;
+refuse:
+	unsplit(r, s, st.nf);
+	return 0;
 }
 
 static int csv_next(struct mig_reader *r, char *s, size_t n, int nl, struct mig_item *it)

@@ -104,17 +104,90 @@ static inline int word_special(uint64_t w)
 	return ((((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c) | ((d - ones) & ~d)) & high) != 0;
 }
 
+/* The same for four bytes. */
+static inline int word4_special(uint32_t w)
+{
+	const uint32_t ones = 0x01010101U, high = 0x80808080U;
+	uint32_t a = w ^ (ones * ','), b = w ^ (ones * '"'), c = w ^ (ones * '\r'), d = w ^ (ones * '\n');
+
+	return ((((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c) | ((d - ones) & ~d)) & high) != 0;
+}
+
+static inline int block_special(__m128i v)
+{
+	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r'),
+		      lf = _mm_set1_epi8('\n');
+
+	return _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, quote)),
+					      _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf))));
+}
+
 /*
- * Append one CSV field.  The caller has reserved 2 * n + 3 bytes, so the
- * loops write without checks.  Sixteen bytes at a time are compared with
- * the four bytes that force quotes and copied if none is there, then
- * eight, then single bytes; reads never pass the value's end.  A plain
- * field (see rec.h) is copied without looking.
+ * Copy n bytes (n > 0) to d, or with check set, stop and return 1 at the
+ * first piece holding a byte that forces quotes.  Values are short, so
+ * instead of a call to memcpy: sixteen, eight or four bytes at a time, the
+ * last piece overlapping the one before, so that nothing is read past the
+ * value's end and no byte is looked at singly unless n < 4.
+ */
+static inline __attribute__((always_inline)) int copy_value(char *d, const char *s, size_t n, int check)
+{
+	if (n >= 16) {
+		size_t i;
+		__m128i v;
+
+		if (n > 256 && !check) {
+			memcpy(d, s, n);
+			return 0;
+		}
+		for (i = 0; i + 16 < n; i += 16) {
+			v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			if (check && block_special(v))
+				return 1;
+			_mm_storeu_si128((__m128i *)(void *)(d + i), v);
+		}
+		v = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+		if (check && block_special(v))
+			return 1;
+		_mm_storeu_si128((__m128i *)(void *)(d + n - 16), v);
+	} else if (n >= 8) {
+		uint64_t a, b;
+
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+		if (check && (word_special(a) | word_special(b)))
+			return 1;
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &b, 8);
+	} else if (n >= 4) {
+		uint32_t a, b;
+
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		if (check && (word4_special(a) | word4_special(b)))
+			return 1;
+		memcpy(d, &a, 4);
+		memcpy(d + n - 4, &b, 4);
+	} else {
+		size_t i;
+
+		for (i = 0; i < n; i++) {
+			if (check && needs_quote[(unsigned char)s[i]])
+				return 1;
+			d[i] = s[i];
+		}
+	}
+	return 0;
+}
+
+/*
+ * Append one CSV field.  The caller has reserved 2 * n + 3 bytes, so
+ * nothing here checks for room.  A value is copied as it is unless a
+ * piece of it holds a comma, quote, CR or LF; a plain field (see rec.h)
+ * is copied without looking.
  */
 static inline __attribute__((always_inline)) void csv_field_fast(struct buf *o, const char *s, size_t n, int null,
 								 int plain)
 {
-	const unsigned char *p = (const unsigned char *)s, *e = p + n;
 	char *d;
 
 	if (null)
@@ -124,44 +197,9 @@ static inline __attribute__((always_inline)) void csv_field_fast(struct buf *o, 
 		o->buf[o->len++] = '"';
 		return;
 	}
-	d = o->buf + o->len;
-	if (plain) {
-		memcpy(d, s, n);
-		o->len += n;
-		return;
-	}
-	{
-		const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"'),
-			      cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
-
-		while (e - p >= 16) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-			__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, quote)),
-						 _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
-
-			if (_mm_movemask_epi8(m))
-				goto quote;
-			_mm_storeu_si128((__m128i *)(void *)d, v);
-			d += 16;
-			p += 16;
-		}
-	}
-	if (e - p >= 8) {
-		uint64_t w;
-
-		memcpy(&w, p, 8);
-		if (word_special(w))
-			goto quote;
-		memcpy(d, &w, 8);
-		d += 8;
-		p += 8;
-	}
-	while (p < e) {
-		if (needs_quote[*p])
-			goto quote;
-		*d++ = (char)*p++;
-	}
-	o->len = (size_t)(d - o->buf);
+	if (plain ? (copy_value(o->buf + o->len, s, n, 0), 0) : copy_value(o->buf + o->len, s, n, 1))
+		goto quote;
+	o->len += n;
 	return;
 quote:
 	d = o->buf + o->len;

@@ -7,6 +7,7 @@
  * reader with exactly the fields libcsv finds; a malformed one must make
  * the reader fail where libcsv fails.  Each accepted record is also
  * written again by mig's writer and read back: the fields must survive.
+ * Before them, a sweep checks the writer's quoting value by value.
  * Exit 0 if they agree on everything.
  */
 #include <csv.h>
@@ -149,12 +150,66 @@ static int mig_flat(const char *text, size_t len, struct buf *flat, struct buf *
 	return ret;
 }
 
+/*
+ * The writer's quoting, exactly: a value of every length up to 40 with a
+ * comma, quote, CR, LF or nothing special at each place, read from quoted
+ * text (so it is not plain and the writer has to look), must be written
+ * in quotes exactly when it holds one of the four.  Returns failures.
+ */
+static int sweep(void)
+{
+	static const char specials[] = ",\"\r\nx";
+	size_t n, at, k;
+	int fails = 0;
+
+	for (n = 1; n <= 40; n++)
+		for (at = 0; at < n; at++)
+			for (k = 0; k < sizeof(specials) - 1; k++) {
+				struct buf v = BUF_INIT, q = BUF_INIT, text = BUF_INIT, want = BUF_INIT,
+					   flat = BUF_INIT, got = BUF_INIT;
+				size_t i;
+
+				for (i = 0; i < n; i++)
+					buf_addc(&v, i == at ? specials[k] : (char)('a' + i % 26));
+				buf_addc(&q, '"');
+				for (i = 0; i < n; i++) {
+					if (v.buf[i] == '"')
+						buf_addc(&q, '"');
+					buf_addc(&q, v.buf[i]);
+				}
+				buf_addc(&q, '"');
+				buf_adds(&text, "@t,a\nt,");
+				buf_add(&text, q.buf, q.len);
+				buf_addc(&text, '\n');
+				buf_adds(&want, "#!mig-stream 1\n@t,a\nt,");
+				if (specials[k] == 'x')
+					buf_add(&want, v.buf, v.len);
+				else
+					buf_add(&want, q.buf, q.len);
+				buf_addc(&want, '\n');
+				if (mig_flat(text.buf, text.len, &flat, &got) != 0 || strcmp(got.buf, want.buf)) {
+					fprintf(stderr, "sweep: length %zu, byte %zu is 0x%02x: written as %s",
+						n, at, (unsigned char)specials[k], got.buf);
+					fails++;
+				}
+				buf_release(&v);
+				buf_release(&q);
+				buf_release(&text);
+				buf_release(&want);
+				buf_release(&flat);
+				buf_release(&got);
+			}
+	return fails;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long long seed = argc > 1 ? strtoull(argv[1], NULL, 10) : 1;
 	long n = argc > 2 ? atol(argv[2]) : 20000, i, bad = 0, good = 0;
 
 	argv0 = "test-csvdiff";
+	if (sweep())
+		return 1;
 	rng = seed;
 	for (i = 0; i < n; i++) {
 		struct buf text = BUF_INIT, rec = BUF_INIT, ours = BUF_INIT, written = BUF_INIT, back = BUF_INIT;
