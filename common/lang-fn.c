@@ -676,10 +676,19 @@ static int f_concat_strict(struct lang_ctx *c, struct node *n, struct lang_val *
 
 /* split_part(s, delimiter, n): the n-th piece (1-based; negative counts
  * from the end); '' past the last, as in PostgreSQL. */
+/* The next d (dl bytes, at least one) in s..e, or NULL; memmem is slow
+ * for the one-byte separators most splits use. */
+static const char *find_sep(const char *s, const char *e, const char *d, size_t dl)
+{
+	if (dl == 1)
+		return memchr(s, *d, (size_t)(e - s));
+	return memmem(s, (size_t)(e - s), d, dl);
+}
+
 static int f_split_part(struct lang_ctx *c, struct node *n, struct lang_val *res)
 {
-	const char *s, *e, *d;
-	size_t dl, total = 1, i;
+	const char *s, *e, *d, *p;
+	size_t dl, total = 1;
 	long k;
 
 	if (any_null(n))
@@ -692,16 +701,21 @@ static int f_split_part(struct lang_ctx *c, struct node *n, struct lang_val *res
 			buf_add(&c->out, s, (size_t)(e - s));
 		return lang_put(c, res);
 	}
-	for (const char *p = s; (p = memmem(p, (size_t)(e - p), d, dl)); p += dl)
-		total++;
-	if (k < 0)
+	/* Counting from the end needs the number of parts first. */
+	if (k < 0) {
+		for (p = s; (p = find_sep(p, e, d, dl)); p += dl)
+			total++;
 		k += (long)total + 1;
-	if (k < 1 || (size_t)k > total)
-		return lang_put(c, res);
-	for (i = 1; i < (size_t)k; i++)
-		s = (const char *)memmem(s, (size_t)(e - s), d, dl) + dl;
-	d = memmem(s, (size_t)(e - s), d, dl);
-	buf_add(&c->out, s, (size_t)((d ? d : e) - s));
+		if (k < 1)
+			return lang_put(c, res);
+	}
+	for (; k > 1; k--) {
+		if (!(p = find_sep(s, e, d, dl)))
+			return lang_put(c, res);
+		s = p + dl;
+	}
+	p = find_sep(s, e, d, dl);
+	buf_add(&c->out, s, (size_t)((p ? p : e) - s));
 	return lang_put(c, res);
 }
 

@@ -314,3 +314,28 @@ for v in ["abc", "héllo", "42", "abc"]:
     print("t", uuid.uuid5(uuid.NAMESPACE_DNS, v), uuid.uuid5(uuid.NAMESPACE_URL, v), sep=",")' > "$BATS_TEST_TMPDIR/want"
 	diff "$BATS_TEST_TMPDIR/want" <(printf '%s\n' "$output" | grep '^t,')
 }
+
+# A one-byte separator is looked for with memchr, a longer one with
+# memmem; parts counted from the start stop at their part, from the end
+# count them all first.
+@test "map: split_part agrees with Python's str.split over separators of one and two bytes" {
+	python3 - "$BATS_TEST_TMPDIR" <<'PY'
+import random, sys
+d = sys.argv[1]
+random.seed(11)
+q = lambda v: '""' if v == "" else v
+with open(d + "/in", "w") as i, open(d + "/want", "w") as w:
+    i.write("@t,s:text,d:text,k:int\n")
+    for n in range(3000):
+        s = "".join(random.choice("ab;x") for _ in range(random.randint(1, 14)))
+        sep = random.choice([";", "ab", "x;", "b"])
+        k = random.choice([-5, -4, -3, -2, -1, 1, 2, 3, 4, 5])
+        parts = s.split(sep)
+        j = k - 1 if k > 0 else len(parts) + k
+        r = parts[j] if 0 <= j < len(parts) else ""
+        i.write(f"t,{s},{sep},{k}\n")
+        w.write(f"t,{s},{sep},{k},{q(r)}\n")
+PY
+	run -0 mig-map -q -e 't.r = split_part(s, d, k)' "$BATS_TEST_TMPDIR/in"
+	diff "$BATS_TEST_TMPDIR/want" <(printf '%s\n' "$output" | grep '^t,')
+}
