@@ -143,9 +143,17 @@ int lang_eval_node(struct lang_ctx *c, struct node *n, struct lang_val *res)
 		return 0;
 	case N_FN:
 		if (!n->fn->lazy)
-			for (i = 0; i < n->nargs; i++)
-				if (lang_eval_node(c, n->args[i], &n->av[i]) < 0)
+			for (i = 0; i < n->nargs; i++) {
+				const struct node *a = n->args[i];
+
+				/* columns and literals, most arguments, without a call */
+				if (a->kind == N_COL && a->slot >= 0)
+					n->av[i] = c->slots[a->slot];
+				else if (a->kind == N_LIT)
+					n->av[i] = (struct lang_val){ a->text, a->len, 0 };
+				else if (lang_eval_node(c, n->args[i], &n->av[i]) < 0)
 					return -1;
+			}
 		return n->fn->eval(c, n, res);
 	}
 	return 0;
