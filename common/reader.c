@@ -725,8 +725,13 @@ static inline __attribute__((always_inline)) int split_block(struct mig_reader *
 		st->carry = (unsigned)__builtin_parity(q) ^ st->carry;
 		/* Commas before a line's first quote are outside quotes: the
 		 * field it opens is where unquoting has to start. */
-		if (q && !st->nq)
-			st->fq = st->nf + (size_t)__builtin_popcount(c & ((q & -q) - 1));
+		if (q && !st->nq) {
+			unsigned before = c & ((q & -q) - 1);
+
+			/* counted bit by bit: a popcount without -mpopcnt is a call */
+			for (st->fq = st->nf; before; before &= before - 1)
+				st->fq++;
+		}
 		for (; q; q &= q - 1)
 			add_qpos(r, st->nq++, i + (size_t)__builtin_ctz(q));
 	}

@@ -123,18 +123,13 @@ static unsigned char *put_bytes(unsigned char *p, const void *v, size_t n)
 	return p + n;
 }
 
-/* Digits s[0..n) as a number; -1 if any is not a digit. */
-static long long digits(const char *s, size_t n)
+/* Two digits as a number, -1 if either is not one: one compare each,
+ * the byte less '0' taken unsigned. */
+static inline int d2(const char *s)
 {
-	long long v = 0;
-	size_t i;
+	unsigned a = (unsigned char)s[0] - '0', b = (unsigned char)s[1] - '0';
 
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
+	return a > 9 || b > 9 ? -1 : (int)(a * 10 + b);
 }
 
 /* A whole number within [lo, hi], as int64in and int4in read one. */
@@ -149,6 +144,18 @@ static int parse_int(const char *s, size_t n, int64_t lo, int64_t hi, int64_t *o
 	if (i == n)
 		return -1;
 	lim = neg ? (uint64_t)(-(lo + 1)) + 1 : (uint64_t)hi;
+	if (n - i <= 18) {
+		/* Eighteen digits cannot overflow: the range is checked once. */
+		for (; i < n; i++) {
+			unsigned d = (unsigned char)s[i] - '0';
+
+			if (d > 9)
+				return -1;
+			v = v * 10 + d;
+		}
+		if (v > lim)
+			return -2;
+	}
 	for (; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return -1;
@@ -167,9 +174,10 @@ static int parse_date(const char *s, size_t n, int32_t *days)
 
 	if (n != 10 || s[4] != '-' || s[7] != '-')
 		return -1;
-	y = digits(s, 4);
-	m = digits(s + 5, 2);
-	d = digits(s + 8, 2);
+	y = d2(s), m = d2(s + 2);
+	y = y < 0 || m < 0 ? -1 : y * 100 + m;
+	m = d2(s + 5);
+	d = d2(s + 8);
 	if (y < 0 || m < 0 || d < 0)
 		return -1;
 	if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, (int)m))
@@ -192,9 +200,9 @@ static int parse_ts(const char *s, size_t n, int zoned, int64_t *us)
 
 	if (n < 19 || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':')
 		return -1;
-	h = digits(s + 11, 2);
-	mi = digits(s + 14, 2);
-	sec = digits(s + 17, 2);
+	h = d2(s + 11);
+	mi = d2(s + 14);
+	sec = d2(s + 17);
 	if (h < 0 || mi < 0 || sec < 0)
 		return -1;
 	if ((r = parse_date(s, 10, &days)) < 0)
@@ -223,11 +231,11 @@ static int parse_ts(const char *s, size_t n, int zoned, int64_t *us)
 			sign = s[i] == '-' ? -1 : 1;
 			if (n - i != 3 && n - i != 6 && n - i != 9)
 				return -1;
-			oh = digits(s + i + 1, 2);
+			oh = d2(s + i + 1);
 			if (n - i >= 6)
-				om = s[i + 3] == ':' ? digits(s + i + 4, 2) : -1;
+				om = s[i + 3] == ':' ? d2(s + i + 4) : -1;
 			if (n - i == 9)
-				os = s[i + 6] == ':' ? digits(s + i + 7, 2) : -1;
+				os = s[i + 6] == ':' ? d2(s + i + 7) : -1;
 			if (oh < 0 || oh > 15 || om < 0 || om > 59 || os < 0 || os > 59)
 				return -1;
 			off = sign * (oh * 3600 + om * 60 + os);
