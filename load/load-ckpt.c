@@ -215,8 +215,8 @@ static void run_lock(const struct ckpt *ck, struct target *tg)
 			warn("%s: waiting for the server to end the session of an earlier run of this load", ck->file);
 		run_lock_query(tg, cs->run_wait, ck->run, &v);
 		if (!strcmp(v.buf, "0"))
-			die(MIG_EXIT_DB, "%s: an earlier run of this load still holds %s: nothing done", ck->file,
-			    tg->url.shown);
+			die(MIG_EXIT_DB, "%s: an earlier run of this load still holds %s, or the wait for it was cut short: nothing done",
+			    ck->file, tg->url.shown);
 	}
 	buf_release(&v);
 }

@@ -492,7 +492,8 @@ static const struct ckpt_sql my_ckpt = {
 	.unlock = "SELECT RELEASE_LOCK('" CKPT_TABLE "')",
 	/* A name is 64 characters at most: 21 here and the run id's 32. */
 	.run_try = "SELECT GET_LOCK('" CKPT_TABLE ":%s', 0)",
-	.run_wait = "SELECT GET_LOCK('" CKPT_TABLE ":%s', 31536000)",
+	/* NULL when the wait is killed (KILL QUERY): not granted, as 0 is */
+	.run_wait = "SELECT IFNULL(GET_LOCK('" CKPT_TABLE ":%s', 31536000), 0)",
 	.upsert = " ON DUPLICATE KEY UPDATE pos = VALUES(pos), loaded = VALUES(loaded), "
 		  "rejected = VALUES(rejected), last_key = VALUES(last_key), rej_bytes = VALUES(rej_bytes)",
 };

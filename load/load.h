@@ -93,7 +93,9 @@ struct ckpt_sql {
 	/*
 	 * printf formats of the run id: a query taking the run's own lock,
 	 * held by the session until it ends, without waiting (one value,
-	 * "t" or "1" if taken) and waiting for it (no error and not "0").
+	 * "t" or "1" if taken) and waiting for it (no error and not "0";
+	 * a wait that ends without the lock, timed out or cut short, must
+	 * give "0", never NULL, which reads as "").
 	 * NULL: the target needs none (a dead writer leaves nothing behind).
 	 */
 	const char *run_try, *run_wait;

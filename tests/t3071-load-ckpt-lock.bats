@@ -175,3 +175,77 @@ rerun_after_orphan() {
 	pg_newdb "$db"
 	rerun_after_orphan pg pgq "$(pg_url "$db")" -q
 }
+
+# A wait for the run lock that ends without it (here its query killed on
+# the server, as a DBA might) is not the lock: a rerun that went on would
+# read positions an earlier run's session may still move.
+# killed_wait KIND Q URL: the rerun's wait killed; its stderr in err.
+killed_wait() {
+	local kind=$1 q=$2 url=$3 run id status=0
+	$q "$db" "CREATE TABLE t (id int PRIMARY KEY, v text)"
+	head -n 50001 s.mig >half.mig
+	run -0 mig-load -q -b 10000 -c ck.json "$url" half.mig
+	run=$(jq -r .run ck.json)
+	if [ "$kind" = pg ]; then
+		PGOPTIONS="-c client_min_messages=warning" psql -X -q -h "$MIG_PG_SOCK" -p "$MIG_PG_PORT" \
+			-U postgres -d "$db" >holder.out 2>&1 <<-SQL &
+		SELECT pg_advisory_lock(hashtext('_mig_load_checkpoint'), hashtext('$run'));
+		\! touch held
+		SELECT pg_sleep(60);
+		SQL
+	else
+		mariadb --no-defaults -S "$MIG_MY_SOCK" -uroot "$db" >holder.out 2>&1 <<-SQL &
+		SELECT GET_LOCK('_mig_load_checkpoint:$run', 0);
+		system touch held
+		SELECT SLEEP(60);
+		SQL
+	fi
+	holder=$!
+	for i in $(seq 1 200); do [ -e held ] && break; sleep 0.05; done
+	[ -e held ]
+	mig-load -b 10000 -c ck.json "$url" s.mig >out 2>err &
+	loader=$!
+	id=
+	for i in $(seq 1 200); do
+		if [ "$kind" = pg ]; then
+			id=$($q "$db" "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock'
+				AND query LIKE '%pg_advisory_lock(%' AND pid <> pg_backend_pid()")
+		else
+			id=$($q "$db" "SELECT id FROM information_schema.processlist
+				WHERE info LIKE '%GET_LOCK(%$run%31536000%' AND info NOT LIKE '%processlist%'")
+		fi
+		[ -n "$id" ] && break
+		sleep 0.05
+	done
+	[ -n "$id" ]
+	if [ "$kind" = pg ]; then
+		$q "$db" "SELECT pg_cancel_backend($id)" >/dev/null
+	else
+		$q "$db" "KILL QUERY $id"
+	fi
+	wait "$loader" || status=$?
+	if [ "$kind" = pg ]; then
+		$q "$db" "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+			WHERE query LIKE 'SELECT pg_sleep(60)%' AND pid <> pg_backend_pid()" >/dev/null
+	else
+		for id in $($q "$db" "SELECT id FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP(60)%'"); do
+			$q "$db" "KILL $id"
+		done
+	fi
+	wait "$holder" 2>/dev/null || true
+	[ "$status" = 3 ]
+	[ "$($q "$db" "SELECT count(*) FROM t")" = 50000 ]
+	[ "$($q "$db" "SELECT pos FROM _mig_load_checkpoint")" = 50000 ]
+}
+
+@test "a rerun whose wait for the run lock is killed on the server loads nothing (MariaDB)" {
+	my_newdb "$db"
+	killed_wait my myq "$(my_url "$db")"
+	grep -q "^mig-load: ck.json: an earlier run of this load still holds .*, or the wait for it was cut short: nothing done$" err
+}
+
+@test "a rerun whose wait for the run lock is cancelled on the server loads nothing (PostgreSQL)" {
+	pg_newdb "$db"
+	killed_wait pg pgq "$(pg_url "$db")"
+	grep -q "canceling statement due to user request" err
+}
