@@ -92,6 +92,46 @@ defs() {
 	done
 }
 
+# A session of the rebuild lost for a reason that is not the rows (here
+# ended by the server while it builds): the load stops with exit 3, the
+# definitions it had not put back stay saved, and the rerun builds them.
+@test "=all --jobs 2: a rebuild session ended by the server: exit 3, definitions kept, the rerun finishes" {
+	pg_newdb "$db"
+	url=$(pg_url "$db")
+	# an index slow to build (about 2 s), so that its session can be caught in the act
+	pgq "$db" "CREATE FUNCTION slow(int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS 'BEGIN PERFORM pg_sleep(0.0005); RETURN \$1; END';
+		CREATE TABLE s (id int CONSTRAINT s_pk PRIMARY KEY, v int NOT NULL);
+		CREATE INDEX s_slow ON s (slow(v)); CREATE INDEX s_v ON s (v)"
+	defs_s() {
+		pgq "$db" "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 's'::regclass;
+			SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 's' ORDER BY 1"
+	}
+	defs_s >"$BATS_TEST_TMPDIR/before"
+	awk 'BEGIN { print "@s,id:int,v:int"; for (i = 1; i <= 4000; i++) print "s," i "," (i * 13) % 4001 }' >"$BATS_TEST_TMPDIR/s"
+	mig-load -q --defer-constraints=all --jobs 2 -b 1000 -c "$ck" "$url" "$BATS_TEST_TMPDIR/s" \
+		>"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	loader=$!
+	pid=
+	for i in $(seq 1 400); do
+		pid=$(pgq "$db" "SELECT pid FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX % s_slow ON %' AND state = 'active'")
+		[ -n "$pid" ] && break
+		sleep 0.025
+	done
+	[ -n "$pid" ]
+	pgq "$db" "SELECT pg_terminate_backend($pid)" >/dev/null
+	status=0
+	wait "$loader" || status=$?
+	[ "$status" = 3 ]
+	grep -q "^mig-load: postgresql://.*: --defer-constraints: .*terminat" "$BATS_TEST_TMPDIR/err"
+	[ "$(pgq "$db" "SELECT count(*) FROM s")" = 4000 ]
+	[ "$(pgq "$db" "SELECT count(*) FROM _mig_load_deferred WHERE name = 's_slow'")" = 1 ]
+	run -0 --separate-stderr mig-load -q --defer-constraints=all --jobs 2 -b 1000 -c "$ck" "$url" "$BATS_TEST_TMPDIR/s"
+	defs_s >"$BATS_TEST_TMPDIR/after"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	[ "$(pgq "$db" "SELECT count(*) FROM _mig_load_deferred")" = 0 ]
+	[ "$(pgq "$db" "SELECT count(*), count(DISTINCT id) FROM s")" = "4000	4000" ]
+}
+
 @test "=all: a key saved by an older mig-load (no index definition kept) comes back; the table gains the column" {
 	pg_newdb "$db"
 	url=$(pg_url "$db")
