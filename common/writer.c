@@ -197,7 +197,9 @@ static inline __attribute__((always_inline)) void csv_field_fast(struct buf *o, 
 		o->buf[o->len++] = '"';
 		return;
 	}
-	if (plain ? (copy_value(o->buf + o->len, s, n, 0), 0) : copy_value(o->buf + o->len, s, n, 1))
+	if (plain)
+		copy_value(o->buf + o->len, s, n, 0);
+	else if (copy_value(o->buf + o->len, s, n, 1))
 		goto quote;
 	o->len += n;
 	return;
