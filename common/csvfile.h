@@ -24,7 +24,9 @@
 #ifndef MIG_CSVFILE_H
 #define MIG_CSVFILE_H
 
+#include <emmintrin.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "buf.h"
@@ -75,5 +77,29 @@ void csvfile_where(struct buf *err, const struct csvfile_row *r);
  * written as nothing).  The caller adds the ',' and the '\n'.
  */
 void csvfile_field(struct buf *b, const char *s, size_t n, int null);
+
+/*
+ * Whether any byte of the eight in w is one that forces a CSV value into
+ * quotes (comma, quote, CR, LF): exact, unlike a range test, which the
+ * spaces of names and timestamps would trip.  The stream's writer and
+ * csvfile_field test values eight or sixteen bytes at a time with these.
+ */
+static inline int csv_word_special(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t a = w ^ (ones * ','), b = w ^ (ones * '"'), c = w ^ (ones * '\r'), d = w ^ (ones * '\n');
+
+	return ((((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c) | ((d - ones) & ~d)) & high) != 0;
+}
+
+/* The same for sixteen bytes, in one SSE2 register. */
+static inline int csv_block_special(__m128i v)
+{
+	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r'),
+		      lf = _mm_set1_epi8('\n');
+
+	return _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, quote)),
+					      _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf))));
+}
 
 #endif

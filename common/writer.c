@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "csvfile.h"
 #include "json.h"
 #include "rec.h"
 #include "strmap.h"
@@ -94,16 +95,6 @@ static void start(struct mig_writer *w)
 			 MIG_STREAM_VERSION "\"}\n");
 }
 
-/* Whether any byte of w is a comma, quote, CR or LF: exact, unlike a
- * range test, which spaces in names and timestamps would trip. */
-static inline int word_special(uint64_t w)
-{
-	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-	uint64_t a = w ^ (ones * ','), b = w ^ (ones * '"'), c = w ^ (ones * '\r'), d = w ^ (ones * '\n');
-
-	return ((((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c) | ((d - ones) & ~d)) & high) != 0;
-}
-
 /* The same for four bytes. */
 static inline int word4_special(uint32_t w)
 {
@@ -111,15 +102,6 @@ static inline int word4_special(uint32_t w)
 	uint32_t a = w ^ (ones * ','), b = w ^ (ones * '"'), c = w ^ (ones * '\r'), d = w ^ (ones * '\n');
 
 	return ((((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c) | ((d - ones) & ~d)) & high) != 0;
-}
-
-static inline int block_special(__m128i v)
-{
-	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r'),
-		      lf = _mm_set1_epi8('\n');
-
-	return _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, quote)),
-					      _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf))));
 }
 
 /*
@@ -141,12 +123,12 @@ static inline __attribute__((always_inline)) int copy_value(char *d, const char 
 		}
 		for (i = 0; i + 16 < n; i += 16) {
 			v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-			if (check && block_special(v))
+			if (check && csv_block_special(v))
 				return 1;
 			_mm_storeu_si128((__m128i *)(void *)(d + i), v);
 		}
 		v = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
-		if (check && block_special(v))
+		if (check && csv_block_special(v))
 			return 1;
 		_mm_storeu_si128((__m128i *)(void *)(d + n - 16), v);
 	} else if (n >= 8) {
@@ -154,7 +136,7 @@ static inline __attribute__((always_inline)) int copy_value(char *d, const char 
 
 		memcpy(&a, s, 8);
 		memcpy(&b, s + n - 8, 8);
-		if (check && (word_special(a) | word_special(b)))
+		if (check && (csv_word_special(a) | csv_word_special(b)))
 			return 1;
 		memcpy(d, &a, 8);
 		memcpy(d + n - 8, &b, 8);

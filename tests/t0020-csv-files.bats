@@ -51,3 +51,33 @@ verify_xwalk() {
 	[ "${lines[2]}" = 'c,1' ]
 	[ "${lines[3]}" = 'c,2' ]
 }
+
+# A crosswalk's values are tested sixteen or eight bytes at a time for
+# what needs quotes: every length to 40, a comma, quote, CR or LF (or
+# nothing) at each place, is written exactly as csvfile_field promises
+# (quoted when it has to be, and only then) and reads back as it was.
+@test "crosswalk keys of every length to 40 with a special byte at each place: quoted exactly when needed" {
+	python3 - <<'PY'
+keys = []
+for n in range(1, 41):
+    for at in range(n):
+        for c in ",\"\r\nx":
+            keys.append("".join(c if i == at else "abcdefghijklmnopqrstuvwxyz"[i % 26] for i in range(n)))
+q = lambda k: '"' + k.replace('"', '""') + '"'
+with open("keys", "w", newline="") as f:
+    f.write("@c,k:text\n")
+    for k in keys:
+        f.write("c," + q(k) + "\n")
+with open("want", "w", newline="") as f:
+    f.write("old,new\n")
+    for i, k in enumerate(keys):
+        f.write((q(k) if any(c in k for c in ",\"\r\n") else k) + "," + str(i + 1) + "\n")
+PY
+	run -0 mig-rekey -q -k c.k=seq:1 -x c=x.csv keys
+	cmp want x.csv
+	# and mig-rekey reads them back: every key finds its number
+	awk 'NR > 1' keys | sed 's/^c,/d,/; 1i @d,k:text' >refs
+	run -0 mig-rekey -q -l c=x.csv -r d.k=c -m error refs
+	[ "$(printf '%s\n' "$output" | grep -c '^d,')" = 4100 ]
+	[ "$(printf '%s\n' "$output" | grep '^d,' | cut -d, -f2 | sort -n | uniq | wc -l)" = 4100 ]
+}
