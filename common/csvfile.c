@@ -272,28 +272,13 @@ void csvfile_field(struct buf *b, const char *s, size_t n, int null)
 
 	if (null)
 		return;
-	/* sixteen or eight bytes a step, the last piece overlapping the one
-	 * before: a crosswalk writes a row a record, of keys (UUIDs, numbers)
-	 * that never need quotes */
-	if (n >= 16) {
-		for (i = 0; i + 16 < n; i += 16)
-			if (csv_block_special(_mm_loadu_si128((const __m128i *)(const void *)(s + i))))
-				break;
-		if (i + 16 >= n)
-			i = csv_block_special(_mm_loadu_si128((const __m128i *)(const void *)(s + n - 16))) ? 0 : n;
-	} else if (n >= 8) {
-		uint64_t a, z;
-
-		memcpy(&a, s, 8);
-		memcpy(&z, s + n - 8, 8);
-		i = csv_word_special(a) | csv_word_special(z) ? 0 : n;
-	} else {
-		for (i = 0; i < n; i++)
-			if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
-				break;
-	}
-	if (i == n && n && s[0] != ' ' && s[0] != '\t' && s[n - 1] != ' ' && s[n - 1] != '\t') {
-		buf_add(b, s, n);
+	/* a crosswalk writes a row a record, of keys (UUIDs, numbers) that
+	 * never need quotes: copied while they are looked at */
+	buf_grow(b, n);
+	if (n && s[0] != ' ' && s[0] != '\t' && s[n - 1] != ' ' && s[n - 1] != '\t' &&
+	    !csv_copy_value(b->buf + b->len, s, n, 1)) {
+		b->len += n;
+		b->buf[b->len] = '\0';
 		return;
 	}
 	buf_addc(b, '"');

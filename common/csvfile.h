@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "buf.h"
 
@@ -78,12 +79,9 @@ void csvfile_where(struct buf *err, const struct csvfile_row *r);
  */
 void csvfile_field(struct buf *b, const char *s, size_t n, int null);
 
-/*
- * Whether any byte of the eight in w is one that forces a CSV value into
- * quotes (comma, quote, CR, LF): exact, unlike a range test, which the
- * spaces of names and timestamps would trip.  The stream's writer and
- * csvfile_field test values eight or sixteen bytes at a time with these.
- */
+/* Whether any byte of the eight in w forces a CSV value into quotes
+ * (comma, quote, CR, LF): exact, unlike a range test, which the spaces
+ * of names and timestamps would trip. */
 static inline int csv_word_special(uint64_t w)
 {
 	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
@@ -100,6 +98,65 @@ static inline int csv_block_special(__m128i v)
 
 	return _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, quote)),
 					      _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf))));
+}
+
+/*
+ * Copy a value's n bytes (n > 0) from s to d; with check set, stop and
+ * return 1 at the first piece that holds a byte forcing quotes (d then
+ * holds part of the value), else 0.  Values are short, so instead of a
+ * call to memcpy: sixteen, eight or four bytes at a time, the last piece
+ * overlapping the one before, so that nothing is read past the value's
+ * end.  The stream's writer and csvfile_field both write with it.
+ */
+static inline __attribute__((always_inline)) int csv_copy_value(char *d, const char *s, size_t n, int check)
+{
+	if (n >= 16) {
+		size_t i;
+		__m128i v;
+
+		if (n > 256 && !check) {
+			memcpy(d, s, n);
+			return 0;
+		}
+		for (i = 0; i + 16 < n; i += 16) {
+			v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			if (check && csv_block_special(v))
+				return 1;
+			_mm_storeu_si128((__m128i *)(void *)(d + i), v);
+		}
+		v = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+		if (check && csv_block_special(v))
+			return 1;
+		_mm_storeu_si128((__m128i *)(void *)(d + n - 16), v);
+	} else if (n >= 8) {
+		uint64_t a, b;
+
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+		if (check && (csv_word_special(a) | csv_word_special(b)))
+			return 1;
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &b, 8);
+	} else if (n >= 4) {
+		uint32_t a, b;
+
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		/* both pieces in one word, one test */
+		if (check && csv_word_special((uint64_t)a << 32 | b))
+			return 1;
+		memcpy(d, &a, 4);
+		memcpy(d + n - 4, &b, 4);
+	} else {
+		size_t i;
+
+		for (i = 0; i < n; i++) {
+			if (check && (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n'))
+				return 1;
+			d[i] = s[i];
+		}
+	}
+	return 0;
 }
 
 #endif

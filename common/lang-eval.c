@@ -124,36 +124,40 @@ int lang_fail(struct lang_ctx *c, const char *why)
 
 static const struct lang_val null_val = { "", 0, 1 };
 
+/* A column's or a literal's value: 1, or 0 for any other node.  Inline,
+ * so that a call's arguments, most of them these, cost no call. */
+static inline int leaf_value(const struct lang_ctx *c, const struct node *n, struct lang_val *res)
+{
+	if (n->kind == N_COL && n->slot >= 0)
+		*res = c->slots[n->slot];
+	else if (n->kind == N_LIT)
+		*res = (struct lang_val){ n->text, n->len, 0 };
+	else
+		return 0;
+	return 1;
+}
+
 int lang_eval_node(struct lang_ctx *c, struct node *n, struct lang_val *res)
 {
 	size_t i;
 
-	switch (n->kind) {
-	case N_LIT:
-		res->p = n->text, res->len = n->len, res->null = 0;
+	if (leaf_value(c, n, res))
 		return 0;
+	switch (n->kind) {
+	case N_LIT:	/* leaf_value's */
+		break;
 	case N_NULL:
 		*res = null_val;
 		return 0;
 	case N_COL:
-		if (n->slot < 0)
-			*res = (struct lang_val){ n->text, strlen(n->text), 0 };
-		else
-			*res = c->slots[n->slot];
+		/* a bare word that names no column: its text */
+		*res = (struct lang_val){ n->text, strlen(n->text), 0 };
 		return 0;
 	case N_FN:
 		if (!n->fn->lazy)
-			for (i = 0; i < n->nargs; i++) {
-				const struct node *a = n->args[i];
-
-				/* columns and literals, most arguments, without a call */
-				if (a->kind == N_COL && a->slot >= 0)
-					n->av[i] = c->slots[a->slot];
-				else if (a->kind == N_LIT)
-					n->av[i] = (struct lang_val){ a->text, a->len, 0 };
-				else if (lang_eval_node(c, n->args[i], &n->av[i]) < 0)
+			for (i = 0; i < n->nargs; i++)
+				if (!leaf_value(c, n->args[i], &n->av[i]) && lang_eval_node(c, n->args[i], &n->av[i]) < 0)
 					return -1;
-			}
 		return n->fn->eval(c, n, res);
 	}
 	return 0;
@@ -506,9 +510,7 @@ static int dround(struct dnum *x, long s, int mode)
 	return 0;
 }
 
-/* A whole number of at most 18 digits (so sums cannot overflow), with
- * an optional '-': 0, or -1 for anything else. */
-static int small_int(const char *s, size_t n, int64_t *v)
+int lang_small_int(const char *s, size_t n, int64_t *v)
 {
 	size_t i = n && s[0] == '-';
 	int64_t x = 0;
@@ -532,7 +534,7 @@ int dec_arith(int op, const char *as, size_t alen, const char *bs, size_t blen, 
 
 	/* Whole numbers added, subtracted or multiplied in machine words; the
 	 * digits below give the same text, slower. */
-	if ((op == '+' || op == '-' || op == '*') && small_int(as, alen, &x) == 0 && small_int(bs, blen, &y) == 0 &&
+	if ((op == '+' || op == '-' || op == '*') && lang_small_int(as, alen, &x) == 0 && lang_small_int(bs, blen, &y) == 0 &&
 	    (op != '*' || !__builtin_mul_overflow(x, y, &z))) {
 		buf_add_i64(out, op == '+' ? x + y : op == '-' ? x - y : z);
 		return 0;

@@ -527,20 +527,14 @@ static int int_arg(const struct lang_val *v, long *out)
 {
 	char num[24];
 	char *end;
+	int64_t x;
 
 	if (v->null || !v->len || v->len >= sizeof(num))
 		return -1;
 	/* most arguments are a few plain digits: no copy, no strtol */
-	if (v->len < 10) {
-		long x = 0;
-		size_t i = v->p[0] == '-';
-
-		for (; i < v->len && v->p[i] >= '0' && v->p[i] <= '9'; i++)
-			x = x * 10 + (v->p[i] - '0');
-		if (i == v->len && v->len > (size_t)(v->p[0] == '-')) {
-			*out = v->p[0] == '-' ? -x : x;
-			return 0;
-		}
+	if (lang_small_int(v->p, v->len, &x) == 0 && x >= LONG_MIN && x <= LONG_MAX) {
+		*out = (long)x;
+		return 0;
 	}
 	memcpy(num, v->p, v->len);
 	num[v->len] = '\0';
@@ -674,8 +668,6 @@ static int f_concat_strict(struct lang_ctx *c, struct node *n, struct lang_val *
 	return lang_put(c, res);
 }
 
-/* split_part(s, delimiter, n): the n-th piece (1-based; negative counts
- * from the end); '' past the last, as in PostgreSQL. */
 /* The next d (dl bytes, at least one) in s..e, or NULL; memmem is slow
  * for the one-byte separators most splits use. */
 static const char *find_sep(const char *s, const char *e, const char *d, size_t dl)
@@ -684,6 +676,9 @@ static const char *find_sep(const char *s, const char *e, const char *d, size_t 
 		return memchr(s, *d, (size_t)(e - s));
 	return memmem(s, (size_t)(e - s), d, dl);
 }
+
+/* split_part(s, delimiter, n): the n-th piece (1-based; negative counts
+ * from the end); '' past the last, as in PostgreSQL. */
 
 static int f_split_part(struct lang_ctx *c, struct node *n, struct lang_val *res)
 {

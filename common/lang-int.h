@@ -139,6 +139,9 @@ static inline int lang_put(struct lang_ctx *c, struct lang_val *res)
 }
 int lang_fail(struct lang_ctx *c, const char *why);
 int lang_eval_node(struct lang_ctx *c, struct node *n, struct lang_val *res);
+/* A whole number of at most 18 digits with an optional '-' (so sums
+ * cannot overflow): 0 and *v, or -1 for anything else. */
+int lang_small_int(const char *s, size_t n, int64_t *v);
 /* lang-node.c */
 struct node *lang_node_new(enum nkind k, size_t pos);
 void lang_node_free(struct node *n);

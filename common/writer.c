@@ -41,23 +41,10 @@ struct mig_writer {
 	const char *lasttag;
 };
 
-/* Bytes that force a CSV field into quotes. */
-static unsigned char needs_quote[256];
-
-static void init_quote_table(void)
-{
-	needs_quote[(unsigned char)','] = 1;
-	needs_quote[(unsigned char)'"'] = 1;
-	needs_quote[(unsigned char)'\r'] = 1;
-	needs_quote[(unsigned char)'\n'] = 1;
-}
-
 struct mig_writer *mig_writer_new(int fd, const char *name, enum mig_format fmt, unsigned flags)
 {
 	struct mig_writer *w = ecalloc(1, sizeof(*w));
 
-	if (!needs_quote[','])
-		init_quote_table();
 	w->fd = fd;
 	w->name = estrdup(name);
 	w->fmt = fmt;
@@ -95,72 +82,6 @@ static void start(struct mig_writer *w)
 			 MIG_STREAM_VERSION "\"}\n");
 }
 
-/* The same for four bytes. */
-static inline int word4_special(uint32_t w)
-{
-	const uint32_t ones = 0x01010101U, high = 0x80808080U;
-	uint32_t a = w ^ (ones * ','), b = w ^ (ones * '"'), c = w ^ (ones * '\r'), d = w ^ (ones * '\n');
-
-	return ((((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c) | ((d - ones) & ~d)) & high) != 0;
-}
-
-/*
- * Copy n bytes (n > 0) to d, or with check set, stop and return 1 at the
- * first piece holding a byte that forces quotes.  Values are short, so
- * instead of a call to memcpy: sixteen, eight or four bytes at a time, the
- * last piece overlapping the one before, so that nothing is read past the
- * value's end and no byte is looked at singly unless n < 4.
- */
-static inline __attribute__((always_inline)) int copy_value(char *d, const char *s, size_t n, int check)
-{
-	if (n >= 16) {
-		size_t i;
-		__m128i v;
-
-		if (n > 256 && !check) {
-			memcpy(d, s, n);
-			return 0;
-		}
-		for (i = 0; i + 16 < n; i += 16) {
-			v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-			if (check && csv_block_special(v))
-				return 1;
-			_mm_storeu_si128((__m128i *)(void *)(d + i), v);
-		}
-		v = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
-		if (check && csv_block_special(v))
-			return 1;
-		_mm_storeu_si128((__m128i *)(void *)(d + n - 16), v);
-	} else if (n >= 8) {
-		uint64_t a, b;
-
-		memcpy(&a, s, 8);
-		memcpy(&b, s + n - 8, 8);
-		if (check && (csv_word_special(a) | csv_word_special(b)))
-			return 1;
-		memcpy(d, &a, 8);
-		memcpy(d + n - 8, &b, 8);
-	} else if (n >= 4) {
-		uint32_t a, b;
-
-		memcpy(&a, s, 4);
-		memcpy(&b, s + n - 4, 4);
-		if (check && (word4_special(a) | word4_special(b)))
-			return 1;
-		memcpy(d, &a, 4);
-		memcpy(d + n - 4, &b, 4);
-	} else {
-		size_t i;
-
-		for (i = 0; i < n; i++) {
-			if (check && needs_quote[(unsigned char)s[i]])
-				return 1;
-			d[i] = s[i];
-		}
-	}
-	return 0;
-}
-
 /*
  * Append one CSV field.  The caller has reserved 2 * n + 3 bytes, so
  * nothing here checks for room.  A value is copied as it is unless a
@@ -180,8 +101,8 @@ static inline __attribute__((always_inline)) void csv_field_fast(struct buf *o, 
 		return;
 	}
 	if (plain)
-		copy_value(o->buf + o->len, s, n, 0);
-	else if (copy_value(o->buf + o->len, s, n, 1))
+		csv_copy_value(o->buf + o->len, s, n, 0);
+	else if (csv_copy_value(o->buf + o->len, s, n, 1))
 		goto quote;
 	o->len += n;
 	return;
