@@ -204,6 +204,19 @@ int lang_truth(struct lang_ctx *c, struct lang_expr *e)
 	return truth(&v) == 1;
 }
 
+/* An integer as canon_value writes it: 0, or digits from 1 to 9 first, maybe after '-'. */
+static int canonical_int(const char *s, size_t n)
+{
+	size_t i = n && *s == '-';
+
+	if (i == n || s[i] < '1' || s[i] > '9')
+		return n == 1 && *s == '0';
+	while (++i < n)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
 int lang_cast(struct lang_ctx *c, enum mig_type t, struct lang_val *v)
 {
 	if (v->null || t == MIG_T_ANY || t == MIG_T_TEXT)
@@ -216,6 +229,8 @@ int lang_cast(struct lang_ctx *c, enum mig_type t, struct lang_val *v)
 			return lang_fail(c, "not a number, for a numeric column");
 		return 0;
 	}
+	if (t == MIG_T_INT && canonical_int(v->p, v->len))
+		return 0;
 	buf_reset(&c->out);
 	if (canon_value(t, v->p, v->len, 0, &c->out) < 0)
 		return lang_fail(c, "not a valid value of the column's type");

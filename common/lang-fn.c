@@ -28,22 +28,9 @@
 #include "util.h"
 #include "banned.h"
 
-struct lkval {
-	size_t len;
-	int null;
-	char s[];
-};
-
 static const struct lang_val null_val = { "", 0, 1 };
 
 static void translit(const char *s, size_t n, struct buf *out);
-
-static void free_val(const char *key, void *val, void *arg)
-{
-	(void)key;
-	(void)arg;
-	free(val);
-}
 
 
 static int f_trim(struct lang_ctx *c, struct node *n, struct lang_val *res)
@@ -227,60 +214,24 @@ static int f_nullif(struct lang_ctx *c, struct node *n, struct lang_val *res)
 	return 0;
 }
 
-static void lookup_key(const char *s, size_t n, int icase, struct buf *out, struct buf *tmp)
-{
-	if (!icase) {
-		buf_add(out, s, n);
-		return;
-	}
-	/* An ASCII key, as nearly all are: collapsed and lowered in one pass. */
-	{
-		size_t i, start = out->len;
-		int gap = 0;
-
-		buf_grow(out, n + 1);
-		for (i = 0; i < n; i++) {
-			unsigned char ch = (unsigned char)s[i];
-
-			if (ch >= 0x80) {
-				out->len = start;
-				goto unicode;
-			}
-			if (ch == ' ' || (ch >= '\t' && ch <= '\r')) {
-				gap = out->len > start;
-				continue;
-			}
-			if (gap)
-				out->buf[out->len++] = ' ';
-			gap = 0;
-			out->buf[out->len++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-		}
-		out->buf[out->len] = '\0';
-		return;
-	}
-unicode:
-	buf_reset(tmp);
-	map_collapse(s, n, tmp);
-	map_case(tmp->buf, tmp->len, 0, out);
-}
-
 static int f_lookup(struct lang_ctx *c, struct node *n, struct lang_val *res)
 {
-	const struct lkval *v;
+	int found;
 
 	if (n->av[0].null)
 		return *res = n->av[0], 0;
-	lookup_key(n->av[0].p, n->av[0].len, n->lk->icase, &c->out, &c->tmp);
-	v = strmap_get(&n->lk->map, c->out.buf, c->out.len);
-	buf_reset(&c->out);
-	if (!v) {
+	if (lookup_icase(n->lk)) {
+		lookup_key(n->av[0].p, n->av[0].len, 1, &c->out, &c->tmp);
+		found = lookup_get(n->lk, c->out.buf, c->out.len, res);
+		buf_reset(&c->out);
+	} else {
+		found = lookup_get(n->lk, n->av[0].p, n->av[0].len, res);
+	}
+	if (!found) {
 		if (n->nargs > 2)
 			return *res = n->av[2], 0;
 		return lang_fail(c, "no entry in the lookup table");
 	}
-	res->p = v->s;
-	res->len = v->len;
-	res->null = v->null;
 	return 0;
 }
 
@@ -292,7 +243,7 @@ static int f_uuid5(struct lang_ctx *c, struct node *n, struct lang_val *res)
 	if (n->av[1].null)
 		return *res = n->av[1], 0;
 	uuid5_make(&c->u5, n->ns, n->av[1].p, n->av[1].len, u);
-	uuid_unparse_lower(u, text);
+	uuid_format(u, text);
 	buf_add(&c->out, text, 36);
 	return lang_put(c, res);
 }
@@ -373,80 +324,6 @@ static int f_password(struct lang_ctx *c, struct node *n, struct lang_val *res)
 	buf_adds(&c->out, hash);
 	return lang_put(c, res);
 }
-
-/* Lookup tables. */
-
-struct lkload {
-	struct lookup *lk;
-	struct buf key, tmp;
-};
-
-static int lk_row(void *arg, const struct csvfile_row *r, struct buf *err)
-{
-	struct lkload *L = arg;
-	struct lkval *v, *old;
-	const struct csvfile_field *f = r->f;
-
-	if (r->recno == 1)
-		return 0;
-	if (r->nf < 2) {
-		csvfile_where(err, r);
-		buf_adds(err, "a lookup row needs two columns, key and value");
-		return -1;
-	}
-	if (!f[0].val)
-		return 0;
-	buf_reset(&L->key);
-	lookup_key(f[0].val, f[0].len, L->lk->icase, &L->key, &L->tmp);
-	v = emalloc(sizeof(*v) + f[1].len + 1);
-	v->len = f[1].len;
-	v->null = f[1].val == NULL;
-	if (f[1].val)
-		memcpy(v->s, f[1].val, f[1].len);
-	v->s[v->len] = '\0';
-	old = strmap_put(&L->lk->map, L->key.buf, L->key.len, v);
-	if (old && (old->null != v->null || old->len != v->len || memcmp(old->s, v->s, v->len))) {
-		free(old);
-		csvfile_where(err, r);
-		buf_addf(err, "key '%s' appears twice with different values", L->key.buf);
-		return -1;
-	}
-	free(old);
-	return 0;
-}
-
-/* Load a two-column CSV file (a header line, then key,value rows). */
-static struct lookup *lookup_load(const char *path, int icase, const char **err)
-{
-	static struct buf msg = BUF_INIT;
-	struct csvfile_opts o = { .flags = CSVF_EMPTY_IS_NULL };
-	struct lkload L;
-	FILE *fp = fopen(path, "re");
-
-	*err = NULL;
-	if (!fp) {
-		buf_error(&msg, "cannot open lookup file '%s': %s", path, strerror(errno));
-		*err = msg.buf;
-		return NULL;
-	}
-	memset(&L, 0, sizeof(L));
-	L.lk = ecalloc(1, sizeof(*L.lk));
-	L.lk->icase = icase;
-	buf_init(&L.key);
-	buf_init(&L.tmp);
-	if (csvfile_read(fp, path, &o, lk_row, &L, &msg) != 0) {
-		*err = msg.buf;
-		strmap_each(&L.lk->map, free_val, NULL);
-		strmap_release(&L.lk->map);
-		free(L.lk);
-		L.lk = NULL;
-	}
-	fclose(fp);
-	buf_release(&L.key);
-	buf_release(&L.tmp);
-	return L.lk;
-}
-
 
 /* Transliteration: iconv's //TRANSLIT to ASCII under a UTF-8 locale (its
  * tables come with the C library; the locale decides them, so C.UTF-8 is

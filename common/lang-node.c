@@ -21,13 +21,6 @@ struct node *lang_node_new(enum nkind k, size_t pos)
 	return n;
 }
 
-static void free_val(const char *key, void *val, void *arg)
-{
-	(void)key;
-	(void)arg;
-	free(val);
-}
-
 void lang_node_free(struct node *n)
 {
 	size_t i;
@@ -45,11 +38,7 @@ void lang_node_free(struct node *n)
 		free(n->pieces[i].col);
 	}
 	free(n->pieces);
-	if (n->lk) {
-		strmap_each(&n->lk->map, free_val, NULL);
-		strmap_release(&n->lk->map);
-		free(n->lk);
-	}
+	lookup_free(n->lk);
 	if (n->re) {
 		regfree(n->re);
 		free(n->re);

@@ -156,6 +156,11 @@ void mig_write_control(struct mig_writer *w, const char *kw, const char *arg, si
 int mig_write_item(struct mig_writer *w, const struct mig_item *it);
 /* Push buffered output to the descriptor. */
 void mig_writer_flush(struct mig_writer *w);
+/* Give fd (named name in errors) every byte written from now on, as
+ * tee(1) would; mig_writer_close closes it. */
+void mig_writer_tee(struct mig_writer *w, int fd, const char *name);
+/* Bytes already in the stream's form, after what is buffered. */
+void mig_writer_raw(struct mig_writer *w, const void *p, size_t n);
 const char *mig_writer_error(const struct mig_writer *w);
 /* Flush, check, free; dies with exit 2 on a write error. */
 void mig_writer_close(struct mig_writer *w);

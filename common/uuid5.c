@@ -1,6 +1,7 @@
 /*
  * uuid5.c - version 5 UUIDs over Nettle's SHA-1.
  */
+#include <emmintrin.h>
 #include <nettle/sha1.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,4 +62,28 @@ int uuid_parse36(const char *s, size_t n, unsigned char out[16])
 		out[i] = (unsigned char)(hi << 4 | lo);
 	}
 	return bad < 0 ? -1 : 0;
+}
+
+void uuid_format(const unsigned char u[16], char out[37])
+{
+	/* Sixteen bytes to 32 hex digits in two SSE2 registers, then the
+	 * dashes: a key map writes one of these per reference. */
+	const __m128i low4 = _mm_set1_epi8(0x0f), nine = _mm_set1_epi8(9);
+	const __m128i zero = _mm_set1_epi8('0'), gap = _mm_set1_epi8('a' - '0' - 10);
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)u);
+	__m128i hi = _mm_and_si128(_mm_srli_epi16(v, 4), low4), lo = _mm_and_si128(v, low4);
+	__m128i a = _mm_unpacklo_epi8(hi, lo), b = _mm_unpackhi_epi8(hi, lo);
+	char h[32];
+
+	a = _mm_add_epi8(a, _mm_add_epi8(zero, _mm_and_si128(_mm_cmpgt_epi8(a, nine), gap)));
+	b = _mm_add_epi8(b, _mm_add_epi8(zero, _mm_and_si128(_mm_cmpgt_epi8(b, nine), gap)));
+	_mm_storeu_si128((__m128i *)(void *)h, a);
+	_mm_storeu_si128((__m128i *)(void *)(h + 16), b);
+	memcpy(out, h, 8);
+	memcpy(out + 9, h + 8, 4);
+	memcpy(out + 14, h + 12, 4);
+	memcpy(out + 19, h + 16, 4);
+	memcpy(out + 24, h + 20, 12);
+	out[8] = out[13] = out[18] = out[23] = '-';
+	out[36] = '\0';
 }

@@ -22,6 +22,8 @@ void uuid5_free(struct uuid5 *u);
 /* The version 5 UUID of name (n bytes) in namespace ns. */
 void uuid5_make(struct uuid5 *u, const unsigned char ns[16], const char *name, size_t n, unsigned char out[16]);
 
+/* Format as 8-4-4-4-12 lower-case hex and a NUL. */
+void uuid_format(const unsigned char u[16], char out[37]);
 /* Parse 8-4-4-4-12 hex (either case); 0 or -1. */
 int uuid_parse36(const char *s, size_t n, unsigned char out[16]);
 

@@ -27,9 +27,16 @@ struct written {
 	size_t taglen;
 };
 
+struct tee {
+	int fd;
+	char *name;
+};
+
 struct mig_writer {
 	int fd;
 	char *name;
+	struct tee *tees;	/* further descriptors given the same bytes */
+	size_t ntees;
 	enum mig_format fmt;
 	unsigned flags;
 	int started;
@@ -57,11 +64,38 @@ struct mig_writer *mig_writer_new(int fd, const char *name, enum mig_format fmt,
 	return w;
 }
 
+static void put_all(struct mig_writer *w, const void *p, size_t n)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	if (write_all(w->fd, p, n) < 0)
+		die(MIG_EXIT_SYSTEM, "%s: write error:", w->name);
+	for (i = 0; i < w->ntees; i++)
+		if (write_all(w->tees[i].fd, p, n) < 0)
+			die(MIG_EXIT_SYSTEM, "%s: write error:", w->tees[i].name);
+}
+
 void mig_writer_flush(struct mig_writer *w)
 {
-	if (w->out.len && write_all(w->fd, w->out.buf, w->out.len) < 0)
-		die(MIG_EXIT_SYSTEM, "%s: write error:", w->name);
+	put_all(w, w->out.buf, w->out.len);
 	buf_reset(&w->out);
+}
+
+void mig_writer_tee(struct mig_writer *w, int fd, const char *name)
+{
+	w->tees = ereallocarray(w->tees, w->ntees + 1, sizeof(*w->tees));
+	w->tees[w->ntees].fd = fd;
+	w->tees[w->ntees].name = estrdup(name);
+	w->ntees++;
+	pipe_widen(fd);
+}
+
+void mig_writer_raw(struct mig_writer *w, const void *p, size_t n)
+{
+	mig_writer_flush(w);
+	put_all(w, p, n);
 }
 
 static inline void maybe_flush(struct mig_writer *w)
@@ -424,11 +458,19 @@ static void free_written(const char *key, void *val, void *arg)
 
 void mig_writer_close(struct mig_writer *w)
 {
+	size_t i;
+
 	if (!w)
 		return;
 	if (!w->started)
 		start(w);
 	mig_writer_flush(w);
+	for (i = 0; i < w->ntees; i++) {
+		if (close(w->tees[i].fd) < 0)
+			die(MIG_EXIT_SYSTEM, "%s: write error:", w->tees[i].name);
+		free(w->tees[i].name);
+	}
+	free(w->tees);
 	strmap_each(&w->tags, free_written, NULL);
 	strmap_release(&w->tags);
 	buf_release(&w->out);

@@ -200,8 +200,7 @@ static unsigned long long copy_csv(struct xctx *x, PGconn *c, const char *select
 	buf_grow(&out, OUT_CHUNK + 65536);
 	while ((n = PQgetCopyData(c, &row, 0)) > 0) {
 		if (out.len + tag.len + (size_t)n > out.alloc - 1) {
-			if (write_all(STDOUT_FILENO, out.buf, out.len) < 0)
-				die(MIG_EXIT_SYSTEM, "<stdout>: write error:");
+			mig_writer_raw(x->w, out.buf, out.len);
 			buf_reset(&out);
 		}
 		buf_add(&out, tag.buf, tag.len);
@@ -210,8 +209,7 @@ static unsigned long long copy_csv(struct xctx *x, PGconn *c, const char *select
 		rows++;
 		progress_tick(x->prog);
 		if (out.len >= OUT_CHUNK) {
-			if (write_all(STDOUT_FILENO, out.buf, out.len) < 0)
-				die(MIG_EXIT_SYSTEM, "<stdout>: write error:");
+			mig_writer_raw(x->w, out.buf, out.len);
 			buf_reset(&out);
 		}
 	}
@@ -223,8 +221,7 @@ static unsigned long long copy_csv(struct xctx *x, PGconn *c, const char *select
 	PQclear(r);
 	while ((r = PQgetResult(c)))
 		PQclear(r);
-	if (out.len && write_all(STDOUT_FILENO, out.buf, out.len) < 0)
-		die(MIG_EXIT_SYSTEM, "<stdout>: write error:");
+	mig_writer_raw(x->w, out.buf, out.len);
 	buf_release(&out);
 	buf_release(&sql);
 	buf_release(&tag);

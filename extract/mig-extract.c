@@ -2,6 +2,7 @@
  * mig-extract - read tables or queries from a database or CSV files and
  * write them as a mig record stream (see mig-extract(1)).
  */
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,10 +30,12 @@ struct kv {
 };
 static struct kv *wheres, *queries;
 static size_t nwheres, nqueries;
+static const char **tees;
+static size_t ntees;
 
 enum {
 	OPT_LIMIT = 256, OPT_SCHEMA, OPT_AFTER, OPT_SHARD, OPT_EXACT, OPT_NO_ORDER, OPT_TINYINT1, OPT_ZERO_DATE,
-	OPT_DELIM, OPT_QUOTE, OPT_NULL, OPT_ENCODING, OPT_STRICT,
+	OPT_DELIM, OPT_QUOTE, OPT_NULL, OPT_ENCODING, OPT_STRICT, OPT_TEE,
 };
 
 static const struct mig_opt options[] = {
@@ -54,6 +57,7 @@ static const struct mig_opt options[] = {
 	{ OPT_NULL, 0, "null", required_argument, "MARKER", "CSV source: the text that stands for NULL", NULL },
 	{ OPT_ENCODING, 0, "encoding", required_argument, "utf8|latin1", "CSV source: its character encoding", NULL },
 	{ OPT_STRICT, 0, "strict", no_argument, NULL, "CSV source: refuse a quote inside an unquoted field", NULL },
+	{ OPT_TEE, 0, "tee", required_argument, "FILE", "also write the stream to FILE (may be repeated)", NULL },
 	STD_OPTS_BASE,
 	MIG_OPTS_END,
 };
@@ -197,6 +201,10 @@ int main(int argc, char **argv)
 			else
 				die(MIG_EXIT_USAGE, "--encoding: expected utf8 or latin1: '%s'", optarg);
 			break;
+		case OPT_TEE:
+			tees = ereallocarray(tees, ntees + 1, sizeof(*tees));
+			tees[ntees++] = optarg;
+			break;
 		default:
 			std_option(c, optarg, &so, &cmd);
 		}
@@ -234,6 +242,8 @@ int main(int argc, char **argv)
 		die(MIG_EXIT_USAGE, "%s: --where, --query, --after, --shard and --schema need a database source", u.shown);
 	if (opt.schema && nqueries)
 		die(MIG_EXIT_USAGE, "--schema describes tables, not queries");
+	if (opt.schema && ntees)
+		die(MIG_EXIT_USAGE, "--tee copies the record stream, which --schema does not write");
 	if (!x.njobs && !opt.schema && u.kind != DB_CSV)
 		die(MIG_EXIT_USAGE, "%s: name at least one table or --query (or use --schema)", u.shown);
 
@@ -244,6 +254,14 @@ int main(int argc, char **argv)
 	x.prog = &prog;
 	if (!opt.schema)
 		x.w = mig_writer_new(STDOUT_FILENO, "<stdout>", opt.fmt, 0);
+	for (i = 0; i < ntees; i++) {
+		/* a FIFO blocks here until its reader opens it, as with tee(1) */
+		int fd = open(tees[i], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+
+		if (fd < 0)
+			die(MIG_EXIT_SYSTEM, "%s: cannot open:", tees[i]);
+		mig_writer_tee(x.w, fd, tees[i]);
+	}
 	switch (u.kind) {
 	case DB_PG: extract_pg(&x); break;
 	case DB_MY: extract_my(&x); break;
@@ -256,6 +274,7 @@ int main(int argc, char **argv)
 		mig_writer_close(x.w);
 	}
 	ledger_release(&ledger);
+	free(tees);
 	for (i = 0; i < x.njobs; i++) {
 		free(x.jobs[i].tag);
 		free(x.jobs[i].table);

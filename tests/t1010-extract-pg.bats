@@ -25,6 +25,22 @@ setup() {
 	assert_same "$BATS_TEST_TMPDIR/copy" "$BATS_TEST_TMPDIR/ours"
 }
 
+@test "--tee: every copy byte for byte what stdout got, a FIFO reader included" {
+	pgq "$db" "CREATE TABLE big (id int PRIMARY KEY, t text); INSERT INTO big SELECT g, repeat('x,\"y', g % 50) FROM generate_series(1, 20000) g" >/dev/null
+	cd "$BATS_TEST_TMPDIR"
+	mkfifo fifo
+	wc -c <fifo >fifo.bytes &
+	mig-extract --tee a.csv --tee fifo --tee b.csv "$url" types big >out.csv
+	wait
+	cmp out.csv a.csv
+	cmp out.csv b.csv
+	[ "$(cat fifo.bytes)" = "$(wc -c <out.csv)" ]
+	[ "$(grep -c '^big,' out.csv)" = 20000 ]
+	# an existing copy is replaced, not appended to
+	mig-extract --tee a.csv "$url" types >out.csv
+	cmp out.csv a.csv
+}
+
 @test "NDJSON output carries the same values" {
 	run -0 mig-extract -F ndjson "$url" types:id,i8,num,b,by,tstz,jb
 	# jq would round the big numbers: compare the text

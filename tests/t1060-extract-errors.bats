@@ -63,3 +63,15 @@ load lib-common
 	run -2 --separate-stderr sh -c 'mig-extract "$1" t >/dev/full' sh "$BATS_TEST_TMPDIR/w.db"
 	[[ "$stderr" == "mig-extract: <stdout>: write error:"* ]]
 }
+
+@test "--tee: a copy that cannot be opened or written exits 2 naming it; --schema has none" {
+	sqlite3 "$BATS_TEST_TMPDIR/w.db" "CREATE TABLE t (id INT); INSERT INTO t VALUES (1)"
+	run -2 --separate-stderr mig-extract --tee "$BATS_TEST_TMPDIR/no/dir/x.csv" "$BATS_TEST_TMPDIR/w.db" t
+	[[ "$stderr" == "mig-extract: $BATS_TEST_TMPDIR/no/dir/x.csv: cannot open: No such file or directory" ]]
+	[ -z "$output" ]
+	run -2 --separate-stderr mig-extract --tee /dev/full "$BATS_TEST_TMPDIR/w.db" t
+	[[ "$stderr" == "mig-extract: /dev/full: write error:"* ]]
+	run -2 --separate-stderr mig-extract --schema --tee "$BATS_TEST_TMPDIR/s.csv" "$BATS_TEST_TMPDIR/w.db"
+	[ "$stderr" = "mig-extract: --tee copies the record stream, which --schema does not write" ]
+	[ ! -e "$BATS_TEST_TMPDIR/s.csv" ]
+}

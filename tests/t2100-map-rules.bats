@@ -210,6 +210,44 @@ EOF
 	[ "$stderr" = "mig-map: rule 1:17: short.csv:2: a lookup row needs two columns, key and value" ]
 }
 
+@test "map: a lookup table of 100,000 keys answers as a join does" {
+	cd "$BATS_TEST_TMPDIR"
+	# keys of 1 to 50 bytes (the hash reads 8 at a time, then the rest),
+	# every 997th value NULL, one key given twice with the same value
+	awk 'BEGIN { p = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMN"; print "key,val"
+		for (i = 1; i <= 100000; i++) { k = substr(p, 1, i % 45) i; print k "," (i % 997 ? "v" i * 7 : "")
+			if (i == 500) print k "," "v" i * 7 } }' >big.csv
+	awk 'BEGIN { p = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMN"; print "@t,k"
+		for (i = 1; i <= 30000; i++) { j = (i * 7919) % 130000; print "t," substr(p, 1, j % 45) j } }' >in.csv
+	mig-map -q 't.v = lookup(k, big.csv, '"'"'none'"'"')' <in.csv | grep '^t,' >got
+	awk -F, 'NR == FNR { if (FNR > 1) v[$1] = $2; next }
+		FNR > 1 { print "t," $2 "," (($2 in v) ? v[$2] : "none") }' big.csv in.csv >want
+	[ "$(wc -l <got)" = 30000 ]
+	[ "$(grep -c ',none$' want)" -gt 1000 ]
+	[ "$(grep -c ',$' want)" -gt 10 ]
+	diff want got
+}
+
+@test "map: a typed int column writes every integer spelling canonically" {
+	printf '@t,k\nt,0\nt,-0\nt,007\nt,-12\nt,12\nt,+3\nt," 5"\nt,1e3\nt,\nt,-\nt,123456789012345678901234567890\nt,-007\n' >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr mig-map -q --on-error null 't.v:int = k' <"$BATS_TEST_TMPDIR/in"
+	[ "$output" = '#!mig-stream 1
+@t,k,v:int
+t,0,0
+t,-0,0
+t,007,7
+t,-12,-12
+t,12,12
+t,+3,3
+t, 5,5
+t,1e3,1000
+t,,
+t,-,
+t,123456789012345678901234567890,123456789012345678901234567890
+t,-007,-7
+#!stats mig-map t in=12 out=12 dropped=0 rejected=0 nulled:v=1' ]
+}
+
 @test "map: options" {
 	run -0 mig-map -h
 	[[ "$output" == usage:* ]]

@@ -89,9 +89,6 @@ struct uuid7 {
 };
 void gen_uuid4(struct rng *r, unsigned char out[16]);
 void gen_uuid7(struct uuid7 *st, struct rng *r, unsigned char out[16]);
-/* 36 lowercase characters plus NUL. */
-void uuid_format(const unsigned char u[16], char out[37]);
-
 
 /* A crosswalk file being written: FILE.part, renamed to FILE when complete. */
 struct xwalk_out {

@@ -22,7 +22,7 @@ people() {
 	mkfifo "$fifos/staff"
 	mig-split -q --unmatched drop "$staff" < "$fifos/staff" > "$S/users.split.csv.part" &
 	p=$!
-	extract_v1 users | tee "$fifos/staff" |
+	extract_v1 users --tee "$fifos/staff" |
 		mig-split -q --unmatched drop "$patients" > "$S/patients.split.csv.part"
 	wait "$p"
 	commit "$S/v1_users.csv"
@@ -30,13 +30,16 @@ people() {
 	commit "$S/patients.split.csv"
 }
 
-# rewire_people (lib.sh), with the patients' keys computed as the patients
-# run gives them (UUID v5 of the v1 id) instead of read from its crosswalk:
-# the stream starts as soon as the staff crosswalk is there.  A patient_id
-# naming a staff member is then caught by the foreign key, not here.
-rewire() {
-	mig-rekey -q -l patients="uuid5:$PATIENT_NS" -l users="$X_USER" \
-		-r "$1.patient_id=patients" -r "$1.doctor_id=users" -m error
+# rewire_people (lib.sh) done in the cleaning's own pass: the patients'
+# keys computed as the patients run gives them (UUID v5 of the v1 id)
+# instead of read from its crosswalk, the staff's read from the staff
+# crosswalk by lookup() (a doctor_id naming nobody stops the run naming
+# the row, as mig-rekey -m error would).  The stream starts as soon as the
+# staff crosswalk is there, and no second filter reads and writes it
+# again.  A patient_id naming a staff member is caught by the foreign key.
+clean_rewire() {
+	mig-map -q -f "$here/$1.map" -e "$1.patient_id = uuid5('$PATIENT_NS', patient_id)" \
+		-e "$1.doctor_id:int = lookup(doctor_id, '${X_USER//\'/\'\'}')"
 }
 
 keys() {
@@ -48,7 +51,7 @@ case $T in
 people) step_init; people; exit 0 ;;
 users) stream() { mig-map -q -f "$here/users.map" < "$S/users.split.csv" | keys users seq:1 "$X_USER"; } ;;
 patients) stream() { mig-map -q -f "$here/patients.map" < "$S/patients.split.csv" | keys patients "uuid5:$PATIENT_NS" "$X_PATIENT"; } ;;
-appointments | medical_cases) stream() { extract_v1 "$T" | mig-map -q -f "$here/$T.map" | rewire "$T"; } ;;
+appointments | medical_cases) stream() { extract_v1 "$T" | clean_rewire "$T"; } ;;
 *) echo "usage: lite.sh people | TABLE stream|load" >&2; exit 2 ;;
 esac
 table_main "$@"

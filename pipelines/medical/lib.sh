@@ -213,7 +213,7 @@ table_main() {
 		stream > "$S/$t.csv.part"
 		if [ -e "$S/v1_$t.csv.part" ]; then commit "$S/v1_$t.csv"; fi
 		commit "$S/$t.csv"
-		log "$t: $(stats_line "$S/$t.csv" mig-rekey "$t")" ;;
+		log "$t: $(stats_line "$S/$t.csv" '[^ ]*' "$t")" ;;
 	load)
 		load_table "$t" ;;
 	*)
@@ -224,14 +224,16 @@ table_main() {
 # Extract v1 TABLE from SRC to stdout, the next stage reading it as it
 # comes, and keep a copy in $S/v1_TABLE.csv.part (for verify and for reruns
 # of the later stages), which the caller commits once its whole pipeline
-# succeeded (table_main does).
+# succeeded (table_main does).  Further arguments go to mig-extract before
+# the source (--tee FIFO: one more reader of the same rows).  mig-extract
+# writes the copies itself (--tee): a tee(1) between would read and write
+# every byte once more, 8 KiB at a time.
 extract_v1() {
-	log "$1: extract from $(db_kind "$SRC") source"
-	if [ -n "${SHARD:-}" ]; then
-		mig-extract -q --shard "$SHARD" "$SRC" "$1" | tee "$S/v1_$1.csv.part"
-	else
-		mig-extract -q "$SRC" "$1" | tee "$S/v1_$1.csv.part"
-	fi
+	local t=$1 shard=()
+	shift
+	log "$t: extract from $(db_kind "$SRC") source"
+	if [ -n "${SHARD:-}" ]; then shard=(--shard "$SHARD"); fi
+	mig-extract -q "${shard[@]}" --tee "$S/v1_$t.csv.part" "$@" "$SRC" "$t"
 }
 
 # Filter: TABLE's patient_id to the patient's UUID and doctor_id (NULL
@@ -254,7 +256,8 @@ new_person_keys() {
 		-a "$RUN/audit/${t}_email.csv"
 }
 
-# The #!stats line of STAGE for TAG in a saved stream, without the prefix.
+# The last #!stats line of STAGE (a grep pattern: '[^ ]*' for the last
+# stage) for TAG in a saved stream, without the prefix.
 stats_line() {
 	grep -a "^#!stats $2 $3 " "$1" | tail -n 1 | sed "s/^#!stats //" || true
 }

@@ -16,8 +16,8 @@ staff="users -> users (id, role, full_name, email, phone, password_hash, created
 patients="users -> patients (id, full_name, email, phone, password_hash, date_of_birth, gender,
 	address, created_at, updated_at) where role = 'PATIENT'"
 
-# One read of v1 users feeds three splits at once (tee into two FIFOs and
-# a pipe): both routes with unmatched an error, the proof that roles
+# One read of v1 users feeds three splits at once (two FIFOs and a pipe,
+# all written by mig-extract --tee): both routes with unmatched an error, the proof that roles
 # partition users (people.csv), and one stream per v2 table, so each load
 # sees only its own tag.
 fifos=$(mktemp -d "$RUN/people.XXXXXX")
@@ -27,7 +27,7 @@ mig-split -q --unmatched drop "$staff" < "$fifos/staff" > "$S/users.split.csv.pa
 p_staff=$!
 mig-split -q --unmatched drop "$patients" < "$fifos/patients" > "$S/patients.split.csv.part" &
 p_patients=$!
-extract_v1 users | tee "$fifos/staff" "$fifos/patients" |
+extract_v1 users --tee "$fifos/staff" --tee "$fifos/patients" |
 	mig-split -q -e "$staff" -e "$patients" > "$S/people.csv.part"
 wait "$p_staff"
 wait "$p_patients"
