@@ -247,6 +247,7 @@ void pg_defer_start(struct target *tg)
 {
 	if (!tg->defer)
 		return;
+	defer_exec(tg, PG_DEFER_SESSION);
 	/*
 	 * Created before the load's transaction, which would hold the lock
 	 * to its end; the lock makes two first runs take turns (IF NOT EXISTS

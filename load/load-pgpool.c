@@ -68,7 +68,7 @@ void pg_pool_run(struct target *tg, int jobs, const char *setup, char **sql, siz
 
 		w[i].c = db_pg_connect(&tg->url);
 		/* The server's NOTICEs (IF NOT EXISTS) are noise here as in the main session. */
-		res = PQexec(w[i].c, "SET client_min_messages = warning");
+		res = PQexec(w[i].c, "SET client_min_messages = warning; " PG_DEFER_SESSION);
 		PQclear(res);
 		res = PQexec(w[i].c, setup);
 		if (PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_COMMAND_OK)

@@ -334,6 +334,15 @@ int pg_error(PGconn *c, PGresult *res, int show, struct buf *err, unsigned long 
  * failure dies (exit 3).
  */
 void pg_pool_run(struct target *tg, int jobs, const char *setup, char **sql, size_t n, char *failed);
+/*
+ * Every session that drops or rebuilds deferred definitions runs this
+ * first.  Freshly loaded tables draw autovacuum, whose locks our ALTER
+ * TABLE and CREATE INDEX wait for until the server cancels it, which it
+ * does deadlock_timeout (1 s by default) into the wait: where the role
+ * may set it, 100 ms.  A role that may not keeps the server's.
+ */
+#define PG_DEFER_SESSION "DO $$BEGIN SET deadlock_timeout = '100ms'; " \
+	"EXCEPTION WHEN insufficient_privilege THEN NULL; END$$"
 
 /* load-defer-pg.c and load-defer-my.c: the drivers' defer_* members */
 void pg_defer_start(struct target *tg);

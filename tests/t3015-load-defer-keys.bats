@@ -132,6 +132,54 @@ defs() {
 	[ "$(pgq "$db" "SELECT count(*), count(DISTINCT id) FROM s")" = "4000	4000" ]
 }
 
+# An autovacuum of a freshly loaded table holds locks the rebuild's DDL
+# waits for until the server cancels it, deadlock_timeout into the wait.
+# No test can make autovacuum come on time, but log_lock_waits logs any
+# wait when deadlock_timeout has passed: a session holding par for 1.5 s
+# shows how long mig-load waited before that check.
+@test "=all: a lock wait is checked (and an autovacuum in the way cancelled) after 100 ms; a role that may not set it keeps the server's" {
+	make_tables
+	log=$MIG_TEST_DIR/pg.log
+	hold() {
+		psql -X -q -h "$MIG_PG_SOCK" -p "$MIG_PG_PORT" -U postgres -d "$db" \
+			-c "BEGIN; LOCK TABLE par IN SHARE UPDATE EXCLUSIVE MODE; SELECT pg_sleep(1.5); COMMIT" >/dev/null &
+		until [ "$(pgq "$db" "SELECT count(*) FROM pg_locks WHERE relation = 'par'::regclass AND mode = 'ShareUpdateExclusiveLock' AND granted")" = 1 ]; do
+			sleep 0.05
+		done
+	}
+	waited() {
+		tail -c +$(($1 + 1)) "$log" | grep -o 'still waiting for [A-Za-z]*Lock on relation [0-9]* of database [0-9]* after [0-9.]* ms' |
+			sed 's/.* after \([0-9]*\)\..*/\1/'
+	}
+	n=$(wc -c <"$log")
+	hold
+	PGOPTIONS="-c log_lock_waits=on" run -0 mig-load -q --defer-constraints=all -b 50000 -c "$ck" "$url" "$in"
+	wait
+	ms=$(waited "$n")
+	[ -n "$ms" ]
+	for m in $ms; do [ "$m" -ge 100 ] && [ "$m" -lt 500 ]; done
+	[ "$(pgq "$db" "SELECT count(*) FROM big")" = 200000 ]
+	[ "$(pgq "$db" "SELECT count(*) FROM pg_constraint WHERE conname = 'big_p' AND convalidated")" = 1 ]
+
+	# a role without the right to set it (log_lock_waits set for it by a
+	# superuser): the same load, at the server's 1 s
+	role=nosu_$db
+	pgq "$db" "DROP ROLE IF EXISTS $role; CREATE ROLE $role LOGIN; ALTER ROLE $role SET log_lock_waits = on;
+		GRANT CREATE ON SCHEMA public TO $role;
+		ALTER TABLE par OWNER TO $role; ALTER TABLE big OWNER TO $role; ALTER TABLE kid OWNER TO $role;
+		TRUNCATE kid, big; DROP TABLE IF EXISTS _mig_load_checkpoint, _mig_load_deferred"
+	rm -f "$ck"
+	n=$(wc -c <"$log")
+	hold
+	run -0 mig-load -q --defer-constraints=all -b 50000 -c "$ck" "${url/user=postgres/user=$role}" "$in"
+	wait
+	ms=$(waited "$n")
+	[ -n "$ms" ]
+	for m in $ms; do [ "$m" -ge 1000 ]; done
+	[ "$(pgq "$db" "SELECT count(*) FROM big")" = 200000 ]
+	pgq "$db" "DROP OWNED BY $role; DROP ROLE $role"
+}
+
 @test "=all: a key saved by an older mig-load (no index definition kept) comes back; the table gains the column" {
 	pg_newdb "$db"
 	url=$(pg_url "$db")
