@@ -216,18 +216,9 @@ static int f_nullif(struct lang_ctx *c, struct node *n, struct lang_val *res)
 
 static int f_lookup(struct lang_ctx *c, struct node *n, struct lang_val *res)
 {
-	int found;
-
 	if (n->av[0].null)
 		return *res = n->av[0], 0;
-	if (lookup_icase(n->lk)) {
-		lookup_key(n->av[0].p, n->av[0].len, 1, &c->out, &c->tmp);
-		found = lookup_get(n->lk, c->out.buf, c->out.len, res);
-		buf_reset(&c->out);
-	} else {
-		found = lookup_get(n->lk, n->av[0].p, n->av[0].len, res);
-	}
-	if (!found) {
+	if (!lookup_get(n->lk, n->av[0].p, n->av[0].len, res)) {
 		if (n->nargs > 2)
 			return *res = n->av[2], 0;
 		return lang_fail(c, "no entry in the lookup table");

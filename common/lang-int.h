@@ -50,11 +50,9 @@ enum nkind { N_LIT, N_NULL, N_COL, N_FN };
 struct lookup;
 struct lookup *lookup_load(const char *path, int icase, const char **err);
 void lookup_free(struct lookup *lk);
-int lookup_icase(const struct lookup *lk);
-/* The key as the table holds it (ilookup: collapsed, lower case), appended to out. */
-void lookup_key(const char *s, size_t n, int icase, struct buf *out, struct buf *tmp);
-/* 1 and the value of key in *res (pointing into the table), or 0 if none. */
-int lookup_get(const struct lookup *lk, const char *key, size_t n, struct lang_val *res);
+/* 1 and the value of key in *res (pointing into the table), or 0 if
+ * none; an ilookup table collapses and lowers key first. */
+int lookup_get(struct lookup *lk, const char *key, size_t n, struct lang_val *res);
 
 struct piece {
 	char *lit;		/* literal text, or NULL for a column */

@@ -37,6 +37,7 @@ struct lookup {
 	char *arena;
 	size_t len, alloc;
 	int icase;
+	struct buf key, tmp;	/* an ilookup key as the table holds it */
 };
 
 /* Eight bytes at a time, mixed by multiplication (keys are mostly short). */
@@ -161,7 +162,7 @@ static int put(struct lookup *lk, const char *k, size_t kn, const char *v, size_
 	return 0;
 }
 
-void lookup_key(const char *s, size_t n, int icase, struct buf *out, struct buf *tmp)
+static void lookup_key(const char *s, size_t n, int icase, struct buf *out, struct buf *tmp)
 {
 	if (!icase) {
 		buf_add(out, s, n);
@@ -198,13 +199,19 @@ unicode:
 	map_case(tmp->buf, tmp->len, 0, out);
 }
 
-int lookup_get(const struct lookup *lk, const char *key, size_t n, struct lang_val *res)
+int lookup_get(struct lookup *lk, const char *key, size_t n, struct lang_val *res)
 {
 	const struct lkslot *sl;
 	const struct lkent *e;
 
 	if (!lk->count)
 		return 0;
+	if (lk->icase) {
+		buf_reset(&lk->key);
+		lookup_key(key, n, 1, &lk->key, &lk->tmp);
+		key = lk->key.buf;
+		n = lk->key.len;
+	}
 	sl = find(lk, key, n, lk_hash(key, n));
 	if (!sl->off)
 		return 0;
@@ -215,19 +222,9 @@ int lookup_get(const struct lookup *lk, const char *key, size_t n, struct lang_v
 	return 1;
 }
 
-int lookup_icase(const struct lookup *lk)
-{
-	return lk->icase;
-}
-
-struct lkload {
-	struct lookup *lk;
-	struct buf key, tmp;
-};
-
 static int lk_row(void *arg, const struct csvfile_row *r, struct buf *err)
 {
-	struct lkload *L = arg;
+	struct lookup *lk = arg;
 	const struct csvfile_field *f = r->f;
 
 	if (r->recno == 1)
@@ -239,11 +236,11 @@ static int lk_row(void *arg, const struct csvfile_row *r, struct buf *err)
 	}
 	if (!f[0].val)
 		return 0;
-	buf_reset(&L->key);
-	lookup_key(f[0].val, f[0].len, L->lk->icase, &L->key, &L->tmp);
-	if (put(L->lk, L->key.buf, L->key.len, f[1].val, f[1].val ? f[1].len : 0) < 0) {
+	buf_reset(&lk->key);
+	lookup_key(f[0].val, f[0].len, lk->icase, &lk->key, &lk->tmp);
+	if (put(lk, lk->key.buf, lk->key.len, f[1].val, f[1].val ? f[1].len : 0) < 0) {
 		csvfile_where(err, r);
-		buf_addf(err, "key '%s' appears twice with different values", L->key.buf);
+		buf_addf(err, "key '%s' appears twice with different values", lk->key.buf);
 		return -1;
 	}
 	return 0;
@@ -253,7 +250,7 @@ struct lookup *lookup_load(const char *path, int icase, const char **err)
 {
 	static struct buf msg = BUF_INIT;
 	struct csvfile_opts o = { .flags = CSVF_EMPTY_IS_NULL };
-	struct lkload L;
+	struct lookup *lk;
 	FILE *fp = fopen(path, "re");
 
 	*err = NULL;
@@ -262,20 +259,17 @@ struct lookup *lookup_load(const char *path, int icase, const char **err)
 		*err = msg.buf;
 		return NULL;
 	}
-	memset(&L, 0, sizeof(L));
-	L.lk = ecalloc(1, sizeof(*L.lk));
-	L.lk->icase = icase;
-	buf_init(&L.key);
-	buf_init(&L.tmp);
-	if (csvfile_read(fp, path, &o, lk_row, &L, &msg) != 0) {
+	lk = ecalloc(1, sizeof(*lk));
+	lk->icase = icase;
+	buf_init(&lk->key);
+	buf_init(&lk->tmp);
+	if (csvfile_read(fp, path, &o, lk_row, lk, &msg) != 0) {
 		*err = msg.buf;
-		lookup_free(L.lk);
-		L.lk = NULL;
+		lookup_free(lk);
+		lk = NULL;
 	}
 	fclose(fp);
-	buf_release(&L.key);
-	buf_release(&L.tmp);
-	return L.lk;
+	return lk;
 }
 
 void lookup_free(struct lookup *lk)
@@ -284,5 +278,7 @@ void lookup_free(struct lookup *lk)
 		return;
 	free(lk->slots);
 	free(lk->arena);
+	buf_release(&lk->key);
+	buf_release(&lk->tmp);
 	free(lk);
 }
