@@ -103,6 +103,14 @@ assert_migrated() {
 	grep -q '^  "passed": 24,$' "$RUN/validation_report.json"
 	grep -q '^  "failed": 0,$' "$RUN/validation_report.json"
 	grep -q '^  "errors": 0,$' "$RUN/validation_report.json"
+	# each table's stream and load logged with their last stage's counts,
+	# the same as the target holds (stats_line reads a stream from its end)
+	local t n
+	for t in users patients appointments medical_cases; do
+		n=$(q "$DK" "$DDB" "SELECT count(*) FROM $t")
+		grep -Eq "^[0-9TZ:-]+ $t: mig-(map|rekey|split) $t in=[0-9]+ out=$n " "$RUN/run.log"
+		grep -Eq "^[0-9TZ:-]+ $t: mig-load $t in=$n out=$n " "$RUN/run.log"
+	done
 	# the run log holds no personal data
 	run grep -E '@|\+1[0-9]{10}|\$2b\$' "$RUN/run.log"
 	[ "$status" -eq 1 ]

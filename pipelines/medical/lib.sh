@@ -257,7 +257,9 @@ new_person_keys() {
 }
 
 # The last #!stats line of STAGE (a grep pattern: '[^ ]*' for the last
-# stage) for TAG in a saved stream, without the prefix.
+# stage) for TAG in a saved stream, without the prefix.  Read from the end
+# (tac seeks there): the stats lines close a stream, and a grep of the
+# whole file cost a third of a CPU second per 400 MB, on the critical path.
 stats_line() {
-	grep -a "^#!stats $2 $3 " "$1" | tail -n 1 | sed "s/^#!stats //" || true
+	tac -- "$1" 2>/dev/null | grep -a -m 1 "^#!stats $2 $3 " | sed "s/^#!stats //" || true
 }
