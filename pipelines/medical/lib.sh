@@ -146,7 +146,8 @@ has_v2_tables() {
 # pass counts and names, never row values or URLs with passwords.
 log() {
 	local line
-	line="$(date -u '+%Y-%m-%dT%H:%M:%SZ') $*"
+	# bash's own strftime: no date(1) process per line
+	TZ=UTC0 printf -v line '%(%Y-%m-%dT%H:%M:%SZ)T %s' -1 "$*"
 	printf '%s\n' "$line" >&2
 	if [ -n "${RUN:-}" ] && [ -d "$RUN" ]; then printf '%s\n' "$line" >> "$RUN/run.log"; fi
 }
