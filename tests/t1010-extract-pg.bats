@@ -39,6 +39,15 @@ setup() {
 	# an existing copy is replaced, not appended to
 	mig-extract --tee a.csv "$url" types >out.csv
 	cmp out.csv a.csv
+	# a run the server stops half-way leaves a copy as far as stdout got
+	local rc=0
+	mig-extract --tee part.csv -Q 'bad=SELECT id, t, 1 / (15000 - id) AS z FROM big ORDER BY id' \
+		"$url" >out.csv 2>err || rc=$?
+	[ "$rc" = 3 ]
+	grep -q 'bad: division by zero' err
+	[ "$(grep -c '^bad,' out.csv)" -gt 0 ]
+	[ "$(grep -c '^bad,' out.csv)" -lt 14999 ]
+	cmp out.csv part.csv
 }
 
 @test "NDJSON output carries the same values" {
