@@ -786,11 +786,29 @@ out:
 	return nb >= 2;
 }
 
+/* A foreign key being put back: its definition, on its referencing table. */
+struct fkjob {
+	struct saved o;		/* the saved row, with the referencing table's schema and name */
+	char *qt, *qn;		/* that table and the constraint, quoted */
+	char *rs, *rt;		/* an rfk row's referencing schema and table (o points at them) */
+	int validate;		/* added NOT VALID here, to be validated */
+};
+
+/* The saved row of s gone: its definition is back. */
+static void unsave(struct target *tg, struct buf *b, const struct saved *s)
+{
+	buf_reset(b);
+	buf_adds(b, "DELETE FROM " DEFER_TABLE " WHERE ord = ");
+	db_pg_lit(tg->conn, b, s->ord);
+	defer_exec(tg, b->buf);
+}
+
 static void restore(struct target *tg, struct savedlist *l, struct rejects *rj, int *orphans)
 {
 	struct buf b = BUF_INIT, err = BUF_INIT;
 	char *done = ecalloc(l->n ? l->n : 1, 1);
-	int keyfail = 0;
+	struct fkjob *fk;
+	int keyfail = 0, notvalid;
 	size_t i;
 
 	/*
@@ -853,77 +871,104 @@ static void restore(struct target *tg, struct savedlist *l, struct rejects *rj, 
 fks:
 	if (keyfail)
 		*orphans = 1;
+	/*
+	 * Foreign keys: each added NOT VALID, then validated.  Adding one
+	 * takes SHARE ROW EXCLUSIVE on the table it references, held to the
+	 * end of the transaction: with the rows committed, the additions
+	 * commit at once (with the keys and indexes before them), and each
+	 * validation, which needs only ROW SHARE there, commits on its own
+	 * with its saved row's removal, so a sibling table's restore does not
+	 * wait for ours to validate everything.  A kill in between leaves a
+	 * key NOT VALID with its definition still saved: the next restore
+	 * finds it in place and only validates it.
+	 */
+	fk = ecalloc(l->n ? l->n : 1, sizeof(*fk));
 	for (i = 0; i < l->n; i++) {
 		const struct saved *s = &l->v[i];
-		struct saved o = *s;
-		char *qt, *qn, *rs = NULL, *rt = NULL;
-		int notvalid;
+		struct fkjob *f = &fk[i];
 
 		if (strcmp(s->kind, "fk") && strcmp(s->kind, "rfk"))
 			continue;
+		f->o = *s;
 		if (!strcmp(s->kind, "rfk")) {
 			/* another table's foreign key: key_cols is its schema and name */
 			const char *nl = s->keycols ? strchr(s->keycols, '\n') : NULL;
 
 			if (!nl)
 				die(MIG_EXIT_DB, "%s: " DEFER_TABLE ": row %s: no referencing table", tg->url.shown, s->ord);
-			rs = estrndup(s->keycols, (size_t)(nl - s->keycols));
-			rt = estrdup(nl + 1);
-			o.schema = rs;
-			o.table = rt;
-			o.keycols = NULL;
+			f->rs = estrndup(s->keycols, (size_t)(nl - s->keycols));
+			f->rt = estrdup(nl + 1);
+			f->o.schema = f->rs;
+			f->o.table = f->rt;
+			f->o.keycols = NULL;
 		}
-		qt = pg_q(tg, o.schema, o.table);
-		qn = db_pg_ident(tg->conn, s->name);
+		f->qt = pg_q(tg, f->o.schema, f->o.table);
+		f->qn = db_pg_ident(tg->conn, s->name);
 		notvalid = strstr(s->def, " NOT VALID") != NULL;
-		buf_reset(&b);
-		buf_addf(&b, "ALTER TABLE %s ADD CONSTRAINT %s %s%s", qt, qn, s->def, notvalid ? "" : " NOT VALID");
-		if (keyfail) {
-			/* It may reference a key that did not come back: then it waits, saved, with it. */
-			defer_exec(tg, "SAVEPOINT mig_fk");
-			buf_reset(&err);
-			if (tg->ops->exec(tg, b.buf, &err) < 0) {
-				defer_exec(tg, "ROLLBACK TO SAVEPOINT mig_fk");
+		if (!fk_exists(tg, f->qt, s->name)) {
+			buf_reset(&b);
+			buf_addf(&b, "ALTER TABLE %s ADD CONSTRAINT %s %s%s", f->qt, f->qn, s->def,
+				 notvalid ? "" : " NOT VALID");
+			if (keyfail) {
+				/* It may reference a key that did not come back: then it waits, saved, with it. */
+				defer_exec(tg, "SAVEPOINT mig_fk");
+				buf_reset(&err);
+				if (tg->ops->exec(tg, b.buf, &err) < 0) {
+					defer_exec(tg, "ROLLBACK TO SAVEPOINT mig_fk");
+					defer_exec(tg, "RELEASE SAVEPOINT mig_fk");
+					warn("%s: foreign key %s: not re-created (%s); its definition stays in " DEFER_TABLE,
+					     f->o.table, s->name, err.buf);
+					continue;
+				}
 				defer_exec(tg, "RELEASE SAVEPOINT mig_fk");
-				warn("%s: foreign key %s: not re-created (%s); its definition stays in " DEFER_TABLE,
-				     o.table, s->name, err.buf);
-				goto next;
+			} else {
+				defer_exec(tg, b.buf);
 			}
-			defer_exec(tg, "RELEASE SAVEPOINT mig_fk");
-		} else {
-			defer_exec(tg, b.buf);
 		}
 		done[i] = 1;
-		if (!notvalid) {
-			defer_exec(tg, "SAVEPOINT mig_validate");
-			buf_reset(&b);
-			buf_addf(&b, "ALTER TABLE %s VALIDATE CONSTRAINT %s", qt, qn);
-			buf_reset(&err);
-			if (tg->ops->exec(tg, b.buf, &err) < 0) {
-				unsigned long long n;
-
-				defer_exec(tg, "ROLLBACK TO SAVEPOINT mig_validate");
-				n = find_orphans(tg, &o, rj);
-				warn("%s: foreign key %s: %llu rows have no matching row in %s%s; left NOT VALID",
-				     o.table, s->name, n, s->ref, rejects_has_file(rj) ? " (keys in the rejects file)" : "");
-				*orphans = 1;
-			}
-			defer_exec(tg, "RELEASE SAVEPOINT mig_validate");
-		}
-next:
-		free(qt);
-		free(qn);
-		free(rs);
-		free(rt);
+		f->validate = !notvalid;
+	}
+	if (tg->rows_committed) {
+		for (i = 0; i < l->n; i++)
+			if (done[i] && !fk[i].validate)
+				unsave(tg, &b, &l->v[i]);
+		defer_exec(tg, "COMMIT");
+		defer_exec(tg, "BEGIN");
 	}
 	for (i = 0; i < l->n; i++) {
-		if (!done[i])
+		struct fkjob *f = &fk[i];
+
+		if (!f->validate)
 			continue;
+		defer_exec(tg, "SAVEPOINT mig_validate");
 		buf_reset(&b);
-		buf_adds(&b, "DELETE FROM " DEFER_TABLE " WHERE ord = ");
-		db_pg_lit(tg->conn, &b, l->v[i].ord);
-		defer_exec(tg, b.buf);
+		buf_addf(&b, "ALTER TABLE %s VALIDATE CONSTRAINT %s", f->qt, f->qn);
+		buf_reset(&err);
+		if (tg->ops->exec(tg, b.buf, &err) < 0) {
+			unsigned long long n;
+
+			defer_exec(tg, "ROLLBACK TO SAVEPOINT mig_validate");
+			n = find_orphans(tg, &f->o, rj);
+			warn("%s: foreign key %s: %llu rows have no matching row in %s%s; left NOT VALID",
+			     f->o.table, f->o.name, n, f->o.ref, rejects_has_file(rj) ? " (keys in the rejects file)" : "");
+			*orphans = 1;
+		}
+		defer_exec(tg, "RELEASE SAVEPOINT mig_validate");
+		if (tg->rows_committed) {
+			unsave(tg, &b, &l->v[i]);
+			defer_exec(tg, "COMMIT");
+			defer_exec(tg, "BEGIN");
+		}
 	}
+	for (i = 0; i < l->n; i++) {
+		if (done[i])
+			unsave(tg, &b, &l->v[i]);
+		free(fk[i].qt);
+		free(fk[i].qn);
+		free(fk[i].rs);
+		free(fk[i].rt);
+	}
+	free(fk);
 	free(done);
 	buf_release(&b);
 	buf_release(&err);

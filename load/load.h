@@ -200,6 +200,12 @@ struct target {
 	 * once the rows are committed (other sessions must see them).
 	 */
 	int rebuild_jobs;
+	/*
+	 * The rows are committed before the deferred definitions come back:
+	 * the restore may commit as it goes (each foreign key validated in a
+	 * transaction of its own, not holding its parent locked meanwhile).
+	 */
+	int rows_committed;
 	void *priv;		/* driver-wide state */
 };
 

@@ -927,12 +927,15 @@ int main(int argc, char **argv)
 	flush_all(&cx);
 	/*
 	 * Other sessions can rebuild the indexes side by side only once they
-	 * see the rows: so a batched load commits its last rows first.  One
-	 * transaction (no --batch-size) rebuilds them in that transaction.
+	 * see the rows, and a foreign key validated apart from the rest holds
+	 * its parent for less: so a batched load commits its last rows first.
+	 * One transaction (no --batch-size) rebuilds them in that transaction.
 	 */
-	if (opt_defer && opt_jobs > 1 && opt_batch && cx.tg.defer && !trunc_hold(&cx.tr)) {
+	if (opt_defer && opt_batch && cx.tg.defer && !trunc_hold(&cx.tr)) {
 		commit(&cx, 0);
-		cx.tg.rebuild_jobs = opt_jobs;
+		cx.tg.rows_committed = 1;
+		if (opt_jobs > 1)
+			cx.tg.rebuild_jobs = opt_jobs;
 	}
 	if (opt_defer)
 		defer_finish(&cx.tg, cx.order, cx.ntabs, cx.rj, &cx.orphans);

@@ -280,3 +280,80 @@ after_both() {
 	grep -qx 'mig-load: waiting for another --defer-constraints load of public.c to finish' "$BATS_TEST_TMPDIR/p.err"
 	after_both
 }
+
+# Wait (in the server, polling every 5 ms) until a session runs VALIDATE
+# CONSTRAINT, then run SQL $1 with :pid set to that session's pid.
+# Exit status 0 only if SQL raised nothing.
+at_validate() {
+	PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -h "$MIG_PG_SOCK" -p "$MIG_PG_PORT" \
+		-U postgres -d "$db" <<SQL
+CREATE TEMP TABLE seen (pid int);
+DO \$\$
+DECLARE v int;
+BEGIN
+	FOR i IN 1..12000 LOOP
+		PERFORM pg_stat_clear_snapshot();
+		SELECT pid INTO v FROM pg_stat_activity
+			WHERE state = 'active' AND query LIKE 'ALTER TABLE % VALIDATE CONSTRAINT %' AND pid <> pg_backend_pid();
+		IF v IS NOT NULL THEN INSERT INTO seen VALUES (v); RETURN; END IF;
+		PERFORM pg_sleep(0.005);
+	END LOOP;
+	RAISE 'no VALIDATE CONSTRAINT seen in 60 s';
+END \$\$;
+SELECT pid AS pid FROM seen \gset
+$1
+SQL
+}
+
+# A child whose validation takes a while: a million rows already in it,
+# ten more loaded with its foreign key deferred.
+big_child() {
+	pgq "$db" "CREATE TABLE par (id int PRIMARY KEY); INSERT INTO par SELECT generate_series(1, 1000000);
+		CREATE TABLE kid (id int PRIMARY KEY, p int NOT NULL CONSTRAINT kid_p REFERENCES par);
+		ALTER TABLE kid DROP CONSTRAINT kid_p; INSERT INTO kid SELECT g, g FROM generate_series(1, 1000000) g;
+		ALTER TABLE kid ADD CONSTRAINT kid_p FOREIGN KEY (p) REFERENCES par;
+		CREATE TABLE sib (id int PRIMARY KEY, p int)"
+	awk 'BEGIN { print "@kid,id:int,p:int"; for (i = 1000001; i <= 1000010; i++) print "kid," i "," (i % 1000) + 1 }' \
+		>"$BATS_TEST_TMPDIR/kid.csv"
+}
+
+@test "a batched deferred load validates its foreign keys without its parent locked: a sibling adds its own meanwhile" {
+	big_child
+	mig-load -q -b 5 --defer-constraints "$url" "$BATS_TEST_TMPDIR/kid.csv" >/dev/null &
+	pid=$!
+	# while the child's key is validated: no SHARE ROW EXCLUSIVE on the
+	# parent (ADD FOREIGN KEY's), so a sibling's ADD ... NOT VALID goes
+	# through at once
+	at_validate "SELECT count(*) = 0 AS free FROM pg_locks WHERE pid = :pid AND relation = 'par'::regclass
+			AND mode = 'ShareRowExclusiveLock' AND granted \gset
+\if :free
+\else
+	DO \$\$BEGIN RAISE 'the parent is locked during validation'; END\$\$;
+\endif
+SET lock_timeout = '5s';
+ALTER TABLE sib ADD CONSTRAINT sib_p FOREIGN KEY (p) REFERENCES par NOT VALID;"
+	wait "$pid"
+	pid=
+	[ "$(pgq "$db" "SELECT count(*), bool_and(convalidated) FROM pg_constraint WHERE conname = 'kid_p'")" = "1	t" ]
+	[ "$(pgq "$db" "SELECT count(*) FROM kid")" = 1000010 ]
+	[ "$(pgq "$db" "SELECT count(*) FROM _mig_load_deferred")" = 0 ]
+}
+
+@test "a run stopped between adding a foreign key NOT VALID and validating it: the rerun validates it" {
+	big_child
+	mig-load -q -b 5 -c "$BATS_TEST_TMPDIR/ck.json" --defer-constraints "$url" "$BATS_TEST_TMPDIR/kid.csv" \
+		>/dev/null 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	at_validate "SELECT pg_terminate_backend(:pid) AS gone \gset"
+	local rc=0
+	wait "$pid" || rc=$?
+	pid=
+	[ "$rc" = 3 ]
+	# the key is back, not yet valid, its definition still saved
+	[ "$(pgq "$db" "SELECT count(*), bool_and(convalidated) FROM pg_constraint WHERE conname = 'kid_p'")" = "1	f" ]
+	[ "$(pgq "$db" "SELECT name FROM _mig_load_deferred")" = kid_p ]
+	run -0 mig-load -q -b 5 -c "$BATS_TEST_TMPDIR/ck.json" --defer-constraints "$url" "$BATS_TEST_TMPDIR/kid.csv"
+	[ "$(pgq "$db" "SELECT count(*), bool_and(convalidated) FROM pg_constraint WHERE conname = 'kid_p'")" = "1	t" ]
+	[ "$(pgq "$db" "SELECT count(*) FROM kid")" = 1000010 ]
+	[ "$(pgq "$db" "SELECT count(*) FROM _mig_load_deferred")" = 0 ]
+}
