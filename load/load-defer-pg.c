@@ -928,10 +928,13 @@ fks:
 		done[i] = 1;
 		f->validate = !notvalid;
 	}
+	/* Each definition is unsaved once: with rows committed, in the transaction that made its key whole. */
 	if (tg->rows_committed) {
 		for (i = 0; i < l->n; i++)
-			if (done[i] && !fk[i].validate)
+			if (done[i] && !fk[i].validate) {
 				unsave(tg, &b, &l->v[i]);
+				done[i] = 0;
+			}
 		defer_exec(tg, "COMMIT");
 		defer_exec(tg, "BEGIN");
 	}
@@ -956,6 +959,7 @@ fks:
 		defer_exec(tg, "RELEASE SAVEPOINT mig_validate");
 		if (tg->rows_committed) {
 			unsave(tg, &b, &l->v[i]);
+			done[i] = 0;
 			defer_exec(tg, "COMMIT");
 			defer_exec(tg, "BEGIN");
 		}

@@ -75,12 +75,6 @@ load_table() {
 	touch "$RUN/done/$1"
 }
 
-# The last #!stats line of STAGE for TAG in a saved stream, read from the
-# end, where the stats lines are (as medical/lib.sh's).
-stats_line() {
-	tac -- "$1" 2>/dev/null | grep -a -m 1 "^#!stats $2 $3 " | sed "s/^#!stats //" || true
-}
-
 # What a per-table script calls last: table_main V1TABLE V2TABLE "$@"; the
 # script defines stream(), which writes V2TABLE's stream to stdout.
 table_main() {

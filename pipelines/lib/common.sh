@@ -1,9 +1,11 @@
-# pipelines/lib/common.sh - shell helpers shared by the pipelines whose
-# both sides are PostgreSQL (school, shop, crm): running SQL with psql,
-# the v2-tables test, the run log, and the load of one saved stream.
-# Sourced by each pipeline's lib.sh after it sets V2_MARK, the v2 table
-# whose presence says the v2 schema exists.  The URLs go to psql whole;
-# no URL or row value is ever logged.
+# pipelines/lib/common.sh - shell helpers shared by the pipelines: the
+# run log, a saved stream's counts and its commit, and for those whose
+# both sides are PostgreSQL (school, shop, crm, fitness) running SQL with
+# psql, the v2-tables test and the load of one saved stream.  Sourced by
+# each pipeline's lib.sh, after it sets V2_MARK, the v2 table whose
+# presence says the v2 schema exists; medical's lib.sh, whose sides may
+# be MariaDB too, defines its own SQL helpers after it.  The URLs go to
+# psql whole; no URL or row value is ever logged.
 
 db_sql() {
 	local url=$1; shift
@@ -29,6 +31,14 @@ log() {
 	TZ=UTC0 printf -v line '%(%Y-%m-%dT%H:%M:%SZ)T %s' -1 "$*"
 	printf '%s\n' "$line" >&2
 	if [ -n "${RUN:-}" ] && [ -d "$RUN" ]; then printf '%s\n' "$line" >> "$RUN/run.log"; fi
+}
+
+# The last #!stats line of STAGE (a grep pattern: '[^ ]*' for the last
+# stage) for TAG in a saved stream, without the prefix.  Read from the end
+# (tac seeks there): the stats lines close a stream, and a grep of the
+# whole file cost a third of a CPU second per 400 MB, on the critical path.
+stats_line() {
+	tac -- "$1" 2>/dev/null | grep -a -m 1 "^#!stats $2 $3 " | sed "s/^#!stats //" || true
 }
 
 # load_stream NAME: $RUN/streams/NAME.csv into DST, checkpointed in

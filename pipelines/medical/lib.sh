@@ -12,6 +12,11 @@
 #   (mariadb:// alike).  A password in a URL reaches the client through
 #   MYSQL_PWD, never its command line, and no URL is ever logged.
 
+# the run log, stats_line and commit; the SQL helpers below replace
+# common.sh's, which speak only to PostgreSQL
+# shellcheck source=../lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+
 # Every tool's #!stats lines carry its wall and CPU time (ms=, cpu_ms=),
 # which mig-report shows per stage; MIG_STATS_TIME=0 turns that off.
 export MIG_STATS_TIME=${MIG_STATS_TIME-1}
@@ -142,16 +147,6 @@ has_v2_tables() {
 	[ "$n" != 0 ]
 }
 
-# Log a line with a UTC time stamp to $RUN/run.log and stderr.  Callers
-# pass counts and names, never row values or URLs with passwords.
-log() {
-	local line
-	# bash's own strftime: no date(1) process per line
-	TZ=UTC0 printf -v line '%(%Y-%m-%dT%H:%M:%SZ)T %s' -1 "$*"
-	printf '%s\n' "$line" >&2
-	if [ -n "${RUN:-}" ] && [ -d "$RUN" ]; then printf '%s\n' "$line" >> "$RUN/run.log"; fi
-}
-
 # Every script starts here: the run directory's layout, and the tools.
 step_init() {
 	: "${RUN:?set RUN (make sets it)}" "${SRC:?set SRC=URL}" "${DST:?set DST=URL}"
@@ -170,13 +165,6 @@ step_init() {
 	# rerun, a resume or a shard on another host gives every patient the
 	# same id without sharing the crosswalk.
 	PATIENT_NS=5b0e5c6a-6d2f-5a43-9a3e-2f1d7c0a8e11
-}
-
-# A stage writes FILE.part and commits it to FILE only after its whole
-# pipeline succeeded (set -e -o pipefail stop the script before), so a
-# half-written stream is never taken as done by make.
-commit() {
-	mv "$1.part" "$1"
 }
 
 # Load $S/TABLE.csv into DST in checkpointed batches; rerunning the same
@@ -255,12 +243,4 @@ new_person_keys() {
 	mig-rekey -q -k "$t.id=$keyspec" --keep-old "$t.legacy_user_id" \
 		-x "$t=$xwalk" --unique-nocase "$t.email" \
 		-a "$RUN/audit/${t}_email.csv"
-}
-
-# The last #!stats line of STAGE (a grep pattern: '[^ ]*' for the last
-# stage) for TAG in a saved stream, without the prefix.  Read from the end
-# (tac seeks there): the stats lines close a stream, and a grep of the
-# whole file cost a third of a CPU second per 400 MB, on the critical path.
-stats_line() {
-	tac -- "$1" 2>/dev/null | grep -a -m 1 "^#!stats $2 $3 " | sed "s/^#!stats //" || true
 }
