@@ -356,6 +356,15 @@ replay() {
 	if [ -n "$src" ]; then
 		for i in "${!a[@]}"; do [ "${a[$i]}" = "$PG_SRC" ] && a[i]=$src; done
 	fi
+	# An extract's --tee copies went to the capture run's FIFOs, gone now:
+	# the replay times the extract alone.
+	if [ "${a[0]}" = mig-extract ]; then
+		for i in "${!a[@]}"; do
+			if [ "${a[$i]:-}" = --tee ]; then unset 'a[i]' "a[$((i + 1))]"; fi
+			if [[ ${a[$i]:-} == --tee=* ]]; then unset 'a[i]'; fi
+		done
+		a=("${a[@]}")
+	fi
 	# Loads: the pipeline may have asked for --defer-constraints itself;
 	# the replays say for themselves.
 	if [ "${a[0]}" = mig-load ]; then

@@ -52,6 +52,7 @@ struct lang_ctx *lang_ctx_new(const struct lang_opts *o)
 	buf_init(&c->pw);
 	c->o = o;
 	c->tz = map_tz_new();
+	c->gen = 1;
 	return c;
 }
 
@@ -84,6 +85,12 @@ void lang_ctx_record(struct lang_ctx *c, const struct lang_val *slots, const str
 	c->ar.used = 0;
 	c->slots = slots;
 	c->it = it;
+	c->gen++;
+}
+
+void lang_ctx_again(struct lang_ctx *c)
+{
+	c->gen++;
 }
 
 /* The plain passwords of a record reach the --passwords file only when the
@@ -137,10 +144,36 @@ static inline int leaf_value(const struct lang_ctx *c, const struct node *n, str
 	return 1;
 }
 
-int lang_eval_node(struct lang_ctx *c, struct node *n, struct lang_val *res)
+/* A call's arguments into its av[], unless it evaluates them itself. */
+static inline int eval_args(struct lang_ctx *c, struct node *n)
 {
 	size_t i;
 
+	if (!n->fn->lazy)
+		for (i = 0; i < n->nargs; i++)
+			if (!leaf_value(c, n->args[i], &n->av[i]) && lang_eval_node(c, n->args[i], &n->av[i]) < 0)
+				return -1;
+	return 0;
+}
+
+/* A call one of a group (lang-cse.c): the value the group's first call
+ * evaluated this round left in the leader, else computed and left there.
+ * Apart from lang_eval_node, whose other calls end in a tail call. */
+static int eval_shared(struct lang_ctx *c, struct node *n, struct lang_val *res)
+{
+	if (n->leader->memo_gen == c->gen) {
+		*res = n->leader->memo;
+		return 0;
+	}
+	if (eval_args(c, n) < 0 || n->fn->eval(c, n, res) < 0)
+		return -1;
+	n->leader->memo = *res;
+	n->leader->memo_gen = c->gen;
+	return 0;
+}
+
+int lang_eval_node(struct lang_ctx *c, struct node *n, struct lang_val *res)
+{
 	if (leaf_value(c, n, res))
 		return 0;
 	switch (n->kind) {
@@ -154,10 +187,10 @@ int lang_eval_node(struct lang_ctx *c, struct node *n, struct lang_val *res)
 		*res = (struct lang_val){ n->text, strlen(n->text), 0 };
 		return 0;
 	case N_FN:
-		if (!n->fn->lazy)
-			for (i = 0; i < n->nargs; i++)
-				if (!leaf_value(c, n->args[i], &n->av[i]) && lang_eval_node(c, n->args[i], &n->av[i]) < 0)
-					return -1;
+		if (n->leader)
+			return eval_shared(c, n, res);
+		if (eval_args(c, n) < 0)
+			return -1;
 		return n->fn->eval(c, n, res);
 	}
 	return 0;
@@ -541,17 +574,29 @@ int lang_small_int(const char *s, size_t n, int64_t *v)
 	return 0;
 }
 
+/* Whole numbers added, subtracted or multiplied in machine words: 0 and
+ * *z, or -1 where dec_arith's digits must do it (they give the same text,
+ * slower). */
+static int int_arith(int op, const char *as, size_t alen, const char *bs, size_t blen, int64_t *z)
+{
+	int64_t x, y;
+
+	if ((op != '+' && op != '-' && op != '*') || lang_small_int(as, alen, &x) < 0 || lang_small_int(bs, blen, &y) < 0)
+		return -1;
+	if (op == '*')
+		return __builtin_mul_overflow(x, y, z) ? -1 : 0;
+	*z = op == '+' ? x + y : x - y;
+	return 0;
+}
+
 int dec_arith(int op, const char *as, size_t alen, const char *bs, size_t blen, struct buf *out, const char **why)
 {
 	struct dnum a, b, q, r;
-	int64_t x, y, z = 0;
+	int64_t z;
 	int rc = 0;
 
-	/* Whole numbers added, subtracted or multiplied in machine words; the
-	 * digits below give the same text, slower. */
-	if ((op == '+' || op == '-' || op == '*') && lang_small_int(as, alen, &x) == 0 && lang_small_int(bs, blen, &y) == 0 &&
-	    (op != '*' || !__builtin_mul_overflow(x, y, &z))) {
-		buf_add_i64(out, op == '+' ? x + y : op == '-' ? x - y : z);
+	if (int_arith(op, as, alen, bs, blen, &z) == 0) {
+		buf_add_i64(out, z);
 		return 0;
 	}
 	if (dparse(as, alen, &a) < 0 || dparse(bs, blen, &b) < 0) {
@@ -650,9 +695,13 @@ int dec_round(int mode, const char *as, size_t alen, long scale, struct buf *out
 static int o_arith(struct lang_ctx *c, struct node *n, struct lang_val *res)
 {
 	const char *why;
+	int64_t z;
 
 	if (n->av[0].null || n->av[1].null)
 		return *res = null_val, 0;
+	/* the usual case (length(s) + 2) straight into the arena */
+	if (int_arith(n->fn->iarg, n->av[0].p, n->av[0].len, n->av[1].p, n->av[1].len, &z) == 0)
+		return lang_put_i64(c, res, z);
 	if (dec_arith(n->fn->iarg, n->av[0].p, n->av[0].len, n->av[1].p, n->av[1].len, &c->out, &why) < 0)
 		return lang_fail(c, why);
 	return lang_put(c, res);

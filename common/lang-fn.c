@@ -37,8 +37,13 @@ static int f_trim(struct lang_ctx *c, struct node *n, struct lang_val *res)
 {
 	if (n->av[0].null)
 		return *res = n->av[0], 0;
-	map_trim(n->av[0].p, n->av[0].len, &c->out);
-	return lang_put(c, res);
+	{
+		const char *s = n->av[0].p, *e = s + n->av[0].len;
+
+		(void)c;
+		map_trim(&s, &e);
+		return lang_slice(res, s, (size_t)(e - s));
+	}
 }
 
 static int f_case(struct lang_ctx *c, struct node *n, struct lang_val *res)
@@ -424,8 +429,7 @@ static int f_length(struct lang_ctx *c, struct node *n, struct lang_val *res)
 {
 	if (n->av[0].null)
 		return *res = n->av[0], 0;
-	buf_add_i64(&c->out, (int64_t)chars(n->av[0].p, n->av[0].len));
-	return lang_put(c, res);
+	return lang_put_i64(c, res, (int64_t)chars(n->av[0].p, n->av[0].len));
 }
 
 /* substr(s, start[, count]): characters from 1-based start, as SQL. */
@@ -447,8 +451,7 @@ static int f_substr(struct lang_ctx *c, struct node *n, struct lang_val *res)
 		start = 1;
 	a = char_at(n->av[0].p, n->av[0].len, (size_t)start - 1);
 	b = count < 0 ? n->av[0].len : char_at(n->av[0].p + a, n->av[0].len - a, (size_t)count) + a;
-	buf_add(&c->out, n->av[0].p + a, b - a);
-	return lang_put(c, res);
+	return lang_slice(res, n->av[0].p + a, b - a);
 }
 
 /* lpad/rpad(s, length[, fill]): to length characters, cut if longer. */
@@ -559,27 +562,23 @@ static int f_split_part(struct lang_ctx *c, struct node *n, struct lang_val *res
 	if (int_arg(&n->av[2], &k) < 0 || k == 0)
 		return lang_fail(c, "the part number must be a whole number other than 0");
 	s = n->av[0].p, e = s + n->av[0].len, d = n->av[1].p, dl = n->av[1].len;
-	if (!dl) {
-		if (k == 1 || k == -1)
-			buf_add(&c->out, s, (size_t)(e - s));
-		return lang_put(c, res);
-	}
+	if (!dl)
+		return lang_slice(res, s, k == 1 || k == -1 ? (size_t)(e - s) : 0);
 	/* Counting from the end needs the number of parts first. */
 	if (k < 0) {
 		for (p = s; (p = find_sep(p, e, d, dl)); p += dl)
 			total++;
 		k += (long)total + 1;
 		if (k < 1)
-			return lang_put(c, res);
+			return lang_slice(res, s, 0);
 	}
 	for (; k > 1; k--) {
 		if (!(p = find_sep(s, e, d, dl)))
-			return lang_put(c, res);
+			return lang_slice(res, s, 0);
 		s = p + dl;
 	}
 	p = find_sep(s, e, d, dl);
-	buf_add(&c->out, s, (size_t)((p ? p : e) - s));
-	return lang_put(c, res);
+	return lang_slice(res, s, (size_t)((p ? p : e) - s));
 }
 
 /* Regular expressions: POSIX extended (regcomp, in the C library). */

@@ -88,6 +88,11 @@ struct node {
 	uuid_t ns;
 	struct piece *pieces;
 	size_t npieces;
+	/* lang-cse.c: the node whose value this one shares (itself for the
+	 * group's leader, NULL if none), and the leader's value of round gen. */
+	struct node *leader;
+	unsigned long memo_gen;
+	struct lang_val memo;
 };
 
 struct arena {
@@ -107,6 +112,7 @@ struct lang_ctx {
 	struct buf pw;		/* password() lines of this record, not yet kept */
 	const struct lang_opts *o;
 	struct uuid5 u5;
+	unsigned long gen;	/* the round: a record, or an exploded element of one */
 };
 
 extern const struct lang_fn lang_fns[];
@@ -140,6 +146,33 @@ static inline int lang_put(struct lang_ctx *c, struct lang_val *res)
 	buf_reset(&c->out);
 	return 0;
 }
+
+/* A whole number as the result, written straight into the arena: no
+ * trip through c->out. */
+static inline int lang_put_i64(struct lang_ctx *c, struct lang_val *res, int64_t v)
+{
+	char s[24], *p = s + sizeof(s);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	res->len = (size_t)(s + sizeof(s) - p);
+	res->p = arena_dup(&c->ar, p, res->len);
+	res->null = 0;
+	return 0;
+}
+
+/* A piece of an argument as the result, not copied: arguments live as
+ * long as the record (a column's value, a literal or an arena piece), and
+ * values are bytes with a length, never read up to a NUL. */
+static inline int lang_slice(struct lang_val *res, const char *p, size_t len)
+{
+	*res = (struct lang_val){ p, len, 0 };
+	return 0;
+}
 int lang_fail(struct lang_ctx *c, const char *why);
 int lang_eval_node(struct lang_ctx *c, struct node *n, struct lang_val *res);
 /* A whole number of at most 18 digits with an optional '-' (so sums
@@ -154,7 +187,8 @@ int lang_compare(const struct node *n, const struct lang_val *a, const struct la
 		 const char **why);
 
 /* The text, phone, time and money helpers (lang-text.c ...). */
-int map_trim(const char *s, size_t n, struct buf *out);
+/* [*s, *e) without the white space at either end. */
+void map_trim(const char **s, const char **e);
 int map_case(const char *s, size_t n, int upper, struct buf *out);
 int map_collapse(const char *s, size_t n, struct buf *out);
 int map_split_name(const char *s, size_t n, int part, struct buf *out);

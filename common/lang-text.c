@@ -13,7 +13,6 @@
 #include "buf.h"
 #include "banned.h"
 
-int map_trim(const char *s, size_t n, struct buf *out);
 int map_case(const char *s, size_t n, int upper, struct buf *out);
 int map_collapse(const char *s, size_t n, struct buf *out);
 int map_split_name(const char *s, size_t n, int part, struct buf *out);
@@ -48,13 +47,9 @@ static void trim_span(const char **ps, const char **pe)
 	*pe = e;
 }
 
-int map_trim(const char *s, size_t n, struct buf *out)
+void map_trim(const char **s, const char **e)
 {
-	const char *e = s + n;
-
-	trim_span(&s, &e);
-	buf_add(out, s, (size_t)(e - s));
-	return 0;
+	trim_span(s, e);
 }
 
 /* buf_addc without the terminating NUL, which the caller writes once at

@@ -101,6 +101,22 @@ const char *lang_why(const struct lang_ctx *c);
 /* Set the reason lang_why() gives, for a caller's own failure (static text). */
 void lang_why_set(struct lang_ctx *c, const char *why);
 
+/*
+ * Subexpressions shared by the expressions of one record (lang-cse.c):
+ * after binding, hand each expression to lang_cse_add in the order they
+ * are evaluated, and each slot the caller writes after evaluating it to
+ * lang_cse_write.  Identical pure calls are then computed once a record,
+ * as long as no column they read was written in between; lang_ctx_again()
+ * starts a new round of the same record (an exploded element), in which
+ * they are computed afresh.
+ */
+struct lang_cse;
+struct lang_cse *lang_cse_new(void);
+void lang_cse_add(struct lang_cse *s, struct lang_expr *e);
+void lang_cse_write(struct lang_cse *s, int slot);
+void lang_cse_free(struct lang_cse *s);
+void lang_ctx_again(struct lang_ctx *c);
+
 /* Validate and normalise v as type t into the arena: 0, or -1 with why. */
 int lang_cast(struct lang_ctx *c, enum mig_type t, struct lang_val *v);
 

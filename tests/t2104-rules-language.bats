@@ -87,3 +87,25 @@ IN
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/want")" -gt 40 ]
 	diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
 }
+
+@test "rules: a repeated call is computed once a record, yet each mention sees what it would alone" {
+	printf '%s\n' '@t,id:int,v:text,name:text,tags:text' 't,1,1,Ann Lee,"a,b"' 't,2,0,Bo Ek,c' >"$BATS_TEST_TMPDIR/in"
+	# shared within and across rules; inside an if branch not taken; a
+	# column written between two mentions; each exploded element apart
+	mig-map -e "t.first = split_part(name, ' ', 1)" \
+		-e "t.last = substr(name, length(split_part(name, ' ', 1)) + 2)" \
+		-e "t.a = if(v = '1', lower(split_part(name, ' ', 1)), 'none')" \
+		-e "t.b = lower(split_part(name, ' ', 1))" \
+		-e "t.name = 'Zed Q'" \
+		-e "t.c = lower(split_part(name, ' ', 1))" \
+		-e "explode t.tag = string_to_array(tags, ',')" \
+		-e 't.u = upper(tag) || upper(tag)' -e 't.w = upper(tag)' \
+		-e 'drop t.tags' <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
+	cat >"$BATS_TEST_TMPDIR/want" <<'OUT'
+@t,id:int,v:text,name:text,first:text,last:text,a:text,b:text,c:text,tag:text,u:text,w:text
+t,1,1,Zed Q,Ann,Lee,ann,ann,zed,a,AA,A
+t,1,1,Zed Q,Ann,Lee,ann,ann,zed,b,BB,B
+t,2,0,Zed Q,Bo,Ek,none,bo,zed,c,CC,C
+OUT
+	grep -v '^#' "$BATS_TEST_TMPDIR/out" | diff -u "$BATS_TEST_TMPDIR/want" -
+}

@@ -347,6 +347,7 @@ void map_bind(struct prog *p, const struct mig_header *h, const char *input, uns
 {
 	struct live lv = { NULL, NULL, NULL, 0 }, kept;
 	struct bindctx b = { input, line, h->tag, NULL };
+	struct lang_cse *cse;
 	size_t i, j;
 	int k, t;
 
@@ -461,6 +462,14 @@ void map_bind(struct prog *p, const struct mig_header *h, const char *input, uns
 		else
 			p->calc[p->ncalc++] = i;
 	}
+	cse = lang_cse_new();
+	for (i = 0; i < p->nsteps; i++) {
+		lang_cse_add(cse, p->steps[i].expr);
+		lang_cse_write(cse, p->steps[i].slot);
+		if (p->steps[i].ordslot >= 0)
+			lang_cse_write(cse, p->steps[i].ordslot);
+	}
+	lang_cse_free(cse);
 	p->inused = ereallocarray(p->inused, p->nin ? p->nin : 1, sizeof(*p->inused));
 	p->ninused = 0;
 	for (i = 0; i < p->nsteps; i++)

@@ -236,6 +236,8 @@ static int run_steps(struct run *r, size_t from)
 
 					p->slots[s->ordslot] = (struct lang_val){ s->ord, (size_t)n, 0 };
 				}
+				/* the steps after see another element: nothing shared carries over */
+				lang_ctx_again(r->c);
 				if (run_steps(r, i + 1)) {
 					arr_close(&ai);
 					return 1;
