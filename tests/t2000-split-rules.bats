@@ -270,3 +270,18 @@ EOF
 	run -2 --separate-stderr mig-split 'users where role = A' "$BATS_TEST_TMPDIR/in2"
 	[ "$stderr" = "mig-split: $BATS_TEST_TMPDIR/in2:3: tag 'users': unknown column 'role' (rule 1)" ]
 }
+
+@test "split: a count hint follows a tag whose records leave under one other tag only" {
+	printf '%s\n' '#!mig-stream 1' '#!count users 3' '@users,id:int,role:text' 'users,1,PATIENT' 'users,2,DOCTOR' \
+		'users,3,PATIENT' >"$BATS_TEST_TMPDIR/in"
+	mig-split -q --unmatched drop "users -> patients (id) where role = 'PATIENT'" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
+	grep -qx '#!count patients 3' "$BATS_TEST_TMPDIR/out"
+	! grep -q '^#!count users' "$BATS_TEST_TMPDIR/out"
+	# fan-out to two tags, or unmatched passed on: the hint stays
+	mig-split -q --unmatched drop "users -> patients (id) where role = 'PATIENT'" \
+		"users -> staff (id) where role <> 'PATIENT'" <"$BATS_TEST_TMPDIR/in" | grep -qx '#!count users 3'
+	mig-split -q --unmatched pass "users -> patients (id) where role = 'PATIENT'" <"$BATS_TEST_TMPDIR/in" |
+		grep -qx '#!count users 3'
+	mig-split -q --unmatched staff "users -> patients (id) where role = 'PATIENT'" <"$BATS_TEST_TMPDIR/in" |
+		grep -qx '#!count users 3'
+}

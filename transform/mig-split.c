@@ -98,6 +98,27 @@ static char *take_name(struct lex *l, const char *what)
 
 static void route_free(struct route *r);
 
+/*
+ * A tag all of whose records leave under one other tag (a split into
+ * patients alone, say) takes its count hint there, as mig-map's renames
+ * do: the stages after it still size their work by it.  The hint is then
+ * an upper bound, which is what a hint is allowed to be.  Records that may
+ * leave under several tags keep the hint where it was.
+ */
+static void rename_hint(struct filter *fl, const struct source *s)
+{
+	const char *to = unmatched == UN_PASS ? s->tag : unmatched == UN_TAG ? unmatched_tag : NULL;
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		if (to && strcmp(to, s->r[i]->dst))
+			return;
+		to = s->r[i]->dst;
+	}
+	if (to && strcmp(to, s->tag))
+		filter_rename(fl, s->tag, to);
+}
+
 /* Parse one rule at the current token into r; -1 with the lexer's error set. */
 static int parse_rule_into(struct lex *l, struct route *r)
 {
@@ -525,6 +546,8 @@ int main(int argc, char **argv)
 	filter_init(&fl, "mig-split", rd, w, std_progress(&so), 0);
 	fl.work = filter_work_map;
 	fl.arg = &srcs;
+	for (i = 0; i < nsrc; i++)
+		rename_hint(&fl, order[i]);
 	while ((ret = filter_next(&fl, &it)) > 0) {
 		cs = fl.cur;
 		cs->lc = fl.lc;
