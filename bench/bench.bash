@@ -104,46 +104,77 @@ fi
 # ---------------------------------------------------------------- timing
 # run_once CMD...: run CMD once; sets WALL (s), CPU (user + system of the
 # processes CMD ran under tm or through the wrapper: client side only, a
-# database server's own work is not in it) and RSS (their largest peak, kB).
+# database server's own work is not in it), SRV (user + system of both
+# database servers over the same time) and RSS (their largest peak, kB).
 tm() { /usr/bin/time -a -o "$WORK/rss.cur" -f '%M %U %S' "$@"; }
+# srv_cpu: clock ticks both servers have used so far: the postmaster's
+# own and its reaped children's (backends that have ended), those of the
+# children still running, and mariadbd's (whose ended threads its process
+# counts).  A backend reaped while its siblings are read would count
+# twice or not at all: read again until the reaped total stands still.
+srv_cpu() {
+	local pm my c a b n=0 kids
+	pm=$(head -n 1 "$WORK/srv/pg/postmaster.pid" 2>/dev/null) || pm=
+	my=$(cat "$WORK/srv/my.pid" 2>/dev/null) || my=
+	reaped() { sed 's/^.*) //' "/proc/$pm/stat" 2>/dev/null | awk '{ print $14 + $15 }'; }
+	while :; do
+		a=$([ -n "$pm" ] && reaped)
+		kids=$({
+			if [ -n "$pm" ]; then
+				cat "/proc/$pm/stat"
+				for c in $(pgrep -P "$pm"); do cat "/proc/$c/stat"; done
+			fi
+			[ -n "$my" ] && cat "/proc/$my/stat"
+		} 2>/dev/null | sed 's/^.*) //' | awk '{ s += $12 + $13 + $14 + $15 } END { print s + 0 }')
+		b=$([ -n "$pm" ] && reaped)
+		n=$((n + 1))
+		[ "$a" = "$b" ] || [ "$n" -ge 10 ] && break
+	done
+	echo "$kids"
+}
+HZ=$(getconf CLK_TCK)
 median() { sort -g | awk '{ a[NR] = $1 } END { printf "%.3f", NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 run_once() {
-	local t0 t1 pos
+	local t0 t1 pos s0
 	: > "$WORK/rss.cur"
 	pos=$(wc -l < "$BENCH_LOG")
+	s0=$(srv_cpu)
 	t0=$EPOCHREALTIME
 	"$@"
 	t1=$EPOCHREALTIME
+	SRV=$(awk -v a="$s0" -v b="$(srv_cpu)" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz }')
 	WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
 	{ awk '!/^Command/ { print $1, $2 + $3 }' "$WORK/rss.cur"
 	  tail -n +$((pos + 1)) "$BENCH_LOG" | awk '!/^Command/ { print $3, $5 + $6 }'; } > "$WORK/rss.run"
 	RSS=$(awk '$1 > m { m = $1 } END { print m + 0 }' "$WORK/rss.run")
 	CPU=$(awk '{ c += $2 } END { printf "%.3f", c }' "$WORK/rss.run")
 }
-# record GROUP NAME ROWS BYTES "WALLS" "CPUS" RSS [VERIFIED]: one line of
-# the results (median wall and CPU of the runs).
+# record GROUP NAME ROWS BYTES "WALLS" "CPUS" "SRVS" RSS [VERIFIED]: one
+# line of the results (median wall, client CPU and server CPU of the runs).
 record() {
-	local group=$1 name=$2 rows=$3 bytes=$4 walls=$5 cpus=$6 rss=$7 ver=${8:--} med cpu
+	local group=$1 name=$2 rows=$3 bytes=$4 walls=$5 cpus=$6 srvs=$7 rss=$8 ver=${9:--} med cpu srv
 	# shellcheck disable=SC2086 # one run a word
 	med=$(printf '%s\n' $walls | median)
 	# shellcheck disable=SC2086
 	cpu=$(printf '%s\n' $cpus | median)
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$group" "$name" "$rows" "$bytes" "$med" "$rss" "$walls" "$cpu" "$ver" >> "$RES"
+	# shellcheck disable=SC2086
+	srv=$(printf '%s\n' $srvs | median)
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$group" "$name" "$rows" "$bytes" "$med" "$rss" "$walls" "$cpu" "$ver" "$srv" >> "$RES"
 	printf 'bench: %-44s %10s rows %9.2f s %12.0f rows/s %8s kB %s\n' "$name" "$rows" "$med" \
 		"$(awk -v a="$rows" -v b="$med" 'BEGIN { print (b > 0 ? a / b : 0) }')" "$rss" "$ver" >&2
 }
 # measure GROUP NAME ROWS BYTES PREP CMD...: run PREP (untimed) then CMD,
 # RUNS times in a row, and record the figure.
 measure() {
-	local group=$1 name=$2 rows=$3 bytes=$4 prep=$5 r walls='' cpus='' rss=0
+	local group=$1 name=$2 rows=$3 bytes=$4 prep=$5 r walls='' cpus='' srvs='' rss=0
 	shift 5
 	for ((r = 1; r <= RUNS; r++)); do
 		$prep
 		run_once "$@"
-		walls+="$WALL " cpus+="$CPU "
+		walls+="$WALL " cpus+="$CPU " srvs+="$SRV "
 		[ "$RSS" -gt "$rss" ] && rss=$RSS
 	done
-	record "$group" "$name" "$rows" "$bytes" "$walls" "$cpus" "$rss"
+	record "$group" "$name" "$rows" "$bytes" "$walls" "$cpus" "$srvs" "$rss"
 }
 # interleave GROUP ROWS BYTES FIG...: the figures in turn, RUNS rounds, so
 # a machine that grows busier or quieter weighs on every figure alike.  A
@@ -154,12 +185,12 @@ declare -A FIG_NAME FIG_PREP FIG_RUN FIG_CHECK
 interleave() {
 	local group=$1 rows=$2 bytes=$3 r f ref=
 	shift 3
-	declare -A walls cpus rss ver
+	declare -A walls cpus srvs rss ver
 	for ((r = 1; r <= RUNS; r++)); do
 		for f in "$@"; do
 			eval "${FIG_PREP[$f]}"
 			run_once eval "${FIG_RUN[$f]}"
-			walls[$f]+="$WALL " cpus[$f]+="$CPU "
+			walls[$f]+="$WALL " cpus[$f]+="$CPU " srvs[$f]+="$SRV "
 			[ "$RSS" -gt "${rss[$f]:-0}" ] && rss[$f]=$RSS
 			eval "${FIG_CHECK[$f]}" > "$WORK/check.cur"
 			if [ -z "$ref" ]; then
@@ -176,7 +207,7 @@ interleave() {
 		done
 	done
 	for f in "$@"; do
-		record "$group" "${FIG_NAME[$f]}" "$rows" "$bytes" "${walls[$f]}" "${cpus[$f]}" "${rss[$f]}" "verified=${ver[$f]}"
+		record "$group" "${FIG_NAME[$f]}" "$rows" "$bytes" "${walls[$f]}" "${cpus[$f]}" "${srvs[$f]}" "${rss[$f]}" "verified=${ver[$f]}"
 	done
 }
 

@@ -4,7 +4,8 @@ the gnuplot PNG, and say which of issue 19's targets hold.
 
 Input: a TSV of group, name, rows, bytes, median wall s, peak RSS kB, walls,
 median CPU s (user + system of the client processes: mig tools, psql,
-pgloader, mlr, python; never the database servers);
+pgloader, mlr, python; never the database servers), "verified=..." or "-",
+median CPU s of the two database servers over the same runs;
 and "tool label peak_kB" lines, one per mig process kind seen.
 "ratio" is the floor's rows/s over the figure's rows/s (the lite group's
 own floor for the split-and-rekey scenario, else the load-then-constrain
@@ -30,11 +31,12 @@ def load(path):
             p = line.rstrip("\n").split("\t")
             g, name, n, b, wall, rss, walls, cpu = p[:8]
             ver = p[8] if len(p) > 8 else "-"
+            srv = float(p[9]) if len(p) > 9 and p[9] not in ("", "-") else None
             n, b, wall, rss, cpu = int(n), int(b), float(wall), int(rss), float(cpu)
             rows.append(dict(group=g, name=name, rows=n, bytes=b or None,
                              wall_s=wall, rows_per_s=n / wall if wall else None,
                              mb_per_s=b / wall / 1e6 if b and wall else None,
-                             peak_rss_kb=rss or None, cpu_s=cpu,
+                             peak_rss_kb=rss or None, cpu_s=cpu, server_cpu_s=srv,
                              mb_per_cpu_s=b / cpu / 1e6 if b and cpu else None,
                              runs_s=[float(x) for x in walls.split()], verified=ver))
     return rows
@@ -119,23 +121,54 @@ def targets(rows, rss):
     return out
 
 
+def bounds(rows, ncpu):
+    """What the machine allows: a run cannot end before its CPU seconds,
+    the client's and the servers', spread over every core, however well
+    its steps overlap.  Set beside the walls the pgloader and Python
+    targets ask for."""
+    out = []
+    lfloor = find(rows, LFLOOR)
+    pgl = find(rows, "pgloader MariaDB->PG, straight copy")
+    py = [r for r in rows if r["name"].startswith("Python")]
+    need = {}
+    if pgl:
+        need["lite mig MariaDB->PG"] = ("3x pgloader", pgl["wall_s"] / 3)
+    if py and py[0]["rows_per_s"]:
+        r = find(rows, "lite mig PG->PG")
+        if r:
+            need["lite mig PG->PG"] = ("20x Python", r["rows"] / (20 * py[0]["rows_per_s"]))
+    for name in (LFLOOR, "lite mig PG->PG", "lite mig MariaDB->PG"):
+        r = find(rows, name)
+        if not r or r["server_cpu_s"] is None:
+            continue
+        cpu = r["cpu_s"] + r["server_cpu_s"]
+        least = cpu / ncpu
+        b = dict(figure=name, client_cpu_s=r["cpu_s"], server_cpu_s=r["server_cpu_s"],
+                 least_wall_s=least, wall_s=r["wall_s"],
+                 least_ratio=least / lfloor["wall_s"] if lfloor else None)
+        if name in need:
+            b["target"], b["target_wall_s"] = need[name]
+        out.append(b)
+    return out
+
+
 def fmt(v, f):
     return "-" if v is None else f % v
 
 
 def table(rows, floor):
-    print("%-58s %10s %9s %11s %8s %9s %7s %8s" % ("figure", "rows", "wall s", "rows/s",
-                                                   "MB/s", "RSS MB", "ratio", "CPU s"))
+    print("%-58s %10s %9s %11s %8s %9s %7s %8s %8s" % ("figure", "rows", "wall s", "rows/s",
+                                                       "MB/s", "RSS MB", "ratio", "CPU s", "srv CPU"))
     group = None
     for r in rows:
         if r["group"] != group:
             group = r["group"]
             print("-- %s" % group)
-        print("%-58s %10d %9.2f %11s %8s %9s %7s %8.2f" % (
+        print("%-58s %10d %9.2f %11s %8s %9s %7s %8.2f %8s" % (
             r["name"][:58], r["rows"], r["wall_s"], fmt(r["rows_per_s"], "%.0f"),
             fmt(r["mb_per_s"], "%.1f"),
             fmt(r["peak_rss_kb"] and r["peak_rss_kb"] / 1024, "%.1f"),
-            fmt(r["ratio"], "%.2f"), r["cpu_s"]))
+            fmt(r["ratio"], "%.2f"), r["cpu_s"], fmt(r["server_cpu_s"], "%.2f")))
 
 
 def plot(rows, png, title):
@@ -207,9 +240,19 @@ def main():
     for x in t:
         print("  %-64s %s (%s)" % (x["target"][:64] + ":", "holds" if x["holds"] else "does not hold",
                                    x["detail"]))
+    bd = bounds(rows, os.cpu_count())
+    if bd:
+        print("\nwhat %d CPUs allow (client CPU s + servers' CPU s, spread over every CPU):" %
+              os.cpu_count())
+    for b in bd:
+        print("  %-28s %6.2f + %6.2f CPU s: no run under %6.2f s (%s the floor; median wall %.2f s)%s" % (
+            b["figure"][:28] + ":", b["client_cpu_s"], b["server_cpu_s"], b["least_wall_s"],
+            fmt(b["least_ratio"], "%.2fx"), b["wall_s"],
+            "; %s needs <= %.2f s" % (b["target"], b["target_wall_s"]) if "target" in b else ""))
     doc = dict(date=o.date, scale=int(o.scale), runs=int(o.runs), nproc=os.cpu_count(),
                mem_kb=mem_kb(), loadavg=o.loadavg, floor=FLOOR, figures=rows,
-               peak_rss_kb=[dict(tool=a, label=b, kb=c) for a, b, c in rss], targets=t)
+               peak_rss_kb=[dict(tool=a, label=b, kb=c) for a, b, c in rss], targets=t,
+               bounds=bd)
     with open(o.json, "w") as f:
         json.dump(doc, f, indent=1)
     plot(rows, o.plot, "mig bench, SCALE=%s, %s (median of %s)" % (o.scale, o.date, o.runs))
